@@ -1,0 +1,811 @@
+/*
+ * The reader is a chain of stages, each filling the next one's buffer on
+ * demand, so that at most a few chunks are in memory at any time:
+ *
+ *   fd --read--> raw --inflate (gzip)--> dec --iconv or UTF-8 check--> txt
+ *      --one line at a time--> libcsv --callbacks--> queued records
+ *
+ * libcsv pushes fields and records through callbacks; csvin_next() pulls.
+ * Text is fed to libcsv one physical line at a time so that each record
+ * knows the line where it starts, and completed records wait in a small
+ * queue (one line can complete several records when lone CRs end them).
+ */
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "csvin.h"
+#include "exitcode.h"
+#include "sniff.h"
+#include "banned.h"
+
+#define RAW_CHUNK ((size_t)64 << 10)
+
+/* libcsv's parser states (private to libcsv.c, stable since 3.0). */
+#define LIBCSV_ROW_NOT_BEGUN 0
+#define LIBCSV_FIELD_BEGUN 2
+
+struct slot {
+	size_t off;
+	size_t len;
+};
+
+struct queued {
+	size_t first;		/* index of its first slot */
+	size_t nfields;
+	unsigned long long row;
+	unsigned long long line;
+};
+
+struct csvin {
+	int fd;
+	const char *name;
+	size_t max_field;
+	size_t max_record;
+	void (*raw_hook)(void *, const void *, size_t);
+	void *raw_ctx;
+
+	/* Raw bytes from the descriptor. */
+	unsigned char *raw;
+	size_t raw_len, raw_pos;
+	int raw_eof;
+	unsigned long long raw_bytes;
+
+	/* gzip. */
+	int gzip;
+	int z_open;
+	z_stream z;
+
+	/* Decoded (inflated) bytes, not yet transcoded. */
+	struct buf dec;
+	size_t dec_pos;
+	unsigned long long dec_off;	/* stream offset of dec.ptr[0] */
+	int dec_eof;
+
+	/* UTF-8 text, not yet parsed. */
+	const char *encoding;
+	int bom;
+	int utf8;
+	iconv_t cd;
+	struct buf txt;
+	size_t txt_pos;
+	/* A transcoding error found ahead of the parser, raised when reached. */
+	int txt_err;
+	char txt_msg[256];
+
+	/* Parser. */
+	struct csv_parser parser;
+	int parser_open;
+	int delimiter;
+	int term;		/* the line terminator counted: '\n' or '\r' */
+	int at_line_start;
+	int last_term;
+	unsigned long long line;	/* physical line being fed */
+	unsigned long long rec_line;	/* line where the current record starts */
+	unsigned long long rows;
+	unsigned long long n_lf, n_crlf, n_cr;	/* record ends seen */
+
+	/* Records being built and waiting. */
+	struct buf bytes;
+	struct slot *slots;
+	size_t nslots, slots_cap;
+	size_t cur_first;	/* first slot of the record being built */
+	size_t cur_off;		/* its first byte in bytes */
+	struct queued *queue;
+	size_t qlen, qhead, qcap;
+
+	struct record rec;
+	struct field *out;
+	size_t out_cap;
+
+	int failed;
+	int done;
+	struct muni_err err;
+};
+
+static int
+never_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+fail(struct csvin *in, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+fail(struct csvin *in, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (in->failed)
+		return;
+	in->failed = 1;
+	in->err.status = status;
+	in->err.file = in->name;
+	in->err.row = in->rows + 1;
+	in->err.line = in->line;
+	va_start(ap, fmt);
+	vsnprintf(in->err.msg, sizeof(in->err.msg), fmt, ap);
+	va_end(ap);
+}
+
+static void
+fail_sys(struct csvin *in, const char *what)
+{
+	int saved = errno;
+
+	fail(in, MUNI_EXIT_IO, "%s: %s", what, strerror(saved));
+	in->err.errnum = saved;
+	in->err.row = 0;
+}
+
+/* Read the next raw chunk; 1 if bytes came, 0 at end of file, -1 error. */
+static int
+read_raw(struct csvin *in)
+{
+	ssize_t n;
+
+	if (in->raw_eof)
+		return 0;
+	for (;;) {
+		n = read(in->fd, in->raw, RAW_CHUNK);
+		if (n >= 0)
+			break;
+		if (errno != EINTR) {
+			fail_sys(in, "cannot read");
+			return -1;
+		}
+	}
+	if (n == 0) {
+		in->raw_eof = 1;
+		return 0;
+	}
+	in->raw_len = (size_t)n;
+	in->raw_pos = 0;
+	in->raw_bytes += (unsigned long long)n;
+	if (in->raw_hook)
+		in->raw_hook(in->raw_ctx, in->raw, (size_t)n);
+	return 1;
+}
+
+/* Drop the bytes of dec already transcoded. */
+static void
+dec_compact(struct csvin *in)
+{
+	size_t left = in->dec.len - in->dec_pos;
+
+	if (in->dec_pos == 0)
+		return;
+	memmove(in->dec.ptr, in->dec.ptr + in->dec_pos, left);
+	in->dec_off += in->dec_pos;
+	in->dec_pos = 0;
+	buf_setlen(&in->dec, left);
+}
+
+static int
+inflate_some(struct csvin *in)
+{
+	size_t before = in->dec.len;
+	int rc;
+
+	while (in->dec.len == before) {
+		if (in->raw_pos == in->raw_len) {
+			rc = read_raw(in);
+			if (rc < 0)
+				return -1;
+			if (rc == 0) {
+				if (in->z_open) {
+					fail(in, MUNI_EXIT_DATA,
+					    "gzip data is truncated after "
+					    "%llu bytes", in->raw_bytes);
+					in->err.row = 0;
+					return -1;
+				}
+				in->dec_eof = 1;
+				return 0;
+			}
+		}
+		if (!in->z_open) {
+			/* A new member: only another gzip member may follow. */
+			if (in->raw_len - in->raw_pos >= 1 &&
+			    in->raw[in->raw_pos] != 0x1f) {
+				fail(in, MUNI_EXIT_DATA,
+				    "trailing bytes after the gzip data");
+				in->err.row = 0;
+				return -1;
+			}
+			if (inflateReset(&in->z) != Z_OK) {
+				fail(in, MUNI_EXIT_INTERNAL, "zlib reset failed");
+				return -1;
+			}
+			in->z_open = 1;
+		}
+		if (buf_grow(&in->dec, RAW_CHUNK) < 0) {
+			fail_sys(in, "cannot inflate");
+			return -1;
+		}
+		in->z.next_in = in->raw + in->raw_pos;
+		in->z.avail_in = (uInt)(in->raw_len - in->raw_pos);
+		in->z.next_out = (Bytef *)in->dec.ptr + in->dec.len;
+		in->z.avail_out = (uInt)RAW_CHUNK;
+		rc = inflate(&in->z, Z_NO_FLUSH);
+		in->raw_pos = in->raw_len - in->z.avail_in;
+		buf_setlen(&in->dec, in->dec.len + (RAW_CHUNK - in->z.avail_out));
+		if (rc == Z_STREAM_END)
+			in->z_open = 0;
+		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			fail(in, MUNI_EXIT_DATA, "corrupt gzip data near "
+			    "byte %llu: %s", in->raw_bytes - (in->raw_len -
+			    in->raw_pos), in->z.msg ? in->z.msg : "inflate failed");
+			in->err.row = 0;
+			return -1;
+		}
+	}
+	return 1;
+}
+
+/* Append decoded bytes to dec; 1 if some came, 0 at end, -1 error. */
+static int
+fill_dec(struct csvin *in)
+{
+	int rc;
+
+	if (in->dec_eof)
+		return 0;
+	dec_compact(in);
+	if (in->gzip)
+		return inflate_some(in);
+	if (in->raw_pos == in->raw_len) {
+		rc = read_raw(in);
+		if (rc <= 0) {
+			if (rc == 0)
+				in->dec_eof = 1;
+			return rc;
+		}
+	}
+	if (buf_add(&in->dec, in->raw + in->raw_pos,
+	    in->raw_len - in->raw_pos) < 0) {
+		fail_sys(in, "cannot buffer input");
+		return -1;
+	}
+	in->raw_pos = in->raw_len;
+	return 1;
+}
+
+static void
+bad_byte(struct csvin *in, size_t pos)
+{
+	unsigned char c = (unsigned char)in->dec.ptr[pos];
+	unsigned long long off = in->dec_off + pos;
+
+	in->txt_err = 1;
+	if (in->utf8)
+		snprintf(in->txt_msg, sizeof(in->txt_msg),
+		    "invalid UTF-8 byte 0x%02X at byte offset %llu; if the "
+		    "file is not UTF-8, name its encoding with --encoding "
+		    "(for example windows-1252)", c, off);
+	else
+		snprintf(in->txt_msg, sizeof(in->txt_msg),
+		    "byte 0x%02X at byte offset %llu is not valid %s; name "
+		    "the file's encoding with --encoding", c, off,
+		    in->encoding);
+}
+
+/*
+ * Transcode what dec holds into txt. A sequence cut by the end of dec is
+ * left there until more bytes come; an invalid one stops transcoding and
+ * is raised when the parser reaches it.
+ */
+static int
+transcode(struct csvin *in)
+{
+	size_t avail = in->dec.len - in->dec_pos;
+
+	if (in->txt_err || avail == 0)
+		return 0;
+	if (in->utf8) {
+		int partial;
+		size_t ok = utf8_valid_prefix((unsigned char *)in->dec.ptr +
+		    in->dec_pos, avail, &partial);
+
+		if (buf_add(&in->txt, in->dec.ptr + in->dec_pos, ok) < 0) {
+			fail_sys(in, "cannot buffer input");
+			return -1;
+		}
+		in->dec_pos += ok;
+		if (ok < avail && (!partial || in->dec_eof))
+			bad_byte(in, in->dec_pos);
+		return 0;
+	}
+	for (;;) {
+		char *src = in->dec.ptr + in->dec_pos, *dst;
+		size_t srcleft = in->dec.len - in->dec_pos, dstleft, r;
+
+		if (srcleft == 0)
+			return 0;
+		if (buf_grow(&in->txt, srcleft * 2 + 16) < 0) {
+			fail_sys(in, "cannot buffer input");
+			return -1;
+		}
+		dst = in->txt.ptr + in->txt.len;
+		dstleft = in->txt.cap - in->txt.len - 1;
+		r = iconv(in->cd, &src, &srcleft, &dst, &dstleft);
+		in->dec_pos = (size_t)(src - in->dec.ptr);
+		buf_setlen(&in->txt, (size_t)(dst - in->txt.ptr));
+		if (r != (size_t)-1)
+			return 0;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EINVAL && !in->dec_eof)
+			return 0;
+		if (errno == EINVAL) {
+			in->txt_err = 1;
+			snprintf(in->txt_msg, sizeof(in->txt_msg),
+			    "the input ends inside a %s character",
+			    in->encoding);
+			return 0;
+		}
+		bad_byte(in, in->dec_pos);
+		return 0;
+	}
+}
+
+/* Make sure txt holds unparsed text: 1 if so, 0 at end, -1 error. */
+static int
+fill_txt(struct csvin *in)
+{
+	int rc;
+
+	if (in->txt_pos == in->txt.len) {
+		buf_reset(&in->txt);
+		in->txt_pos = 0;
+	}
+	while (in->txt_pos == in->txt.len) {
+		if (in->txt_err)
+			return 0;
+		rc = fill_dec(in);
+		if (rc < 0)
+			return -1;
+		if (transcode(in) < 0)
+			return -1;
+		if (rc == 0 && in->txt_pos == in->txt.len) {
+			if (in->dec_pos < in->dec.len && !in->txt_err)
+				bad_byte(in, in->dec_pos);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct csvin *in = data;
+	size_t nf = in->nslots - in->cur_first;
+
+	if (in->failed)
+		return;
+	if (len > in->max_field) {
+		fail(in, MUNI_EXIT_DATA, "field %zu is longer than %zu bytes "
+		    "(raise the limit with --max-field-size)", nf + 1,
+		    in->max_field);
+		return;
+	}
+	if (nf >= CSVIN_MAX_FIELDS) {
+		fail(in, MUNI_EXIT_DATA, "record has more than %d fields",
+		    CSVIN_MAX_FIELDS);
+		return;
+	}
+	if (in->bytes.len - in->cur_off + len > in->max_record) {
+		fail(in, MUNI_EXIT_DATA, "record is longer than %zu bytes "
+		    "(raise the limit with --max-record-size)",
+		    in->max_record);
+		return;
+	}
+	if (in->nslots == in->slots_cap) {
+		size_t cap = in->slots_cap ? in->slots_cap * 2 : 256;
+		struct slot *s2 = realloc(in->slots, cap * sizeof(*s2));
+
+		if (s2 == NULL) {
+			fail_sys(in, "cannot store a record");
+			return;
+		}
+		in->slots = s2;
+		in->slots_cap = cap;
+	}
+	in->slots[in->nslots].off = in->bytes.len;
+	in->slots[in->nslots].len = len;
+	if (buf_add(&in->bytes, s, len) < 0) {
+		fail_sys(in, "cannot store a record");
+		return;
+	}
+	in->nslots++;
+}
+
+static void
+on_record(int c, void *data)
+{
+	struct csvin *in = data;
+	size_t nf = in->nslots - in->cur_first;
+	struct queued *q;
+
+	if (in->failed)
+		return;
+	/* libcsv reports every newline: the LF of a CRLF is not a row. */
+	if (nf == 0 && c == '\n' && in->last_term == '\r') {
+		in->last_term = c;
+		in->n_cr--;
+		in->n_crlf++;
+		return;
+	}
+	in->last_term = c;
+	if (c == '\n')
+		in->n_lf++;
+	else if (c == '\r')
+		in->n_cr++;
+	if (in->qlen == in->qcap) {
+		size_t cap = in->qcap ? in->qcap * 2 : 16;
+
+		q = realloc(in->queue, cap * sizeof(*q));
+		if (q == NULL) {
+			fail_sys(in, "cannot store a record");
+			return;
+		}
+		in->queue = q;
+		in->qcap = cap;
+	}
+	q = &in->queue[in->qlen++];
+	q->first = in->cur_first;
+	q->nfields = nf;
+	q->row = ++in->rows;
+	q->line = in->rec_line;
+	in->cur_first = in->nslots;
+	in->cur_off = in->bytes.len;
+	/* A record ended by a lone CR may be followed on the same line. */
+	in->rec_line = in->line;
+}
+
+/* Feed libcsv one line of txt, or what is left of a line. */
+static void
+feed(struct csvin *in)
+{
+	const char *p = in->txt.ptr + in->txt_pos;
+	size_t n = in->txt.len - in->txt_pos, len;
+	const char *nl = memchr(p, in->term, n);
+
+	len = nl ? (size_t)(nl - p) + 1 : n;
+	if (in->at_line_start && in->parser.pstate == LIBCSV_ROW_NOT_BEGUN)
+		in->rec_line = in->line;
+	csv_parse(&in->parser, p, len, on_field, on_record, in);
+	if (csv_error(&in->parser) != CSV_SUCCESS && !in->failed)
+		fail(in, MUNI_EXIT_IO, "cannot parse: %s",
+		    csv_strerror(csv_error(&in->parser)));
+	if (in->parser.entry_pos > in->max_field)
+		fail(in, MUNI_EXIT_DATA, "field %zu is longer than %zu bytes "
+		    "(raise the limit with --max-field-size)",
+		    in->nslots - in->cur_first + 1, in->max_field);
+	in->txt_pos += len;
+	if (nl)
+		in->line++;
+	in->at_line_start = nl != NULL;
+}
+
+/* At end of input: the last record without a final newline. */
+static void
+finish(struct csvin *in)
+{
+	if (in->parser.pstate == LIBCSV_FIELD_BEGUN && in->parser.quoted) {
+		fail(in, MUNI_EXIT_DATA, "the input ends inside a quoted "
+		    "field that starts on line %llu (a quote is missing)",
+		    in->rec_line);
+		in->err.line = in->rec_line;
+		return;
+	}
+	if (in->at_line_start && in->parser.pstate == LIBCSV_ROW_NOT_BEGUN)
+		in->rec_line = in->line;
+	csv_fini(&in->parser, on_field, on_record, in);
+	in->done = 1;
+}
+
+/* Move the record being built to the start of the buffers. */
+static void
+compact(struct csvin *in)
+{
+	size_t i, nf = in->nslots - in->cur_first;
+	size_t nb = in->bytes.len - in->cur_off;
+
+	if (in->cur_first == 0 && in->cur_off == 0)
+		goto out;
+	memmove(in->bytes.ptr, in->bytes.ptr + in->cur_off, nb);
+	buf_setlen(&in->bytes, nb);
+	for (i = 0; i < nf; i++) {
+		in->slots[i].off = in->slots[in->cur_first + i].off -
+		    in->cur_off;
+		in->slots[i].len = in->slots[in->cur_first + i].len;
+	}
+	in->nslots = nf;
+	in->cur_first = 0;
+	in->cur_off = 0;
+out:
+	in->qlen = 0;
+	in->qhead = 0;
+}
+
+static const char *
+encoding_name(const char *given, const unsigned char *p, size_t n,
+    size_t *bom)
+{
+	static const struct {
+		const char *alias;
+		const char *name;
+	} names[] = {
+		{ "utf-8", "UTF-8" }, { "utf8", "UTF-8" },
+		{ "utf-16le", "UTF-16LE" }, { "utf-16be", "UTF-16BE" },
+		{ "windows-1252", "WINDOWS-1252" }, { "cp1252", "WINDOWS-1252" },
+		{ "win1252", "WINDOWS-1252" },
+		{ "iso-8859-15", "ISO-8859-15" }, { "latin9", "ISO-8859-15" },
+		{ "latin-9", "ISO-8859-15" },
+		{ "iso-8859-1", "ISO-8859-1" }, { "latin1", "ISO-8859-1" },
+		{ "latin-1", "ISO-8859-1" },
+	};
+	const char *name = given;
+	size_t i;
+
+	*bom = 0;
+	if (strcasecmp(given, "utf-16") == 0 || strcasecmp(given, "utf16") == 0)
+		name = n >= 2 && p[0] == 0xFE && p[1] == 0xFF ? "UTF-16BE" :
+		    "UTF-16LE";
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(given, names[i].alias) == 0)
+			name = names[i].name;
+	/* A BOM that agrees with the encoding named is still not data. */
+	if (strcmp(name, "UTF-8") == 0 && n >= 3 && p[0] == 0xEF &&
+	    p[1] == 0xBB && p[2] == 0xBF)
+		*bom = 3;
+	else if (strcmp(name, "UTF-16LE") == 0 && n >= 2 && p[0] == 0xFF &&
+	    p[1] == 0xFE)
+		*bom = 2;
+	else if (strcmp(name, "UTF-16BE") == 0 && n >= 2 && p[0] == 0xFE &&
+	    p[1] == 0xFF)
+		*bom = 2;
+	return name;
+}
+
+static int
+setup(struct csvin *in, const struct csvin_options *opt)
+{
+	size_t bom;
+	int rc;
+
+	/* The first chunk says whether this is gzip. */
+	rc = read_raw(in);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && in->raw_len >= 2 && in->raw[0] == 0x1f &&
+	    in->raw[1] == 0x8b) {
+		in->gzip = 1;
+		if (inflateInit2(&in->z, 15 + 16) != Z_OK) {
+			fail(in, MUNI_EXIT_INTERNAL, "zlib init failed");
+			return -1;
+		}
+		in->z_open = 1;
+	}
+	while (in->dec.len < CSVIN_SAMPLE && !in->dec_eof)
+		if (fill_dec(in) < 0)
+			return -1;
+
+	if (opt->encoding)
+		in->encoding = encoding_name(opt->encoding,
+		    (unsigned char *)in->dec.ptr, in->dec.len, &bom);
+	else
+		in->encoding = sniff_encoding((unsigned char *)in->dec.ptr,
+		    in->dec.len, in->dec_eof, &bom);
+	in->bom = bom > 0;
+	in->dec_pos = bom;
+	in->utf8 = strcmp(in->encoding, "UTF-8") == 0;
+	if (!in->utf8) {
+		in->cd = iconv_open("UTF-8", in->encoding);
+		if (in->cd == (iconv_t)-1) {
+			fail(in, MUNI_EXIT_USAGE, "unknown encoding '%s'",
+			    opt->encoding ? opt->encoding : in->encoding);
+			in->err.row = 0;
+			return -1;
+		}
+	}
+	if (transcode(in) < 0)
+		return -1;
+
+	in->delimiter = opt->delimiter ? opt->delimiter :
+	    sniff_delimiter(in->txt.ptr, in->txt.len, in->dec_eof);
+	/* Old Mac files end lines with CR alone. */
+	in->term = '\n';
+	if (!memchr(in->txt.ptr, '\n', in->txt.len) &&
+	    memchr(in->txt.ptr, '\r', in->txt.len))
+		in->term = '\r';
+
+	if (csv_init(&in->parser, CSV_REPALL_NL) != 0) {
+		fail(in, MUNI_EXIT_INTERNAL, "libcsv init failed");
+		return -1;
+	}
+	in->parser_open = 1;
+	csv_set_delim(&in->parser, (unsigned char)in->delimiter);
+	csv_set_space_func(&in->parser, never_space);
+	csv_set_blk_size(&in->parser, 4096);
+	return 0;
+}
+
+struct csvin *
+csvin_new(int fd, const char *name, const struct csvin_options *opt,
+    struct muni_err *e)
+{
+	struct csvin *in = calloc(1, sizeof(*in));
+
+	if (in == NULL) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate a reader");
+		return NULL;
+	}
+	in->fd = fd;
+	in->name = name;
+	in->max_field = opt->max_field ? opt->max_field : CSVIN_MAX_FIELD;
+	in->max_record = opt->max_record ? opt->max_record : CSVIN_MAX_RECORD;
+	in->raw_hook = opt->raw_hook;
+	in->raw_ctx = opt->raw_ctx;
+	in->cd = (iconv_t)-1;
+	in->line = 1;
+	in->rec_line = 1;
+	in->at_line_start = 1;
+	in->last_term = -1;
+	buf_init(&in->dec, CSVIN_SAMPLE + 2 * RAW_CHUNK);
+	buf_init(&in->txt, (size_t)-1 / 2);
+	buf_init(&in->bytes, (size_t)-1 / 2);
+	in->raw = malloc(RAW_CHUNK);
+	if (in->raw == NULL) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate a reader");
+		csvin_free(in);
+		return NULL;
+	}
+	if (setup(in, opt) < 0) {
+		*e = in->err;
+		csvin_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+int
+csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
+{
+	struct queued *q;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		if (in->qhead < in->qlen)
+			break;
+		if (in->failed) {
+			*e = in->err;
+			return -1;
+		}
+		if (in->done)
+			return 0;
+		compact(in);
+		rc = fill_txt(in);
+		if (rc < 0)
+			continue;
+		if (rc == 0) {
+			if (in->txt_err) {
+				fail(in, MUNI_EXIT_DATA, "%s", in->txt_msg);
+				continue;
+			}
+			finish(in);
+			continue;
+		}
+		feed(in);
+	}
+	q = &in->queue[in->qhead++];
+	if (q->nfields > in->out_cap) {
+		size_t cap = q->nfields < 64 ? 64 : q->nfields;
+		struct field *f = realloc(in->out, cap * sizeof(*f));
+
+		if (f == NULL) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot store a record");
+			return -1;
+		}
+		in->out = f;
+		in->out_cap = cap;
+	}
+	for (i = 0; i < q->nfields; i++) {
+		in->out[i].ptr = in->bytes.ptr + in->slots[q->first + i].off;
+		in->out[i].len = in->slots[q->first + i].len;
+	}
+	in->rec.fields = in->out;
+	in->rec.nfields = q->nfields;
+	in->rec.row = q->row;
+	in->rec.line = q->line;
+	*rec = &in->rec;
+	return 1;
+}
+
+void
+csvin_free(struct csvin *in)
+{
+	if (in == NULL)
+		return;
+	if (in->parser_open)
+		csv_free(&in->parser);
+	if (in->gzip)
+		inflateEnd(&in->z);
+	if (in->cd != (iconv_t)-1)
+		iconv_close(in->cd);
+	buf_release(&in->dec);
+	buf_release(&in->txt);
+	buf_release(&in->bytes);
+	free(in->raw);
+	free(in->slots);
+	free(in->queue);
+	free(in->out);
+	free(in);
+}
+
+const char *
+csvin_encoding(const struct csvin *in)
+{
+	return in->encoding;
+}
+
+int
+csvin_delimiter(const struct csvin *in)
+{
+	return in->delimiter;
+}
+
+int
+csvin_bom(const struct csvin *in)
+{
+	return in->bom;
+}
+
+const char *
+csvin_line_ends(const struct csvin *in)
+{
+	int kinds = (in->n_lf > 0) + (in->n_crlf > 0) + (in->n_cr > 0);
+
+	if (kinds > 1)
+		return "mixed";
+	if (in->n_crlf)
+		return "crlf";
+	if (in->n_lf)
+		return "lf";
+	if (in->n_cr)
+		return "cr";
+	return "none";
+}
+
+const char *
+csvin_compression(const struct csvin *in)
+{
+	return in->gzip ? "gzip" : "none";
+}
+
+unsigned long long
+csvin_raw_bytes(const struct csvin *in)
+{
+	return in->raw_bytes;
+}
+
+unsigned long long
+csvin_rows(const struct csvin *in)
+{
+	return in->rows;
+}

@@ -1,0 +1,31 @@
+/*
+ * err: what a lib/ function reports when it fails.
+ *
+ * lib/ never prints and never exits: a function that fails returns -1 (or
+ * NULL) and fills the caller's struct muni_err with the exit status the
+ * failure calls for, errno if a system call failed, the position in the
+ * input and a message in the user's terms. The tool decides what to print
+ * (through msg) and whether to go on.
+ */
+#ifndef MUNI_ERR_H
+#define MUNI_ERR_H
+
+struct muni_err {
+	int status;			/* an enum muni_exit value */
+	int errnum;			/* errno of a failed system call, or 0 */
+	const char *file;		/* input name as the user gave it; not owned */
+	unsigned long long row;		/* record number, header = 1; 0: none */
+	unsigned long long line;	/* physical line where the row starts */
+	char field[128];		/* field name or number, "" if none */
+	char msg[512];			/* the problem, without location */
+};
+
+void err_clear(struct muni_err *e);
+/* Set status and message; the position fields are left as they are. */
+void err_set(struct muni_err *e, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* As err_set, with errno recorded and its text appended to the message. */
+void err_sys(struct muni_err *e, int status, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * msg: every line a muni tool writes to standard error goes through here,
+ * so all tools speak alike:
+ *
+ *   muni-fetch: cannot open 'in.csv': No such file or directory
+ *   muni-fetch: in.csv:42: field 'montant': invalid byte 0x81 ...
+ *
+ * The problem first, lower case, the subject quoted, no final full stop.
+ * The tool names the stream at start-up (stderr; a test may give another).
+ * This is the one module of lib/ that writes: it is the tools' voice, used
+ * only from cmd/, never from the library's own functions.
+ */
+#ifndef MUNI_MSG_H
+#define MUNI_MSG_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+void msg_init(const char *progname, FILE *stream);
+const char *msg_progname(void);
+
+/* "prog: message" */
+void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: warning: message" */
+void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: FILE:ROW: field 'F': message", the parts that are known. */
+void msg_err(const struct muni_err *e);
+/* The synopsis, then "Try 'prog --help'."; returns MUNI_EXIT_USAGE. */
+int msg_usage(const char *synopsis);
+
+#endif

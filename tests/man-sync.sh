@@ -1,0 +1,46 @@
+#!/bin/sh
+# man-sync: for every tool, each long option its --help prints is in its
+# man page, each option the man page documents (.Fl lines of the OPTIONS
+# list) is in --help, and the man page's SYNOPSIS names the same options.
+set -u
+src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${MUNI_BIN:-$src}
+n=0
+fail=0
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+for page in "$src"/man/muni-*.1; do
+	tool=$(basename "$page" .1)
+	[ -x "$bin/$tool" ] || continue
+	"$bin/$tool" --help >"$t/help" 2>&1
+	# Options in --help: "-x, --long" or "--long" at the start of a line.
+	grep -oE '^ +(-[A-Za-z0-9], )?--[a-z0-9-]+' "$t/help" |
+	    sed -E 's/^ +//; s/^-., //' | sort -u >"$t/help-opts"
+	# Options in the man page: ".It Fl x , Fl -long" or ".It Fl -long".
+	grep -E '^\.It Fl' "$page" | grep -oE 'Fl -[a-z0-9-]+' |
+	    sed 's/^Fl -/--/' | sort -u >"$t/man-opts"
+	n=$((n + 1))
+	if diff -u "$t/help-opts" "$t/man-opts" >"$t/diff"; then
+		echo "ok $n - $tool: --help and man page list the same options"
+	else
+		fail=1
+		echo "not ok $n - $tool: --help and man page differ (- help, + man)"
+		sed 's/^/# /' "$t/diff"
+	fi
+	# The usage line equals the man page SYNOPSIS, word for word.
+	"$bin/$tool" --help | sed -n '/^usage:/,/^[^ u]/p' | sed '$d' |
+	    sed 's/^usage: *//' | tr -s ' \n' '\n\n' | grep -v '^$' >"$t/usage"
+	mandoc -Tascii -O width=200 "$page" 2>/dev/null | sed 's/.\x08//g' |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
+	    tr -s ' \n' '\n\n' | grep -v '^$' >"$t/synopsis"
+	n=$((n + 1))
+	if diff -u "$t/usage" "$t/synopsis" >"$t/diff"; then
+		echo "ok $n - $tool: usage line equals the man page SYNOPSIS"
+	else
+		fail=1
+		echo "not ok $n - $tool: usage differs from SYNOPSIS (- usage, + man)"
+		sed 's/^/# /' "$t/diff"
+	fi
+done
+echo "1..$n"
+exit $fail
