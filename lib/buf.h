@@ -17,6 +17,7 @@
 #define MUNI_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *ptr;
@@ -32,7 +33,20 @@ void buf_release(struct buf *b);
 /* Make room for n more bytes (plus the terminating NUL). */
 int buf_grow(struct buf *b, size_t n);
 
-int buf_add(struct buf *b, const void *p, size_t n);
+int buf_add_grow(struct buf *b, const void *p, size_t n);
+
+/* Append n bytes; inline because readers call it for every field. */
+static inline int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len > n) {
+		memcpy(b->ptr + b->len, p, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+		return 0;
+	}
+	return buf_add_grow(b, p, n);
+}
 int buf_addstr(struct buf *b, const char *s);
 int buf_addch(struct buf *b, int c);
 int buf_addf(struct buf *b, const char *fmt, ...)

@@ -76,6 +76,15 @@ struct csvin {
 	int bom;
 	int utf8;
 	iconv_t cd;
+	/*
+	 * For a single-byte encoding whose ASCII half is ASCII (Windows-1252,
+	 * the ISO-8859 family), iconv's answer for each of the 256 byte values
+	 * is asked once and kept here: the hot loop is then a table look-up.
+	 * A length of 0 marks a byte that is invalid in the encoding.
+	 */
+	int single_byte;
+	unsigned char sb_len[256];
+	char sb_utf8[256][4];
 	struct buf txt;
 	size_t txt_pos;
 	/* A transcoding error found ahead of the parser, raised when reached. */
@@ -150,16 +159,19 @@ fail_sys(struct csvin *in, const char *what)
 	in->err.row = 0;
 }
 
-/* Read the next raw chunk; 1 if bytes came, 0 at end of file, -1 error. */
+/*
+ * Read up to RAW_CHUNK bytes into p: the count, 0 at end of file, -1 on
+ * error. Every byte read passes through the raw hook.
+ */
 static int
-read_raw(struct csvin *in)
+read_fd(struct csvin *in, unsigned char *p)
 {
 	ssize_t n;
 
 	if (in->raw_eof)
 		return 0;
 	for (;;) {
-		n = read(in->fd, in->raw, RAW_CHUNK);
+		n = read(in->fd, p, RAW_CHUNK);
 		if (n >= 0)
 			break;
 		if (errno != EINTR) {
@@ -171,11 +183,22 @@ read_raw(struct csvin *in)
 		in->raw_eof = 1;
 		return 0;
 	}
-	in->raw_len = (size_t)n;
-	in->raw_pos = 0;
 	in->raw_bytes += (unsigned long long)n;
 	if (in->raw_hook)
-		in->raw_hook(in->raw_ctx, in->raw, (size_t)n);
+		in->raw_hook(in->raw_ctx, p, (size_t)n);
+	return (int)n;
+}
+
+/* Read the next raw chunk; 1 if bytes came, 0 at end of file, -1 error. */
+static int
+read_raw(struct csvin *in)
+{
+	int n = read_fd(in, in->raw);
+
+	if (n <= 0)
+		return n;
+	in->raw_len = (size_t)n;
+	in->raw_pos = 0;
 	return 1;
 }
 
@@ -266,20 +289,28 @@ fill_dec(struct csvin *in)
 	dec_compact(in);
 	if (in->gzip)
 		return inflate_some(in);
-	if (in->raw_pos == in->raw_len) {
-		rc = read_raw(in);
-		if (rc <= 0) {
-			if (rc == 0)
-				in->dec_eof = 1;
-			return rc;
+	if (in->raw_pos < in->raw_len) {
+		/* The first chunk, read to look for the gzip magic. */
+		if (buf_add(&in->dec, in->raw + in->raw_pos,
+		    in->raw_len - in->raw_pos) < 0) {
+			fail_sys(in, "cannot buffer input");
+			return -1;
 		}
+		in->raw_pos = in->raw_len;
+		return 1;
 	}
-	if (buf_add(&in->dec, in->raw + in->raw_pos,
-	    in->raw_len - in->raw_pos) < 0) {
+	/* Otherwise read straight into dec: one copy less. */
+	if (buf_grow(&in->dec, RAW_CHUNK) < 0) {
 		fail_sys(in, "cannot buffer input");
 		return -1;
 	}
-	in->raw_pos = in->raw_len;
+	rc = read_fd(in, (unsigned char *)in->dec.ptr + in->dec.len);
+	if (rc <= 0) {
+		if (rc == 0)
+			in->dec_eof = 1;
+		return rc;
+	}
+	buf_setlen(&in->dec, in->dec.len + (size_t)rc);
 	return 1;
 }
 
@@ -302,6 +333,81 @@ bad_byte(struct csvin *in, size_t pos)
 		    in->encoding);
 }
 
+static int
+transcode_single_byte(struct csvin *in)
+{
+	const unsigned char *src = (unsigned char *)in->dec.ptr;
+	size_t i = in->dec_pos, n = in->dec.len;
+	char *d;
+
+	if (buf_grow(&in->txt, 3 * (n - i)) < 0) {
+		fail_sys(in, "cannot buffer input");
+		return -1;
+	}
+	d = in->txt.ptr + in->txt.len;
+	while (i < n) {
+		unsigned c;
+
+		while (i + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, src + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			memcpy(d, &w, 8);
+			d += 8;
+			i += 8;
+		}
+		if (i == n)
+			break;
+		c = src[i];
+		if (c < 0x80) {
+			*d++ = (char)c;
+			i++;
+			continue;
+		}
+		if (in->sb_len[c] == 0)
+			break;
+		memcpy(d, in->sb_utf8[c], in->sb_len[c]);
+		d += in->sb_len[c];
+		i++;
+	}
+	in->dec_pos = i;
+	buf_setlen(&in->txt, (size_t)(d - in->txt.ptr));
+	if (i < n)
+		bad_byte(in, i);
+	return 0;
+}
+
+/* Ask iconv once for each byte value; 0 if the encoding is not single-byte. */
+static int
+single_byte_table(struct csvin *in)
+{
+	unsigned b;
+
+	for (b = 0; b < 256; b++) {
+		char inb[1], outb[8], *ip = inb, *op = outb;
+		size_t il = 1, ol = sizeof(outb);
+
+		inb[0] = (char)b;
+		iconv(in->cd, NULL, NULL, NULL, NULL);
+		if (iconv(in->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			if (errno != EILSEQ)
+				return 0;	/* multibyte or stateful */
+			in->sb_len[b] = 0;
+			continue;
+		}
+		if (il != 0 || ol == sizeof(outb) || sizeof(outb) - ol > 4)
+			return 0;
+		if (b < 0x80 && (sizeof(outb) - ol != 1 || outb[0] != (char)b))
+			return 0;
+		in->sb_len[b] = (unsigned char)(sizeof(outb) - ol);
+		memcpy(in->sb_utf8[b], outb, sizeof(outb) - ol);
+	}
+	iconv(in->cd, NULL, NULL, NULL, NULL);
+	return 1;
+}
+
 /*
  * Transcode what dec holds into txt. A sequence cut by the end of dec is
  * left there until more bytes come; an invalid one stops transcoding and
@@ -314,6 +420,8 @@ transcode(struct csvin *in)
 
 	if (in->txt_err || avail == 0)
 		return 0;
+	if (in->single_byte)
+		return transcode_single_byte(in);
 	if (in->utf8) {
 		int partial;
 		size_t ok = utf8_valid_prefix((unsigned char *)in->dec.ptr +
@@ -622,6 +730,7 @@ setup(struct csvin *in, const struct csvin_options *opt)
 			in->err.row = 0;
 			return -1;
 		}
+		in->single_byte = single_byte_table(in);
 	}
 	if (transcode(in) < 0)
 		return -1;

@@ -29,6 +29,13 @@ utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
 			i++;
 			continue;
 		}
+		/* Two-byte letters (é, è, à...) are most of French text. */
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < n) {
+			if ((p[i + 1] & 0xC0) != 0x80)
+				return i;
+			i += 2;
+			continue;
+		}
 		lo = 0x80;
 		hi = 0xBF;
 		if (c >= 0xC2 && c <= 0xDF)
