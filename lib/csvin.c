@@ -141,6 +141,7 @@ fail(struct csvin *in, int status, const char *fmt, ...)
 		return;
 	in->failed = 1;
 	in->err.status = status;
+	in->err.code = status == MUNI_EXIT_DATA ? "source-error" : NULL;
 	in->err.file = in->name;
 	in->err.row = in->rows + 1;
 	in->err.line = in->line;
@@ -815,6 +816,7 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 		if (rc == 0) {
 			if (in->txt_err) {
 				fail(in, MUNI_EXIT_DATA, "%s", in->txt_msg);
+				in->err.code = "encoding-error";
 				continue;
 			}
 			finish(in);

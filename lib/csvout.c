@@ -185,6 +185,31 @@ csvout_record(struct csvout *out, const struct field *f, size_t n)
 }
 
 int
+csvout_render(struct buf *out, const struct field *f, size_t n)
+{
+	size_t i, need = 4;
+	char *d;
+
+	for (i = 0; i < n; i++)
+		need += 2 * f[i].len + 3;
+	if (buf_grow(out, need) < 0)
+		return -1;
+	d = out->ptr + out->len;
+	if (n == 1 && f[0].len == 0) {
+		memcpy(d, "\"\"", 2);
+		d += 2;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*d++ = ',';
+		d = put_field(d, &f[i]);
+	}
+	*d++ = '\n';
+	buf_setlen(out, (size_t)(d - out->ptr));
+	return 0;
+}
+
+int
 csvout_flush(struct csvout *out)
 {
 	return drain(out);

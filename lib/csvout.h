@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "csvin.h"
 
 struct csvout {
@@ -35,5 +36,7 @@ int csvout_record(struct csvout *out, const struct field *f, size_t n);
 /* Raw bytes, for tools that write something other than records. */
 int csvout_write(struct csvout *out, const void *p, size_t n);
 int csvout_flush(struct csvout *out);
+/* Append one canonical record to a buffer, as csvout_record writes it. */
+int csvout_render(struct buf *out, const struct field *f, size_t n);
 
 #endif

@@ -18,6 +18,7 @@ err_set(struct muni_err *e, int status, const char *fmt, ...)
 
 	e->status = status;
 	e->errnum = 0;
+	e->code = NULL;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -31,6 +32,7 @@ err_sys(struct muni_err *e, int status, int errnum, const char *fmt, ...)
 
 	e->status = status;
 	e->errnum = errnum;
+	e->code = NULL;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);

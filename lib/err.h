@@ -17,6 +17,7 @@ struct muni_err {
 	unsigned long long row;		/* record number, header = 1; 0: none */
 	unsigned long long line;	/* physical line where the row starts */
 	char field[128];		/* field name or number, "" if none */
+	const char *code;		/* a report's error code, or NULL */
 	char msg[512];			/* the problem, without location */
 };
 

@@ -1,0 +1,201 @@
+/*
+ * muni-validate: check a CSV file against a Table Schema, report what is
+ * wrong and where, and pass the data on.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvin.h"
+#include "exitcode.h"
+#include "msg.h"
+#include "opt.h"
+#include "report.h"
+#include "version.h"
+#include "vrun.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: muni-validate [-hqV] [-d delimiter] [-e encoding] "
+    "[-f format] [-r file]\n"
+    "                     [-s schema] [--limit-errors n] "
+    "[--limit-rows n]\n"
+    "                     [--pick-errors list] [--rejects file] "
+    "[--resource name=file]\n"
+    "                     [--schema-sync] [--skip-errors list] "
+    "[--summary] [--valid-rows]\n"
+    "                     [file | -]\n";
+
+static const char help_text[] =
+    "Check a CSV file against a Table Schema and report every error with\n"
+    "its row and field; the data is passed on to standard output.\n"
+    "\n"
+    "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
+    "  -e, --encoding ENC       input encoding (default: guessed)\n"
+    "  -f, --format FMT         report format: text (default), json or csv\n"
+    "  -h, --help               print this help and exit\n"
+    "      --limit-errors N     stop reporting after N errors (default 1000,\n"
+    "                           0 for no limit)\n"
+    "      --limit-rows N       read at most N data rows\n"
+    "      --pick-errors LIST   report only these codes or tags (#header,\n"
+    "                           #row, #cell, #structure)\n"
+    "  -q, --quiet-data         do not write the data to standard output\n"
+    "  -r, --report FILE        write the report to FILE\n"
+    "      --rejects FILE       write invalid rows, with their errors, to FILE\n"
+    "      --resource NAME=FILE the table a foreign key names\n"
+    "  -s, --schema FILE        the Table Schema (without one: structure only)\n"
+    "      --schema-sync        match columns to fields by name, not position\n"
+    "      --skip-errors LIST   do not report these codes or tags\n"
+    "      --summary            print the counts, even when the data is valid\n"
+    "      --valid-rows         write only valid rows (needs --rejects)\n"
+    "  -V, --version            print the version and exit\n";
+
+enum {
+	OPT_LIMIT_ERRORS = 256, OPT_LIMIT_ROWS, OPT_PICK, OPT_REJECTS,
+	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS
+};
+
+static const struct option longopts[] = {
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "encoding", required_argument, NULL, 'e' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "limit-errors", required_argument, NULL, OPT_LIMIT_ERRORS },
+	{ "limit-rows", required_argument, NULL, OPT_LIMIT_ROWS },
+	{ "pick-errors", required_argument, NULL, OPT_PICK },
+	{ "quiet-data", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "report", required_argument, NULL, 'r' },
+	{ "resource", required_argument, NULL, OPT_RESOURCE },
+	{ "schema", required_argument, NULL, 's' },
+	{ "schema-sync", no_argument, NULL, OPT_SYNC },
+	{ "skip-errors", required_argument, NULL, OPT_SKIP },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "valid-rows", no_argument, NULL, OPT_VALID_ROWS },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+count_arg(const char *s, unsigned long long *out, struct muni_err *e)
+{
+	size_t v;
+
+	if (opt_size(s, 0, (size_t)-1 / 2, &v, e) < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vrun_options o;
+	struct muni_err e;
+	int c;
+
+	msg_init(argv[0], stderr);
+	vrun_options_init(&o);
+	err_clear(&e);
+	while ((c = getopt_long(argc, argv, "d:e:f:hqr:s:V", longopts,
+	    NULL)) != -1)
+		switch (c) {
+		case 'd':
+			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
+				goto bad_value;
+			break;
+		case 'e':
+			o.csv.encoding = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				o.format = VRUN_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o.format = VRUN_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				o.format = VRUN_CSV;
+			else {
+				msg_error("'%s' is not a report format: text, "
+				    "json or csv", optarg);
+				return msg_usage(usage_text);
+			}
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case OPT_LIMIT_ERRORS:
+			if (count_arg(optarg, &o.limit_errors, &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_LIMIT_ROWS:
+			if (count_arg(optarg, &o.limit_rows, &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_PICK:
+			if (report_parse_filter(optarg, &o.pick, &e) < 0)
+				goto bad_value;
+			break;
+		case 'q':
+			o.quiet_data = 1;
+			break;
+		case OPT_REJECTS:
+			o.rejects = optarg;
+			break;
+		case 'r':
+			o.report = optarg;
+			break;
+		case OPT_RESOURCE:
+			if (vrun_add_resource(&o, optarg, &e) < 0)
+				goto bad_value;
+			break;
+		case 's':
+			o.schema = optarg;
+			break;
+		case OPT_SYNC:
+			o.schema_sync = 1;
+			break;
+		case OPT_SKIP:
+			if (report_parse_filter(optarg, &o.skip, &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_SUMMARY:
+			o.summary = 1;
+			break;
+		case OPT_VALID_ROWS:
+			o.valid_rows = 1;
+			break;
+		case 'V':
+			printf("muni-validate %s\n", muni_version());
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		default:
+			return msg_usage(usage_text);
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		msg_error("one input at most, %d given", argc);
+		return msg_usage(usage_text);
+	}
+	if (o.valid_rows && o.rejects == NULL) {
+		msg_error("--valid-rows needs --rejects FILE, so that no row "
+		    "is lost");
+		return msg_usage(usage_text);
+	}
+	o.input = argc == 1 ? argv[0] : "-";
+	o.prog = msg_progname();
+	c = vrun(&o, &e);
+	if (e.msg[0])
+		msg_err(&e);
+	return c;
+
+bad_value:
+	msg_err(&e);
+	return msg_usage(usage_text);
+}

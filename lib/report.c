@@ -1,0 +1,501 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "csvout.h"
+#include "exitcode.h"
+#include "report.h"
+#include "banned.h"
+
+enum {
+	TAG_TABLE = 1, TAG_HEADER = 2, TAG_LABEL = 4, TAG_ROW = 8,
+	TAG_CELL = 16, TAG_STRUCTURE = 32, TAG_FILE = 64
+};
+
+static const struct {
+	const char *name;
+	const char *title;
+	const char *description;
+	int tags;
+} codes[ERR_NCODES] = {
+	[ERR_BLANK_LABEL] = { "blank-label", "Blank Label",
+	    "A label in the header row is missing a value. Label should be "
+	    "provided and not be blank.",
+	    TAG_TABLE | TAG_HEADER | TAG_LABEL | TAG_STRUCTURE },
+	[ERR_DUPLICATE_LABEL] = { "duplicate-label", "Duplicate Label",
+	    "Two columns in the header row have the same value. Column names "
+	    "should be unique.",
+	    TAG_TABLE | TAG_HEADER | TAG_LABEL | TAG_STRUCTURE },
+	[ERR_MISSING_LABEL] = { "missing-label", "Missing Label",
+	    "Based on the schema there should be a label that is missing in "
+	    "the data's header.",
+	    TAG_TABLE | TAG_HEADER | TAG_LABEL | TAG_STRUCTURE },
+	[ERR_EXTRA_LABEL] = { "extra-label", "Extra Label",
+	    "The header of the data source contains label that does not "
+	    "exist in the provided schema.",
+	    TAG_TABLE | TAG_HEADER | TAG_LABEL | TAG_STRUCTURE },
+	[ERR_INCORRECT_LABEL] = { "incorrect-label", "Incorrect Label",
+	    "One of the data source header does not match the field name "
+	    "defined in the schema.",
+	    TAG_TABLE | TAG_HEADER | TAG_LABEL | TAG_STRUCTURE },
+	[ERR_BLANK_ROW] = { "blank-row", "Blank Row",
+	    "This row is empty. A row should contain at least one value.",
+	    TAG_TABLE | TAG_ROW | TAG_STRUCTURE },
+	[ERR_MISSING_CELL] = { "missing-cell", "Missing Cell",
+	    "This row has less values compared to the header row (the first "
+	    "row in the data source). A key concept is that all the rows in "
+	    "tabular data must have the same number of columns.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL | TAG_STRUCTURE },
+	[ERR_EXTRA_CELL] = { "extra-cell", "Extra Cell",
+	    "This row has more values compared to the header row (the first "
+	    "row in the data source). A key concept is that all the rows in "
+	    "tabular data must have the same number of columns.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL | TAG_STRUCTURE },
+	[ERR_TYPE] = { "type-error", "Type Error",
+	    "The value does not match the schema type and format for this "
+	    "field.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_CONSTRAINT] = { "constraint-error", "Constraint Error",
+	    "A field value does not conform to a constraint.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_UNIQUE] = { "unique-error", "Unique Error",
+	    "This field is a unique field but it contains a value that has "
+	    "been used in another row.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_PRIMARY_KEY] = { "primary-key", "Primary Key Error",
+	    "Values in the primary key fields should be unique for every "
+	    "row", TAG_TABLE | TAG_ROW },
+	[ERR_FOREIGN_KEY] = { "foreign-key", "ForeignKey Error",
+	    "Values in the foreign key fields should exist in the reference "
+	    "table", TAG_TABLE | TAG_ROW },
+	[ERR_ENCODING] = { "encoding-error", "Encoding Error",
+	    "Data reading error because of incorrect encoding.", TAG_FILE },
+	[ERR_SOURCE] = { "source-error", "Source Error",
+	    "Data reading error because of not supported or inconsistent "
+	    "contents.", TAG_FILE },
+	[ERR_CHECK] = { "check-error", "Check Error",
+	    "This custom check cannot be run.", TAG_TABLE },
+};
+
+static const struct {
+	const char *name;
+	int tag;
+} tag_names[] = {
+	{ "#table", TAG_TABLE }, { "#header", TAG_HEADER },
+	{ "#label", TAG_LABEL }, { "#row", TAG_ROW }, { "#cell", TAG_CELL },
+	{ "#structure", TAG_STRUCTURE }, { "#file", TAG_FILE },
+};
+
+static char *
+dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		if (n)
+			memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static char *
+dup_opt(const char *s)
+{
+	return s ? dup_n(s, strlen(s)) : NULL;
+}
+
+const char *
+error_code_name(enum error_code code)
+{
+	return codes[code].name;
+}
+
+void
+report_init(struct report *r, const char *file, size_t limit)
+{
+	memset(r, 0, sizeof(*r));
+	r->file = dup_opt(file);
+	r->limit = limit;
+}
+
+void
+verror_release(struct verror *err)
+{
+	free(err->field_name);
+	free(err->cell);
+	free(err->note);
+	free(err->message);
+	memset(err, 0, sizeof(*err));
+}
+
+void
+report_release(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nerrors; i++)
+		verror_release(&r->errors[i]);
+	free(r->errors);
+	for (i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	for (i = 0; i < r->nlabels; i++)
+		free(r->labels[i]);
+	free(r->labels);
+	free(r->file);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+report_parse_filter(const char *list, unsigned long *mask, struct muni_err *e)
+{
+	const char *p = list;
+
+	*mask = 0;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p), i;
+		int found = 0;
+
+		for (i = 0; i < ERR_NCODES; i++)
+			if (strlen(codes[i].name) == n &&
+			    memcmp(codes[i].name, p, n) == 0) {
+				*mask |= 1UL << i;
+				found = 1;
+			}
+		for (i = 0; i < sizeof(tag_names) / sizeof(tag_names[0]); i++)
+			if (strlen(tag_names[i].name) == n &&
+			    memcmp(tag_names[i].name, p, n) == 0) {
+				size_t k;
+
+				for (k = 0; k < ERR_NCODES; k++)
+					if (codes[k].tags & tag_names[i].tag)
+						*mask |= 1UL << k;
+				found = 1;
+			}
+		if (!found) {
+			err_set(e, MUNI_EXIT_USAGE, "'%.*s' is not an error "
+			    "code or tag (e.g. type-error, #row, #header)",
+			    (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int
+report_wants(const struct report *r, enum error_code code)
+{
+	if (r->pick && !(r->pick & (1UL << code)))
+		return 0;
+	if (r->skip & (1UL << code))
+		return 0;
+	return 1;
+}
+
+int
+report_add(struct report *r, const struct verror *err)
+{
+	struct verror *copy;
+
+	if (r->limit_reached)
+		return 1;
+	r->counts[err->code]++;
+	r->total++;
+	if (r->nerrors == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct verror *e = realloc(r->errors, cap * sizeof(*e));
+
+		if (e == NULL)
+			return -1;
+		r->errors = e;
+		r->cap = cap;
+	}
+	copy = &r->errors[r->nerrors++];
+	copy->code = err->code;
+	copy->row = err->row;
+	copy->field = err->field;
+	copy->field_name = dup_opt(err->field_name);
+	copy->cell = dup_opt(err->cell);
+	copy->note = dup_opt(err->note ? err->note : "");
+	copy->message = dup_opt(err->message);
+	if (r->limit && r->total >= r->limit) {
+		r->limit_reached = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+report_warn(struct report *r, const char *fmt, ...)
+{
+	char msg[512];
+	char **w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	w = realloc(r->warnings, (r->nwarnings + 1) * sizeof(*w));
+	if (w == NULL)
+		return -1;
+	r->warnings = w;
+	w[r->nwarnings] = dup_opt(msg);
+	if (w[r->nwarnings] == NULL)
+		return -1;
+	r->nwarnings++;
+	return 0;
+}
+
+int
+report_set_labels(struct report *r, char **labels, size_t n)
+{
+	size_t i;
+
+	r->labels = calloc(n + 1, sizeof(char *));
+	if (r->labels == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		r->labels[i] = dup_opt(labels[i]);
+	r->nlabels = n;
+	return 0;
+}
+
+int
+report_valid(const struct report *r)
+{
+	return r->total == 0;
+}
+
+int
+report_text_line(const struct report *r, const struct verror *err,
+    struct buf *out)
+{
+	int rc = 0;
+
+	rc |= buf_addstr(out, r->file ? r->file : "-");
+	if (err->row)
+		rc |= buf_addf(out, ":%llu", err->row);
+	rc |= buf_addstr(out, ": ");
+	if (err->field_name && err->field_name[0])
+		rc |= buf_addf(out, "field '%s': ", err->field_name);
+	else if (err->field)
+		rc |= buf_addf(out, "field %zu: ", err->field);
+	rc |= buf_addf(out, "%s [%s]\n", err->message ? err->message : "",
+	    codes[err->code].name);
+	return rc ? -1 : 0;
+}
+
+int
+report_text_summary(const struct report *r, struct buf *out)
+{
+	size_t i;
+	int first = 1, rc = 0;
+
+	rc |= buf_addf(out, "%s: %s: %llu error%s in %llu row%s",
+	    r->file ? r->file : "-", report_valid(r) ? "valid" : "invalid",
+	    r->total, r->total == 1 ? "" : "s", r->rows,
+	    r->rows == 1 ? "" : "s");
+	for (i = 0; i < ERR_NCODES; i++) {
+		if (!r->counts[i])
+			continue;
+		rc |= buf_addf(out, "%s%s %llu", first ? " (" : ", ",
+		    codes[i].name, r->counts[i]);
+		first = 0;
+	}
+	rc |= buf_addstr(out, first ? "\n" : ")\n");
+	return rc ? -1 : 0;
+}
+
+static void
+gen_str(yajl_gen g, const char *s)
+{
+	yajl_gen_string(g, (const unsigned char *)(s ? s : ""),
+	    s ? strlen(s) : 0);
+}
+
+static void
+gen_int(yajl_gen g, const char *key, unsigned long long v)
+{
+	char num[32];
+
+	gen_str(g, key);
+	snprintf(num, sizeof(num), "%llu", v);
+	yajl_gen_number(g, num, strlen(num));
+}
+
+static void
+gen_seconds(yajl_gen g, double s)
+{
+	char num[32];
+
+	gen_str(g, "seconds");
+	snprintf(num, sizeof(num), "%.3f", s);
+	yajl_gen_number(g, num, strlen(num));
+}
+
+static void
+gen_error(yajl_gen g, const struct report *r, const struct verror *err)
+{
+	size_t i;
+
+	yajl_gen_map_open(g);
+	gen_str(g, "type");
+	gen_str(g, codes[err->code].name);
+	gen_str(g, "title");
+	gen_str(g, codes[err->code].title);
+	gen_str(g, "description");
+	gen_str(g, codes[err->code].description);
+	gen_str(g, "message");
+	gen_str(g, err->message);
+	gen_str(g, "tags");
+	yajl_gen_array_open(g);
+	for (i = 0; i < sizeof(tag_names) / sizeof(tag_names[0]); i++)
+		if (codes[err->code].tags & tag_names[i].tag)
+			gen_str(g, tag_names[i].name);
+	yajl_gen_array_close(g);
+	gen_str(g, "note");
+	gen_str(g, err->note);
+	if (codes[err->code].tags & TAG_HEADER) {
+		gen_str(g, "labels");
+		yajl_gen_array_open(g);
+		for (i = 0; i < r->nlabels; i++)
+			gen_str(g, r->labels[i]);
+		yajl_gen_array_close(g);
+		gen_str(g, "rowNumbers");
+		yajl_gen_array_open(g);
+		yajl_gen_integer(g, 1);
+		yajl_gen_array_close(g);
+		gen_str(g, "label");
+		gen_str(g, err->cell);
+	} else if (err->row) {
+		gen_int(g, "rowNumber", err->row);
+		if (codes[err->code].tags & TAG_CELL) {
+			gen_str(g, "cell");
+			gen_str(g, err->cell);
+		}
+	}
+	if (err->field) {
+		gen_str(g, "fieldName");
+		gen_str(g, err->field_name);
+		gen_int(g, "fieldNumber", err->field);
+	}
+	yajl_gen_map_close(g);
+}
+
+int
+report_csv(const struct report *r, struct buf *out)
+{
+	struct field f[6];
+	char row[32], num[32];
+	size_t i;
+
+	f[0].ptr = "row";
+	f[1].ptr = "field";
+	f[2].ptr = "type";
+	f[3].ptr = "fieldName";
+	f[4].ptr = "cell";
+	f[5].ptr = "message";
+	for (i = 0; i < 6; i++)
+		f[i].len = strlen(f[i].ptr);
+	if (csvout_render(out, f, 6) < 0)
+		return -1;
+	for (i = 0; i < r->nerrors; i++) {
+		const struct verror *err = &r->errors[i];
+
+		snprintf(row, sizeof(row), "%llu", err->row);
+		snprintf(num, sizeof(num), "%zu", err->field);
+		f[0].ptr = err->row ? row : "";
+		f[1].ptr = err->field ? num : "";
+		f[2].ptr = codes[err->code].name;
+		f[3].ptr = err->field_name ? err->field_name : "";
+		f[4].ptr = err->cell ? err->cell : "";
+		f[5].ptr = err->message ? err->message : "";
+		for (size_t k = 0; k < 6; k++)
+			f[k].len = strlen(f[k].ptr);
+		if (csvout_render(out, f, 6) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+report_json(const struct report *r, struct buf *out)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *json;
+	const char *name;
+	size_t len, i;
+	int rc = 0;
+
+	if (g == NULL)
+		return -1;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	name = r->file ? strrchr(r->file, '/') : NULL;
+	name = name ? name + 1 : r->file ? r->file : "stdin";
+	yajl_gen_map_open(g);
+	gen_str(g, "valid");
+	yajl_gen_bool(g, report_valid(r));
+	gen_str(g, "stats");
+	yajl_gen_map_open(g);
+	gen_int(g, "tasks", 1);
+	gen_int(g, "errors", r->total);
+	gen_int(g, "warnings", r->nwarnings);
+	gen_seconds(g, r->seconds);
+	yajl_gen_map_close(g);
+	gen_str(g, "warnings");
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
+	gen_str(g, "errors");
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
+	gen_str(g, "tasks");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	gen_str(g, "name");
+	gen_str(g, name);
+	gen_str(g, "type");
+	gen_str(g, "table");
+	gen_str(g, "valid");
+	yajl_gen_bool(g, report_valid(r));
+	gen_str(g, "place");
+	gen_str(g, r->file ? r->file : "-");
+	gen_str(g, "labels");
+	yajl_gen_array_open(g);
+	for (i = 0; i < r->nlabels; i++)
+		gen_str(g, r->labels[i]);
+	yajl_gen_array_close(g);
+	gen_str(g, "stats");
+	yajl_gen_map_open(g);
+	gen_int(g, "errors", r->total);
+	gen_int(g, "warnings", r->nwarnings);
+	gen_seconds(g, r->seconds);
+	gen_int(g, "fields", r->nfields);
+	gen_int(g, "rows", r->rows);
+	yajl_gen_map_close(g);
+	gen_str(g, "warnings");
+	yajl_gen_array_open(g);
+	for (i = 0; i < r->nwarnings; i++)
+		gen_str(g, r->warnings[i]);
+	yajl_gen_array_close(g);
+	gen_str(g, "errors");
+	yajl_gen_array_open(g);
+	for (i = 0; i < r->nerrors; i++)
+		gen_error(g, r, &r->errors[i]);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &json, &len) != yajl_gen_status_ok ||
+	    buf_add(out, json, len) < 0)
+		rc = -1;
+	yajl_gen_free(g);
+	return rc;
+}

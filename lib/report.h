@@ -1,0 +1,95 @@
+/*
+ * report: the errors a validation finds, with frictionless' codes, tags
+ * and positions, and their renderings: one text line an error for people,
+ * a JSON report shaped as frictionless' (valid, stats, warnings, tasks with
+ * errors) for programs.
+ *
+ * Positions: rowNumber counts records with the header as row 1 (0 for an
+ * error of the header itself); fieldNumber is 1-based (0: the whole row).
+ *
+ * The report keeps at most `limit` errors (and counts them all by type);
+ * report_add() says when the limit is reached so the caller can stop.
+ * Errors may be picked or skipped by code or tag (#header, #row, #cell,
+ * #structure, #table); a filtered-out error is neither kept nor counted.
+ *
+ * Ownership: the report owns copies of everything added to it.
+ */
+#ifndef MUNI_REPORT_H
+#define MUNI_REPORT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+enum error_code {
+	ERR_BLANK_LABEL, ERR_DUPLICATE_LABEL, ERR_MISSING_LABEL,
+	ERR_EXTRA_LABEL, ERR_INCORRECT_LABEL, ERR_BLANK_ROW, ERR_MISSING_CELL,
+	ERR_EXTRA_CELL, ERR_TYPE, ERR_CONSTRAINT, ERR_UNIQUE, ERR_PRIMARY_KEY,
+	ERR_FOREIGN_KEY, ERR_ENCODING, ERR_SOURCE, ERR_CHECK,
+	ERR_NCODES
+};
+
+struct verror {
+	enum error_code code;
+	unsigned long long row;
+	size_t field;
+	char *field_name;
+	char *cell;
+	char *note;		/* frictionless' note */
+	char *message;		/* in the steward's terms */
+};
+
+struct report {
+	char *file;			/* the input as named */
+	struct verror *errors;
+	size_t nerrors, cap;
+	unsigned long long counts[ERR_NCODES];
+	unsigned long long total;
+	size_t limit;			/* 0: no limit */
+	int limit_reached;
+	unsigned long pick;		/* bit per code; 0: all */
+	unsigned long skip;
+	char **warnings;
+	size_t nwarnings;
+	char **labels;
+	size_t nlabels;
+	unsigned long long rows;	/* data rows read */
+	size_t nfields;
+	double seconds;
+};
+
+void report_init(struct report *r, const char *file, size_t limit);
+void report_release(struct report *r);
+
+/*
+ * Parse a comma-separated list of codes and tags into a mask; -1 and a
+ * message naming the unknown item in e.
+ */
+int report_parse_filter(const char *list, unsigned long *mask,
+    struct muni_err *e);
+/* Whether an error of this code passes the pick and skip filters. */
+int report_wants(const struct report *r, enum error_code code);
+
+/* Keep a copy of the error; 1 when the limit is now reached, -1 no memory. */
+int report_add(struct report *r, const struct verror *err);
+int report_warn(struct report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int report_set_labels(struct report *r, char **labels, size_t n);
+
+int report_valid(const struct report *r);
+const char *error_code_name(enum error_code code);
+
+/* "FILE:ROW: field 'F': message [code]", without the tool's name. */
+int report_text_line(const struct report *r, const struct verror *err,
+    struct buf *out);
+/* "FILE: invalid: N errors in M rows (type-error 3, ...)" */
+int report_text_summary(const struct report *r, struct buf *out);
+/* One error a line: row,field,type,fieldName,cell,message. */
+int report_csv(const struct report *r, struct buf *out);
+/* The whole report as frictionless-shaped JSON. */
+int report_json(const struct report *r, struct buf *out);
+
+void verror_release(struct verror *err);
+
+#endif

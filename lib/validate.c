@@ -1,0 +1,785 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "buf.h"
+#include "exitcode.h"
+#include "validate.h"
+#include "banned.h"
+
+/* Longest cell text quoted in a message; the report keeps it whole. */
+#define SHOW 60
+
+struct reference {
+	char *resource;
+	struct keyset keys;
+};
+
+struct validator {
+	const struct schema *schema;
+	struct report *report;
+	int schema_sync;
+	/* The columns of the file, and for each field the column it reads. */
+	char **labels;
+	size_t nlabels;
+	long *column;		/* per field; -1: absent */
+	size_t nfields;
+	int *column_used;	/* per column: a field reads it */
+	struct keyset *unique;	/* per field, for unique constraints */
+	struct keyset pk;
+	struct reference *refs;
+	size_t nrefs;
+	struct verror *errors;	/* the current row's */
+	size_t nerrors, cap;
+	struct buf msg, key, note;
+	int done;
+	int failed;
+};
+
+static char *
+dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		if (n)
+			memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static const char *
+field_name(const struct validator *v, size_t j)
+{
+	if (v->schema)
+		return v->schema->fields[j].name;
+	return j < v->nlabels ? v->labels[j] : "";
+}
+
+/*
+ * Record an error of the current row (or of the header); it goes to the
+ * report when the report wants its code.
+ */
+static void
+add_error(struct validator *v, enum error_code code,
+    unsigned long long row, size_t field, const char *name,
+    const char *cell, size_t cell_len, const char *note, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
+static void
+add_error(struct validator *v, enum error_code code,
+    unsigned long long row, size_t field, const char *name,
+    const char *cell, size_t cell_len, const char *note, const char *fmt, ...)
+{
+	struct verror *err;
+	va_list ap;
+	int rc;
+
+	if (v->failed || !report_wants(v->report, code))
+		return;
+	if (v->nerrors == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		struct verror *e = realloc(v->errors, cap * sizeof(*e));
+
+		if (e == NULL) {
+			v->failed = 1;
+			return;
+		}
+		v->errors = e;
+		v->cap = cap;
+	}
+	err = &v->errors[v->nerrors++];
+	memset(err, 0, sizeof(*err));
+	err->code = code;
+	err->row = row;
+	err->field = field;
+	err->field_name = name ? dup_n(name, strlen(name)) : NULL;
+	err->cell = cell ? dup_n(cell, cell_len) : NULL;
+	err->note = dup_n(note ? note : "", note ? strlen(note) : 0);
+	buf_reset(&v->msg);
+	va_start(ap, fmt);
+	{
+		char line[1024];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		buf_addstr(&v->msg, line);
+	}
+	va_end(ap);
+	err->message = dup_n(v->msg.ptr, v->msg.len);
+	if (!v->done) {
+		rc = report_add(v->report, err);
+		if (rc < 0)
+			v->failed = 1;
+		else if (rc > 0)
+			v->done = 1;
+	}
+}
+
+static void
+clear_row_errors(struct validator *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nerrors; i++)
+		verror_release(&v->errors[i]);
+	v->nerrors = 0;
+}
+
+struct validator *
+validator_new(const struct schema *s, struct report *r,
+    const struct validator_options *opt, struct muni_err *e)
+{
+	struct validator *v = calloc(1, sizeof(*v));
+	size_t i;
+
+	if (v == NULL) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate a validator");
+		return NULL;
+	}
+	v->schema = s;
+	v->report = r;
+	v->schema_sync = opt ? opt->schema_sync : 0;
+	buf_init(&v->msg, 1 << 16);
+	buf_init(&v->key, (size_t)1 << 28);
+	buf_init(&v->note, 1 << 16);
+	keyset_init(&v->pk);
+	if (s) {
+		v->unique = calloc(s->nfields + 1, sizeof(*v->unique));
+		if (v->unique == NULL) {
+			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			validator_free(v);
+			return NULL;
+		}
+		for (i = 0; i < s->nfields; i++)
+			keyset_init(&v->unique[i]);
+		v->refs = calloc(s->nfk + 1, sizeof(*v->refs));
+		if (v->refs == NULL) {
+			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			validator_free(v);
+			return NULL;
+		}
+		for (i = 0; i < s->nfk; i++)
+			keyset_init(&v->refs[i].keys);
+		v->nrefs = s->nfk;
+	}
+	return v;
+}
+
+void
+validator_free(struct validator *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	clear_row_errors(v);
+	free(v->errors);
+	for (i = 0; i < v->nlabels; i++)
+		free(v->labels[i]);
+	free(v->labels);
+	free(v->column);
+	free(v->column_used);
+	if (v->unique) {
+		for (i = 0; v->schema && i < v->schema->nfields; i++)
+			keyset_release(&v->unique[i]);
+		free(v->unique);
+	}
+	for (i = 0; i < v->nrefs; i++)
+		keyset_release(&v->refs[i].keys);
+	free(v->refs);
+	keyset_release(&v->pk);
+	buf_release(&v->msg);
+	buf_release(&v->key);
+	buf_release(&v->note);
+	free(v);
+}
+
+int
+validator_done(const struct validator *v)
+{
+	return v->done;
+}
+
+const struct verror *
+validator_row_errors(const struct validator *v, size_t *n)
+{
+	*n = v->nerrors;
+	return v->errors;
+}
+
+/* A cell as quoted in a message: shortened, one line. */
+static const char *
+show(const char *p, size_t n, char out[SHOW * 4 + 8])
+{
+	size_t i, k = 0, chars = 0;
+
+	for (i = 0; i < n && chars < SHOW; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if ((c & 0xC0) != 0x80)
+			chars++;
+		out[k++] = c == '\n' || c == '\r' ? ' ' : (char)c;
+	}
+	/* Do not cut a UTF-8 sequence. */
+	while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80)
+		out[k++] = p[i++];
+	if (i < n) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+int
+validator_header(struct validator *v, const struct record *rec,
+    struct muni_err *e)
+{
+	const struct schema *s = v->schema;
+	size_t i, j;
+
+	v->nlabels = rec->nfields;
+	v->labels = calloc(rec->nfields + 1, sizeof(char *));
+	v->column_used = calloc(rec->nfields + 1, sizeof(int));
+	if (v->labels == NULL || v->column_used == NULL)
+		goto nomem;
+	for (i = 0; i < rec->nfields; i++) {
+		v->labels[i] = dup_n(rec->fields[i].ptr, rec->fields[i].len);
+		if (v->labels[i] == NULL)
+			goto nomem;
+	}
+	if (report_set_labels(v->report, v->labels, v->nlabels) < 0)
+		goto nomem;
+	v->nfields = s ? s->nfields : v->nlabels;
+	v->report->nfields = v->nfields;
+	v->column = calloc(v->nfields + 1, sizeof(long));
+	if (v->column == NULL)
+		goto nomem;
+
+	for (i = 0; i < v->nlabels; i++) {
+		char shown[SHOW * 4 + 8];
+
+		if (v->labels[i][0] == '\0') {
+			add_error(v, ERR_BLANK_LABEL, 0, i + 1,
+			    s && i < s->nfields ? s->fields[i].name : "",
+			    "", 0, "", "column %zu has no name in the header "
+			    "row", i + 1);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(v->labels[i], v->labels[j]) == 0)
+				break;
+		if (j < i)
+			add_error(v, ERR_DUPLICATE_LABEL, 0, i + 1,
+			    v->labels[i], v->labels[i], strlen(v->labels[i]),
+			    "", "column name '%s' is used twice (first at "
+			    "column %zu): give each column its own name",
+			    show(v->labels[i], strlen(v->labels[i]), shown),
+			    j + 1);
+	}
+	if (s == NULL) {
+		for (j = 0; j < v->nfields; j++) {
+			v->column[j] = (long)j;
+			v->column_used[j] = 1;
+		}
+		return v->failed ? -1 : 0;
+	}
+	if (v->schema_sync) {
+		for (j = 0; j < s->nfields; j++) {
+			v->column[j] = -1;
+			for (i = 0; i < v->nlabels; i++)
+				if (!v->column_used[i] &&
+				    strcmp(v->labels[i], s->fields[j].name) == 0) {
+					v->column[j] = (long)i;
+					v->column_used[i] = 1;
+					break;
+				}
+			if (v->column[j] < 0)
+				add_error(v, ERR_MISSING_LABEL, 0, j + 1,
+				    s->fields[j].name, "", 0, "",
+				    "the schema's field '%s' has no column in "
+				    "the file", s->fields[j].name);
+		}
+		for (i = 0; i < v->nlabels; i++)
+			if (!v->column_used[i] && v->labels[i][0])
+				report_warn(v->report, "column '%s' is not in "
+				    "the schema: not checked", v->labels[i]);
+		return v->failed ? -1 : 0;
+	}
+	for (j = 0; j < s->nfields; j++) {
+		v->column[j] = (long)j;
+		if (j >= v->nlabels) {
+			add_error(v, ERR_MISSING_LABEL, 0, j + 1,
+			    s->fields[j].name, "", 0, "",
+			    "the schema's field '%s' has no column in the "
+			    "file (column %zu)", s->fields[j].name, j + 1);
+			continue;
+		}
+		v->column_used[j] = 1;
+		if (v->labels[j][0] && strcmp(v->labels[j],
+		    s->fields[j].name) != 0) {
+			char shown[SHOW * 4 + 8];
+
+			add_error(v, ERR_INCORRECT_LABEL, 0, j + 1,
+			    s->fields[j].name, v->labels[j],
+			    strlen(v->labels[j]), "",
+			    "column %zu is named '%s' where the schema "
+			    "expects '%s' (rename the column, reorder the "
+			    "columns, or use --schema-sync)", j + 1,
+			    show(v->labels[j], strlen(v->labels[j]), shown),
+			    s->fields[j].name);
+		}
+	}
+	for (i = s->nfields; i < v->nlabels; i++) {
+		char shown[SHOW * 4 + 8];
+
+		add_error(v, ERR_EXTRA_LABEL, 0, i + 1, v->labels[i],
+		    v->labels[i], strlen(v->labels[i]), "",
+		    "column %zu '%s' is not in the schema", i + 1,
+		    show(v->labels[i], strlen(v->labels[i]), shown));
+	}
+	return v->failed ? -1 : 0;
+nomem:
+	err_sys(e, MUNI_EXIT_IO, ENOMEM, "cannot store the header");
+	return -1;
+}
+
+/* What a type expects, for a type error's message. */
+static const char *
+expected(const struct cast_spec *spec, char out[160])
+{
+	const char *f = spec->format;
+	int deflt = strcmp(f, "default") == 0;
+
+	switch (spec->type) {
+	case TYPE_NUMBER:
+		if (strcmp(spec->decimal_char, ".") == 0)
+			return "a number (with a dot as decimal separator)";
+		snprintf(out, 160, "a number (with '%s' as decimal separator)",
+		    spec->decimal_char);
+		return out;
+	case TYPE_INTEGER:
+		return "a whole number";
+	case TYPE_BOOLEAN:
+		snprintf(out, 160, "%s or %s", spec->ntrue ?
+		    spec->true_values[0] : "true", spec->nfalse ?
+		    spec->false_values[0] : "false");
+		return out;
+	case TYPE_DATE:
+		if (deflt)
+			return "a date as YYYY-MM-DD";
+		snprintf(out, 160, "a date as '%s'", f);
+		return out;
+	case TYPE_TIME:
+		if (deflt)
+			return "a time as HH:MM:SS";
+		snprintf(out, 160, "a time as '%s'", f);
+		return out;
+	case TYPE_DATETIME:
+		if (deflt)
+			return "a date and time as YYYY-MM-DDTHH:MM:SS";
+		snprintf(out, 160, "a date and time as '%s'", f);
+		return out;
+	case TYPE_YEAR:
+		return "a year";
+	case TYPE_YEARMONTH:
+		return "a year and month as YYYY-MM";
+	case TYPE_DURATION:
+		return "an ISO 8601 duration such as P1Y2M or PT30M";
+	case TYPE_GEOPOINT:
+		if (deflt)
+			return "a point as 'longitude, latitude'";
+		if (strcmp(f, "array") == 0)
+			return "a point as [longitude, latitude]";
+		return "a point as {\"lon\": ..., \"lat\": ...}";
+	case TYPE_GEOJSON:
+		return deflt ? "a GeoJSON object" : "a TopoJSON object";
+	case TYPE_OBJECT:
+		return "a JSON object";
+	case TYPE_ARRAY:
+		return "a JSON array";
+	case TYPE_STRING:
+		if (strcmp(f, "email") == 0)
+			return "an e-mail address";
+		if (strcmp(f, "uri") == 0)
+			return "a URI such as https://...";
+		if (strcmp(f, "binary") == 0)
+			return "base64 data";
+		if (strcmp(f, "uuid") == 0)
+			return "a UUID";
+		if (strcmp(f, "wkt") == 0)
+			return "a WKT geometry";
+		return "a text";
+	default:
+		return "a value";
+	}
+}
+
+static int
+pattern_matches(const struct constraint_set *c, const char *p, size_t n)
+{
+	int rc = pcre2_match(c->pattern_code, (PCRE2_SPTR)p, n, 0, 0,
+	    c->pattern_match, NULL);
+
+	return rc >= 0;
+}
+
+/* Check one cell of a field; the cell is present in the row. */
+static void
+check_cell(struct validator *v, const struct record *rec, size_t j,
+    const char *p, size_t n)
+{
+	const struct schema_field *f = &v->schema->fields[j];
+	const struct constraint_set *c = &f->c;
+	char shown[SHOW * 4 + 8], what[160], note[512];
+	unsigned long long row = rec->row;
+	struct cast_value val;
+	size_t k;
+
+	if (schema_is_missing(f, p, n)) {
+		if (c->required)
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    "constraint \"required\" is \"True\"",
+			    "a value is required");
+		return;
+	}
+	if (cast_cell(&f->spec, p, n, &val) < 0) {
+		snprintf(note, sizeof(note), "type is \"%s/%s\"",
+		    cast_type_name(f->spec.type), f->spec.format);
+		add_error(v, ERR_TYPE, row, j + 1, f->name, p, n, note,
+		    "'%s' is not %s", show(p, n, shown),
+		    expected(&f->spec, what));
+		return;
+	}
+	if ((c->has_min_length || c->has_max_length) &&
+	    (f->spec.type == TYPE_STRING || f->spec.type == TYPE_ARRAY ||
+	    f->spec.type == TYPE_OBJECT || f->spec.type == TYPE_ANY)) {
+		const char *unit = f->spec.type == TYPE_STRING ||
+		    f->spec.type == TYPE_ANY ? "characters" : "items";
+
+		if (c->has_min_length && val.length < c->min_length) {
+			snprintf(note, sizeof(note),
+			    "constraint \"minLength\" is \"%zu\"",
+			    c->min_length);
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    note, "'%s' has %zu %s, fewer than the minimum "
+			    "%zu", show(p, n, shown), val.length, unit,
+			    c->min_length);
+		}
+		if (c->has_max_length && val.length > c->max_length) {
+			snprintf(note, sizeof(note),
+			    "constraint \"maxLength\" is \"%zu\"",
+			    c->max_length);
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    note, "'%s' has %zu %s, more than the maximum "
+			    "%zu", show(p, n, shown), val.length, unit,
+			    c->max_length);
+		}
+	}
+	if (c->has_minimum && cast_compare(&val, &c->minimum) < 0) {
+		snprintf(note, sizeof(note), "constraint \"minimum\" is \"%s\"",
+		    c->minimum_text);
+		add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n, note,
+		    "'%s' is less than the minimum %s", show(p, n, shown),
+		    c->minimum_text);
+	}
+	if (c->has_maximum && cast_compare(&val, &c->maximum) > 0) {
+		snprintf(note, sizeof(note), "constraint \"maximum\" is \"%s\"",
+		    c->maximum_text);
+		add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n, note,
+		    "'%s' is more than the maximum %s", show(p, n, shown),
+		    c->maximum_text);
+	}
+	if (c->pattern_code && (f->spec.type == TYPE_STRING) &&
+	    !pattern_matches(c, p, n)) {
+		snprintf(note, sizeof(note), "constraint \"pattern\" is \"%s\"",
+		    c->pattern);
+		add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n, note,
+		    "'%s' does not match the pattern %s", show(p, n, shown),
+		    c->pattern);
+	}
+	if (c->nenum) {
+		buf_reset(&v->key);
+		cast_key(&val, &v->key);
+		for (k = 0; k < c->nenum; k++) {
+			size_t at = v->key.len;
+			int same;
+
+			cast_key(&c->enum_values[k], &v->key);
+			same = v->key.len - at == at &&
+			    memcmp(v->key.ptr, v->key.ptr + at, at) == 0;
+			buf_setlen(&v->key, at);
+			if (same)
+				break;
+		}
+		if (k == c->nenum) {
+			buf_reset(&v->note);
+			for (k = 0; k < c->nenum; k++)
+				buf_addf(&v->note, "%s%s", k ? ", " : "",
+				    c->enum_text[k]);
+			snprintf(note, sizeof(note),
+			    "constraint \"enum\" is \"[%s]\"", v->note.ptr);
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    note, "'%s' is not one of the allowed values: %s",
+			    show(p, n, shown), v->note.ptr);
+		}
+	}
+	if (c->unique) {
+		long long first;
+
+		buf_reset(&v->key);
+		cast_key(&val, &v->key);
+		first = keyset_add(&v->unique[j], v->key.ptr, v->key.len, row);
+		if (first < 0)
+			v->failed = 1;
+		else if (first > 0) {
+			snprintf(note, sizeof(note), "the same as in the row "
+			    "at position %lld", first);
+			add_error(v, ERR_UNIQUE, row, j + 1, f->name, p, n, note,
+			    "'%s' is already in row %lld: each value must "
+			    "be unique", show(p, n, shown), first);
+		}
+	}
+}
+
+/* The key of fields idx[0..count) in a row, as text; 0 if all missing. */
+static int
+row_key(struct validator *v, const struct record *rec, const size_t *idx,
+    size_t count, int typed)
+{
+	const struct schema *s = v->schema;
+	size_t k;
+	int present = 0;
+
+	buf_reset(&v->key);
+	for (k = 0; k < count; k++) {
+		const struct schema_field *f = &s->fields[idx[k]];
+		long col = v->column[idx[k]];
+		struct cast_value val;
+		const char *p = "";
+		size_t n = 0;
+
+		if (col >= 0 && (size_t)col < rec->nfields) {
+			p = rec->fields[col].ptr;
+			n = rec->fields[col].len;
+		}
+		if (k)
+			buf_addch(&v->key, '\x1f');
+		if (schema_is_missing(f, p, n) ||
+		    (col < 0 || (size_t)col >= rec->nfields)) {
+			buf_addch(&v->key, '\x1e');
+			continue;
+		}
+		present = 1;
+		if (typed && cast_cell(&f->spec, p, n, &val) == 0)
+			cast_key(&val, &v->key);
+		else
+			buf_add(&v->key, p, n);
+	}
+	return present;
+}
+
+static void
+check_keys(struct validator *v, const struct record *rec)
+{
+	const struct schema *s = v->schema;
+	size_t k;
+
+	if (s->npk) {
+		buf_reset(&v->note);
+		for (k = 0; k < s->npk; k++)
+			buf_addf(&v->note, "%s%s", k ? ", " : "",
+			    s->fields[s->primary_key[k]].name);
+		if (!row_key(v, rec, s->primary_key, s->npk, 1))
+			add_error(v, ERR_PRIMARY_KEY, rec->row, 0, NULL, NULL,
+			    0, "cells composing the primary keys are all "
+			    "\"None\"", "the primary key (%s) is empty",
+			    v->note.ptr);
+		else {
+			long long first = keyset_add(&v->pk, v->key.ptr,
+			    v->key.len, rec->row);
+			char note[128];
+
+			if (first < 0)
+				v->failed = 1;
+			else if (first > 0) {
+				snprintf(note, sizeof(note), "the same as in "
+				    "the row at position %lld", first);
+				add_error(v, ERR_PRIMARY_KEY, rec->row, 0, NULL,
+				    NULL, 0, note, "the primary key (%s) is "
+				    "the same as in row %lld", v->note.ptr,
+				    first);
+			}
+		}
+	}
+	for (k = 0; k < s->nfk; k++) {
+		const struct foreign_key *fk = &s->fks[k];
+
+		if (!row_key(v, rec, fk->fields, fk->nfields, 0))
+			continue;
+		if (keyset_find(&v->refs[k].keys, v->key.ptr, v->key.len))
+			continue;
+		buf_reset(&v->note);
+		{
+			size_t i;
+
+			for (i = 0; i < fk->nfields; i++)
+				buf_addf(&v->note, "%s%s", i ? ", " : "",
+				    s->fields[fk->fields[i]].name);
+		}
+		add_error(v, ERR_FOREIGN_KEY, rec->row, 0, NULL, NULL, 0,
+		    "values in the foreign key fields should exist in the "
+		    "reference table", "the value of (%s) is not in the "
+		    "reference table%s%s", v->note.ptr,
+		    fk->resource[0] ? " " : "", fk->resource);
+	}
+}
+
+int
+validator_row(struct validator *v, const struct record *rec,
+    struct muni_err *e)
+{
+	const struct schema *s = v->schema;
+	size_t i, j, width = v->nfields;
+	int blank = 1;
+
+	clear_row_errors(v);
+	v->report->rows++;
+	/* A row is blank when no cell holds a value. */
+	for (i = 0; i < rec->nfields && blank; i++) {
+		const struct field *c = &rec->fields[i];
+
+		if (c->len == 0)
+			continue;
+		blank = 0;
+		for (j = 0; s && j < s->nfields; j++)
+			if (v->column[j] == (long)i) {
+				blank = schema_is_missing(&s->fields[j],
+				    c->ptr, c->len);
+				break;
+			}
+	}
+	if (blank) {
+		add_error(v, ERR_BLANK_ROW, rec->row, 0, NULL, NULL, 0, "",
+		    "the row is empty: remove it");
+		if (s)
+			check_keys(v, rec);
+		goto out;
+	}
+	for (j = 0; j < width; j++) {
+		long col = v->column[j];
+
+		if (col < 0)
+			continue;	/* reported once as missing-label */
+		if ((size_t)col >= rec->nfields) {
+			add_error(v, ERR_MISSING_CELL, rec->row, j + 1,
+			    field_name(v, j), "", 0, "",
+			    "the row has %zu cells where the header has %zu: "
+			    "no value for this column", rec->nfields,
+			    s ? s->nfields : v->nlabels);
+			continue;
+		}
+		if (s)
+			check_cell(v, rec, j, rec->fields[col].ptr,
+			    rec->fields[col].len);
+	}
+	if (!v->schema_sync || !s) {
+		for (i = width; i < rec->nfields; i++) {
+			char shown[SHOW * 4 + 8];
+
+			add_error(v, ERR_EXTRA_CELL, rec->row, i + 1,
+			    i < v->nlabels ? v->labels[i] : "",
+			    rec->fields[i].ptr, rec->fields[i].len, "",
+			    "'%s' is an extra cell: the row has %zu cells "
+			    "where the header has %zu",
+			    show(rec->fields[i].ptr, rec->fields[i].len,
+			    shown), rec->nfields, width);
+		}
+	}
+	if (s)
+		check_keys(v, rec);
+out:
+	if (v->failed) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+validator_add_reference(struct validator *v, const char *resource,
+    struct csvin *in, struct muni_err *e)
+{
+	const struct schema *s = v->schema;
+	struct record *rec;
+	size_t k, i;
+	long *cols[16];
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	memset(cols, 0, sizeof(cols));
+	rc = csvin_next(in, &rec, e);
+	if (rc <= 0)
+		return rc;
+	/* Which columns of the reference table each foreign key reads. */
+	for (k = 0; k < s->nfk && k < 16; k++) {
+		const struct foreign_key *fk = &s->fks[k];
+
+		if (strcmp(fk->resource, resource) != 0)
+			continue;
+		cols[k] = calloc(fk->nref + 1, sizeof(long));
+		if (cols[k] == NULL)
+			goto nomem;
+		for (i = 0; i < fk->nref; i++) {
+			size_t c;
+
+			cols[k][i] = -1;
+			for (c = 0; c < rec->nfields; c++)
+				if (rec->fields[c].len == strlen(fk->ref_fields[i])
+				    && memcmp(rec->fields[c].ptr,
+				    fk->ref_fields[i], rec->fields[c].len) == 0)
+					cols[k][i] = (long)c;
+			if (cols[k][i] < 0) {
+				err_set(e, MUNI_EXIT_USAGE, "the reference "
+				    "table '%s' has no column '%s'",
+				    resource[0] ? resource : "(this file)",
+				    fk->ref_fields[i]);
+				goto fail;
+			}
+		}
+	}
+	while ((rc = csvin_next(in, &rec, e)) > 0) {
+		for (k = 0; k < s->nfk && k < 16; k++) {
+			if (cols[k] == NULL)
+				continue;
+			buf_reset(&v->key);
+			for (i = 0; i < s->fks[k].nref; i++) {
+				long c = cols[k][i];
+
+				if (i)
+					buf_addch(&v->key, '\x1f');
+				if ((size_t)c < rec->nfields)
+					buf_add(&v->key, rec->fields[c].ptr,
+					    rec->fields[c].len);
+			}
+			if (keyset_add(&v->refs[k].keys, v->key.ptr,
+			    v->key.len, rec->row) < 0)
+				goto nomem;
+		}
+	}
+	for (k = 0; k < 16; k++)
+		free(cols[k]);
+	return rc;
+nomem:
+	err_sys(e, MUNI_EXIT_IO, ENOMEM, "cannot store reference keys");
+fail:
+	for (k = 0; k < 16; k++)
+		free(cols[k]);
+	return -1;
+}

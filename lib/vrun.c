@@ -1,0 +1,500 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "buf.h"
+#include "csvout.h"
+#include "exitcode.h"
+#include "report.h"
+#include "schema.h"
+#include "validate.h"
+#include "vrun.h"
+#include "banned.h"
+
+void
+vrun_options_init(struct vrun_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->limit_errors = 1000;
+	o->out_fd = STDOUT_FILENO;
+	o->diag = stderr;
+	o->prog = "muni-validate";
+	o->input = "-";
+}
+
+int
+vrun_add_resource(struct vrun_options *o, const char *arg, struct muni_err *e)
+{
+	const char *eq = strchr(arg, '=');
+	struct vrun_resource *r;
+
+	if (eq == NULL || eq == arg || eq[1] == '\0' ||
+	    (size_t)(eq - arg) >= sizeof(r->name)) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not NAME=FILE", arg);
+		return -1;
+	}
+	if (o->nresources == VRUN_MAX_RESOURCES) {
+		err_set(e, MUNI_EXIT_USAGE, "more than %d resources",
+		    VRUN_MAX_RESOURCES);
+		return -1;
+	}
+	r = &o->resources[o->nresources++];
+	snprintf(r->name, sizeof(r->name), "%.*s", (int)(eq - arg), arg);
+	r->path = eq + 1;
+	return 0;
+}
+
+/* An output file written under a temporary name, renamed when complete. */
+struct outfile {
+	char *tmp;
+	const char *path;
+	int fd;
+	struct csvout out;
+};
+
+static int
+outfile_open(struct outfile *f, const char *path, struct muni_err *e)
+{
+	size_t n = strlen(path) + 8;
+
+	f->path = path;
+	f->tmp = malloc(n);
+	if (f->tmp == NULL) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		return -1;
+	}
+	snprintf(f->tmp, n, "%s.XXXXXX", path);
+	f->fd = mkstemp(f->tmp);
+	if (f->fd < 0 || csvout_init(&f->out, f->fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		if (f->fd >= 0) {
+			close(f->fd);
+			unlink(f->tmp);
+		}
+		free(f->tmp);
+		f->tmp = NULL;
+		return -1;
+	}
+	fchmod(f->fd, 0644);
+	return 0;
+}
+
+static int
+outfile_close(struct outfile *f, int keep, struct muni_err *e)
+{
+	int rc = 0;
+
+	if (f->tmp == NULL)
+		return 0;
+	if (keep && (csvout_flush(&f->out) < 0 || fsync(f->fd) < 0)) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", f->path);
+		keep = 0;
+		rc = -1;
+	}
+	if (close(f->fd) < 0 && keep) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", f->path);
+		keep = 0;
+		rc = -1;
+	}
+	if (keep && rename(f->tmp, f->path) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", f->path);
+		rc = -1;
+		keep = 0;
+	}
+	if (!keep)
+		unlink(f->tmp);
+	csvout_release(&f->out);
+	free(f->tmp);
+	f->tmp = NULL;
+	return rc;
+}
+
+static int
+open_input(const char *path, struct muni_err *e)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
+	return fd;
+}
+
+/* Read the tables the schema's foreign keys point to. */
+static int
+load_references(const struct vrun_options *o, const struct schema *s,
+    struct validator *v, struct muni_err *e)
+{
+	size_t k, r;
+
+	for (k = 0; k < s->nfk; k++) {
+		const char *res = s->fks[k].resource, *path = NULL;
+		struct csvin_options copt = o->csv;
+		struct csvin *in;
+		size_t j;
+		int fd, rc;
+
+		/* Each resource is read once, for all its foreign keys. */
+		for (j = 0; j < k; j++)
+			if (strcmp(s->fks[j].resource, res) == 0)
+				break;
+		if (j < k)
+			continue;
+		if (res[0] == '\0') {
+			if (strcmp(o->input, "-") == 0) {
+				err_set(e, MUNI_EXIT_USAGE, "a foreign key to "
+				    "the same table needs the input as a file, "
+				    "not standard input");
+				return -1;
+			}
+			path = o->input;
+		}
+		for (r = 0; r < o->nresources && path == NULL; r++)
+			if (strcmp(o->resources[r].name, res) == 0)
+				path = o->resources[r].path;
+		if (path == NULL) {
+			err_set(e, MUNI_EXIT_USAGE, "a foreign key points to "
+			    "the resource '%s': give its file with "
+			    "--resource %s=FILE", res, res);
+			return -1;
+		}
+		fd = open_input(path, e);
+		if (fd < 0)
+			return -1;
+		copt.raw_hook = NULL;
+		in = csvin_new(fd, path, &copt, e);
+		rc = in ? validator_add_reference(v, res, in, e) : -1;
+		csvin_free(in);
+		close(fd);
+		if (rc < 0) {
+			if (e->status == MUNI_EXIT_DATA)
+				e->status = MUNI_EXIT_USAGE;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The rejects file: the row as read, then its errors in one more column. */
+static int
+write_reject(struct outfile *rej, const struct record *rec,
+    const struct verror *errs, size_t nerr, struct buf *tmp,
+    struct field *fields, size_t width)
+{
+	size_t i, n = rec->nfields < width ? rec->nfields : width;
+
+	/* The message of each error, after its code and field. */
+	buf_reset(tmp);
+	for (i = 0; i < nerr; i++) {
+		if (i)
+			buf_addstr(tmp, "; ");
+		if (errs[i].field_name && errs[i].field_name[0])
+			buf_addf(tmp, "%s: ", errs[i].field_name);
+		buf_addf(tmp, "%s [%s]", errs[i].message,
+		    error_code_name(errs[i].code));
+	}
+	for (i = 0; i < n; i++)
+		fields[i] = rec->fields[i];
+	for (; i < width; i++) {
+		fields[i].ptr = "";
+		fields[i].len = 0;
+	}
+	if (rec->nfields > width)
+		return -2;	/* caller writes the wide row itself */
+	fields[width].ptr = tmp->ptr;
+	fields[width].len = tmp->len;
+	return csvout_record(&rej->out, fields, width + 1);
+}
+
+static int
+emit_report(const struct vrun_options *o, struct report *r,
+    const char *rows_line, struct muni_err *e)
+{
+	struct buf out;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&out, (size_t)1 << 30);
+	if (o->format != VRUN_TEXT) {
+		if ((o->format == VRUN_JSON ? report_json(r, &out) :
+		    report_csv(r, &out)) < 0) {
+			err_set(e, MUNI_EXIT_IO, "cannot render the report");
+			rc = -1;
+			goto done;
+		}
+		if (o->report)
+			rc = atomic_write(o->report, out.ptr, out.len, 0644, e);
+		else if (o->quiet_data) {
+			const char *p = out.ptr;
+			size_t left = out.len;
+
+			while (left > 0) {
+				ssize_t w = write(o->out_fd, p, left);
+
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w < 0) {
+					err_sys(e, MUNI_EXIT_IO, errno,
+					    "cannot write the report");
+					rc = -1;
+					break;
+				}
+				p += w;
+				left -= (size_t)w;
+			}
+		} else {
+			fwrite(out.ptr, 1, out.len, o->diag);
+			fflush(o->diag);
+		}
+		goto done;
+	}
+	/* Text: one line a warning and an error, and a summary. */
+	for (i = 0; i < r->nwarnings; i++) {
+		if (!o->report)
+			buf_addf(&out, "%s: ", o->prog);
+		buf_addf(&out, "warning: %s\n", r->warnings[i]);
+	}
+	for (i = 0; i < r->nerrors; i++) {
+		if (!o->report)
+			buf_addf(&out, "%s: ", o->prog);
+		report_text_line(r, &r->errors[i], &out);
+	}
+	if (!report_valid(r) || o->summary) {
+		if (!o->report)
+			buf_addf(&out, "%s: ", o->prog);
+		report_text_summary(r, &out);
+	}
+	if (o->summary) {
+		if (!o->report)
+			buf_addf(&out, "%s: ", o->prog);
+		buf_addstr(&out, rows_line);
+	}
+	if (o->report)
+		rc = atomic_write(o->report, out.ptr, out.len, 0644, e);
+	else if (out.len) {
+		fwrite(out.ptr, 1, out.len, o->diag);
+		fflush(o->diag);
+	}
+done:
+	buf_release(&out);
+	return rc;
+}
+
+int
+vrun(const struct vrun_options *o, struct muni_err *e)
+{
+	struct validator_options vopt;
+	struct outfile rej;
+	struct csvout out;
+	struct report r;
+	struct schema *s = NULL;
+	struct validator *v = NULL;
+	struct csvin *in = NULL;
+	struct record *rec;
+	struct field *wide = NULL;
+	struct buf tmp;
+	struct timespec t0, t1;
+	unsigned long long written = 0, rejected = 0;
+	size_t width = 0, i;
+	int fd = -1, rc, status = MUNI_EXIT_OK, out_ok = 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&rej, 0, sizeof(rej));
+	buf_init(&tmp, (size_t)1 << 24);
+	report_init(&r, o->input, (size_t)o->limit_errors);
+	r.pick = o->pick;
+	r.skip = o->skip;
+	if (csvout_init(&out, o->out_fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate the output");
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	if (o->schema) {
+		s = schema_load(o->schema, e);
+		if (s == NULL) {
+			status = e->status;
+			goto end;
+		}
+		for (i = 0; i < s->nchecks; i++)
+			report_warn(&r, "custom check '%s'%s%s%s is not run "
+			    "by this version of muni: not checked",
+			    s->checks[i].name, s->checks[i].column ?
+			    " on column '" : "", s->checks[i].column ?
+			    s->checks[i].column : "", s->checks[i].column ?
+			    "'" : "");
+	}
+	memset(&vopt, 0, sizeof(vopt));
+	vopt.schema_sync = o->schema_sync;
+	v = validator_new(s, &r, &vopt, e);
+	if (v == NULL) {
+		status = e->status;
+		goto end;
+	}
+	if (s && load_references(o, s, v, e) < 0) {
+		status = e->status;
+		goto end;
+	}
+	fd = open_input(o->input, e);
+	if (fd < 0) {
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	if (o->rejects && outfile_open(&rej, o->rejects, e) < 0) {
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	in = csvin_new(fd, o->input, &o->csv, e);
+	if (in == NULL) {
+		if (e->status != MUNI_EXIT_DATA) {
+			status = e->status;
+			goto end;
+		}
+		rc = -1;
+		goto read_error;
+	}
+	rc = csvin_next(in, &rec, e);
+	if (rc == 0) {
+		struct verror err;
+
+		memset(&err, 0, sizeof(err));
+		err.code = ERR_SOURCE;
+		err.message = (char *)"the file is empty: a header row is "
+		    "needed";
+		err.note = (char *)"";
+		if (report_wants(&r, ERR_SOURCE))
+			report_add(&r, &err);
+		goto finish;
+	}
+	if (rc > 0) {
+		if (validator_header(v, rec, e) < 0) {
+			status = e->status;
+			goto end;
+		}
+		width = rec->nfields;
+		wide = calloc(width + 2, sizeof(*wide));
+		if (wide == NULL) {
+			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			status = MUNI_EXIT_IO;
+			goto end;
+		}
+		if (!o->quiet_data && csvout_record(&out, rec->fields,
+		    rec->nfields) < 0)
+			out_ok = 0;
+		if (o->rejects) {
+			for (i = 0; i < width; i++)
+				wide[i] = rec->fields[i];
+			wide[width].ptr = "errors";
+			wide[width].len = 6;
+			csvout_record(&rej.out, wide, width + 1);
+		}
+		while (out_ok && (o->limit_rows == 0 || r.rows < o->limit_rows) &&
+		    (rc = csvin_next(in, &rec, e)) > 0) {
+			const struct verror *errs;
+			size_t nerr;
+
+			if (validator_row(v, rec, e) < 0) {
+				status = e->status;
+				goto end;
+			}
+			errs = validator_row_errors(v, &nerr);
+			if (nerr && o->rejects) {
+				int w = write_reject(&rej, rec, errs, nerr, &tmp,
+				    wide, width);
+
+				if (w == -2) {
+					/* A row wider than the header. */
+					struct field *f = malloc((rec->nfields + 1) *
+					    sizeof(*f));
+
+					if (f) {
+						memcpy(f, rec->fields, rec->nfields *
+						    sizeof(*f));
+						f[rec->nfields].ptr = tmp.ptr;
+						f[rec->nfields].len = tmp.len;
+						csvout_record(&rej.out, f,
+						    rec->nfields + 1);
+						free(f);
+					}
+				}
+				rejected++;
+			}
+			if (!o->quiet_data && (!o->valid_rows || nerr == 0)) {
+				if (csvout_record(&out, rec->fields,
+				    rec->nfields) < 0)
+					out_ok = 0;
+				written++;
+			}
+		}
+		if (o->limit_rows && r.rows >= o->limit_rows)
+			rc = 0;
+	}
+read_error:
+	if (rc < 0) {
+		struct verror err;
+
+		if (e->status != MUNI_EXIT_DATA) {
+			status = e->status;
+			goto end;
+		}
+		memset(&err, 0, sizeof(err));
+		err.code = e->code && strcmp(e->code, "encoding-error") == 0 ?
+		    ERR_ENCODING : ERR_SOURCE;
+		err.row = e->row;
+		err.message = e->msg;
+		err.note = e->msg;
+		if (report_wants(&r, err.code))
+			report_add(&r, &err);
+		err_clear(e);
+	}
+finish:
+	if (r.limit_reached)
+		report_warn(&r, "the limit of %llu errors was reached: later "
+		    "errors are not reported", o->limit_errors);
+	if (csvout_flush(&out) < 0 || !out_ok) {
+		err_sys(e, MUNI_EXIT_IO, out.errnum ? out.errnum : errno,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	if (o->rejects && outfile_close(&rej, 1, e) < 0) {
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r.seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (getenv("MUNI_TEST_SECONDS"))
+		r.seconds = 0;
+	{
+		char rows_line[160];
+
+		snprintf(rows_line, sizeof(rows_line), "rows: %llu read, %llu "
+		    "written, %llu rejected\n", r.rows, written, rejected);
+		if (emit_report(o, &r, rows_line, e) < 0) {
+			status = MUNI_EXIT_IO;
+			goto end;
+		}
+	}
+	status = report_valid(&r) ? MUNI_EXIT_OK : MUNI_EXIT_DATA;
+end:
+	if (rej.tmp)
+		outfile_close(&rej, 0, e);
+	csvin_free(in);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	validator_free(v);
+	schema_free(s);
+	report_release(&r);
+	csvout_release(&out);
+	buf_release(&tmp);
+	free(wide);
+	return status;
+}

@@ -1,0 +1,58 @@
+/*
+ * vrun: one validation run from end to end, as muni-validate does it and
+ * as muni-publish will: load the schema, read the reference tables of the
+ * foreign keys, stream the input through the validator, pass the data on
+ * (all rows, or the valid ones with the others set aside in a rejects
+ * file), and write the report.
+ *
+ * Where things go: the data to out_fd; the report to the file named by
+ * report (written whole, by rename), else for JSON to out_fd when the data
+ * is not written, else to the stream diag, where text lines are prefixed
+ * with prog as every muni message is. Failures of set-up (schema,
+ * options, files) are returned in e for the tool to print.
+ *
+ * vrun() returns the exit status: 0 valid, 1 invalid, 2 usage or schema
+ * error, 3 I/O error.
+ */
+#ifndef MUNI_VRUN_H
+#define MUNI_VRUN_H
+
+#include <stdio.h>
+
+#include "csvin.h"
+#include "err.h"
+
+enum vrun_format { VRUN_TEXT, VRUN_JSON, VRUN_CSV };
+
+#define VRUN_MAX_RESOURCES 32
+
+struct vrun_resource {
+	char name[128];
+	const char *path;
+};
+
+struct vrun_options {
+	struct csvin_options csv;
+	const char *input;		/* path or "-" */
+	const char *schema;		/* NULL: structure only */
+	const char *report;
+	const char *rejects;
+	enum vrun_format format;
+	int quiet_data, valid_rows, schema_sync, summary;
+	unsigned long long limit_errors;	/* default 1000; 0: none */
+	unsigned long long limit_rows;		/* 0: all */
+	unsigned long pick, skip;
+	struct vrun_resource resources[VRUN_MAX_RESOURCES];
+	size_t nresources;
+	int out_fd;
+	FILE *diag;
+	const char *prog;
+};
+
+void vrun_options_init(struct vrun_options *o);
+/* NAME=FILE from --resource. */
+int vrun_add_resource(struct vrun_options *o, const char *arg,
+    struct muni_err *e);
+int vrun(const struct vrun_options *o, struct muni_err *e);
+
+#endif
