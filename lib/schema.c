@@ -531,10 +531,11 @@ schema_parse(const char *json, size_t len, const char *source,
 	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (root == NULL) {
-		char *nl;
+		char *nl = strchr(errbuf, '\n');
 
-		while ((nl = strchr(errbuf, '\n')) != NULL)
-			*nl = ' ';
+		/* yajl's first line says what; the rest draws where. */
+		if (nl)
+			*nl = '\0';
 		fail(&l, "not valid JSON: %s", errbuf);
 		schema_free(s);
 		return NULL;

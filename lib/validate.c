@@ -459,8 +459,10 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 	if ((c->has_min_length || c->has_max_length) &&
 	    (f->spec.type == TYPE_STRING || f->spec.type == TYPE_ARRAY ||
 	    f->spec.type == TYPE_OBJECT || f->spec.type == TYPE_ANY)) {
-		const char *unit = f->spec.type == TYPE_STRING ||
-		    f->spec.type == TYPE_ANY ? "characters" : "items";
+		int text = f->spec.type == TYPE_STRING ||
+		    f->spec.type == TYPE_ANY;
+		const char *unit = text ? "characters" : "items";
+		const char *unit1 = text ? "character" : "item";
 
 		if (c->has_min_length && val.length < c->min_length) {
 			snprintf(note, sizeof(note),
@@ -468,8 +470,8 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 			    c->min_length);
 			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
 			    note, "'%s' has %zu %s, fewer than the minimum "
-			    "%zu", show(p, n, shown), val.length, unit,
-			    c->min_length);
+			    "%zu", show(p, n, shown), val.length,
+			    val.length == 1 ? unit1 : unit, c->min_length);
 		}
 		if (c->has_max_length && val.length > c->max_length) {
 			snprintf(note, sizeof(note),

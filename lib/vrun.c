@@ -257,15 +257,15 @@ emit_report(const struct vrun_options *o, struct report *r,
 		goto done;
 	}
 	/* Text: one line a warning and an error, and a summary. */
-	for (i = 0; i < r->nwarnings; i++) {
-		if (!o->report)
-			buf_addf(&out, "%s: ", o->prog);
-		buf_addf(&out, "warning: %s\n", r->warnings[i]);
-	}
 	for (i = 0; i < r->nerrors; i++) {
 		if (!o->report)
 			buf_addf(&out, "%s: ", o->prog);
 		report_text_line(r, &r->errors[i], &out);
+	}
+	for (i = 0; i < r->nwarnings; i++) {
+		if (!o->report)
+			buf_addf(&out, "%s: ", o->prog);
+		buf_addf(&out, "warning: %s\n", r->warnings[i]);
 	}
 	if (!report_valid(r) || o->summary) {
 		if (!o->report)
