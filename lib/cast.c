@@ -62,10 +62,25 @@ cast_spec_release(struct cast_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 }
 
+int
+cast_spec_set_format(struct cast_spec *spec, const char *format)
+{
+	size_t n = strlen(format) + 1;
+	char *copy = malloc(n);
+
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, format, n);
+	free(spec->format);
+	spec->format = copy;
+	spec->format_default = strcmp(format, "default") == 0;
+	return 0;
+}
+
 static int
 is_default(const struct cast_spec *spec)
 {
-	return spec->format == NULL || strcmp(spec->format, "default") == 0;
+	return spec->format == NULL || spec->format_default;
 }
 
 int
@@ -294,7 +309,7 @@ cast_number(const struct cast_spec *spec, const char *p, size_t n,
 
 	/* The common case needs no preparation: a plain decimal text. */
 	if (spec->bare_number && spec->group_char[0] == '\0' &&
-	    strcmp(spec->decimal_char, ".") == 0) {
+	    spec->decimal_char[0] == '.' && spec->decimal_char[1] == '\0') {
 		if (integer)
 			return parse_int(p, n, v);
 		return parse_decimal(p, n, &v->num);
@@ -819,8 +834,14 @@ cast_when(const struct cast_spec *spec, const char *s, size_t n,
 	w.day = 1;
 	if (is_default(spec)) {
 		if (spec->type == TYPE_DATE) {
-			/* Python's strptime(s, "%Y-%m-%d"). */
-			if (ptime("%Y-%m-%d", s, n, &w) < 0)
+			/*
+			 * Python's strptime(s, "%Y-%m-%d"); the usual
+			 * YYYY-MM-DD is read directly, the rest (2025-1-5)
+			 * by the general matcher.
+			 */
+			if (n == 10 && iso_date(s, n, &w) == 0)
+				;
+			else if (ptime("%Y-%m-%d", s, n, &w) < 0)
 				return -1;
 		} else if (spec->type == TYPE_TIME) {
 			if (ptime("%H:%M:%S", s, n, &w) < 0)
@@ -1340,12 +1361,10 @@ wkt_ok(const char *p, size_t n)
 }
 
 static int
-cast_string(const struct cast_spec *spec, const char *p, size_t n,
-    struct cast_value *v)
+cast_string(const struct cast_spec *spec, const char *p, size_t n)
 {
 	const char *f = spec->format;
 
-	v->length = utf8_length(p, n);
 	if (is_default(spec))
 		return 0;
 	if (strcmp(f, "email") == 0)
@@ -1367,7 +1386,8 @@ in_list(const char *const *list, size_t count, const char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < count; i++)
-		if (strlen(list[i]) == n && memcmp(list[i], p, n) == 0)
+		if (list[i][0] == p[0] && strlen(list[i]) == n &&
+		    memcmp(list[i], p, n) == 0)
 			return 1;
 	return 0;
 }
@@ -1384,9 +1404,8 @@ cast_cell(const struct cast_spec *spec, const char *p, size_t n,
 		return -1;
 	switch (spec->type) {
 	case TYPE_STRING:
-		return cast_string(spec, p, n, v);
+		return cast_string(spec, p, n);
 	case TYPE_ANY:
-		v->length = utf8_length(p, n);
 		return 0;
 	case TYPE_NUMBER:
 		return cast_number(spec, p, n, v, 0);

@@ -37,7 +37,8 @@ enum field_type {
 
 struct cast_spec {
 	enum field_type type;
-	char *format;		/* "default" when absent; "fmt:" removed */
+	char *format;		/* "default" when absent */
+	int format_default;	/* set by cast_spec_set_format() */
 	char decimal_char[8];	/* UTF-8, "." by default */
 	char group_char[8];	/* UTF-8, "" when none */
 	int bare_number;	/* 1 by default */
@@ -60,7 +61,7 @@ struct cast_value {
 	int big;		/* an integer too large for long long */
 	int boolean;
 	double lon, lat;	/* geopoint */
-	size_t length;		/* characters of a string, items of a JSON value */
+	size_t length;		/* items of a JSON array or object */
 	const char *text;	/* the cell as read */
 	size_t len;
 };
@@ -68,6 +69,8 @@ struct cast_value {
 /* Fill spec for a type with the default options. */
 void cast_spec_init(struct cast_spec *spec, enum field_type type);
 void cast_spec_release(struct cast_spec *spec);
+/* Set the format (a copy is kept); -1 when out of memory. */
+int cast_spec_set_format(struct cast_spec *spec, const char *format);
 
 /* The type named s ("string", "number", ...), or -1. */
 int cast_type_from_name(const char *s);

@@ -336,13 +336,15 @@ load_field(struct loader *l, struct schema_field *f, yajl_val v, size_t idx)
 		snprintf(l->path + base, sizeof(l->path) - base, ".format");
 		if (!YAJL_IS_STRING(x))
 			return fail(l, "expected a string");
-		f->spec.format = dup_str(x->u.string);
+		if (cast_spec_set_format(&f->spec, x->u.string) < 0)
+			return fail(l, "out of memory");
 		if (!cast_format_known(&f->spec))
 			return fail(l, "'%s' is not a format of type %s",
 			    x->u.string, cast_type_name(f->spec.type));
 	}
-	if (f->spec.format == NULL)
-		f->spec.format = dup_str("default");
+	if (f->spec.format == NULL &&
+	    cast_spec_set_format(&f->spec, "default") < 0)
+		return fail(l, "out of memory");
 	if ((x = get(v, "decimalChar"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".decimalChar");
 		if (char_option(l, x, f->spec.decimal_char) < 0)
@@ -709,9 +711,13 @@ schema_is_missing(const struct schema_field *f, const char *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < f->nmissing; i++)
-		if (strlen(f->missing[i]) == n &&
-		    memcmp(f->missing[i], p, n) == 0)
+	for (i = 0; i < f->nmissing; i++) {
+		const char *m = f->missing[i];
+
+		/* The empty string is the usual missing value: no strlen. */
+		if (n == 0 ? m[0] == '\0' : (m[0] == p[0] &&
+		    strlen(m) == n && memcmp(m, p, n) == 0))
 			return 1;
+	}
 	return 0;
 }

@@ -461,6 +461,9 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 	    f->spec.type == TYPE_OBJECT || f->spec.type == TYPE_ANY)) {
 		int text = f->spec.type == TYPE_STRING ||
 		    f->spec.type == TYPE_ANY;
+
+		if (text)
+			val.length = utf8_length(p, n);
 		const char *unit = text ? "characters" : "items";
 		const char *unit1 = text ? "character" : "item";
 

@@ -26,6 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	cast_spec_init(&spec, (enum field_type)(data[0] % 15));
 	spec.format = (char *)formats[data[1] & 15];
+	spec.format_default = (data[1] & 15) == 0;
 	if (data[1] & 16) {
 		memcpy(spec.decimal_char, ",", 2);
 		memcpy(spec.group_char, " ", 2);

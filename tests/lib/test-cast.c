@@ -97,7 +97,7 @@ main(void)
 		if (!ok(t >= 0, "type %s is known", type))
 			continue;
 		cast_spec_init(&spec, (enum field_type)t);
-		spec.format = strdup(format);
+		cast_spec_set_format(&spec, format);
 		opts = get(c, "options");
 		if ((x = get(opts, "decimalChar")))
 			snprintf(spec.decimal_char, 8, "%s", x->u.string);
