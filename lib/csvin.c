@@ -13,6 +13,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +45,22 @@ struct queued {
 	size_t nfields;
 	unsigned long long row;
 	unsigned long long line;
+};
+
+#define NBATCH 4
+#define BATCH_BYTES ((size_t)128 << 10)
+#define BATCH_RECORDS 2048
+
+/* Records handed from the reader thread to the caller. */
+struct batch {
+	int full;		/* filled by the reader, not yet read */
+	int end;		/* 1: end of input after these; -1: error */
+	struct muni_err err;
+	struct buf bytes;
+	struct slot *slots;
+	size_t nslots, slots_cap;
+	struct queued *recs;
+	size_t nrecs, recs_cap;
 };
 
 struct csvin {
@@ -119,6 +136,22 @@ struct csvin {
 	int failed;
 	int done;
 	struct muni_err err;
+
+	/*
+	 * With a reader thread, the parsing above runs in it and complete
+	 * records travel to the caller in batches through a small ring:
+	 * reading, transcoding and libcsv on one core, the caller's work
+	 * (validation, writing) on the other.
+	 */
+	int threaded;
+	pthread_t thread;
+	int thread_started, thread_joined;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch batches[NBATCH];
+	size_t produce, consume;	/* ring indices */
+	struct batch *cur;		/* batch being read by the caller */
+	size_t cur_pos;
 };
 
 static int
@@ -755,6 +788,8 @@ setup(struct csvin *in, const struct csvin_options *opt)
 	return 0;
 }
 
+static void *reader_thread(void *arg);
+
 struct csvin *
 csvin_new(int fd, const char *name, const struct csvin_options *opt,
     struct muni_err *e)
@@ -790,23 +825,44 @@ csvin_new(int fd, const char *name, const struct csvin_options *opt,
 		csvin_free(in);
 		return NULL;
 	}
+	if (opt->threads) {
+		size_t i;
+
+		for (i = 0; i < NBATCH; i++)
+			buf_init(&in->batches[i].bytes, (size_t)-1 / 2);
+		if (pthread_mutex_init(&in->lock, NULL) != 0 ||
+		    pthread_cond_init(&in->cond, NULL) != 0) {
+			err_set(e, MUNI_EXIT_IO, "cannot start the reader");
+			csvin_free(in);
+			return NULL;
+		}
+		in->threaded = 1;
+		if (pthread_create(&in->thread, NULL, reader_thread, in) != 0) {
+			/* Read in this thread, then. */
+			in->threaded = 0;
+			pthread_mutex_destroy(&in->lock);
+			pthread_cond_destroy(&in->cond);
+		} else
+			in->thread_started = 1;
+	}
 	return in;
 }
 
-int
-csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
+/*
+ * Parse until a record is complete: 1 and *q (its slots and bytes in
+ * in->slots and in->bytes, valid until the next call), 0 at the end, -1
+ * and in->err on error.
+ */
+static int
+parse_next(struct csvin *in, struct queued **q)
 {
-	struct queued *q;
-	size_t i;
 	int rc;
 
 	for (;;) {
 		if (in->qhead < in->qlen)
 			break;
-		if (in->failed) {
-			*e = in->err;
+		if (in->failed)
 			return -1;
-		}
 		if (in->done)
 			return 0;
 		compact(in);
@@ -824,7 +880,17 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 		}
 		feed(in);
 	}
-	q = &in->queue[in->qhead++];
+	*q = &in->queue[in->qhead++];
+	return 1;
+}
+
+/* Point in->rec at the record q whose slots and bytes are given. */
+static int
+make_record(struct csvin *in, const struct queued *q, const struct slot *slots,
+    const char *bytes, struct muni_err *e)
+{
+	size_t i;
+
 	if (q->nfields > in->out_cap) {
 		size_t cap = q->nfields < 64 ? 64 : q->nfields;
 		struct field *f = realloc(in->out, cap * sizeof(*f));
@@ -837,22 +903,202 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 		in->out_cap = cap;
 	}
 	for (i = 0; i < q->nfields; i++) {
-		in->out[i].ptr = in->bytes.ptr + in->slots[q->first + i].off;
-		in->out[i].len = in->slots[q->first + i].len;
+		in->out[i].ptr = bytes + slots[q->first + i].off;
+		in->out[i].len = slots[q->first + i].len;
 	}
 	in->rec.fields = in->out;
 	in->rec.nfields = q->nfields;
 	in->rec.row = q->row;
 	in->rec.line = q->line;
-	*rec = &in->rec;
-	return 1;
+	return 0;
+}
+
+static void
+batch_release(struct batch *b)
+{
+	buf_release(&b->bytes);
+	free(b->slots);
+	free(b->recs);
+}
+
+/* Copy a parsed record into a batch; -1 when out of memory. */
+static int
+batch_add(struct batch *b, const struct csvin *in, const struct queued *q)
+{
+	size_t i, base = b->bytes.len;
+	struct queued *r;
+
+	if (b->nslots + q->nfields > b->slots_cap) {
+		size_t cap = b->slots_cap ? b->slots_cap : 4096;
+		struct slot *s;
+
+		while (cap < b->nslots + q->nfields)
+			cap *= 2;
+		s = realloc(b->slots, cap * sizeof(*s));
+		if (s == NULL)
+			return -1;
+		b->slots = s;
+		b->slots_cap = cap;
+	}
+	if (b->nrecs == b->recs_cap) {
+		size_t cap = b->recs_cap ? b->recs_cap * 2 : 256;
+
+		r = realloc(b->recs, cap * sizeof(*r));
+		if (r == NULL)
+			return -1;
+		b->recs = r;
+		b->recs_cap = cap;
+	}
+	if (q->nfields) {
+		size_t from = in->slots[q->first].off;
+		size_t to = in->slots[q->first + q->nfields - 1].off +
+		    in->slots[q->first + q->nfields - 1].len;
+
+		if (buf_add(&b->bytes, in->bytes.ptr + from, to - from) < 0)
+			return -1;
+		for (i = 0; i < q->nfields; i++) {
+			b->slots[b->nslots + i].off = base +
+			    in->slots[q->first + i].off - from;
+			b->slots[b->nslots + i].len = in->slots[q->first + i].len;
+		}
+	}
+	r = &b->recs[b->nrecs++];
+	*r = *q;
+	r->first = b->nslots;
+	b->nslots += q->nfields;
+	return 0;
+}
+
+static void
+unlock_mutex(void *arg)
+{
+	pthread_mutex_unlock(arg);
+}
+
+/* The reader thread: fill batches until the end of the input. */
+static void *
+reader_thread(void *arg)
+{
+	struct csvin *in = arg;
+	struct batch *b;
+	struct queued *q;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&in->lock);
+		pthread_cleanup_push(unlock_mutex, &in->lock);
+		b = &in->batches[in->produce];
+		while (b->full)
+			pthread_cond_wait(&in->cond, &in->lock);
+		pthread_cleanup_pop(1);
+		buf_reset(&b->bytes);
+		b->nslots = b->nrecs = 0;
+		b->end = 0;
+		while (b->bytes.len < BATCH_BYTES && b->nrecs < BATCH_RECORDS) {
+			rc = parse_next(in, &q);
+			if (rc > 0 && batch_add(b, in, q) < 0) {
+				err_sys(&b->err, MUNI_EXIT_IO, ENOMEM,
+				    "cannot store a record");
+				b->end = -1;
+				break;
+			}
+			if (rc == 0)
+				b->end = 1;
+			if (rc < 0) {
+				b->err = in->err;
+				b->end = -1;
+			}
+			if (rc <= 0)
+				break;
+		}
+		pthread_mutex_lock(&in->lock);
+		b->full = 1;
+		in->produce = (in->produce + 1) % NBATCH;
+		pthread_cond_broadcast(&in->cond);
+		pthread_mutex_unlock(&in->lock);
+		if (b->end)
+			return NULL;
+	}
+}
+
+static void
+stop_thread(struct csvin *in)
+{
+	if (!in->thread_started || in->thread_joined)
+		return;
+	pthread_cancel(in->thread);
+	pthread_join(in->thread, NULL);
+	in->thread_joined = 1;
+}
+
+int
+csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
+{
+	struct queued *q;
+	int rc;
+
+	if (!in->threaded) {
+		rc = parse_next(in, &q);
+		if (rc < 0)
+			*e = in->err;
+		if (rc <= 0)
+			return rc;
+		if (make_record(in, q, in->slots, in->bytes.ptr, e) < 0)
+			return -1;
+		*rec = &in->rec;
+		return 1;
+	}
+	for (;;) {
+		struct batch *b = in->cur;
+
+		if (b && in->cur_pos < b->nrecs) {
+			q = &b->recs[in->cur_pos++];
+			if (make_record(in, q, b->slots, b->bytes.ptr, e) < 0)
+				return -1;
+			*rec = &in->rec;
+			return 1;
+		}
+		if (b && b->end) {
+			/* The reader has returned: its counters may be read. */
+			if (!in->thread_joined) {
+				pthread_join(in->thread, NULL);
+				in->thread_joined = 1;
+			}
+			if (b->end < 0) {
+				*e = b->err;
+				return -1;
+			}
+			return 0;
+		}
+		pthread_mutex_lock(&in->lock);
+		if (b) {
+			b->full = 0;
+			in->consume = (in->consume + 1) % NBATCH;
+			pthread_cond_broadcast(&in->cond);
+		}
+		b = &in->batches[in->consume];
+		while (!b->full)
+			pthread_cond_wait(&in->cond, &in->lock);
+		pthread_mutex_unlock(&in->lock);
+		in->cur = b;
+		in->cur_pos = 0;
+	}
 }
 
 void
 csvin_free(struct csvin *in)
 {
+	size_t i;
+
 	if (in == NULL)
 		return;
+	stop_thread(in);
+	if (in->threaded) {
+		pthread_mutex_destroy(&in->lock);
+		pthread_cond_destroy(&in->cond);
+	}
+	for (i = 0; i < NBATCH; i++)
+		batch_release(&in->batches[i]);
 	if (in->parser_open)
 		csv_free(&in->parser);
 	if (in->gzip)

@@ -53,6 +53,13 @@ struct csvin_options {
 	int delimiter;		/* 0: guess */
 	size_t max_field;	/* 0: CSVIN_MAX_FIELD */
 	size_t max_record;	/* 0: CSVIN_MAX_RECORD */
+	/*
+	 * Read and parse in a thread of the reader's own, so that the
+	 * caller's work runs beside it; the raw hook is then called from
+	 * that thread, and the accessors below (encoding, line ends, counts)
+	 * are exact once csvin_next() has returned 0 or -1.
+	 */
+	int threads;
 	/* Called with every byte read from the descriptor, before inflating. */
 	void (*raw_hook)(void *ctx, const void *p, size_t n);
 	void *raw_ctx;

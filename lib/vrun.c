@@ -351,7 +351,12 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 		status = MUNI_EXIT_IO;
 		goto end;
 	}
-	in = csvin_new(fd, o->input, &o->csv, e);
+	{
+		struct csvin_options copt = o->csv;
+
+		copt.threads = 1;
+		in = csvin_new(fd, o->input, &copt, e);
+	}
 	if (in == NULL) {
 		if (e->status != MUNI_EXIT_DATA) {
 			status = e->status;

@@ -38,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opt.max_field = 16;
 	if (data[0] & 0x40)
 		opt.max_record = 64;
+	opt.threads = (data[0] & 0x80) != 0;
 	fd = memfd_create("fuzz", 0);
 	sink = open("/dev/null", O_WRONLY);
 	if (fd < 0 || sink < 0)

@@ -49,18 +49,25 @@ render(const void *s, size_t n, const struct csvin_options *opt,
 	close(fd);
 }
 
+/* Every check runs twice: read in this thread, and by a reader thread. */
 static void
 check_opt(const void *s, size_t n, const struct csvin_options *opt,
     const char *want, const char *what)
 {
+	struct csvin_options o = *opt;
 	struct buf out;
+	int threads;
 
-	buf_init(&out, 1 << 26);
-	render(s, n, opt, &out);
-	if (!ok(strncmp(out.ptr, want, strlen(want)) == 0 &&
-	    (strstr(want, "error") || strlen(want) == out.len), "%s", what))
-		diag("got:\n%s\nwant:\n%s", out.ptr, want);
-	buf_release(&out);
+	for (threads = 0; threads <= 1; threads++) {
+		o.threads = threads;
+		buf_init(&out, 1 << 26);
+		render(s, n, &o, &out);
+		if (!ok(strncmp(out.ptr, want, strlen(want)) == 0 &&
+		    (strstr(want, "error") || strlen(want) == out.len),
+		    "%s%s", what, threads ? " (reader thread)" : ""))
+			diag("got:\n%s\nwant:\n%s", out.ptr, want);
+		buf_release(&out);
+	}
 }
 
 static void
