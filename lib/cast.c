@@ -1451,9 +1451,9 @@ cast_cell(const struct cast_spec *spec, const char *p, size_t n,
 				return -1;
 		if (parse_int(p, (size_t)(dash - p), &y) < 0 ||
 		    parse_int(dash + 1, n - (size_t)(dash - p) - 1, &m) < 0 ||
-		    m.integer < 1 || m.integer > 12)
+		    y.big || m.big || m.integer < 1 || m.integer > 12)
 			return -1;
-		v->num = (double)(y.integer * 12 + m.integer - 1);
+		v->num = (double)y.integer * 12 + (double)(m.integer - 1);
 		return 0;
 	}
 	case TYPE_DURATION:

@@ -95,6 +95,8 @@ free_list(char **list, size_t count)
 {
 	size_t i;
 
+	if (list == NULL)
+		return;
 	for (i = 0; i < count; i++)
 		free(list[i]);
 	free(list);
@@ -144,6 +146,7 @@ bound_value(struct loader *l, struct schema_field *f, yajl_val v,
 	else
 		return fail(l, "expected a value of type %s",
 		    cast_type_name(f->spec.type));
+	free(*text);	/* a key given twice: the last one holds */
 	*text = dup_str(t);
 	if (*text == NULL)
 		return fail(l, "out of memory");
@@ -182,6 +185,13 @@ compile_pattern(struct loader *l, struct constraint_set *c, const char *re)
 	PCRE2_SIZE offset;
 	int code;
 
+	/* A key given twice: the last one holds. */
+	free(c->pattern);
+	if (c->pattern_match)
+		pcre2_match_data_free(c->pattern_match);
+	if (c->pattern_code)
+		pcre2_code_free(c->pattern_code);
+	c->pattern_match = c->pattern_code = NULL;
 	c->pattern = dup_str(re);
 	if (c->pattern == NULL)
 		return fail(l, "out of memory");
@@ -268,6 +278,8 @@ load_constraints(struct loader *l, struct schema_field *f, yajl_val c,
 
 			if (!YAJL_IS_ARRAY(v))
 				return fail(l, "expected an array");
+			free_list(cs->enum_text, cs->nenum);
+			free(cs->enum_values);
 			cs->nenum = v->u.array.len;
 			cs->enum_text = calloc(cs->nenum + 1, sizeof(char *));
 			cs->enum_values = calloc(cs->nenum + 1,
