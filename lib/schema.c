@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "exitcode.h"
+#include "http.h"
 #include "schema.h"
 #include "banned.h"
 
@@ -619,6 +620,16 @@ schema_load(const char *path, struct muni_err *e)
 	ssize_t n;
 	int fd;
 
+	if (http_is_url(path)) {
+		buf_init(&text, SCHEMA_MAX_BYTES);
+		if (http_get(path, &text, MUNI_EXIT_USAGE, e) < 0) {
+			buf_release(&text);
+			return NULL;
+		}
+		s = schema_parse(text.ptr, text.len, path, e);
+		buf_release(&text);
+		return s;
+	}
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
 	    open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {

@@ -75,7 +75,7 @@ struct schema {
 	size_t nchecks;
 };
 
-/* Load from a file path, or "-" for standard input. */
+/* Load from a file path, an http(s) URL, or "-" for standard input. */
 struct schema *schema_load(const char *path, struct muni_err *e);
 /* Parse a schema held in memory; source names it in messages. */
 struct schema *schema_parse(const char *json, size_t len, const char *source,
