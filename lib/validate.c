@@ -723,17 +723,23 @@ validator_add_reference(struct validator *v, const char *resource,
 	const struct schema *s = v->schema;
 	struct record *rec;
 	size_t k, i;
-	long *cols[16];
+	long **cols;
 	int rc;
 
-	if (s == NULL)
+	if (s == NULL || s->nfk == 0)
 		return 0;
-	memset(cols, 0, sizeof(cols));
+	cols = calloc(s->nfk, sizeof(*cols));
+	if (cols == NULL) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "cannot store reference keys");
+		return -1;
+	}
 	rc = csvin_next(in, &rec, e);
-	if (rc <= 0)
+	if (rc <= 0) {
+		free(cols);
 		return rc;
+	}
 	/* Which columns of the reference table each foreign key reads. */
-	for (k = 0; k < s->nfk && k < 16; k++) {
+	for (k = 0; k < s->nfk; k++) {
 		const struct foreign_key *fk = &s->fks[k];
 
 		if (strcmp(fk->resource, resource) != 0)
@@ -760,7 +766,7 @@ validator_add_reference(struct validator *v, const char *resource,
 		}
 	}
 	while ((rc = csvin_next(in, &rec, e)) > 0) {
-		for (k = 0; k < s->nfk && k < 16; k++) {
+		for (k = 0; k < s->nfk; k++) {
 			if (cols[k] == NULL)
 				continue;
 			buf_reset(&v->key);
@@ -778,13 +784,15 @@ validator_add_reference(struct validator *v, const char *resource,
 				goto nomem;
 		}
 	}
-	for (k = 0; k < 16; k++)
+	for (k = 0; k < s->nfk; k++)
 		free(cols[k]);
+	free(cols);
 	return rc;
 nomem:
 	err_sys(e, MUNI_EXIT_IO, ENOMEM, "cannot store reference keys");
 fail:
-	for (k = 0; k < 16; k++)
+	for (k = 0; k < s->nfk; k++)
 		free(cols[k]);
+	free(cols);
 	return -1;
 }
