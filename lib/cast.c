@@ -353,6 +353,13 @@ days_in_month(int y, int m)
 	return dm[m - 1];
 }
 
+/* Whether the day exists in the calendar. */
+static int
+date_ok(int y, int m, int d)
+{
+	return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
 /* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
 static long
 days_from_civil(int y, int m, int d)
@@ -597,9 +604,7 @@ ptime(const char *fmt, const char *s, size_t n, struct when *w)
 		w->hour = w->hour % 12 + (w->pm ? 12 : 0);
 	if (w->second > 59)
 		return -1;
-	if (w->day > days_in_month(w->year, w->month))
-		return -1;
-	return 0;
+	return date_ok(w->year, w->month, w->day) ? 0 : -1;
 }
 
 static int
@@ -681,10 +686,7 @@ iso_date(const char *s, size_t n, struct when *w)
 	    digits(s, n, 5, 2, &w->month) < 0 || s[7] != '-' ||
 	    digits(s, n, 8, 2, &w->day) < 0)
 		return -1;
-	if (w->month < 1 || w->month > 12 || w->day < 1 ||
-	    w->day > days_in_month(w->year, w->month))
-		return -1;
-	return 0;
+	return date_ok(w->year, w->month, w->day) ? 0 : -1;
 }
 
 /*
@@ -765,10 +767,7 @@ any_date(const char *s, size_t n, struct when *w)
 		return -1;
 	if (w->year < 100)
 		w->year += w->year < 69 ? 2000 : 1900;
-	if (w->month < 1 || w->month > 12 || w->day < 1 ||
-	    w->day > days_in_month(w->year, w->month))
-		return -1;
-	return 0;
+	return date_ok(w->year, w->month, w->day) ? 0 : -1;
 }
 
 static int

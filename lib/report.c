@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "csvout.h"
 #include "exitcode.h"
+#include "jsongen.h"
 #include "report.h"
 #include "banned.h"
 
@@ -89,22 +89,9 @@ static const struct {
 };
 
 static char *
-dup_n(const char *s, size_t n)
+strdup_opt(const char *s)
 {
-	char *d = malloc(n + 1);
-
-	if (d) {
-		if (n)
-			memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-static char *
-dup_opt(const char *s)
-{
-	return s ? dup_n(s, strlen(s)) : NULL;
+	return s ? strdup(s) : NULL;
 }
 
 const char *
@@ -117,7 +104,7 @@ void
 report_init(struct report *r, const char *file, size_t limit)
 {
 	memset(r, 0, sizeof(*r));
-	r->file = dup_opt(file);
+	r->file = strdup_opt(file);
 	r->limit = limit;
 }
 
@@ -221,10 +208,10 @@ report_add(struct report *r, const struct verror *err)
 	copy->code = err->code;
 	copy->row = err->row;
 	copy->field = err->field;
-	copy->field_name = dup_opt(err->field_name);
-	copy->cell = dup_opt(err->cell);
-	copy->note = dup_opt(err->note ? err->note : "");
-	copy->message = dup_opt(err->message);
+	copy->field_name = strdup_opt(err->field_name);
+	copy->cell = strdup_opt(err->cell);
+	copy->note = strdup_opt(err->note ? err->note : "");
+	copy->message = strdup_opt(err->message);
 	if (r->limit && r->total >= r->limit) {
 		r->limit_reached = 1;
 		return 1;
@@ -246,7 +233,7 @@ report_warn(struct report *r, const char *fmt, ...)
 	if (w == NULL)
 		return -1;
 	r->warnings = w;
-	w[r->nwarnings] = dup_opt(msg);
+	w[r->nwarnings] = strdup_opt(msg);
 	if (w[r->nwarnings] == NULL)
 		return -1;
 	r->nwarnings++;
@@ -262,7 +249,7 @@ report_set_labels(struct report *r, char **labels, size_t n)
 	if (r->labels == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
-		r->labels[i] = dup_opt(labels[i]);
+		r->labels[i] = strdup_opt(labels[i]);
 	r->nlabels = n;
 	return 0;
 }
@@ -314,28 +301,11 @@ report_text_summary(const struct report *r, struct buf *out)
 }
 
 static void
-gen_str(yajl_gen g, const char *s)
-{
-	yajl_gen_string(g, (const unsigned char *)(s ? s : ""),
-	    s ? strlen(s) : 0);
-}
-
-static void
-gen_int(yajl_gen g, const char *key, unsigned long long v)
-{
-	char num[32];
-
-	gen_str(g, key);
-	snprintf(num, sizeof(num), "%llu", v);
-	yajl_gen_number(g, num, strlen(num));
-}
-
-static void
 gen_seconds(yajl_gen g, double s)
 {
 	char num[32];
 
-	gen_str(g, "seconds");
+	jg_str(g, "seconds");
 	snprintf(num, sizeof(num), "%.3f", s);
 	yajl_gen_number(g, num, strlen(num));
 }
@@ -346,45 +316,45 @@ gen_error(yajl_gen g, const struct report *r, const struct verror *err)
 	size_t i;
 
 	yajl_gen_map_open(g);
-	gen_str(g, "type");
-	gen_str(g, codes[err->code].name);
-	gen_str(g, "title");
-	gen_str(g, codes[err->code].title);
-	gen_str(g, "description");
-	gen_str(g, codes[err->code].description);
-	gen_str(g, "message");
-	gen_str(g, err->message);
-	gen_str(g, "tags");
+	jg_str(g, "type");
+	jg_str(g, codes[err->code].name);
+	jg_str(g, "title");
+	jg_str(g, codes[err->code].title);
+	jg_str(g, "description");
+	jg_str(g, codes[err->code].description);
+	jg_str(g, "message");
+	jg_str(g, err->message);
+	jg_str(g, "tags");
 	yajl_gen_array_open(g);
 	for (i = 0; i < sizeof(tag_names) / sizeof(tag_names[0]); i++)
 		if (codes[err->code].tags & tag_names[i].tag)
-			gen_str(g, tag_names[i].name);
+			jg_str(g, tag_names[i].name);
 	yajl_gen_array_close(g);
-	gen_str(g, "note");
-	gen_str(g, err->note);
+	jg_str(g, "note");
+	jg_str(g, err->note);
 	if (codes[err->code].tags & TAG_HEADER) {
-		gen_str(g, "labels");
+		jg_str(g, "labels");
 		yajl_gen_array_open(g);
 		for (i = 0; i < r->nlabels; i++)
-			gen_str(g, r->labels[i]);
+			jg_str(g, r->labels[i]);
 		yajl_gen_array_close(g);
-		gen_str(g, "rowNumbers");
+		jg_str(g, "rowNumbers");
 		yajl_gen_array_open(g);
 		yajl_gen_integer(g, 1);
 		yajl_gen_array_close(g);
-		gen_str(g, "label");
-		gen_str(g, err->cell);
+		jg_str(g, "label");
+		jg_str(g, err->cell);
 	} else if (err->row) {
-		gen_int(g, "rowNumber", err->row);
+		jg_key_uint(g, "rowNumber", err->row);
 		if (codes[err->code].tags & TAG_CELL) {
-			gen_str(g, "cell");
-			gen_str(g, err->cell);
+			jg_str(g, "cell");
+			jg_str(g, err->cell);
 		}
 	}
 	if (err->field) {
-		gen_str(g, "fieldName");
-		gen_str(g, err->field_name);
-		gen_int(g, "fieldNumber", err->field);
+		jg_str(g, "fieldName");
+		jg_str(g, err->field_name);
+		jg_key_uint(g, "fieldNumber", err->field);
 	}
 	yajl_gen_map_close(g);
 }
@@ -428,64 +398,60 @@ report_csv(const struct report *r, struct buf *out)
 int
 report_json(const struct report *r, struct buf *out)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *json;
+	yajl_gen g = jg_new();
 	const char *name;
-	size_t len, i;
-	int rc = 0;
+	size_t i;
 
 	if (g == NULL)
 		return -1;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	name = r->file ? strrchr(r->file, '/') : NULL;
 	name = name ? name + 1 : r->file ? r->file : "stdin";
 	yajl_gen_map_open(g);
-	gen_str(g, "valid");
+	jg_str(g, "valid");
 	yajl_gen_bool(g, report_valid(r));
-	gen_str(g, "stats");
+	jg_str(g, "stats");
 	yajl_gen_map_open(g);
-	gen_int(g, "tasks", 1);
-	gen_int(g, "errors", r->total);
-	gen_int(g, "warnings", r->nwarnings);
+	jg_key_uint(g, "tasks", 1);
+	jg_key_uint(g, "errors", r->total);
+	jg_key_uint(g, "warnings", r->nwarnings);
 	gen_seconds(g, r->seconds);
 	yajl_gen_map_close(g);
-	gen_str(g, "warnings");
+	jg_str(g, "warnings");
 	yajl_gen_array_open(g);
 	yajl_gen_array_close(g);
-	gen_str(g, "errors");
+	jg_str(g, "errors");
 	yajl_gen_array_open(g);
 	yajl_gen_array_close(g);
-	gen_str(g, "tasks");
+	jg_str(g, "tasks");
 	yajl_gen_array_open(g);
 	yajl_gen_map_open(g);
-	gen_str(g, "name");
-	gen_str(g, name);
-	gen_str(g, "type");
-	gen_str(g, "table");
-	gen_str(g, "valid");
+	jg_str(g, "name");
+	jg_str(g, name);
+	jg_str(g, "type");
+	jg_str(g, "table");
+	jg_str(g, "valid");
 	yajl_gen_bool(g, report_valid(r));
-	gen_str(g, "place");
-	gen_str(g, r->file ? r->file : "-");
-	gen_str(g, "labels");
+	jg_str(g, "place");
+	jg_str(g, r->file ? r->file : "-");
+	jg_str(g, "labels");
 	yajl_gen_array_open(g);
 	for (i = 0; i < r->nlabels; i++)
-		gen_str(g, r->labels[i]);
+		jg_str(g, r->labels[i]);
 	yajl_gen_array_close(g);
-	gen_str(g, "stats");
+	jg_str(g, "stats");
 	yajl_gen_map_open(g);
-	gen_int(g, "errors", r->total);
-	gen_int(g, "warnings", r->nwarnings);
+	jg_key_uint(g, "errors", r->total);
+	jg_key_uint(g, "warnings", r->nwarnings);
 	gen_seconds(g, r->seconds);
-	gen_int(g, "fields", r->nfields);
-	gen_int(g, "rows", r->rows);
+	jg_key_uint(g, "fields", r->nfields);
+	jg_key_uint(g, "rows", r->rows);
 	yajl_gen_map_close(g);
-	gen_str(g, "warnings");
+	jg_str(g, "warnings");
 	yajl_gen_array_open(g);
 	for (i = 0; i < r->nwarnings; i++)
-		gen_str(g, r->warnings[i]);
+		jg_str(g, r->warnings[i]);
 	yajl_gen_array_close(g);
-	gen_str(g, "errors");
+	jg_str(g, "errors");
 	yajl_gen_array_open(g);
 	for (i = 0; i < r->nerrors; i++)
 		gen_error(g, r, &r->errors[i]);
@@ -493,9 +459,5 @@ report_json(const struct report *r, struct buf *out)
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &json, &len) != yajl_gen_status_ok ||
-	    buf_add(out, json, len) < 0)
-		rc = -1;
-	yajl_gen_free(g);
-	return rc;
+	return jg_finish(g, out);
 }

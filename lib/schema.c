@@ -42,17 +42,6 @@ fail(struct loader *l, const char *fmt, ...)
 	return -1;
 }
 
-static char *
-dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 static yajl_val
 get(yajl_val obj, const char *key)
 {
@@ -83,7 +72,7 @@ string_list(struct loader *l, yajl_val v, char ***out, size_t *count)
 
 		if (!YAJL_IS_STRING(item))
 			return fail(l, "item %zu is not a string", i);
-		(*out)[i] = dup_str(item->u.string);
+		(*out)[i] = strdup(item->u.string);
 		if ((*out)[i] == NULL)
 			return fail(l, "out of memory");
 		(*count)++;
@@ -148,7 +137,7 @@ bound_value(struct loader *l, struct schema_field *f, yajl_val v,
 		return fail(l, "expected a value of type %s",
 		    cast_type_name(f->spec.type));
 	free(*text);	/* a key given twice: the last one holds */
-	*text = dup_str(t);
+	*text = strdup(t);
 	if (*text == NULL)
 		return fail(l, "out of memory");
 	if (!cast_ordered(f->spec.type) && f->spec.type != TYPE_STRING &&
@@ -193,7 +182,7 @@ compile_pattern(struct loader *l, struct constraint_set *c, const char *re)
 	if (c->pattern_code)
 		pcre2_code_free(c->pattern_code);
 	c->pattern_match = c->pattern_code = NULL;
-	c->pattern = dup_str(re);
+	c->pattern = strdup(re);
 	if (c->pattern == NULL)
 		return fail(l, "out of memory");
 	/*
@@ -328,10 +317,10 @@ load_field(struct loader *l, struct schema_field *f, yajl_val v, size_t idx)
 	x = get(v, "name");
 	if (x == NULL || !YAJL_IS_STRING(x))
 		return fail(l, "a field needs a name (a string)");
-	f->name = dup_str(x->u.string);
+	f->name = strdup(x->u.string);
 	x = get(v, "title");
 	if (x && YAJL_IS_STRING(x))
-		f->title = dup_str(x->u.string);
+		f->title = strdup(x->u.string);
 	x = get(v, "type");
 	if (x) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".type");
@@ -457,7 +446,7 @@ load_foreign_keys(struct loader *l, yajl_val v)
 		if (name_list(l, fields, &fk->fields, &fk->nfields, 1) < 0)
 			return -1;
 		res = get(ref, "resource");
-		fk->resource = dup_str(res && YAJL_IS_STRING(res) ?
+		fk->resource = strdup(res && YAJL_IS_STRING(res) ?
 		    res->u.string : "");
 		rf = get(ref, "fields");
 		if (rf == NULL)
@@ -481,7 +470,7 @@ load_foreign_keys(struct loader *l, yajl_val v)
 			yajl_val name = YAJL_IS_STRING(rf) ? rf :
 			    rf->u.array.values[k];
 
-			fk->ref_fields[k] = dup_str(name->u.string);
+			fk->ref_fields[k] = strdup(name->u.string);
 			fk->nref++;
 		}
 	}
@@ -507,11 +496,11 @@ load_checks(struct loader *l, yajl_val v)
 		name = get(item, "name");
 		if (name == NULL || !YAJL_IS_STRING(name))
 			return fail(l, "a custom check needs a name");
-		c->name = dup_str(name->u.string);
+		c->name = strdup(name->u.string);
 		params = get(item, "params");
 		col = params ? get(params, "column") : NULL;
 		if (col && YAJL_IS_STRING(col))
-			c->column = dup_str(col->u.string);
+			c->column = strdup(col->u.string);
 		l->s->nchecks++;
 	}
 	l->path[0] = '\0';
@@ -538,7 +527,7 @@ schema_parse(const char *json, size_t len, const char *source,
 	}
 	memcpy(copy, json, len);
 	copy[len] = '\0';
-	s->source = dup_str(source);
+	s->source = strdup(source);
 	l.s = s;
 	l.e = e;
 	l.path[0] = '\0';
@@ -582,7 +571,7 @@ schema_parse(const char *json, size_t len, const char *source,
 		l.path[0] = '\0';
 	} else {
 		s->missing = calloc(2, sizeof(char *));
-		if (s->missing == NULL || (s->missing[0] = dup_str("")) == NULL) {
+		if (s->missing == NULL || (s->missing[0] = strdup("")) == NULL) {
 			fail(&l, "out of memory");
 			goto bad;
 		}

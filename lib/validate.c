@@ -40,19 +40,6 @@ struct validator {
 	int failed;
 };
 
-static char *
-dup_n(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		if (n)
-			memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
 static const char *
 field_name(const struct validator *v, size_t j)
 {
@@ -98,9 +85,9 @@ add_error(struct validator *v, enum error_code code,
 	err->code = code;
 	err->row = row;
 	err->field = field;
-	err->field_name = name ? dup_n(name, strlen(name)) : NULL;
-	err->cell = cell ? dup_n(cell, cell_len) : NULL;
-	err->note = dup_n(note ? note : "", note ? strlen(note) : 0);
+	err->field_name = name ? strdup(name) : NULL;
+	err->cell = cell ? strndup(cell, cell_len) : NULL;
+	err->note = strdup(note ? note : "");
 	buf_reset(&v->msg);
 	va_start(ap, fmt);
 	{
@@ -110,7 +97,7 @@ add_error(struct validator *v, enum error_code code,
 		buf_addstr(&v->msg, line);
 	}
 	va_end(ap);
-	err->message = dup_n(v->msg.ptr, v->msg.len);
+	err->message = strndup(v->msg.ptr, v->msg.len);
 	if (!v->done) {
 		rc = report_add(v->report, err);
 		if (rc < 0)
@@ -249,7 +236,7 @@ validator_header(struct validator *v, const struct record *rec,
 	if (v->labels == NULL || v->column_used == NULL)
 		goto nomem;
 	for (i = 0; i < rec->nfields; i++) {
-		v->labels[i] = dup_n(rec->fields[i].ptr, rec->fields[i].len);
+		v->labels[i] = strndup(rec->fields[i].ptr, rec->fields[i].len);
 		if (v->labels[i] == NULL)
 			goto nomem;
 	}

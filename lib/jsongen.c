@@ -1,0 +1,63 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "jsongen.h"
+#include "banned.h"
+
+yajl_gen
+jg_new(void)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	if (g) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	}
+	return g;
+}
+
+int
+jg_finish(yajl_gen g, struct buf *out)
+{
+	const unsigned char *json;
+	size_t len;
+	int rc = 0;
+
+	if (yajl_gen_get_buf(g, &json, &len) != yajl_gen_status_ok ||
+	    buf_add(out, json, len) < 0)
+		rc = -1;
+	yajl_gen_free(g);
+	return rc;
+}
+
+void
+jg_str(yajl_gen g, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+void
+jg_key_str(yajl_gen g, const char *key, const char *value)
+{
+	jg_str(g, key);
+	jg_str(g, value);
+}
+
+void
+jg_key_uint(yajl_gen g, const char *key, unsigned long long value)
+{
+	char num[32];
+
+	jg_str(g, key);
+	snprintf(num, sizeof(num), "%llu", value);
+	yajl_gen_number(g, num, strlen(num));
+}
+
+void
+jg_key_bool(yajl_gen g, const char *key, int value)
+{
+	jg_str(g, key);
+	yajl_gen_bool(g, value);
+}
