@@ -156,7 +156,6 @@ main(int argc, char **argv)
 
 	msg_init(argv[0], stderr);
 	memset(&opt, 0, sizeof(opt));
-	opt.threads = 1;
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:hp:V", longopts, NULL)) != -1)
 		switch (c) {
