@@ -28,7 +28,7 @@ struct validator {
 	size_t nlabels;
 	long *column;		/* per field; -1: absent */
 	size_t nfields;
-	int *column_used;	/* per column: a field reads it */
+	int *column_used;	/* per column: 1 + the field reading it, or 0 */
 	struct keyset *unique;	/* per field, for unique constraints */
 	struct keyset pk;
 	struct reference *refs;
@@ -272,7 +272,7 @@ validator_header(struct validator *v, const struct record *rec,
 	if (s == NULL) {
 		for (j = 0; j < v->nfields; j++) {
 			v->column[j] = (long)j;
-			v->column_used[j] = 1;
+			v->column_used[j] = (int)j + 1;
 		}
 		return v->failed ? -1 : 0;
 	}
@@ -283,7 +283,7 @@ validator_header(struct validator *v, const struct record *rec,
 				if (!v->column_used[i] &&
 				    strcmp(v->labels[i], s->fields[j].name) == 0) {
 					v->column[j] = (long)i;
-					v->column_used[i] = 1;
+					v->column_used[i] = (int)j + 1;
 					break;
 				}
 			if (v->column[j] < 0)
@@ -307,7 +307,7 @@ validator_header(struct validator *v, const struct record *rec,
 			    "file (column %zu)", s->fields[j].name, j + 1);
 			continue;
 		}
-		v->column_used[j] = 1;
+		v->column_used[j] = (int)j + 1;
 		if (v->labels[j][0] && strcmp(v->labels[j],
 		    s->fields[j].name) != 0) {
 			char shown[SHOW * 4 + 8];
@@ -649,12 +649,9 @@ validator_row(struct validator *v, const struct record *rec,
 		if (c->len == 0)
 			continue;
 		blank = 0;
-		for (j = 0; s && j < s->nfields; j++)
-			if (v->column[j] == (long)i) {
-				blank = schema_is_missing(&s->fields[j],
-				    c->ptr, c->len);
-				break;
-			}
+		if (s && i < v->nlabels && v->column_used[i])
+			blank = schema_is_missing(
+			    &s->fields[v->column_used[i] - 1], c->ptr, c->len);
 	}
 	if (blank) {
 		add_error(v, ERR_BLANK_ROW, rec->row, 0, NULL, NULL, 0, "",
