@@ -77,6 +77,43 @@ static const struct {
 	    "contents.", TAG_FILE },
 	[ERR_CHECK] = { "check-error", "Check Error",
 	    "This custom check cannot be run.", TAG_TABLE },
+	[ERR_FRENCH_SIRET] = { "french-siret-value", "Numéro SIRET invalide",
+	    "The value is not a valid SIRET number.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_FRENCH_SIREN] = { "french-siren-value", "Numéro SIREN invalide",
+	    "The value is not a valid SIREN number.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_ONE_OF_REQUIRED] = { "one-of-required", "Une des deux colonnes "
+	    "requise", "One of the two columns must be filled.",
+	    TAG_TABLE | TAG_ROW },
+	[ERR_COHESIVE] = { "cohesive-columns-value", "Colonnes non solidaires",
+	    "The columns must be all filled or all empty.",
+	    TAG_TABLE | TAG_ROW },
+	[ERR_COMPARE] = { "compare-columns-value", "Comparaison de colonnes",
+	    "The values of two columns do not compare as they should.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_SUM] = { "sum-columns-value", "Somme de colonnes",
+	    "A column is not the sum of the columns it should add up.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_YEAR_INTERVAL] = { "year-interval-value", "Intervalle d'années",
+	    "The value is not an interval of years YYYY/YYYY.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_NOMENCLATURE] = { "nomenclature-actes", "Nomenclature Actes",
+	    "The value does not start with a matter of the Actes "
+	    "nomenclature followed by '/'.", TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_GPS] = { "french-gps-coordinates", "Coordonnées GPS non "
+	    "françaises", "The point is not in France.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_REVERSED_GPS] = { "reversed-french-gps-coordinates",
+	    "Coordonnées GPS inversées", "The point is in France with its "
+	    "longitude and latitude swapped.", TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_PHONE] = { "phone-number-value", "Numéro de téléphone invalide",
+	    "The value is not a valid phone number.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_OPENING_HOURS] = { "opening-hours-value", "Horaires "
+	    "d'ouverture invalides", "The value does not follow the "
+	    "OpenStreetMap opening_hours syntax.",
+	    TAG_TABLE | TAG_ROW | TAG_CELL },
 };
 
 static const struct {

@@ -492,16 +492,43 @@ load_checks(struct loader *l, yajl_val v)
 		struct custom_check *c = &l->s->checks[i];
 		yajl_val item = v->u.array.values[i], name, params, col;
 
+
 		snprintf(l->path, sizeof(l->path), "custom_checks[%zu]", i);
 		name = get(item, "name");
 		if (name == NULL || !YAJL_IS_STRING(name))
 			return fail(l, "a custom check needs a name");
 		c->name = strdup(name->u.string);
+		l->s->nchecks++;
 		params = get(item, "params");
-		col = params ? get(params, "column") : NULL;
+		if (params == NULL)
+			continue;
+		if (!YAJL_IS_OBJECT(params))
+			return fail(l, "params must be an object");
+		col = get(params, "column");
+		if (col == NULL)
+			col = get(params, "column1");
 		if (col && YAJL_IS_STRING(col))
 			c->column = strdup(col->u.string);
-		l->s->nchecks++;
+		col = get(params, "column2");
+		if (col && YAJL_IS_STRING(col))
+			c->column2 = strdup(col->u.string);
+		col = get(params, "othercolumns");
+		if (col == NULL)
+			col = get(params, "columns");
+		if (col) {
+			snprintf(l->path, sizeof(l->path),
+			    "custom_checks[%zu].params", i);
+			if (string_list(l, col, &c->columns, &c->ncolumns) < 0)
+				return -1;
+		}
+		col = get(params, "op");
+		if (col && YAJL_IS_STRING(col))
+			c->op = strdup(col->u.string);
+		col = get(params, "allow-year-only");
+		if (col && (YAJL_IS_TRUE(col) || (YAJL_IS_STRING(col) &&
+		    (strcmp(col->u.string, "true") == 0 ||
+		    strcmp(col->u.string, "yes") == 0))))
+			c->allow_year_only = 1;
 	}
 	l->path[0] = '\0';
 	return 0;
@@ -698,8 +725,10 @@ schema_free(struct schema *s)
 	free(s->fks);
 	for (i = 0; i < s->nchecks; i++) {
 		free(s->checks[i].name);
-		free(s->checks[i].params);
 		free(s->checks[i].column);
+		free(s->checks[i].column2);
+		free_list(s->checks[i].columns, s->checks[i].ncolumns);
+		free(s->checks[i].op);
 	}
 	free(s->checks);
 	free(s->source);

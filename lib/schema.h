@@ -47,10 +47,19 @@ struct schema_field {
 	struct constraint_set c;
 };
 
+/*
+ * A Validata custom check as the schema declares it. Parameters are kept
+ * by meaning: "column" (or "column1"), "column2", the list "othercolumns"
+ * or "columns", "op", "allow-year-only".
+ */
 struct custom_check {
 	char *name;
-	char *params;			/* the params object as JSON text */
-	char *column;			/* params.column, or NULL */
+	char *column;			/* NULL when not given */
+	char *column2;
+	char **columns;
+	size_t ncolumns;
+	char *op;
+	int allow_year_only;
 };
 
 struct foreign_key {

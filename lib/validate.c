@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "check.h"
 #include "exitcode.h"
 #include "validate.h"
 #include "banned.h"
@@ -33,6 +34,9 @@ struct validator {
 	struct keyset pk;
 	struct reference *refs;
 	size_t nrefs;
+	struct check_binding *checks;	/* the schema's custom checks */
+	size_t nchecks;
+	long *field_of_column;
 	struct verror *errors;	/* the current row's */
 	size_t nerrors, cap;
 	struct buf msg, key, note;
@@ -171,6 +175,10 @@ validator_free(struct validator *v)
 	free(v->labels);
 	free(v->column);
 	free(v->column_used);
+	for (i = 0; i < v->nchecks; i++)
+		check_release(&v->checks[i]);
+	free(v->checks);
+	free(v->field_of_column);
 	if (v->unique) {
 		for (i = 0; v->schema && i < v->schema->nfields; i++)
 			keyset_release(&v->unique[i]);
@@ -221,6 +229,56 @@ show(const char *p, size_t n, char out[SHOW * 4 + 8])
 	}
 	out[k] = '\0';
 	return out;
+}
+
+/* Turn a custom check's findings into errors of the row (0: the header). */
+static void
+emit_findings(struct validator *v, unsigned long long row,
+    const struct record *rec, const struct check_finding *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		long col = f[i].column;
+		const char *name = col >= 0 && (size_t)col < v->nlabels ?
+		    v->labels[col] : NULL;
+		const char *p = NULL;
+		size_t len = 0;
+
+		if (rec && col >= 0 && (size_t)col < rec->nfields) {
+			p = rec->fields[col].ptr;
+			len = rec->fields[col].len;
+		}
+		add_error(v, f[i].code, row, col >= 0 ? (size_t)col + 1 : 0,
+		    name, p, len, "", "%s", f[i].message);
+	}
+}
+
+/* Bind the schema's custom checks to the columns of the header. */
+static int
+bind_checks(struct validator *v)
+{
+	const struct schema *s = v->schema;
+	struct check_finding f[CHECK_MAX_FINDINGS];
+	size_t i, n;
+
+	if (s == NULL || s->nchecks == 0)
+		return 0;
+	v->field_of_column = calloc(v->nlabels + 1, sizeof(long));
+	v->checks = calloc(s->nchecks, sizeof(*v->checks));
+	if (v->field_of_column == NULL || v->checks == NULL)
+		return -1;
+	for (i = 0; i < v->nlabels; i++)
+		v->field_of_column[i] = (long)v->column_used[i] - 1;
+	for (i = 0; i < s->nchecks; i++) {
+		n = 0;
+		if (check_bind(&v->checks[i], &s->checks[i], s, v->labels,
+		    v->nlabels, v->field_of_column, f, &n) < 0)
+			return -1;
+		v->nchecks++;
+		emit_findings(v, 0, NULL, f, n);
+	}
+	return 0;
 }
 
 int
@@ -296,7 +354,7 @@ validator_header(struct validator *v, const struct record *rec,
 			if (!v->column_used[i] && v->labels[i][0])
 				report_warn(v->report, "column '%s' is not in "
 				    "the schema: not checked", v->labels[i]);
-		return v->failed ? -1 : 0;
+		goto bind;
 	}
 	for (j = 0; j < s->nfields; j++) {
 		v->column[j] = (long)j;
@@ -330,6 +388,9 @@ validator_header(struct validator *v, const struct record *rec,
 		    "column %zu '%s' is not in the schema", i + 1,
 		    show(v->labels[i], strlen(v->labels[i]), shown));
 	}
+bind:
+	if (bind_checks(v) < 0)
+		goto nomem;
 	return v->failed ? -1 : 0;
 nomem:
 	err_sys(e, MUNI_EXIT_IO, ENOMEM, "cannot store the header");
@@ -689,6 +750,13 @@ validator_row(struct validator *v, const struct record *rec,
 			    show(rec->fields[i].ptr, rec->fields[i].len,
 			    shown), rec->nfields, width);
 		}
+	}
+	for (i = 0; i < v->nchecks; i++) {
+		struct check_finding f[CHECK_MAX_FINDINGS];
+		size_t n = 0;
+
+		check_row(&v->checks[i], rec, f, &n);
+		emit_findings(v, rec->row, rec, f, n);
 	}
 	if (s)
 		check_keys(v, rec);

@@ -323,13 +323,6 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 			status = e->status;
 			goto end;
 		}
-		for (i = 0; i < s->nchecks; i++)
-			report_warn(&r, "custom check '%s'%s%s%s is not run "
-			    "by this version of muni: not checked",
-			    s->checks[i].name, s->checks[i].column ?
-			    " on column '" : "", s->checks[i].column ?
-			    s->checks[i].column : "", s->checks[i].column ?
-			    "'" : "");
 	}
 	memset(&vopt, 0, sizeof(vopt));
 	vopt.schema_sync = o->schema_sync;

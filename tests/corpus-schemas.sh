@@ -3,7 +3,8 @@
 # loads, each example file published as valid validates (except where
 # EXPECTED.md shows the upstream file itself is wrong: those errors are
 # pinned here), and each invalid example gives the errors EXPECTED.md
-# lists (Validata's custom checks aside: they are not run yet). Errors are
+# lists, Validata's custom checks included (opening-hours-value is not run
+# yet and says so with a check-error). Errors are
 # compared as row:field:type, as in tests/frictionless.sh.
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -61,6 +62,9 @@ for f in */exemple-valide.csv */exemple_valide.csv */exemple.csv \
 	[ -f "$f" ] || continue
 	schema=${f%%/*}/schema.json
 	case $f in
+	lieux-covoiturage/*)
+		# opening-hours-value is not run yet: one check-error says so.
+		want="-:-:check-error" ;;
 	*/septemes-les-vallons.csv)
 		# 'NC' (non communiqué) is not a declared missing value.
 		want="2:4:type-error;3:4:type-error;4:4:type-error;5:4:type-error" ;;
@@ -72,12 +76,12 @@ for f in */exemple-valide.csv */exemple_valide.csv */exemple.csv \
 	check "$f" "$want" "$(errors "$schema" "$f")"
 done
 
-# Files published as invalid (EXPECTED.md), custom checks aside.
+# Files published as invalid (EXPECTED.md), with Validata's custom checks.
 check "lieux-covoiturage/exemple-invalide.csv: date as dd-mm-yyyy" \
-    "3:7:type-error" \
+    "-:-:check-error;3:7:type-error" \
     "$(errors lieux-covoiturage/schema.json lieux-covoiturage/exemple-invalide.csv)"
-check "stationnement/exemple-invalide.csv: id pattern, tarif_pmr enum" \
-    "2:1:constraint-error;2:21:constraint-error" \
+check "stationnement/exemple-invalide.csv: id pattern, tarif_pmr enum, SIRET" \
+    "2:1:constraint-error;2:21:constraint-error;2:18:french-siret-value" \
     "$(errors stationnement/schema.json stationnement/exemple-invalide.csv)"
 check "stationstaxi/exemple-non-valide.csv: two extra columns" \
     "-:9:extra-label;-:10:extra-label" \
