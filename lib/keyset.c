@@ -50,8 +50,9 @@ lookup(const struct keyset *k, uint64_t h, const void *key, size_t len)
 
 		if (s->hash == 0)
 			return s;
+		/* An empty key may be stored before the arena exists. */
 		if (s->hash == h && s->len == len &&
-		    memcmp(k->arena + s->off, key, len) == 0)
+		    (len == 0 || memcmp(k->arena + s->off, key, len) == 0))
 			return s;
 		i = (i + 1) & (k->cap - 1);
 	}
