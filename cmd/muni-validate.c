@@ -38,7 +38,8 @@ static const char help_text[] =
     "\n"
     "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
     "  -e, --encoding ENC       input encoding (default: guessed)\n"
-    "  -f, --format FMT         report format: text (default), json or csv\n"
+    "  -f, --format FMT         report format: text (default), json, csv,\n"
+    "                           junit or github\n"
     "  -h, --help               print this help and exit\n"
     "      --limit-errors N     stop reporting after N errors (default 1000,\n"
     "                           0 for no limit)\n"
@@ -120,9 +121,13 @@ main(int argc, char **argv)
 				o.format = VRUN_JSON;
 			else if (strcmp(optarg, "csv") == 0)
 				o.format = VRUN_CSV;
+			else if (strcmp(optarg, "junit") == 0)
+				o.format = VRUN_JUNIT;
+			else if (strcmp(optarg, "github") == 0)
+				o.format = VRUN_GITHUB;
 			else {
 				msg_error("'%s' is not a report format: text, "
-				    "json or csv", optarg);
+				    "json, csv, junit or github", optarg);
 				return msg_usage(usage_text);
 			}
 			break;

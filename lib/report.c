@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/xmlwriter.h>
 
 #include "csvout.h"
 #include "exitcode.h"
@@ -244,6 +245,7 @@ report_add(struct report *r, const struct verror *err)
 	copy = &r->errors[r->nerrors++];
 	copy->code = err->code;
 	copy->row = err->row;
+	copy->line = err->line;
 	copy->field = err->field;
 	copy->field_name = strdup_opt(err->field_name);
 	copy->cell = strdup_opt(err->cell);
@@ -430,6 +432,158 @@ report_csv(const struct report *r, struct buf *out)
 			return -1;
 	}
 	return 0;
+}
+
+/* GitHub's escaping of annotation data (and, with props, of properties). */
+static int
+gh_escape(struct buf *out, const char *s, int props)
+{
+	int rc = 0;
+
+	for (; s && *s; s++) {
+		if (*s == '%')
+			rc |= buf_addstr(out, "%25");
+		else if (*s == '\r')
+			rc |= buf_addstr(out, "%0D");
+		else if (*s == '\n')
+			rc |= buf_addstr(out, "%0A");
+		else if (props && *s == ':')
+			rc |= buf_addstr(out, "%3A");
+		else if (props && *s == ',')
+			rc |= buf_addstr(out, "%2C");
+		else
+			rc |= buf_addch(out, *s);
+	}
+	return rc;
+}
+
+int
+report_github(const struct report *r, struct buf *out)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->nerrors; i++) {
+		const struct verror *err = &r->errors[i];
+
+		rc |= buf_addstr(out, "::error file=");
+		rc |= gh_escape(out, r->file ? r->file : "-", 1);
+		rc |= buf_addf(out, ",line=%llu,title=", err->line ?
+		    err->line : 1);
+		rc |= gh_escape(out, codes[err->code].name, 1);
+		rc |= buf_addstr(out, "::");
+		if (err->row)
+			rc |= buf_addf(out, "row %llu: ", err->row);
+		if (err->field_name && err->field_name[0]) {
+			rc |= buf_addstr(out, "field '");
+			rc |= gh_escape(out, err->field_name, 0);
+			rc |= buf_addstr(out, "': ");
+		}
+		rc |= gh_escape(out, err->message, 0);
+		rc |= buf_addch(out, '\n');
+	}
+	for (i = 0; i < r->nwarnings; i++) {
+		rc |= buf_addstr(out, "::warning file=");
+		rc |= gh_escape(out, r->file ? r->file : "-", 1);
+		rc |= buf_addstr(out, "::");
+		rc |= gh_escape(out, r->warnings[i], 0);
+		rc |= buf_addch(out, '\n');
+	}
+	return rc ? -1 : 0;
+}
+
+int
+report_junit(const struct report *r, struct buf *out)
+{
+	xmlTextWriterPtr w;
+	xmlBufferPtr xb = xmlBufferCreate();
+	const char *file = r->file ? r->file : "-";
+	char num[32];
+	size_t i, k, types = 0;
+	int rc = 0;
+
+	if (xb == NULL || (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
+		if (xb)
+			xmlBufferFree(xb);
+		return -1;
+	}
+	for (k = 0; k < ERR_NCODES; k++)
+		types += r->counts[k] > 0;
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+	    BAD_CAST "muni-validate") < 0;
+	snprintf(num, sizeof(num), "%zu", types ? types : 1);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+	snprintf(num, sizeof(num), "%zu", types);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures",
+	    BAD_CAST num) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST file) < 0;
+	snprintf(num, sizeof(num), "%zu", types ? types : 1);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+	snprintf(num, sizeof(num), "%zu", types);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures",
+	    BAD_CAST num) < 0;
+	snprintf(num, sizeof(num), "%.3f", r->seconds);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST num) < 0;
+	if (types == 0) {
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
+		    BAD_CAST file) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+		    BAD_CAST "valid") < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	for (k = 0; k < ERR_NCODES; k++) {
+		struct buf text;
+
+		if (!r->counts[k])
+			continue;
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
+		    BAD_CAST file) < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+		    BAD_CAST codes[k].name) < 0;
+		rc |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0;
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+		    BAD_CAST codes[k].name) < 0;
+		snprintf(num, sizeof(num), "%llu", r->counts[k]);
+		buf_init(&text, (size_t)1 << 30);
+		buf_addf(&text, "%s %s: %s", num, r->counts[k] == 1 ? "error" :
+		    "errors", codes[k].title);
+		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message",
+		    BAD_CAST text.ptr) < 0;
+		buf_reset(&text);
+		for (i = 0; i < r->nerrors; i++) {
+			const struct verror *err = &r->errors[i];
+
+			if (err->code != (enum error_code)k)
+				continue;
+			if (err->row)
+				buf_addf(&text, "row %llu", err->row);
+			else
+				buf_addstr(&text, "header");
+			if (err->field_name && err->field_name[0])
+				buf_addf(&text, ", field '%s'", err->field_name);
+			else if (err->field)
+				buf_addf(&text, ", field %zu", err->field);
+			buf_addf(&text, ": %s\n", err->message);
+		}
+		rc |= xmlTextWriterWriteString(w, BAD_CAST text.ptr) < 0;
+		buf_release(&text);
+		rc |= xmlTextWriterEndElement(w) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	xmlFreeTextWriter(w);
+	if (!rc && buf_add(out, xmlBufferContent(xb),
+	    (size_t)xmlBufferLength(xb)) < 0)
+		rc = 1;
+	xmlBufferFree(xb);
+	return rc ? -1 : 0;
 }
 
 int

@@ -37,6 +37,7 @@ enum error_code {
 struct verror {
 	enum error_code code;
 	unsigned long long row;
+	unsigned long long line;	/* physical line of the row, 1 for the header */
 	size_t field;
 	char *field_name;
 	char *cell;
@@ -91,6 +92,11 @@ int report_text_line(const struct report *r, const struct verror *err,
 int report_text_summary(const struct report *r, struct buf *out);
 /* One error a line: row,field,type,fieldName,cell,message. */
 int report_csv(const struct report *r, struct buf *out);
+/* JUnit XML: a testcase for each error type found (one passing testcase
+ * when the file is valid), failures carrying rows and fields. */
+int report_junit(const struct report *r, struct buf *out);
+/* GitHub Actions annotations: "::error file=F,line=L,title=CODE::message". */
+int report_github(const struct report *r, struct buf *out);
 /* The whole report as frictionless-shaped JSON. */
 int report_json(const struct report *r, struct buf *out);
 

@@ -40,6 +40,7 @@ struct validator {
 	struct verror *errors;	/* the current row's */
 	size_t nerrors, cap;
 	struct buf msg, key, note;
+	unsigned long long line;	/* physical line of the current row */
 	int done;
 	int failed;
 };
@@ -88,6 +89,7 @@ add_error(struct validator *v, enum error_code code,
 	memset(err, 0, sizeof(*err));
 	err->code = code;
 	err->row = row;
+	err->line = row ? v->line : 1;
 	err->field = field;
 	err->field_name = name ? strdup(name) : NULL;
 	err->cell = cell ? strndup(cell, cell_len) : NULL;
@@ -703,6 +705,7 @@ validator_row(struct validator *v, const struct record *rec,
 
 	clear_row_errors(v);
 	v->report->rows++;
+	v->line = rec->line;
 	/* A row is blank when no cell holds a value. */
 	for (i = 0; i < rec->nfields && blank; i++) {
 		const struct field *c = &rec->fields[i];

@@ -224,8 +224,12 @@ emit_report(const struct vrun_options *o, struct report *r,
 
 	buf_init(&out, (size_t)1 << 30);
 	if (o->format != VRUN_TEXT) {
-		if ((o->format == VRUN_JSON ? report_json(r, &out) :
-		    report_csv(r, &out)) < 0) {
+		int rendered = o->format == VRUN_JSON ? report_json(r, &out) :
+		    o->format == VRUN_CSV ? report_csv(r, &out) :
+		    o->format == VRUN_JUNIT ? report_junit(r, &out) :
+		    report_github(r, &out);
+
+		if (rendered < 0) {
 			err_set(e, MUNI_EXIT_IO, "cannot render the report");
 			rc = -1;
 			goto done;

@@ -22,7 +22,7 @@
 #include "csvin.h"
 #include "err.h"
 
-enum vrun_format { VRUN_TEXT, VRUN_JSON, VRUN_CSV };
+enum vrun_format { VRUN_TEXT, VRUN_JSON, VRUN_CSV, VRUN_JUNIT, VRUN_GITHUB };
 
 #define VRUN_MAX_RESOURCES 32
 
