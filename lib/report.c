@@ -153,6 +153,7 @@ verror_release(struct verror *err)
 	free(err->cell);
 	free(err->note);
 	free(err->message);
+	free(err->hint);
 	memset(err, 0, sizeof(*err));
 }
 
@@ -251,6 +252,7 @@ report_add(struct report *r, const struct verror *err)
 	copy->cell = strdup_opt(err->cell);
 	copy->note = strdup_opt(err->note ? err->note : "");
 	copy->message = strdup_opt(err->message);
+	copy->hint = strdup_opt(err->hint);
 	if (r->limit && r->total >= r->limit) {
 		r->limit_reached = 1;
 		return 1;
@@ -371,6 +373,8 @@ gen_error(yajl_gen g, const struct report *r, const struct verror *err)
 	yajl_gen_array_close(g);
 	jg_str(g, "note");
 	jg_str(g, err->note);
+	if (err->hint)
+		jg_key_str(g, "hint", err->hint);
 	if (codes[err->code].tags & TAG_HEADER) {
 		jg_str(g, "labels");
 		yajl_gen_array_open(g);

@@ -42,7 +42,8 @@ struct verror {
 	char *field_name;
 	char *cell;
 	char *note;		/* frictionless' note */
-	char *message;		/* in the steward's terms */
+	char *message;		/* in the steward's terms, hint included */
+	char *hint;		/* the likely fix, or NULL */
 };
 
 struct report {

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "check.h"
 #include "exitcode.h"
+#include "hint.h"
 #include "validate.h"
 #include "banned.h"
 
@@ -41,6 +42,7 @@ struct validator {
 	size_t nerrors, cap;
 	struct buf msg, key, note;
 	unsigned long long line;	/* physical line of the current row */
+	const char *hint;		/* for the next add_error, then cleared */
 	int done;
 	int failed;
 };
@@ -72,8 +74,10 @@ add_error(struct validator *v, enum error_code code,
 	va_list ap;
 	int rc;
 
-	if (v->failed || !report_wants(v->report, code))
+	if (v->failed || !report_wants(v->report, code)) {
+		v->hint = NULL;
 		return;
+	}
 	if (v->nerrors == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
 		struct verror *e = realloc(v->errors, cap * sizeof(*e));
@@ -103,6 +107,11 @@ add_error(struct validator *v, enum error_code code,
 		buf_addstr(&v->msg, line);
 	}
 	va_end(ap);
+	if (v->hint) {
+		buf_addf(&v->msg, "; %s", v->hint);
+		err->hint = strdup(v->hint);
+		v->hint = NULL;
+	}
 	err->message = strndup(v->msg.ptr, v->msg.len);
 	if (!v->done) {
 		rc = report_add(v->report, err);
@@ -240,6 +249,8 @@ emit_findings(struct validator *v, unsigned long long row,
 {
 	size_t i;
 
+	char hint[HINT_MAX];
+
 	for (i = 0; i < n; i++) {
 		long col = f[i].column;
 		const char *name = col >= 0 && (size_t)col < v->nlabels ?
@@ -251,6 +262,8 @@ emit_findings(struct validator *v, unsigned long long row,
 			p = rec->fields[col].ptr;
 			len = rec->fields[col].len;
 		}
+		if (f[i].code == ERR_FRENCH_SIRET && p)
+			v->hint = hint_siret(p, len, hint);
 		add_error(v, f[i].code, row, col >= 0 ? (size_t)col + 1 : 0,
 		    name, p, len, "", "%s", f[i].message);
 	}
@@ -486,7 +499,7 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 {
 	const struct schema_field *f = &v->schema->fields[j];
 	const struct constraint_set *c = &f->c;
-	char shown[SHOW * 4 + 8], what[160], note[512];
+	char shown[SHOW * 4 + 8], what[160], note[512], hint[HINT_MAX];
 	unsigned long long row = rec->row;
 	struct cast_value val;
 	size_t k;
@@ -501,6 +514,7 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 	if (cast_cell(&f->spec, p, n, &val) < 0) {
 		snprintf(note, sizeof(note), "type is \"%s/%s\"",
 		    cast_type_name(f->spec.type), f->spec.format);
+		v->hint = hint_type(f, p, n, hint);
 		add_error(v, ERR_TYPE, row, j + 1, f->name, p, n, note,
 		    "'%s' is not %s", show(p, n, shown),
 		    expected(&f->spec, what));
@@ -546,6 +560,7 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 	if (c->has_maximum && cast_compare(&val, &c->maximum) > 0) {
 		snprintf(note, sizeof(note), "constraint \"maximum\" is \"%s\"",
 		    c->maximum_text);
+		v->hint = hint_maximum(f, p, n, hint);
 		add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n, note,
 		    "'%s' is more than the maximum %s", show(p, n, shown),
 		    c->maximum_text);
@@ -554,6 +569,8 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 	    !pattern_matches(c, p, n)) {
 		snprintf(note, sizeof(note), "constraint \"pattern\" is \"%s\"",
 		    c->pattern);
+		if (strstr(c->pattern, "14}"))
+			v->hint = hint_siret(p, n, hint);
 		add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n, note,
 		    "'%s' does not match the pattern %s", show(p, n, shown),
 		    c->pattern);

@@ -1,0 +1,27 @@
+/*
+ * hint: for the damage real exports carry, the likely fix, in the
+ * steward's terms: a decimal comma in a number, a French date in a date
+ * field, a SIRET that a spreadsheet turned into a float or into scientific
+ * notation, yes/no where oui/non is asked, a percentage written 80 where a
+ * ratio is expected. Each function writes a hint into out and returns it,
+ * or returns NULL when it has nothing to say.
+ */
+#ifndef MUNI_HINT_H
+#define MUNI_HINT_H
+
+#include <stddef.h>
+
+#include "schema.h"
+
+#define HINT_MAX 240
+
+/* A cell that failed to cast to the field's type. */
+const char *hint_type(const struct schema_field *f, const char *p, size_t n,
+    char out[HINT_MAX]);
+/* A cell above the field's maximum. */
+const char *hint_maximum(const struct schema_field *f, const char *p,
+    size_t n, char out[HINT_MAX]);
+/* A cell that is not a valid SIRET or SIREN (pattern or custom check). */
+const char *hint_siret(const char *p, size_t n, char out[HINT_MAX]);
+
+#endif
