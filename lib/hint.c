@@ -6,6 +6,30 @@
 #include "hint.h"
 #include "banned.h"
 
+/* Whether every thousands separator is followed by exactly three digits. */
+static int
+groups_of_three(const char *p, size_t n)
+{
+	size_t i = 0, run;
+
+	while (i < n && p[i] != ',') {
+		unsigned char c = (unsigned char)p[i];
+		size_t sep = c == ' ' || c == '.' ? 1 : c == 0xC2 ? 2 :
+		    c == 0xE2 ? 3 : 0;
+
+		if (sep == 0) {
+			i++;
+			continue;
+		}
+		i += sep;
+		for (run = 0; i < n && isdigit((unsigned char)p[i]); i++)
+			run++;
+		if (run != 3)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Digits with thousands separators (spaces, U+00A0, U+202F, dots) and a
  * decimal comma, as French spreadsheets write them: 1 (if it has a
@@ -42,7 +66,7 @@ decimal_comma(const char *p, size_t n, char *fixed, size_t cap)
 			return 0;
 	}
 	fixed[k] = '\0';
-	if (!digits || i != n)
+	if (!digits || i != n || !groups_of_three(p, n))
 		return 0;
 	return comma ? 1 : groups ? 2 : 0;
 }
