@@ -6,12 +6,13 @@
 
 #include "cast.h"
 #include "check.h"
+#include "ohours.h"
 #include "phone.h"
 #include "banned.h"
 
 enum kind {
 	K_SIRET, K_SIREN, K_ONE_OF, K_COHESIVE, K_COMPARE, K_SUM,
-	K_YEAR_INTERVAL, K_NOMENCLATURE, K_GPS, K_PHONE
+	K_YEAR_INTERVAL, K_NOMENCLATURE, K_GPS, K_PHONE, K_OPENING_HOURS
 };
 
 static const struct {
@@ -28,6 +29,7 @@ static const struct {
 	{ "nomenclature-actes-value", K_NOMENCLATURE },
 	{ "french-gps-coordinates", K_GPS },
 	{ "phone-number-value", K_PHONE },
+	{ "opening-hours-value", K_OPENING_HOURS },
 };
 
 static void
@@ -579,6 +581,13 @@ check_row(const struct check_binding *b, const struct record *rec,
 	case K_GPS:
 		if (cell(b, rec, b->column, &p, &n))
 			check_gps(b, p, n, b->column, f, nf);
+		break;
+	case K_OPENING_HOURS:
+		if (cell(b, rec, b->column, &p, &n) && !ohours_valid(p, n))
+			add(f, nf, ERR_OPENING_HOURS, b->column, "'%.*s' is not "
+			    "opening hours in the OpenStreetMap syntax (for "
+			    "example Mo-Fr 08:00-12:00,14:00-18:00; Sa "
+			    "09:00-12:00)", (int)(n < 100 ? n : 100), p);
 		break;
 	case K_PHONE:
 		if (cell(b, rec, b->column, &p, &n) && !phone_valid(p, n))

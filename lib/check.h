@@ -8,6 +8,7 @@
  *   sum-columns-value, year-interval-value, nomenclature-actes-value,
  *   french-gps-coordinates (and its reversed-french-gps-coordinates),
  *   phone-number-value                          (libphonenumber, lib/phone)
+ *   opening-hours-value                         (lib/ohours)
  *
  * A single-column check skips empty cells and absent columns; multi-column
  * checks follow each check's own rule. A check muni does not know, or

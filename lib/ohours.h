@@ -1,0 +1,13 @@
+/*
+ * ohours: Validata's opening-hours-value, a parser of the OpenStreetMap
+ * opening_hours syntax. Pure: no allocation, no state.
+ */
+#ifndef MUNI_OHOURS_H
+#define MUNI_OHOURS_H
+
+#include <stddef.h>
+
+/* Whether p[0..n) is a valid opening_hours value. */
+int ohours_valid(const char *p, size_t n);
+
+#endif
