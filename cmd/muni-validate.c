@@ -24,13 +24,12 @@
 static const char usage_text[] =
     "usage: muni-validate [-hqV] [-d delimiter] [-e encoding] "
     "[-f format] [-r file]\n"
-    "                     [-s schema] [--limit-errors n] "
-    "[--limit-rows n]\n"
-    "                     [--pick-errors list] [--rejects file] "
-    "[--resource name=file]\n"
-    "                     [--schema-sync] [--skip-errors list] "
-    "[--summary] [--valid-rows]\n"
-    "                     [file | -]\n";
+    "                     [-s schema] [--html-rows n] [--limit-errors n]\n"
+    "                     [--limit-rows n] [--pick-errors list] "
+    "[--rejects file]\n"
+    "                     [--resource name=file] [--schema-sync] "
+    "[--skip-errors list]\n"
+    "                     [--summary] [--valid-rows] [file | -]\n";
 
 static const char help_text[] =
     "Check a CSV file against a Table Schema and report every error with\n"
@@ -39,8 +38,10 @@ static const char help_text[] =
     "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
     "  -e, --encoding ENC       input encoding (default: guessed)\n"
     "  -f, --format FMT         report format: text (default), json, csv,\n"
-    "                           junit or github\n"
+    "                           junit, github or html\n"
     "  -h, --help               print this help and exit\n"
+    "      --html-rows N        rows with errors shown in full by the HTML\n"
+    "                           report (default 50)\n"
     "      --limit-errors N     stop reporting after N errors (default 1000,\n"
     "                           0 for no limit)\n"
     "      --limit-rows N       read at most N data rows\n"
@@ -59,7 +60,8 @@ static const char help_text[] =
 
 enum {
 	OPT_LIMIT_ERRORS = 256, OPT_LIMIT_ROWS, OPT_PICK, OPT_REJECTS,
-	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS
+	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS,
+	OPT_HTML_ROWS
 };
 
 static const struct option longopts[] = {
@@ -67,6 +69,7 @@ static const struct option longopts[] = {
 	{ "encoding", required_argument, NULL, 'e' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "html-rows", required_argument, NULL, OPT_HTML_ROWS },
 	{ "limit-errors", required_argument, NULL, OPT_LIMIT_ERRORS },
 	{ "limit-rows", required_argument, NULL, OPT_LIMIT_ROWS },
 	{ "pick-errors", required_argument, NULL, OPT_PICK },
@@ -125,9 +128,11 @@ main(int argc, char **argv)
 				o.format = VRUN_JUNIT;
 			else if (strcmp(optarg, "github") == 0)
 				o.format = VRUN_GITHUB;
+			else if (strcmp(optarg, "html") == 0)
+				o.format = VRUN_HTML;
 			else {
 				msg_error("'%s' is not a report format: text, "
-				    "json, csv, junit or github", optarg);
+				    "json, csv, junit, github or html", optarg);
 				return msg_usage(usage_text);
 			}
 			break;
@@ -135,6 +140,10 @@ main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
 			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case OPT_HTML_ROWS:
+			if (opt_size(optarg, 0, 100000, &o.html_rows, &e) < 0)
+				goto bad_value;
+			break;
 		case OPT_LIMIT_ERRORS:
 			if (count_arg(optarg, &o.limit_errors, &e) < 0)
 				goto bad_value;

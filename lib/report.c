@@ -171,6 +171,14 @@ report_release(struct report *r)
 	for (i = 0; i < r->nlabels; i++)
 		free(r->labels[i]);
 	free(r->labels);
+	for (i = 0; i < r->nsample; i++) {
+		size_t k;
+
+		for (k = 0; k < r->sample[i].ncells; k++)
+			free(r->sample[i].cells[k]);
+		free(r->sample[i].cells);
+	}
+	free(r->sample);
 	free(r->file);
 	memset(r, 0, sizeof(*r));
 }
@@ -400,6 +408,234 @@ gen_error(yajl_gen g, const struct report *r, const struct verror *err)
 		jg_key_uint(g, "fieldNumber", err->field);
 	}
 	yajl_gen_map_close(g);
+}
+
+int
+report_keep_row(struct report *r, const struct record *rec)
+{
+	struct report_row *row;
+	size_t k;
+
+	if (r->nsample >= r->sample_max)
+		return 0;
+	if (r->sample == NULL) {
+		r->sample = calloc(r->sample_max, sizeof(*r->sample));
+		if (r->sample == NULL)
+			return -1;
+	}
+	row = &r->sample[r->nsample];
+	row->cells = calloc(rec->nfields + 1, sizeof(char *));
+	if (row->cells == NULL)
+		return -1;
+	row->row = rec->row;
+	for (k = 0; k < rec->nfields; k++) {
+		row->cells[k] = strndup(rec->fields[k].ptr, rec->fields[k].len);
+		if (row->cells[k] == NULL)
+			return -1;
+		row->ncells++;
+	}
+	r->nsample++;
+	return 0;
+}
+
+/* What to do about each kind of error, for the HTML page. */
+static const char *const advice[ERR_NCODES] = {
+	[ERR_BLANK_LABEL] = "Give every column a name in the first row.",
+	[ERR_DUPLICATE_LABEL] = "Rename or remove the repeated column.",
+	[ERR_MISSING_LABEL] = "Add the column the schema asks for (it may "
+	    "stay empty if it is optional), or check its spelling.",
+	[ERR_EXTRA_LABEL] = "Remove the column, or rename it to a field of "
+	    "the schema.",
+	[ERR_INCORRECT_LABEL] = "Rename the column as the schema names it, "
+	    "or put the columns in the schema's order.",
+	[ERR_BLANK_ROW] = "Delete the empty row.",
+	[ERR_MISSING_CELL] = "The row has fewer values than the header: "
+	    "look for a missing separator or a line cut in two.",
+	[ERR_EXTRA_CELL] = "The row has more values than the header: look "
+	    "for a separator inside a value that should have been quoted.",
+	[ERR_TYPE] = "Write the value in the format the schema asks for "
+	    "(dates as YYYY-MM-DD, numbers with a dot as decimal separator).",
+	[ERR_CONSTRAINT] = "Correct the value so that it meets the "
+	    "constraint (required, allowed values, bounds, pattern).",
+	[ERR_UNIQUE] = "Each value of this column must appear once: remove "
+	    "the duplicate row or correct the value.",
+	[ERR_PRIMARY_KEY] = "Each row must have its own key: remove the "
+	    "duplicate row or correct its key.",
+	[ERR_FOREIGN_KEY] = "Use a value that exists in the reference table.",
+	[ERR_ENCODING] = "Save the file as UTF-8, or give its encoding with "
+	    "--encoding.",
+	[ERR_SOURCE] = "The file cannot be read as CSV here: check quotes "
+	    "and the end of the file.",
+	[ERR_CHECK] = "The schema asks for a check muni cannot run: report "
+	    "it.",
+	[ERR_FRENCH_SIRET] = "Write the 14 digits of the SIRET, without "
+	    "spaces; check them against the Sirene directory.",
+	[ERR_FRENCH_SIREN] = "Write the 9 digits of the SIREN; check them "
+	    "against the Sirene directory.",
+	[ERR_ONE_OF_REQUIRED] = "Fill at least one of the two columns.",
+	[ERR_COHESIVE] = "Fill all these columns, or none of them.",
+	[ERR_COMPARE] = "Check the two values: one must not exceed the other.",
+	[ERR_SUM] = "The total must equal the sum of its parts.",
+	[ERR_YEAR_INTERVAL] = "Write two years as YYYY/YYYY, the first "
+	    "before the second.",
+	[ERR_NOMENCLATURE] = "Start with a matter of the Actes nomenclature, "
+	    "then '/' without spaces.",
+	[ERR_GPS] = "Check the coordinates: longitude first, then latitude, "
+	    "in decimal degrees.",
+	[ERR_REVERSED_GPS] = "Swap longitude and latitude.",
+	[ERR_PHONE] = "Write the number as 01 23 45 67 89 or +33 1 23 45 67 "
+	    "89.",
+	[ERR_OPENING_HOURS] = "Write the hours as Mo-Fr 08:00-12:00; "
+	    "see the OpenStreetMap opening_hours documentation.",
+};
+
+/* Text escaped for HTML: & < > " ' and nothing else changed. */
+static int
+html_text(struct buf *out, const char *s)
+{
+	int rc = 0;
+
+	for (; s && *s; s++)
+		switch (*s) {
+		case '&': rc |= buf_addstr(out, "&amp;"); break;
+		case '<': rc |= buf_addstr(out, "&lt;"); break;
+		case '>': rc |= buf_addstr(out, "&gt;"); break;
+		case '"': rc |= buf_addstr(out, "&quot;"); break;
+		case '\'': rc |= buf_addstr(out, "&#39;"); break;
+		default: rc |= buf_addch(out, *s); break;
+		}
+	return rc;
+}
+
+static const char html_style[] =
+    "body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b;"
+    "background:#fff;max-width:80rem}"
+    "h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}"
+    "table{border-collapse:collapse;margin:.5rem 0}"
+    "th,td{border:1px solid #8a8a8a;padding:.25rem .5rem;text-align:left;"
+    "vertical-align:top}"
+    "th{background:#e8e8e8}"
+    ".valid{color:#0b5d1e}.invalid{color:#a4000f}"
+    "td.bad{background:#ffd7d7;outline:2px solid #a4000f}"
+    ".advice{font-style:italic}"
+    "@media print{body{margin:0}td.bad{outline:none;font-weight:bold}}";
+
+int
+report_html(const struct report *r, struct buf *out)
+{
+	const char *file = r->file ? r->file : "-";
+	size_t i, k, c;
+	int rc = 0;
+
+	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>Validation report: ");
+	rc |= html_text(out, file);
+	rc |= buf_addf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<h1>Validation report: ", html_style);
+	rc |= html_text(out, file);
+	rc |= buf_addf(out, "</h1>\n<p id=\"verdict\" class=\"%s\">%s: "
+	    "<span id=\"total\">%llu</span> error%s in %llu row%s.</p>\n",
+	    report_valid(r) ? "valid" : "invalid",
+	    report_valid(r) ? "Valid" : "Invalid", r->total,
+	    r->total == 1 ? "" : "s", r->rows, r->rows == 1 ? "" : "s");
+	for (i = 0; i < r->nwarnings; i++) {
+		rc |= buf_addstr(out, "<p class=\"warning\">Warning: ");
+		rc |= html_text(out, r->warnings[i]);
+		rc |= buf_addstr(out, "</p>\n");
+	}
+	if (!report_valid(r)) {
+		rc |= buf_addstr(out, "<h2>Errors by type</h2>\n<table "
+		    "id=\"counts\">\n<tr><th scope=\"col\">Type</th><th "
+		    "scope=\"col\">Count</th><th scope=\"col\">How to fix"
+		    "</th></tr>\n");
+		for (k = 0; k < ERR_NCODES; k++) {
+			if (!r->counts[k])
+				continue;
+			rc |= buf_addf(out, "<tr><td>%s</td><td "
+			    "data-type=\"%s\">%llu</td><td class=\"advice\">",
+			    codes[k].name, codes[k].name, r->counts[k]);
+			rc |= html_text(out, advice[k]);
+			rc |= buf_addstr(out, "</td></tr>\n");
+		}
+		rc |= buf_addstr(out, "</table>\n<h2>Errors by column</h2>\n");
+	}
+	/* One table per column, in the order columns first appear. */
+	for (i = 0; i < r->nerrors; i++) {
+		const char *name = r->errors[i].field_name ?
+		    r->errors[i].field_name : "";
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(r->errors[j].field_name ?
+			    r->errors[j].field_name : "", name) == 0)
+				break;
+		if (j < i)
+			continue;
+		rc |= buf_addstr(out, "<h3>");
+		rc |= name[0] ? html_text(out, name) :
+		    buf_addstr(out, "(whole row or file)");
+		rc |= buf_addstr(out, "</h3>\n<table class=\"errors\">\n<tr>"
+		    "<th scope=\"col\">Row</th><th scope=\"col\">Value</th>"
+		    "<th scope=\"col\">Type</th><th scope=\"col\">Problem"
+		    "</th></tr>\n");
+		for (j = i; j < r->nerrors; j++) {
+			const struct verror *e = &r->errors[j];
+
+			if (strcmp(e->field_name ? e->field_name : "", name))
+				continue;
+			if (e->row)
+				rc |= buf_addf(out, "<tr><td>%llu</td><td>",
+				    e->row);
+			else
+				rc |= buf_addstr(out, "<tr><td>header</td><td>");
+			rc |= html_text(out, e->cell);
+			rc |= buf_addf(out, "</td><td>%s</td><td>",
+			    codes[e->code].name);
+			rc |= html_text(out, e->message);
+			rc |= buf_addstr(out, "</td></tr>\n");
+		}
+		rc |= buf_addstr(out, "</table>\n");
+	}
+	if (r->nsample) {
+		rc |= buf_addf(out, "<h2>Rows with errors (the first %zu)</h2>\n"
+		    "<table id=\"rows\">\n<tr><th scope=\"col\">Row</th>",
+		    r->nsample);
+		for (c = 0; c < r->nlabels; c++) {
+			rc |= buf_addstr(out, "<th scope=\"col\">");
+			rc |= html_text(out, r->labels[c]);
+			rc |= buf_addstr(out, "</th>");
+		}
+		rc |= buf_addstr(out, "</tr>\n");
+		for (i = 0; i < r->nsample; i++) {
+			const struct report_row *row = &r->sample[i];
+
+			rc |= buf_addf(out, "<tr><th scope=\"row\">%llu</th>",
+			    row->row);
+			for (c = 0; c < row->ncells; c++) {
+				const char *title = NULL;
+
+				for (k = 0; k < r->nerrors; k++)
+					if (r->errors[k].row == row->row &&
+					    r->errors[k].field == c + 1) {
+						title = r->errors[k].message;
+						break;
+					}
+				if (title) {
+					rc |= buf_addstr(out, "<td class=\"bad\" "
+					    "title=\"");
+					rc |= html_text(out, title);
+					rc |= buf_addstr(out, "\">");
+				} else
+					rc |= buf_addstr(out, "<td>");
+				rc |= html_text(out, row->cells[c]);
+				rc |= buf_addstr(out, "</td>");
+			}
+			rc |= buf_addstr(out, "</tr>\n");
+		}
+		rc |= buf_addstr(out, "</table>\n");
+	}
+	rc |= buf_addstr(out, "</body>\n</html>\n");
+	return rc ? -1 : 0;
 }
 
 int

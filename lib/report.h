@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "csvin.h"
 #include "err.h"
 
 enum error_code {
@@ -63,6 +64,15 @@ struct report {
 	unsigned long long rows;	/* data rows read */
 	size_t nfields;
 	double seconds;
+	/* Rows with errors kept whole for the HTML page, at most sample_max. */
+	struct report_row *sample;
+	size_t nsample, sample_max;
+};
+
+struct report_row {
+	unsigned long long row;
+	char **cells;
+	size_t ncells;
 };
 
 void report_init(struct report *r, const char *file, size_t limit);
@@ -91,6 +101,15 @@ int report_text_line(const struct report *r, const struct verror *err,
     struct buf *out);
 /* "FILE: invalid: N errors in M rows (type-error 3, ...)" */
 int report_text_summary(const struct report *r, struct buf *out);
+/* Keep a copy of a row that has errors, for report_html (up to sample_max). */
+int report_keep_row(struct report *r, const struct record *rec);
+/*
+ * One self-contained HTML page (no script, no network): the verdict, the
+ * counts by error type, the errors grouped by column with how to fix each
+ * kind, and the rows kept with their erroneous cells highlighted. Every
+ * value from the data is escaped.
+ */
+int report_html(const struct report *r, struct buf *out);
 /* One error a line: row,field,type,fieldName,cell,message. */
 int report_csv(const struct report *r, struct buf *out);
 /* JUnit XML: a testcase for each error type found (one passing testcase

@@ -22,6 +22,7 @@ vrun_options_init(struct vrun_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->limit_errors = 1000;
+	o->html_rows = 50;
 	o->out_fd = STDOUT_FILENO;
 	o->diag = stderr;
 	o->prog = "muni-validate";
@@ -227,6 +228,7 @@ emit_report(const struct vrun_options *o, struct report *r,
 		int rendered = o->format == VRUN_JSON ? report_json(r, &out) :
 		    o->format == VRUN_CSV ? report_csv(r, &out) :
 		    o->format == VRUN_JUNIT ? report_junit(r, &out) :
+		    o->format == VRUN_HTML ? report_html(r, &out) :
 		    report_github(r, &out);
 
 		if (rendered < 0) {
@@ -316,6 +318,7 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 	report_init(&r, o->input, (size_t)o->limit_errors);
 	r.pick = o->pick;
 	r.skip = o->skip;
+	r.sample_max = o->format == VRUN_HTML ? o->html_rows : 0;
 	if (csvout_init(&out, o->out_fd) < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate the output");
 		status = MUNI_EXIT_IO;
@@ -407,6 +410,11 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 				goto end;
 			}
 			errs = validator_row_errors(v, &nerr);
+			if (nerr && report_keep_row(&r, rec) < 0) {
+				err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+				status = MUNI_EXIT_IO;
+				goto end;
+			}
 			if (nerr && o->rejects) {
 				int w = write_reject(&rej, rec, errs, nerr, &tmp,
 				    wide, width);

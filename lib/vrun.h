@@ -22,7 +22,8 @@
 #include "csvin.h"
 #include "err.h"
 
-enum vrun_format { VRUN_TEXT, VRUN_JSON, VRUN_CSV, VRUN_JUNIT, VRUN_GITHUB };
+enum vrun_format { VRUN_TEXT, VRUN_JSON, VRUN_CSV, VRUN_JUNIT, VRUN_GITHUB,
+	VRUN_HTML };
 
 #define VRUN_MAX_RESOURCES 32
 
@@ -41,6 +42,7 @@ struct vrun_options {
 	int quiet_data, valid_rows, schema_sync, summary;
 	unsigned long long limit_errors;	/* default 1000; 0: none */
 	unsigned long long limit_rows;		/* 0: all */
+	size_t html_rows;			/* rows shown by HTML, 50 */
 	unsigned long pick, skip;
 	struct vrun_resource resources[VRUN_MAX_RESOURCES];
 	size_t nresources;
