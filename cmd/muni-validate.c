@@ -24,12 +24,13 @@
 static const char usage_text[] =
     "usage: muni-validate [-hqV] [-d delimiter] [-e encoding] "
     "[-f format] [-r file]\n"
-    "                     [-s schema] [--html-rows n] [--limit-errors n]\n"
-    "                     [--limit-rows n] [--pick-errors list] "
-    "[--rejects file]\n"
-    "                     [--resource name=file] [--schema-sync] "
-    "[--skip-errors list]\n"
-    "                     [--summary] [--valid-rows] [file | -]\n";
+    "                     [-s schema] [--html-rows n] [--lang lang]\n"
+    "                     [--limit-errors n] [--limit-rows n] "
+    "[--pick-errors list]\n"
+    "                     [--rejects file] [--resource name=file] "
+    "[--schema-sync]\n"
+    "                     [--skip-errors list] [--summary] [--valid-rows]\n"
+    "                     [file | -]\n";
 
 static const char help_text[] =
     "Check a CSV file against a Table Schema and report every error with\n"
@@ -42,6 +43,8 @@ static const char help_text[] =
     "  -h, --help               print this help and exit\n"
     "      --html-rows N        rows with errors shown in full by the HTML\n"
     "                           report (default 50)\n"
+    "      --lang LANG          language of the messages: fr or en (default:\n"
+    "                           from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)\n"
     "      --limit-errors N     stop reporting after N errors (default 1000,\n"
     "                           0 for no limit)\n"
     "      --limit-rows N       read at most N data rows\n"
@@ -61,7 +64,7 @@ static const char help_text[] =
 enum {
 	OPT_LIMIT_ERRORS = 256, OPT_LIMIT_ROWS, OPT_PICK, OPT_REJECTS,
 	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS,
-	OPT_HTML_ROWS
+	OPT_HTML_ROWS, OPT_LANG
 };
 
 static const struct option longopts[] = {
@@ -70,6 +73,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "html-rows", required_argument, NULL, OPT_HTML_ROWS },
+	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "limit-errors", required_argument, NULL, OPT_LIMIT_ERRORS },
 	{ "limit-rows", required_argument, NULL, OPT_LIMIT_ROWS },
 	{ "pick-errors", required_argument, NULL, OPT_PICK },
@@ -105,6 +109,7 @@ main(int argc, char **argv)
 	int c;
 
 	msg_init(argv[0], stderr);
+	msg_lang(NULL);
 	vrun_options_init(&o);
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:f:hqr:s:V", longopts,
@@ -140,6 +145,14 @@ main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
 			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case OPT_LANG:
+			if (strcmp(optarg, "fr") && strcmp(optarg, "en")) {
+				msg_error("'%s' is not a language of muni: fr "
+				    "or en", optarg);
+				return msg_usage(usage_text);
+			}
+			msg_lang(optarg);
+			break;
 		case OPT_HTML_ROWS:
 			if (opt_size(optarg, 0, 100000, &o.html_rows, &e) < 0)
 				goto bad_value;

@@ -6,6 +6,7 @@
 
 #include "cast.h"
 #include "check.h"
+#include "i18n.h"
 #include "ohours.h"
 #include "phone.h"
 #include "banned.h"
@@ -47,7 +48,7 @@ add(struct check_finding *f, size_t *n, enum error_code code, long column,
 	f[*n].code = code;
 	f[*n].column = column;
 	va_start(ap, fmt);
-	vsnprintf(f[*n].message, sizeof(f[*n].message), fmt, ap);
+	vsnprintf(f[*n].message, sizeof(f[*n].message), _(fmt), ap);
 	va_end(ap);
 	(*n)++;
 }
@@ -489,11 +490,11 @@ check_compare(const struct check_binding *b, const char *p1, size_t n1,
 		add(f, nf, ERR_COMPARE, b->column, "'%.*s' in column '%s' "
 		    "should be %s '%.*s' in column '%s'",
 		    (int)(n1 < 100 ? n1 : 100), p1, b->def->column,
-		    strcmp(op, "<") == 0 ? "less than" :
-		    strcmp(op, "<=") == 0 ? "less than or equal to" :
-		    strcmp(op, "==") == 0 ? "equal to" :
-		    strcmp(op, ">=") == 0 ? "greater than or equal to" :
-		    "greater than", (int)(n2 < 100 ? n2 : 100), p2,
+		    strcmp(op, "<") == 0 ? _("less than") :
+		    strcmp(op, "<=") == 0 ? _("less than or equal to") :
+		    strcmp(op, "==") == 0 ? _("equal to") :
+		    strcmp(op, ">=") == 0 ? _("greater than or equal to") :
+		    _("greater than"), (int)(n2 < 100 ? n2 : 100), p2,
 		    b->def->column2);
 }
 

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "hint.h"
+#include "i18n.h"
 #include "banned.h"
 
 /* Whether every thousands separator is followed by exactly three digits. */
@@ -91,17 +92,17 @@ hint_type(const struct schema_field *f, const char *p, size_t n,
 		switch (spec->decimal_char[0] == '.' ?
 		    decimal_comma(p, n, fixed, sizeof(fixed)) : 0) {
 		case 1:
-			snprintf(out, HINT_MAX, "write %s, or let "
-			    "muni-transform convert decimal commas", fixed);
+			snprintf(out, HINT_MAX, _("write %s, or let "
+			    "muni-transform convert decimal commas"), fixed);
 			return out;
 		case 2:
-			snprintf(out, HINT_MAX, "write %s, without thousands "
-			    "separators", fixed);
+			snprintf(out, HINT_MAX, _("write %s, without thousands "
+			    "separators"), fixed);
 			return out;
 		}
 		if (n >= 2 && p[n - 1] == '%') {
-			snprintf(out, HINT_MAX, "write the number without '%%'"
-			    " (a ratio: 80%% is 0.8)");
+			snprintf(out, HINT_MAX, _("write the number without '%%'"
+			    " (a ratio: 80%% is 0.8)"));
 			return out;
 		}
 		return NULL;
@@ -111,8 +112,8 @@ hint_type(const struct schema_field *f, const char *p, size_t n,
 		    (p[2] == '/' || p[2] == '-' || p[2] == '.') &&
 		    two_digits(p + 3) && p[5] == p[2] && two_digits(p + 6) &&
 		    two_digits(p + 8)) {
-			snprintf(out, HINT_MAX, "write %.4s-%.2s-%.2s, or let "
-			    "muni-transform convert French dates", p + 6,
+			snprintf(out, HINT_MAX, _("write %.4s-%.2s-%.2s, or let "
+			    "muni-transform convert French dates"), p + 6,
 			    p + 3, p);
 			return out;
 		}
@@ -127,12 +128,12 @@ hint_type(const struct schema_field *f, const char *p, size_t n,
 
 		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 			if (strlen(yes[i]) == n && strncasecmp(yes[i], p, n) == 0) {
-				snprintf(out, HINT_MAX, "write '%s' for yes", t);
+				snprintf(out, HINT_MAX, _("write '%s' for yes"), t);
 				return out;
 			}
 		for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 			if (strlen(no[i]) == n && strncasecmp(no[i], p, n) == 0) {
-				snprintf(out, HINT_MAX, "write '%s' for no", fl);
+				snprintf(out, HINT_MAX, _("write '%s' for no"), fl);
 				return out;
 			}
 		return NULL;
@@ -153,8 +154,8 @@ hint_maximum(const struct schema_field *f, const char *p, size_t n,
 	    (f->spec.type != TYPE_NUMBER && f->spec.type != TYPE_INTEGER) ||
 	    cast_cell(&f->spec, p, n, &v) < 0 || v.num <= 1 || v.num > 100)
 		return NULL;
-	snprintf(out, HINT_MAX, "a ratio between 0 and 1 is expected: a "
-	    "percentage of %g is %g", v.num, v.num / 100);
+	snprintf(out, HINT_MAX, _("a ratio between 0 and 1 is expected: a "
+	    "percentage of %g is %g"), v.num, v.num / 100);
 	return out;
 }
 
@@ -166,21 +167,21 @@ hint_siret(const char *p, size_t n, char out[HINT_MAX])
 	for (i = 0; i < n; i++)
 		digits += isdigit((unsigned char)p[i]) != 0;
 	if (n > 2 && memcmp(p + n - 2, ".0", 2) == 0 && digits == n - 1) {
-		snprintf(out, HINT_MAX, "a spreadsheet wrote the number as a "
+		snprintf(out, HINT_MAX, _("a spreadsheet wrote the number as a "
 		    "float: remove the final '.0' (%.*s), and store the column "
-		    "as text", (int)(n - 2), p);
+		    "as text"), (int)(n - 2), p);
 		return out;
 	}
 	if (memchr(p, 'E', n) || memchr(p, 'e', n)) {
-		snprintf(out, HINT_MAX, "a spreadsheet wrote the number in "
+		snprintf(out, HINT_MAX, _("a spreadsheet wrote the number in "
 		    "scientific notation and its last digits are lost: take "
 		    "the number from the source again, and store the column "
-		    "as text");
+		    "as text"));
 		return out;
 	}
 	if (digits == 9 && digits == n) {
-		snprintf(out, HINT_MAX, "this is a SIREN (9 digits): a SIRET "
-		    "adds the 5 digits of the establishment");
+		snprintf(out, HINT_MAX, _("this is a SIREN (9 digits): a SIRET "
+		    "adds the 5 digits of the establishment"));
 		return out;
 	}
 	return NULL;

@@ -1,5 +1,11 @@
+#include <config.h>
+
+#include <libintl.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "exitcode.h"
 #include "msg.h"
@@ -74,6 +80,36 @@ msg_err(const struct muni_err *e)
 		fprintf(f, "field %s: ", e->field);
 	fprintf(f, "%s\n", e->msg);
 	fflush(f);
+}
+
+void
+msg_lang(const char *lang)
+{
+	const char *want = lang, *dir = getenv("MUNI_LOCALEDIR"), *got;
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+
+	if (lang)
+		setenv("LANGUAGE", lang, 1);
+	got = setlocale(LC_MESSAGES, lang ? "C.UTF-8" : "");
+	for (i = 0; want == NULL && i < 3; i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			want = getenv(vars[i]);
+	/*
+	 * gettext ignores LANGUAGE in the C locale, and a French locale may
+	 * not be installed: fall back on C.UTF-8 and name the language.
+	 */
+	if (got == NULL || strcmp(got, "C") == 0 || strcmp(got, "POSIX") == 0) {
+		setlocale(LC_MESSAGES, "C.UTF-8");
+		if (want && strlen(want) >= 2 && want[0] >= 'a' &&
+		    want[0] <= 'z' && want[1] >= 'a' && want[1] <= 'z') {
+			char two[3] = { want[0], want[1], '\0' };
+
+			setenv("LANGUAGE", two, 0);
+		}
+	}
+	bindtextdomain("muni", dir && *dir ? dir : LOCALEDIR);
+	bind_textdomain_codeset("muni", "UTF-8");
 }
 
 int

@@ -26,6 +26,13 @@ void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: FILE:ROW: field 'F': message", the parts that are known. */
 void msg_err(const struct muni_err *e);
+/*
+ * Choose the language of messages: lang ("fr", "en") when given, else the
+ * environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). A French environment
+ * gets French messages even where no French locale is installed. Only
+ * LC_MESSAGES is set: numbers and dates keep the C conventions.
+ */
+void msg_lang(const char *lang);
 /* The synopsis, then "Try 'prog --help'."; returns MUNI_EXIT_USAGE. */
 int msg_usage(const char *synopsis);
 

@@ -6,6 +6,7 @@
 
 #include "csvout.h"
 #include "exitcode.h"
+#include "i18n.h"
 #include "jsongen.h"
 #include "report.h"
 #include "banned.h"
@@ -320,9 +321,9 @@ report_text_line(const struct report *r, const struct verror *err,
 		rc |= buf_addf(out, ":%llu", err->row);
 	rc |= buf_addstr(out, ": ");
 	if (err->field_name && err->field_name[0])
-		rc |= buf_addf(out, "field '%s': ", err->field_name);
+		rc |= buf_addf(out, _("field '%s': "), err->field_name);
 	else if (err->field)
-		rc |= buf_addf(out, "field %zu: ", err->field);
+		rc |= buf_addf(out, _("field %zu: "), err->field);
 	rc |= buf_addf(out, "%s [%s]\n", err->message ? err->message : "",
 	    codes[err->code].name);
 	return rc ? -1 : 0;
@@ -334,10 +335,11 @@ report_text_summary(const struct report *r, struct buf *out)
 	size_t i;
 	int first = 1, rc = 0;
 
-	rc |= buf_addf(out, "%s: %s: %llu error%s in %llu row%s",
-	    r->file ? r->file : "-", report_valid(r) ? "valid" : "invalid",
-	    r->total, r->total == 1 ? "" : "s", r->rows,
-	    r->rows == 1 ? "" : "s");
+	rc |= buf_addf(out, _("%s: %s: %llu %s in %llu %s"),
+	    r->file ? r->file : "-", report_valid(r) ? _("valid") :
+	    _("invalid"), r->total, dngettext("muni", "error", "errors",
+	    (unsigned long)r->total), r->rows, dngettext("muni", "row", "rows",
+	    (unsigned long)r->rows));
 	for (i = 0; i < ERR_NCODES; i++) {
 		if (!r->counts[i])
 			continue;
@@ -440,53 +442,53 @@ report_keep_row(struct report *r, const struct record *rec)
 
 /* What to do about each kind of error, for the HTML page. */
 static const char *const advice[ERR_NCODES] = {
-	[ERR_BLANK_LABEL] = "Give every column a name in the first row.",
-	[ERR_DUPLICATE_LABEL] = "Rename or remove the repeated column.",
-	[ERR_MISSING_LABEL] = "Add the column the schema asks for (it may "
-	    "stay empty if it is optional), or check its spelling.",
-	[ERR_EXTRA_LABEL] = "Remove the column, or rename it to a field of "
-	    "the schema.",
-	[ERR_INCORRECT_LABEL] = "Rename the column as the schema names it, "
-	    "or put the columns in the schema's order.",
-	[ERR_BLANK_ROW] = "Delete the empty row.",
-	[ERR_MISSING_CELL] = "The row has fewer values than the header: "
-	    "look for a missing separator or a line cut in two.",
-	[ERR_EXTRA_CELL] = "The row has more values than the header: look "
-	    "for a separator inside a value that should have been quoted.",
-	[ERR_TYPE] = "Write the value in the format the schema asks for "
-	    "(dates as YYYY-MM-DD, numbers with a dot as decimal separator).",
-	[ERR_CONSTRAINT] = "Correct the value so that it meets the "
-	    "constraint (required, allowed values, bounds, pattern).",
-	[ERR_UNIQUE] = "Each value of this column must appear once: remove "
-	    "the duplicate row or correct the value.",
-	[ERR_PRIMARY_KEY] = "Each row must have its own key: remove the "
-	    "duplicate row or correct its key.",
-	[ERR_FOREIGN_KEY] = "Use a value that exists in the reference table.",
-	[ERR_ENCODING] = "Save the file as UTF-8, or give its encoding with "
-	    "--encoding.",
-	[ERR_SOURCE] = "The file cannot be read as CSV here: check quotes "
-	    "and the end of the file.",
-	[ERR_CHECK] = "The schema asks for a check muni cannot run: report "
-	    "it.",
-	[ERR_FRENCH_SIRET] = "Write the 14 digits of the SIRET, without "
-	    "spaces; check them against the Sirene directory.",
-	[ERR_FRENCH_SIREN] = "Write the 9 digits of the SIREN; check them "
-	    "against the Sirene directory.",
-	[ERR_ONE_OF_REQUIRED] = "Fill at least one of the two columns.",
-	[ERR_COHESIVE] = "Fill all these columns, or none of them.",
-	[ERR_COMPARE] = "Check the two values: one must not exceed the other.",
-	[ERR_SUM] = "The total must equal the sum of its parts.",
-	[ERR_YEAR_INTERVAL] = "Write two years as YYYY/YYYY, the first "
-	    "before the second.",
-	[ERR_NOMENCLATURE] = "Start with a matter of the Actes nomenclature, "
-	    "then '/' without spaces.",
-	[ERR_GPS] = "Check the coordinates: longitude first, then latitude, "
-	    "in decimal degrees.",
-	[ERR_REVERSED_GPS] = "Swap longitude and latitude.",
-	[ERR_PHONE] = "Write the number as 01 23 45 67 89 or +33 1 23 45 67 "
-	    "89.",
-	[ERR_OPENING_HOURS] = "Write the hours as Mo-Fr 08:00-12:00; "
-	    "see the OpenStreetMap opening_hours documentation.",
+	[ERR_BLANK_LABEL] = N_("Give every column a name in the first row."),
+	[ERR_DUPLICATE_LABEL] = N_("Rename or remove the repeated column."),
+	[ERR_MISSING_LABEL] = N_("Add the column the schema asks for (it may "
+	    "stay empty if it is optional), or check its spelling."),
+	[ERR_EXTRA_LABEL] = N_("Remove the column, or rename it to a field of "
+	    "the schema."),
+	[ERR_INCORRECT_LABEL] = N_("Rename the column as the schema names it, "
+	    "or put the columns in the schema's order."),
+	[ERR_BLANK_ROW] = N_("Delete the empty row."),
+	[ERR_MISSING_CELL] = N_("The row has fewer values than the header: "
+	    "look for a missing separator or a line cut in two."),
+	[ERR_EXTRA_CELL] = N_("The row has more values than the header: look "
+	    "for a separator inside a value that should have been quoted."),
+	[ERR_TYPE] = N_("Write the value in the format the schema asks for "
+	    "(dates as YYYY-MM-DD, numbers with a dot as decimal separator)."),
+	[ERR_CONSTRAINT] = N_("Correct the value so that it meets the "
+	    "constraint (required, allowed values, bounds, pattern)."),
+	[ERR_UNIQUE] = N_("Each value of this column must appear once: remove "
+	    "the duplicate row or correct the value."),
+	[ERR_PRIMARY_KEY] = N_("Each row must have its own key: remove the "
+	    "duplicate row or correct its key."),
+	[ERR_FOREIGN_KEY] = N_("Use a value that exists in the reference table."),
+	[ERR_ENCODING] = N_("Save the file as UTF-8, or give its encoding with "
+	    "--encoding."),
+	[ERR_SOURCE] = N_("The file cannot be read as CSV here: check quotes "
+	    "and the end of the file."),
+	[ERR_CHECK] = N_("The schema asks for a check muni cannot run: report "
+	    "it."),
+	[ERR_FRENCH_SIRET] = N_("Write the 14 digits of the SIRET, without "
+	    "spaces; check them against the Sirene directory."),
+	[ERR_FRENCH_SIREN] = N_("Write the 9 digits of the SIREN; check them "
+	    "against the Sirene directory."),
+	[ERR_ONE_OF_REQUIRED] = N_("Fill at least one of the two columns."),
+	[ERR_COHESIVE] = N_("Fill all these columns, or none of them."),
+	[ERR_COMPARE] = N_("Check the two values: one must not exceed the other."),
+	[ERR_SUM] = N_("The total must equal the sum of its parts."),
+	[ERR_YEAR_INTERVAL] = N_("Write two years as YYYY/YYYY, the first "
+	    "before the second."),
+	[ERR_NOMENCLATURE] = N_("Start with a matter of the Actes nomenclature, "
+	    "then '/' without spaces."),
+	[ERR_GPS] = N_("Check the coordinates: longitude first, then latitude, "
+	    "in decimal degrees."),
+	[ERR_REVERSED_GPS] = N_("Swap longitude and latitude."),
+	[ERR_PHONE] = N_("Write the number as 01 23 45 67 89 or +33 1 23 45 67 "
+	    "89."),
+	[ERR_OPENING_HOURS] = N_("Write the hours as Mo-Fr 08:00-12:00; "
+	    "see the OpenStreetMap opening_hours documentation."),
 };
 
 /* Text escaped for HTML: & < > " ' and nothing else changed. */
@@ -527,37 +529,43 @@ report_html(const struct report *r, struct buf *out)
 	size_t i, k, c;
 	int rc = 0;
 
-	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<title>Validation report: ");
+	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"");
+	rc |= buf_addstr(out, _("en"));
+	rc |= buf_addf(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%s", _("Validation report: "));
 	rc |= html_text(out, file);
 	rc |= buf_addf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
-	    "<h1>Validation report: ", html_style);
+	    "<h1>%s", html_style, _("Validation report: "));
 	rc |= html_text(out, file);
-	rc |= buf_addf(out, "</h1>\n<p id=\"verdict\" class=\"%s\">%s: "
-	    "<span id=\"total\">%llu</span> error%s in %llu row%s.</p>\n",
+	rc |= buf_addf(out, "</h1>\n<p id=\"verdict\" class=\"%s\">%s ",
 	    report_valid(r) ? "valid" : "invalid",
-	    report_valid(r) ? "Valid" : "Invalid", r->total,
-	    r->total == 1 ? "" : "s", r->rows, r->rows == 1 ? "" : "s");
+	    report_valid(r) ? _("Valid:") : _("Invalid:"));
+	rc |= buf_addf(out, _("<span id=\"total\">%llu</span> %s in %llu %s."),
+	    r->total, dngettext("muni", "error", "errors",
+	    (unsigned long)r->total), r->rows, dngettext("muni", "row", "rows",
+	    (unsigned long)r->rows));
+	rc |= buf_addstr(out, "</p>\n");
 	for (i = 0; i < r->nwarnings; i++) {
-		rc |= buf_addstr(out, "<p class=\"warning\">Warning: ");
+		rc |= buf_addf(out, "<p class=\"warning\">%s", _("Warning: "));
 		rc |= html_text(out, r->warnings[i]);
 		rc |= buf_addstr(out, "</p>\n");
 	}
 	if (!report_valid(r)) {
-		rc |= buf_addstr(out, "<h2>Errors by type</h2>\n<table "
-		    "id=\"counts\">\n<tr><th scope=\"col\">Type</th><th "
-		    "scope=\"col\">Count</th><th scope=\"col\">How to fix"
-		    "</th></tr>\n");
+		rc |= buf_addf(out, "<h2>%s</h2>\n<table id=\"counts\">\n"
+		    "<tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th></tr>\n", _("Errors by type"),
+		    _("Type"), _("Count"), _("How to fix"));
 		for (k = 0; k < ERR_NCODES; k++) {
 			if (!r->counts[k])
 				continue;
 			rc |= buf_addf(out, "<tr><td>%s</td><td "
 			    "data-type=\"%s\">%llu</td><td class=\"advice\">",
 			    codes[k].name, codes[k].name, r->counts[k]);
-			rc |= html_text(out, advice[k]);
+			rc |= html_text(out, _(advice[k]));
 			rc |= buf_addstr(out, "</td></tr>\n");
 		}
-		rc |= buf_addstr(out, "</table>\n<h2>Errors by column</h2>\n");
+		rc |= buf_addf(out, "</table>\n<h2>%s</h2>\n",
+		    _("Errors by column"));
 	}
 	/* One table per column, in the order columns first appear. */
 	for (i = 0; i < r->nerrors; i++) {
@@ -573,11 +581,11 @@ report_html(const struct report *r, struct buf *out)
 			continue;
 		rc |= buf_addstr(out, "<h3>");
 		rc |= name[0] ? html_text(out, name) :
-		    buf_addstr(out, "(whole row or file)");
-		rc |= buf_addstr(out, "</h3>\n<table class=\"errors\">\n<tr>"
-		    "<th scope=\"col\">Row</th><th scope=\"col\">Value</th>"
-		    "<th scope=\"col\">Type</th><th scope=\"col\">Problem"
-		    "</th></tr>\n");
+		    buf_addstr(out, _("(whole row or file)"));
+		rc |= buf_addf(out, "</h3>\n<table class=\"errors\">\n<tr>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "</tr>\n", _("Row"), _("Value"), _("Type"), _("Problem"));
 		for (j = i; j < r->nerrors; j++) {
 			const struct verror *e = &r->errors[j];
 
@@ -587,7 +595,8 @@ report_html(const struct report *r, struct buf *out)
 				rc |= buf_addf(out, "<tr><td>%llu</td><td>",
 				    e->row);
 			else
-				rc |= buf_addstr(out, "<tr><td>header</td><td>");
+				rc |= buf_addf(out, "<tr><td>%s</td><td>",
+				    _("header"));
 			rc |= html_text(out, e->cell);
 			rc |= buf_addf(out, "</td><td>%s</td><td>",
 			    codes[e->code].name);
@@ -597,9 +606,11 @@ report_html(const struct report *r, struct buf *out)
 		rc |= buf_addstr(out, "</table>\n");
 	}
 	if (r->nsample) {
-		rc |= buf_addf(out, "<h2>Rows with errors (the first %zu)</h2>\n"
-		    "<table id=\"rows\">\n<tr><th scope=\"col\">Row</th>",
+		rc |= buf_addstr(out, "<h2>");
+		rc |= buf_addf(out, _("Rows with errors (the first %zu)"),
 		    r->nsample);
+		rc |= buf_addf(out, "</h2>\n<table id=\"rows\">\n<tr><th "
+		    "scope=\"col\">%s</th>", _("Row"));
 		for (c = 0; c < r->nlabels; c++) {
 			rc |= buf_addstr(out, "<th scope=\"col\">");
 			rc |= html_text(out, r->labels[c]);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "exitcode.h"
 #include "hint.h"
+#include "i18n.h"
 #include "validate.h"
 #include "banned.h"
 
@@ -103,7 +104,7 @@ add_error(struct validator *v, enum error_code code,
 	{
 		char line[1024];
 
-		vsnprintf(line, sizeof(line), fmt, ap);
+		vsnprintf(line, sizeof(line), _(fmt), ap);
 		buf_addstr(&v->msg, line);
 	}
 	va_end(ap);
@@ -367,8 +368,8 @@ validator_header(struct validator *v, const struct record *rec,
 		}
 		for (i = 0; i < v->nlabels; i++)
 			if (!v->column_used[i] && v->labels[i][0])
-				report_warn(v->report, "column '%s' is not in "
-				    "the schema: not checked", v->labels[i]);
+				report_warn(v->report, _("column '%s' is not "
+				    "in the schema: not checked"), v->labels[i]);
 		goto bind;
 	}
 	for (j = 0; j < s->nfields; j++) {
@@ -422,64 +423,64 @@ expected(const struct cast_spec *spec, char out[160])
 	switch (spec->type) {
 	case TYPE_NUMBER:
 		if (strcmp(spec->decimal_char, ".") == 0)
-			return "a number (with a dot as decimal separator)";
-		snprintf(out, 160, "a number (with '%s' as decimal separator)",
+			return _("a number (with a dot as decimal separator)");
+		snprintf(out, 160, _("a number (with '%s' as decimal separator)"),
 		    spec->decimal_char);
 		return out;
 	case TYPE_INTEGER:
-		return "a whole number";
+		return _("a whole number");
 	case TYPE_BOOLEAN:
-		snprintf(out, 160, "%s or %s", spec->ntrue ?
+		snprintf(out, 160, _("%s or %s"), spec->ntrue ?
 		    spec->true_values[0] : "true", spec->nfalse ?
 		    spec->false_values[0] : "false");
 		return out;
 	case TYPE_DATE:
 		if (deflt)
-			return "a date as YYYY-MM-DD";
-		snprintf(out, 160, "a date as '%s'", f);
+			return _("a date as YYYY-MM-DD");
+		snprintf(out, 160, _("a date as '%s'"), f);
 		return out;
 	case TYPE_TIME:
 		if (deflt)
-			return "a time as HH:MM:SS";
-		snprintf(out, 160, "a time as '%s'", f);
+			return _("a time as HH:MM:SS");
+		snprintf(out, 160, _("a time as '%s'"), f);
 		return out;
 	case TYPE_DATETIME:
 		if (deflt)
-			return "a date and time as YYYY-MM-DDTHH:MM:SS";
-		snprintf(out, 160, "a date and time as '%s'", f);
+			return _("a date and time as YYYY-MM-DDTHH:MM:SS");
+		snprintf(out, 160, _("a date and time as '%s'"), f);
 		return out;
 	case TYPE_YEAR:
-		return "a year";
+		return _("a year");
 	case TYPE_YEARMONTH:
-		return "a year and month as YYYY-MM";
+		return _("a year and month as YYYY-MM");
 	case TYPE_DURATION:
-		return "an ISO 8601 duration such as P1Y2M or PT30M";
+		return _("an ISO 8601 duration such as P1Y2M or PT30M");
 	case TYPE_GEOPOINT:
 		if (deflt)
-			return "a point as 'longitude, latitude'";
+			return _("a point as 'longitude, latitude'");
 		if (strcmp(f, "array") == 0)
-			return "a point as [longitude, latitude]";
+			return _("a point as [longitude, latitude]");
 		return "a point as {\"lon\": ..., \"lat\": ...}";
 	case TYPE_GEOJSON:
-		return deflt ? "a GeoJSON object" : "a TopoJSON object";
+		return deflt ? _("a GeoJSON object") : _("a TopoJSON object");
 	case TYPE_OBJECT:
-		return "a JSON object";
+		return _("a JSON object");
 	case TYPE_ARRAY:
-		return "a JSON array";
+		return _("a JSON array");
 	case TYPE_STRING:
 		if (strcmp(f, "email") == 0)
-			return "an e-mail address";
+			return _("an e-mail address");
 		if (strcmp(f, "uri") == 0)
-			return "a URI such as https://...";
+			return _("a URI such as https://...");
 		if (strcmp(f, "binary") == 0)
-			return "base64 data";
+			return _("base64 data");
 		if (strcmp(f, "uuid") == 0)
-			return "a UUID";
+			return _("a UUID");
 		if (strcmp(f, "wkt") == 0)
-			return "a WKT geometry";
-		return "a text";
+			return _("a WKT geometry");
+		return _("a text");
 	default:
-		return "a value";
+		return _("a value");
 	}
 }
 
@@ -528,8 +529,8 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 
 		if (text)
 			val.length = utf8_length(p, n);
-		const char *unit = text ? "characters" : "items";
-		const char *unit1 = text ? "character" : "item";
+		const char *unit = text ? _("characters") : _("items");
+		const char *unit1 = text ? _("character") : _("item");
 
 		if (c->has_min_length && val.length < c->min_length) {
 			snprintf(note, sizeof(note),

@@ -12,6 +12,7 @@
 #include "csvout.h"
 #include "exitcode.h"
 #include "report.h"
+#include "i18n.h"
 #include "schema.h"
 #include "validate.h"
 #include "vrun.h"
@@ -271,7 +272,7 @@ emit_report(const struct vrun_options *o, struct report *r,
 	for (i = 0; i < r->nwarnings; i++) {
 		if (!o->report)
 			buf_addf(&out, "%s: ", o->prog);
-		buf_addf(&out, "warning: %s\n", r->warnings[i]);
+		buf_addf(&out, _("warning: %s\n"), r->warnings[i]);
 	}
 	if (!report_valid(r) || o->summary) {
 		if (!o->report)
@@ -371,8 +372,8 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 
 		memset(&err, 0, sizeof(err));
 		err.code = ERR_SOURCE;
-		err.message = (char *)"the file is empty: a header row is "
-		    "needed";
+		err.message = (char *)_("the file is empty: a header row is "
+		    "needed");
 		err.note = (char *)"";
 		if (report_wants(&r, ERR_SOURCE))
 			report_add(&r, &err);
@@ -466,8 +467,8 @@ read_error:
 	}
 finish:
 	if (r.limit_reached)
-		report_warn(&r, "the limit of %llu errors was reached: later "
-		    "errors are not reported", o->limit_errors);
+		report_warn(&r, _("the limit of %llu errors was reached: later "
+		    "errors are not reported"), o->limit_errors);
 	if (csvout_flush(&out) < 0 || !out_ok) {
 		err_sys(e, MUNI_EXIT_IO, out.errnum ? out.errnum : errno,
 		    "cannot write to standard output");
@@ -486,8 +487,8 @@ finish:
 	{
 		char rows_line[160];
 
-		snprintf(rows_line, sizeof(rows_line), "rows: %llu read, %llu "
-		    "written, %llu rejected\n", r.rows, written, rejected);
+		snprintf(rows_line, sizeof(rows_line), _("rows: %llu read, %llu "
+		    "written, %llu rejected\n"), r.rows, written, rejected);
 		if (emit_report(o, &r, rows_line, e) < 0) {
 			status = MUNI_EXIT_IO;
 			goto end;
