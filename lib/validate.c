@@ -265,6 +265,8 @@ emit_findings(struct validator *v, unsigned long long row,
 		}
 		if (f[i].code == ERR_FRENCH_SIRET && p)
 			v->hint = hint_siret(p, len, hint);
+		else if (f[i].code == ERR_REVERSED_GPS)
+			v->hint = _("swap longitude and latitude");
 		add_error(v, f[i].code, row, col >= 0 ? (size_t)col + 1 : 0,
 		    name, p, len, "", "%s", f[i].message);
 	}
