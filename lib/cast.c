@@ -9,6 +9,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cast.h"
+#include "jsongen.h"
 #include "banned.h"
 
 static const char *type_names[] = {
@@ -968,17 +969,6 @@ parse_json(const char *p, size_t n)
 	return root;
 }
 
-static yajl_val
-member(yajl_val obj, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return obj->u.object.values[i];
-	return NULL;
-}
-
 static int
 json_number(yajl_val x, double *out)
 {
@@ -1037,11 +1027,11 @@ geometry_ok(yajl_val g, int depth)
 
 	if (depth > 32 || !YAJL_IS_OBJECT(g))
 		return 0;
-	type = member(g, "type");
+	type = jg_member(g, "type");
 	if (type == NULL || !YAJL_IS_STRING(type))
 		return 0;
 	if (strcmp(type->u.string, "GeometryCollection") == 0) {
-		sub = member(g, "geometries");
+		sub = jg_member(g, "geometries");
 		if (sub == NULL || !YAJL_IS_ARRAY(sub))
 			return 0;
 		for (i = 0; i < sub->u.array.len; i++)
@@ -1051,7 +1041,7 @@ geometry_ok(yajl_val g, int depth)
 	}
 	for (i = 0; i < sizeof(geometries) / sizeof(geometries[0]); i++)
 		if (strcmp(type->u.string, geometries[i].type) == 0) {
-			sub = member(g, "coordinates");
+			sub = jg_member(g, "coordinates");
 			return sub && coordinates_ok(sub, geometries[i].depth);
 		}
 	return 0;
@@ -1065,18 +1055,18 @@ geojson_ok(yajl_val g, int depth)
 
 	if (depth > 32 || !YAJL_IS_OBJECT(g))
 		return 0;
-	type = member(g, "type");
+	type = jg_member(g, "type");
 	if (type == NULL || !YAJL_IS_STRING(type))
 		return 0;
 	if (strcmp(type->u.string, "Feature") == 0) {
-		sub = member(g, "geometry");
+		sub = jg_member(g, "geometry");
 		if (sub == NULL || !(YAJL_IS_NULL(sub) || geometry_ok(sub, depth + 1)))
 			return 0;
-		sub = member(g, "properties");
+		sub = jg_member(g, "properties");
 		return sub && (YAJL_IS_NULL(sub) || YAJL_IS_OBJECT(sub));
 	}
 	if (strcmp(type->u.string, "FeatureCollection") == 0) {
-		sub = member(g, "features");
+		sub = jg_member(g, "features");
 		if (sub == NULL || !YAJL_IS_ARRAY(sub))
 			return 0;
 		for (i = 0; i < sub->u.array.len; i++)
@@ -1098,7 +1088,7 @@ topojson_ok(yajl_val g)
 
 	if (!YAJL_IS_OBJECT(g))
 		return 0;
-	type = member(g, "type");
+	type = jg_member(g, "type");
 	if (type == NULL || !YAJL_IS_STRING(type))
 		return 0;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -1137,8 +1127,8 @@ cast_json(const struct cast_spec *spec, const char *p, size_t n,
 			    json_number(root->u.array.values[1], &v->lat) == 0;
 		else if (strcmp(spec->format, "object") == 0 &&
 		    YAJL_IS_OBJECT(root))
-			ok = json_number(member(root, "lon"), &v->lon) == 0 &&
-			    json_number(member(root, "lat"), &v->lat) == 0;
+			ok = json_number(jg_member(root, "lon"), &v->lon) == 0 &&
+			    json_number(jg_member(root, "lat"), &v->lat) == 0;
 		break;
 	default:
 		break;

@@ -61,3 +61,16 @@ jg_key_bool(yajl_gen g, const char *key, int value)
 	jg_str(g, key);
 	yajl_gen_bool(g, value);
 }
+
+yajl_val
+jg_member(yajl_val obj, const char *key)
+{
+	size_t i;
+
+	if (obj == NULL || !YAJL_IS_OBJECT(obj))
+		return NULL;
+	for (i = 0; i < obj->u.object.len; i++)
+		if (strcmp(obj->u.object.keys[i], key) == 0)
+			return obj->u.object.values[i];
+	return NULL;
+}

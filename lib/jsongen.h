@@ -1,12 +1,14 @@
 /*
- * jsongen: the few yajl_gen calls every JSON muni writes is made of
- * (provenance records, reports), so they are spelled once. Numbers are
- * written from their decimal text, as JSON wants them.
+ * jsongen: the few yajl calls muni's JSON is made of, spelled once: the
+ * generator calls of what it writes (provenance records, reports; numbers
+ * written from their decimal text), and the member look-up of what it
+ * reads as a tree (schemas, JSON cells).
  */
 #ifndef MUNI_JSONGEN_H
 #define MUNI_JSONGEN_H
 
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "buf.h"
 
@@ -19,5 +21,8 @@ void jg_str(yajl_gen g, const char *s);
 void jg_key_str(yajl_gen g, const char *key, const char *value);
 void jg_key_uint(yajl_gen g, const char *key, unsigned long long value);
 void jg_key_bool(yajl_gen g, const char *key, int value);
+
+/* The member key of obj, or NULL (also when obj is not an object). */
+yajl_val jg_member(yajl_val obj, const char *key);
 
 #endif

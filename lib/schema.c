@@ -10,6 +10,7 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "jsongen.h"
 #include "exitcode.h"
 #include "http.h"
 #include "schema.h"
@@ -40,19 +41,6 @@ fail(struct loader *l, const char *fmt, ...)
 	err_set(l->e, MUNI_EXIT_USAGE, "schema '%s': %s%s%s", l->s->source,
 	    l->path, l->path[0] ? ": " : "", msg);
 	return -1;
-}
-
-static yajl_val
-get(yajl_val obj, const char *key)
-{
-	size_t i;
-
-	if (!YAJL_IS_OBJECT(obj))
-		return NULL;
-	for (i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return obj->u.object.values[i];
-	return NULL;
 }
 
 /* A list of strings: ["", "NA"]. */
@@ -314,14 +302,14 @@ load_field(struct loader *l, struct schema_field *f, yajl_val v, size_t idx)
 	base = strlen(l->path);
 	if (!YAJL_IS_OBJECT(v))
 		return fail(l, "a field must be an object");
-	x = get(v, "name");
+	x = jg_member(v, "name");
 	if (x == NULL || !YAJL_IS_STRING(x))
 		return fail(l, "a field needs a name (a string)");
 	f->name = strdup(x->u.string);
-	x = get(v, "title");
+	x = jg_member(v, "title");
 	if (x && YAJL_IS_STRING(x))
 		f->title = strdup(x->u.string);
-	x = get(v, "type");
+	x = jg_member(v, "type");
 	if (x) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".type");
 		if (!YAJL_IS_STRING(x) ||
@@ -333,7 +321,7 @@ load_field(struct loader *l, struct schema_field *f, yajl_val v, size_t idx)
 			    YAJL_IS_STRING(x) ? x->u.string : "?");
 	}
 	cast_spec_init(&f->spec, (enum field_type)type);
-	x = get(v, "format");
+	x = jg_member(v, "format");
 	if (x) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".format");
 		if (!YAJL_IS_STRING(x))
@@ -347,40 +335,40 @@ load_field(struct loader *l, struct schema_field *f, yajl_val v, size_t idx)
 	if (f->spec.format == NULL &&
 	    cast_spec_set_format(&f->spec, "default") < 0)
 		return fail(l, "out of memory");
-	if ((x = get(v, "decimalChar"))) {
+	if ((x = jg_member(v, "decimalChar"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".decimalChar");
 		if (char_option(l, x, f->spec.decimal_char) < 0)
 			return -1;
 	}
-	if ((x = get(v, "groupChar"))) {
+	if ((x = jg_member(v, "groupChar"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".groupChar");
 		if (char_option(l, x, f->spec.group_char) < 0)
 			return -1;
 	}
-	if ((x = get(v, "bareNumber"))) {
+	if ((x = jg_member(v, "bareNumber"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".bareNumber");
 		if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
 			return fail(l, "expected true or false");
 		f->spec.bare_number = YAJL_IS_TRUE(x);
 	}
-	if ((x = get(v, "trueValues"))) {
+	if ((x = jg_member(v, "trueValues"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".trueValues");
 		if (string_list(l, x, &f->spec.true_values, &f->spec.ntrue) < 0)
 			return -1;
 	}
-	if ((x = get(v, "falseValues"))) {
+	if ((x = jg_member(v, "falseValues"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".falseValues");
 		if (string_list(l, x, &f->spec.false_values,
 		    &f->spec.nfalse) < 0)
 			return -1;
 	}
-	if ((x = get(v, "missingValues"))) {
+	if ((x = jg_member(v, "missingValues"))) {
 		snprintf(l->path + base, sizeof(l->path) - base,
 		    ".missingValues");
 		if (string_list(l, x, &f->missing, &f->nmissing) < 0)
 			return -1;
 	}
-	if ((x = get(v, "constraints"))) {
+	if ((x = jg_member(v, "constraints"))) {
 		snprintf(l->path + base, sizeof(l->path) - base, ".constraints");
 		if (load_constraints(l, f, x, strlen(l->path)) < 0)
 			return -1;
@@ -438,17 +426,17 @@ load_foreign_keys(struct loader *l, yajl_val v)
 
 		l->s->nfk++;
 		snprintf(l->path, sizeof(l->path), "foreignKeys[%zu]", i);
-		fields = get(item, "fields");
-		ref = get(item, "reference");
+		fields = jg_member(item, "fields");
+		ref = jg_member(item, "reference");
 		if (fields == NULL || ref == NULL || !YAJL_IS_OBJECT(ref))
 			return fail(l, "a foreign key needs fields and a "
 			    "reference");
 		if (name_list(l, fields, &fk->fields, &fk->nfields, 1) < 0)
 			return -1;
-		res = get(ref, "resource");
+		res = jg_member(ref, "resource");
 		fk->resource = strdup(res && YAJL_IS_STRING(res) ?
 		    res->u.string : "");
-		rf = get(ref, "fields");
+		rf = jg_member(ref, "fields");
 		if (rf == NULL)
 			return fail(l, "the reference needs fields");
 		{
@@ -494,37 +482,37 @@ load_checks(struct loader *l, yajl_val v)
 
 
 		snprintf(l->path, sizeof(l->path), "custom_checks[%zu]", i);
-		name = get(item, "name");
+		name = jg_member(item, "name");
 		if (name == NULL || !YAJL_IS_STRING(name))
 			return fail(l, "a custom check needs a name");
 		c->name = strdup(name->u.string);
 		l->s->nchecks++;
-		params = get(item, "params");
+		params = jg_member(item, "params");
 		if (params == NULL)
 			continue;
 		if (!YAJL_IS_OBJECT(params))
 			return fail(l, "params must be an object");
-		col = get(params, "column");
+		col = jg_member(params, "column");
 		if (col == NULL)
-			col = get(params, "column1");
+			col = jg_member(params, "column1");
 		if (col && YAJL_IS_STRING(col))
 			c->column = strdup(col->u.string);
-		col = get(params, "column2");
+		col = jg_member(params, "column2");
 		if (col && YAJL_IS_STRING(col))
 			c->column2 = strdup(col->u.string);
-		col = get(params, "othercolumns");
+		col = jg_member(params, "othercolumns");
 		if (col == NULL)
-			col = get(params, "columns");
+			col = jg_member(params, "columns");
 		if (col) {
 			snprintf(l->path, sizeof(l->path),
 			    "custom_checks[%zu].params", i);
 			if (string_list(l, col, &c->columns, &c->ncolumns) < 0)
 				return -1;
 		}
-		col = get(params, "op");
+		col = jg_member(params, "op");
 		if (col && YAJL_IS_STRING(col))
 			c->op = strdup(col->u.string);
-		col = get(params, "allow-year-only");
+		col = jg_member(params, "allow-year-only");
 		if (col && (YAJL_IS_TRUE(col) || (YAJL_IS_STRING(col) &&
 		    (strcmp(col->u.string, "true") == 0 ||
 		    strcmp(col->u.string, "yes") == 0))))
@@ -575,7 +563,7 @@ schema_parse(const char *json, size_t len, const char *source,
 		fail(&l, "a Table Schema is a JSON object");
 		goto bad;
 	}
-	fields = get(root, "fields");
+	fields = jg_member(root, "fields");
 	if (fields == NULL || !YAJL_IS_ARRAY(fields)) {
 		fail(&l, "a Table Schema needs \"fields\", an array");
 		goto bad;
@@ -591,7 +579,7 @@ schema_parse(const char *json, size_t len, const char *source,
 		    i) < 0)
 			goto bad;
 	}
-	if ((x = get(root, "missingValues"))) {
+	if ((x = jg_member(root, "missingValues"))) {
 		snprintf(l.path, sizeof(l.path), "missingValues");
 		if (string_list(&l, x, &s->missing, &s->nmissing) < 0)
 			goto bad;
@@ -609,15 +597,15 @@ schema_parse(const char *json, size_t len, const char *source,
 			s->fields[i].missing = s->missing;
 			s->fields[i].nmissing = s->nmissing;
 		}
-	if ((x = get(root, "primaryKey"))) {
+	if ((x = jg_member(root, "primaryKey"))) {
 		snprintf(l.path, sizeof(l.path), "primaryKey");
 		if (name_list(&l, x, &s->primary_key, &s->npk, 1) < 0)
 			goto bad;
 		l.path[0] = '\0';
 	}
-	if ((x = get(root, "foreignKeys")) && load_foreign_keys(&l, x) < 0)
+	if ((x = jg_member(root, "foreignKeys")) && load_foreign_keys(&l, x) < 0)
 		goto bad;
-	if ((x = get(root, "custom_checks")) && load_checks(&l, x) < 0)
+	if ((x = jg_member(root, "custom_checks")) && load_checks(&l, x) < 0)
 		goto bad;
 	yajl_tree_free(root);
 	return s;
