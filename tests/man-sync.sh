@@ -9,7 +9,7 @@ n=0
 fail=0
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-for page in "$src"/man/muni-*.1; do
+for page in "$src"/man/muni.1 "$src"/man/muni-*.1; do
 	tool=$(basename "$page" .1)
 	[ -x "$bin/$tool" ] || continue
 	"$bin/$tool" --help >"$t/help" 2>&1
