@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "cast.h"
+#include "corpus.h"
 #include "tap.h"
 
 /* Where muni deliberately differs from frictionless-py: none so far. */
@@ -59,26 +60,17 @@ strings(yajl_val arr, size_t *n)
 int
 main(void)
 {
-	const char *corpus = getenv("MUNI_CORPUS");
 	char path[4096];
-	struct buf text;
 	yajl_val root;
-	FILE *f;
-	size_t i, n;
-	char chunk[65536];
+	size_t i;
+	int absent;
 
-	snprintf(path, sizeof(path), "%s/frictionless/cast-cases.json",
-	    corpus ? corpus : "../shared/corpus");
-	f = fopen(path, "rb");
-	if (f == NULL) {
+	root = corpus_json("frictionless/cast-cases.json", path, sizeof(path),
+	    &absent);
+	if (absent) {
 		printf("1..0 # SKIP %s not found\n", path);
 		return 0;
 	}
-	buf_init(&text, 1 << 26);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&text, chunk, n);
-	fclose(f);
-	root = yajl_tree_parse(text.ptr, NULL, 0);
 	if (root == NULL || !YAJL_IS_ARRAY(root)) {
 		ok(0, "cast-cases.json parses");
 		return done_testing();
@@ -135,6 +127,5 @@ main(void)
 		cast_spec_release(&spec);
 	}
 	yajl_tree_free(root);
-	buf_release(&text);
 	return done_testing();
 }

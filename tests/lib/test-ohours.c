@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "ohours.h"
+#include "corpus.h"
 #include "tap.h"
 
 /*
@@ -51,30 +52,22 @@ str(yajl_val obj, const char *key)
 int
 main(void)
 {
-	const char *corpus = getenv("MUNI_CORPUS");
-	size_t i, agreed = 0, match = 0, disputed = 0, with_kde = 0, n;
-	char path[4096], chunk[65536];
-	struct buf text;
+	size_t i, agreed = 0, match = 0, disputed = 0, with_kde = 0;
+	char path[4096];
 	yajl_val root;
-	FILE *f;
+	int absent;
 
 	ok(ohours_valid("Mo-Fr 08:00-12:00,14:00-18:00; Sa 09:00-12:00", 45),
 	    "a usual value");
 	ok(!ohours_valid("true", 4), "'true' is not opening hours");
 	ok(ohours_valid("24/7", 4), "24/7");
 	ok(!ohours_valid("", 0), "empty is invalid");
-	snprintf(path, sizeof(path), "%s/oracles/opening-hours.json",
-	    corpus ? corpus : "../shared/corpus");
-	f = fopen(path, "rb");
-	if (f == NULL) {
+	root = corpus_json("oracles/opening-hours.json", path, sizeof(path),
+	    &absent);
+	if (absent) {
 		printf("ok %d - oracle # SKIP %s not found\n", ++tap_n, path);
 		return done_testing();
 	}
-	buf_init(&text, 1 << 26);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&text, chunk, n);
-	fclose(f);
-	root = yajl_tree_parse(text.ptr, NULL, 0);
 	if (root == NULL || !YAJL_IS_ARRAY(root)) {
 		ok(0, "opening-hours.json parses");
 		return done_testing();
@@ -118,6 +111,5 @@ main(void)
 	    "strict parser) %zu times, with opening_hours.js %zu times",
 	    disputed, with_kde, disputed - with_kde);
 	yajl_tree_free(root);
-	buf_release(&text);
 	return done_testing();
 }
