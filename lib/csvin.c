@@ -731,7 +731,21 @@ setup(struct csvin *in, const struct csvin_options *opt)
 	int rc;
 
 	/* The first chunk says whether this is gzip. */
-	rc = read_raw(in);
+	if (opt->nprefix > CSVIN_PREFIX_MAX) {
+		fail(in, MUNI_EXIT_INTERNAL, "prefix of %zu bytes", opt->nprefix);
+		return -1;
+	}
+	if (opt->nprefix) {
+		/* Bytes the caller already read from fd to look at them. */
+		memcpy(in->raw, opt->prefix, opt->nprefix);
+		in->raw_len = opt->nprefix;
+		in->raw_pos = 0;
+		in->raw_bytes = opt->nprefix;
+		if (in->raw_hook)
+			in->raw_hook(in->raw_ctx, in->raw, in->raw_len);
+		rc = 1;
+	} else
+		rc = read_raw(in);
 	if (rc < 0)
 		return -1;
 	if (rc > 0 && in->raw_len >= 2 && in->raw[0] == 0x1f &&

@@ -35,6 +35,7 @@
 #define CSVIN_MAX_RECORD ((size_t)8 << 20)	/* default: 8 MiB */
 #define CSVIN_MAX_FIELDS 65536			/* fields in one record */
 #define CSVIN_SAMPLE ((size_t)64 << 10)		/* bytes read to sniff */
+#define CSVIN_PREFIX_MAX 4096
 
 struct field {
 	const char *ptr;
@@ -60,6 +61,12 @@ struct csvin_options {
 	 * are exact once csvin_next() has returned 0 or -1.
 	 */
 	int threads;
+	/*
+	 * The first bytes of the input, already read from fd by the caller
+	 * (to recognise a format): at most CSVIN_PREFIX_MAX, read first.
+	 */
+	const void *prefix;
+	size_t nprefix;
 	/* Called with every byte read from the descriptor, before inflating. */
 	void (*raw_hook)(void *ctx, const void *p, size_t n);
 	void *raw_ctx;

@@ -40,10 +40,14 @@ provenance_json(const struct provenance *p, struct buf *out,
 		err_set(e, MUNI_EXIT_IO, "cannot allocate a JSON generator");
 		return -1;
 	}
-	snprintf(delim, sizeof(delim), "%c", p->delimiter);
+	if (p->delimiter)
+		snprintf(delim, sizeof(delim), "%c", p->delimiter);
+	else
+		delim[0] = '\0';
 	provenance_now(now);
 	yajl_gen_map_open(g);
 	jg_key_str(g, "source", p->source);
+	jg_key_str(g, "format", p->format ? p->format : "csv");
 	jg_key_uint(g, "bytes", p->bytes);
 	jg_key_str(g, "sha256", p->sha256);
 	jg_key_str(g, "compression", p->compression);

@@ -2,7 +2,7 @@
  * provenance: the JSON record muni-fetch writes with --provenance, read
  * back later by muni-publish to fill a Data Package's "sources":
  *
- *   {"source": "export.csv", "bytes": 1234, "sha256": "...",
+ *   {"source": "export.csv", "format": "csv", "bytes": 1234, "sha256": "...",
  *    "compression": "none", "encoding": "WINDOWS-1252", "bom": false,
  *    "delimiter": ";", "line_ends": "crlf", "records": 42,
  *    "fetched": "2026-11-29T10:00:00Z", "tool": "muni-fetch 0.1.0"}
@@ -19,6 +19,7 @@
 
 struct provenance {
 	const char *source;
+	const char *format;		/* "csv", "sqlite" */
 	unsigned long long bytes;
 	const char *sha256;
 	const char *compression;

@@ -1,0 +1,303 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "buf.h"
+#include "csvout.h"
+#include "digest.h"
+#include "exitcode.h"
+#include "frun.h"
+#include "provenance.h"
+#include "src_sqlite.h"
+#include "banned.h"
+
+/* Read up to n bytes, as many as come before end of file. */
+static ssize_t
+read_full(int fd, void *p, size_t n)
+{
+	size_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		r = read(fd, (char *)p + done, n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+static int
+write_full(int fd, const void *p, size_t n)
+{
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		w = write(fd, (const char *)p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Copy prefix and the rest of fd into a new temporary file whose name goes
+ * to path; hash and count the bytes on the way.
+ */
+static int
+spool(int fd, const void *prefix, size_t n, struct digest *d,
+    unsigned long long *bytes, char path[4096], struct muni_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char chunk[65536];
+	ssize_t r;
+	int out;
+
+	snprintf(path, 4096, "%s/muni-fetch.XXXXXX", dir && *dir ? dir : "/tmp");
+	out = mkstemp(path);
+	if (out < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary file");
+		return -1;
+	}
+	*bytes = n;
+	digest_update(d, prefix, n);
+	if (write_full(out, prefix, n) < 0)
+		goto fail;
+	while ((r = read_full(fd, chunk, sizeof(chunk))) > 0) {
+		digest_update(d, chunk, (size_t)r);
+		*bytes += (unsigned long long)r;
+		if (write_full(out, chunk, (size_t)r) < 0)
+			goto fail;
+	}
+	if (r < 0 || close(out) < 0) {
+		out = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	err_sys(e, MUNI_EXIT_IO, errno, "cannot copy the input to '%s'", path);
+	if (out >= 0)
+		close(out);
+	unlink(path);
+	return -1;
+}
+
+static int
+write_provenance(const struct frun_options *o, struct provenance *p,
+    struct digest *d, struct muni_err *e)
+{
+	struct buf json;
+	char hex[65];
+	int rc;
+
+	if (digest_hex(d, hex) < 0) {
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot compute SHA-256 of '%s'",
+		    o->input);
+		return -1;
+	}
+	p->source = o->input;
+	p->sha256 = hex;
+	p->tool = o->tool;
+	buf_init(&json, 1 << 20);
+	rc = provenance_json(p, &json, e);
+	if (rc == 0)
+		rc = atomic_write(o->provenance, json.ptr, json.len, 0644, e);
+	buf_release(&json);
+	return rc;
+}
+
+static int
+copy_csv(const struct frun_options *o, int fd, const void *prefix, size_t n,
+    struct digest *d, struct csvout *out, struct muni_err *e)
+{
+	struct csvin_options copt = o->csv;
+	struct provenance p;
+	struct record *rec;
+	struct csvin *in;
+	int rc, status = MUNI_EXIT_OK;
+
+	copt.prefix = prefix;
+	copt.nprefix = n;
+	if (o->provenance) {
+		copt.raw_hook = digest_hook;
+		copt.raw_ctx = d;
+	}
+	in = csvin_new(fd, o->input, &copt, e);
+	if (in == NULL)
+		return e->status;
+	while ((rc = csvin_next(in, &rec, e)) > 0)
+		if (csvout_record(out, rec->fields, rec->nfields) < 0)
+			break;
+	if (rc < 0)
+		status = e->status;
+	if (csvout_flush(out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out->errnum,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
+	} else if (status == MUNI_EXIT_OK && o->provenance) {
+		memset(&p, 0, sizeof(p));
+		p.format = "csv";
+		p.bytes = csvin_raw_bytes(in);
+		p.compression = csvin_compression(in);
+		p.encoding = csvin_encoding(in);
+		p.bom = csvin_bom(in);
+		p.delimiter = csvin_delimiter(in);
+		p.line_ends = csvin_line_ends(in);
+		p.records = csvin_rows(in);
+		if (write_provenance(o, &p, d, e) < 0)
+			status = e->status;
+	}
+	csvin_free(in);
+	return status;
+}
+
+static int
+copy_sqlite(const struct frun_options *o, const char *path,
+    unsigned long long bytes, struct digest *d, struct csvout *out,
+    struct muni_err *e)
+{
+	struct sqlite_src *s;
+	struct provenance p;
+	struct record *rec;
+	struct buf list;
+	int rc, status = MUNI_EXIT_OK;
+
+	if (o->list) {
+		buf_init(&list, 1 << 20);
+		rc = src_sqlite_list(path, &list, e);
+		if (rc == 0 && csvout_write(out, list.ptr, list.len) < 0)
+			rc = -1;
+		buf_release(&list);
+		if (rc < 0)
+			return e->status ? e->status : MUNI_EXIT_IO;
+	} else {
+		s = src_sqlite_open(path, o->table, o->query, e);
+		if (s == NULL)
+			return e->status;
+		while ((rc = src_sqlite_next(s, &rec, e)) > 0)
+			if (csvout_record(out, rec->fields, rec->nfields) < 0)
+				break;
+		if (rc < 0)
+			status = e->status;
+		memset(&p, 0, sizeof(p));
+		p.records = src_sqlite_rows(s) + 1;
+		src_sqlite_free(s);
+		if (status == MUNI_EXIT_OK && o->provenance) {
+			p.format = "sqlite";
+			p.bytes = bytes;
+			p.compression = "none";
+			p.encoding = "UTF-8";
+			p.delimiter = 0;
+			p.line_ends = "none";
+			if (write_provenance(o, &p, d, e) < 0)
+				return e->status;
+		}
+	}
+	if (csvout_flush(out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out->errnum,
+		    "cannot write to standard output");
+		return MUNI_EXIT_IO;
+	}
+	return status;
+}
+
+/* Hash a whole file (a SQLite database read from a path). */
+static int
+hash_file(const char *path, struct digest *d, unsigned long long *bytes,
+    struct muni_err *e)
+{
+	char chunk[65536];
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
+		return -1;
+	}
+	*bytes = 0;
+	while ((r = read_full(fd, chunk, sizeof(chunk))) > 0) {
+		digest_update(d, chunk, (size_t)r);
+		*bytes += (unsigned long long)r;
+	}
+	close(fd);
+	if (r < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+frun(const struct frun_options *o, struct muni_err *e)
+{
+	unsigned char prefix[16];
+	char tmp[4096] = "";
+	unsigned long long bytes = 0;
+	enum frun_format format = o->format;
+	struct csvout out;
+	struct digest d;
+	ssize_t n;
+	int fd, status;
+
+	err_clear(e);
+	fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO :
+	    open(o->input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", o->input);
+		return MUNI_EXIT_IO;
+	}
+	if (digest_init(&d) < 0 || csvout_init(&out, o->out_fd) < 0) {
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot initialise the reader");
+		status = MUNI_EXIT_INTERNAL;
+		goto end;
+	}
+	n = read_full(fd, prefix, sizeof(prefix));
+	if (n < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", o->input);
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	if (format == FRUN_AUTO)
+		format = src_sqlite_is(prefix, (size_t)n) ? FRUN_SQLITE :
+		    FRUN_CSV;
+	if (format == FRUN_CSV && (o->table || o->query || o->list)) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a SQLite database: "
+		    "--table, --query and --list are for one", o->input);
+		status = MUNI_EXIT_USAGE;
+		goto end;
+	}
+	if (format == FRUN_CSV) {
+		status = copy_csv(o, fd, prefix, (size_t)n, &d, &out, e);
+		goto end;
+	}
+	if (fd == STDIN_FILENO) {
+		if (spool(fd, prefix, (size_t)n, &d, &bytes, tmp, e) < 0) {
+			status = e->status;
+			goto end;
+		}
+	} else if (o->provenance && hash_file(o->input, &d, &bytes, e) < 0) {
+		status = e->status;
+		goto end;
+	}
+	status = copy_sqlite(o, tmp[0] ? tmp : o->input, bytes, &d, &out, e);
+end:
+	if (tmp[0])
+		unlink(tmp);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	digest_release(&d);
+	csvout_release(&out);
+	return status;
+}
