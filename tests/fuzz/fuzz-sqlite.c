@@ -1,0 +1,41 @@
+/*
+ * libFuzzer target for the SQLite source: any bytes are written to a
+ * temporary file and read as a database (its only table), so a corrupt or
+ * hostile file must give an error, never a crash or a hang.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "src_sqlite.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[] = "/tmp/muni-fuzz-sqlite.XXXXXX";
+	struct sqlite_src *s;
+	struct muni_err e;
+	struct record *rec;
+	struct buf list;
+	int fd = mkstemp(path), n = 0;
+
+	if (fd < 0)
+		return 0;
+	if (write(fd, data, size) == (ssize_t)size) {
+		buf_init(&list, 1 << 20);
+		src_sqlite_list(path, &list, &e);
+		buf_release(&list);
+		s = src_sqlite_open(path, NULL, NULL, &e);
+		if (s) {
+			while (n++ < 10000 && src_sqlite_next(s, &rec, &e) > 0)
+				;
+			src_sqlite_free(s);
+		}
+	}
+	close(fd);
+	unlink(path);
+	return 0;
+}
