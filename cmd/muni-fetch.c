@@ -23,14 +23,14 @@ static const char usage_text[] =
 
 static const char help_text[] =
     "Turn an export into canonical CSV on standard output: CSV or TSV in\n"
-    "any encoding, delimiter and line ends, gzip or not, or a table of a\n"
-    "SQLite database or GeoPackage.\n"
+    "any encoding, delimiter and line ends, gzip or not, a table of a\n"
+    "SQLite database or GeoPackage, or a dBASE table (a shapefile's .dbf).\n"
     "\n"
     "  -d, --delimiter C        field delimiter: one character or 'tab'\n"
     "                           (default: guessed among , ; tab |)\n"
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
     "                           iso-8859-15, utf-16le (default: guessed)\n"
-    "  -f, --format FMT         input format: csv or sqlite (default:\n"
+    "  -f, --format FMT         input format: csv, sqlite or dbf (default:\n"
     "                           recognised from the first bytes)\n"
     "  -h, --help               print this help and exit\n"
     "      --list               SQLite: list the tables and exit\n"
@@ -84,9 +84,11 @@ main(int argc, char **argv)
 				o.format = FRUN_CSV;
 			else if (strcmp(optarg, "sqlite") == 0)
 				o.format = FRUN_SQLITE;
+			else if (strcmp(optarg, "dbf") == 0)
+				o.format = FRUN_DBF;
 			else {
-				msg_error("'%s' is not an input format: csv or "
-				    "sqlite", optarg);
+				msg_error("'%s' is not an input format: csv, "
+				    "sqlite or dbf", optarg);
 				return msg_usage(usage_text);
 			}
 			break;

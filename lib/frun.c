@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -12,6 +13,7 @@
 #include "exitcode.h"
 #include "frun.h"
 #include "provenance.h"
+#include "src_dbf.h"
 #include "src_sqlite.h"
 #include "banned.h"
 
@@ -213,6 +215,76 @@ copy_sqlite(const struct frun_options *o, const char *path,
 	return status;
 }
 
+/* The encoding a .cpg file beside path.dbf names, or NULL. */
+static const char *
+cpg_encoding(const char *path, char out[64])
+{
+	size_t n = strlen(path), k;
+	char cpg[4096];
+	FILE *f;
+
+	if (n < 4 || n >= sizeof(cpg) || strcasecmp(path + n - 4, ".dbf"))
+		return NULL;
+	memcpy(cpg, path, n - 4);
+	memcpy(cpg + n - 4, path[n - 1] == 'F' ? ".CPG" : ".cpg", 5);
+	f = fopen(cpg, "r");
+	if (f == NULL)
+		return NULL;
+	if (fgets(out, 64, f) == NULL)
+		out[0] = '\0';
+	fclose(f);
+	k = strcspn(out, "\r\n");
+	out[k] = '\0';
+	if (strcasecmp(out, "UTF-8") == 0 || strcasecmp(out, "UTF8") == 0)
+		return "UTF-8";
+	if (strcmp(out, "1252") == 0 || strcasecmp(out, "ANSI 1252") == 0)
+		return "WINDOWS-1252";
+	if (strcmp(out, "88591") == 0)
+		return "ISO-8859-1";
+	return out[0] ? out : NULL;
+}
+
+static int
+copy_dbf(const struct frun_options *o, int fd, const void *prefix, size_t n,
+    struct digest *d, struct csvout *out, struct muni_err *e)
+{
+	char cpg[64];
+	const char *enc = o->csv.encoding;
+	struct provenance p;
+	struct dbf_src *s;
+	struct record *rec;
+	int rc, status = MUNI_EXIT_OK;
+
+	if (enc == NULL && strcmp(o->input, "-") != 0)
+		enc = cpg_encoding(o->input, cpg);
+	s = src_dbf_open(fd, o->input, prefix, n, enc,
+	    o->provenance ? digest_hook : NULL, d, e);
+	if (s == NULL)
+		return e->status;
+	while ((rc = src_dbf_next(s, &rec, e)) > 0)
+		if (csvout_record(out, rec->fields, rec->nfields) < 0)
+			break;
+	if (rc < 0)
+		status = e->status;
+	if (csvout_flush(out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out->errnum,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
+	} else if (status == MUNI_EXIT_OK && o->provenance) {
+		memset(&p, 0, sizeof(p));
+		p.format = "dbf";
+		p.bytes = src_dbf_bytes(s);
+		p.compression = "none";
+		p.encoding = src_dbf_encoding(s);
+		p.line_ends = "none";
+		p.records = src_dbf_records(s);
+		if (write_provenance(o, &p, d, e) < 0)
+			status = e->status;
+	}
+	src_dbf_free(s);
+	return status;
+}
+
 /* Hash a whole file (a SQLite database read from a path). */
 static int
 hash_file(const char *path, struct digest *d, unsigned long long *bytes,
@@ -242,7 +314,7 @@ hash_file(const char *path, struct digest *d, unsigned long long *bytes,
 int
 frun(const struct frun_options *o, struct muni_err *e)
 {
-	unsigned char prefix[16];
+	unsigned char prefix[32];
 	char tmp[4096] = "";
 	unsigned long long bytes = 0;
 	enum frun_format format = o->format;
@@ -271,8 +343,8 @@ frun(const struct frun_options *o, struct muni_err *e)
 	}
 	if (format == FRUN_AUTO)
 		format = src_sqlite_is(prefix, (size_t)n) ? FRUN_SQLITE :
-		    FRUN_CSV;
-	if (format == FRUN_CSV && (o->table || o->query || o->list)) {
+		    src_dbf_is(prefix, (size_t)n) ? FRUN_DBF : FRUN_CSV;
+	if (format != FRUN_SQLITE && (o->table || o->query || o->list)) {
 		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a SQLite database: "
 		    "--table, --query and --list are for one", o->input);
 		status = MUNI_EXIT_USAGE;
@@ -280,6 +352,10 @@ frun(const struct frun_options *o, struct muni_err *e)
 	}
 	if (format == FRUN_CSV) {
 		status = copy_csv(o, fd, prefix, (size_t)n, &d, &out, e);
+		goto end;
+	}
+	if (format == FRUN_DBF) {
+		status = copy_dbf(o, fd, prefix, (size_t)n, &d, &out, e);
 		goto end;
 	}
 	if (fd == STDIN_FILENO) {

@@ -2,8 +2,10 @@
  * frun: one muni-fetch run from end to end: open the input, recognise its
  * format from its first bytes (a SQLite database by its magic string,
  * otherwise CSV in any of the encodings and dialects csvin reads; --format
- * overrides), write canonical CSV to out_fd, and on success the
- * provenance record.
+ * a dBASE table by its header, otherwise CSV in any of the encodings and
+ * dialects csvin reads; --format overrides), write canonical CSV to
+ * out_fd, and on success the provenance record. A .dbf's encoding comes
+ * from --encoding, else the .cpg file beside it, else its header.
  *
  * A SQLite database read from standard input is first copied to a
  * temporary file (SQLite needs a file), removed afterwards.
@@ -17,7 +19,7 @@
 #include "csvin.h"
 #include "err.h"
 
-enum frun_format { FRUN_AUTO, FRUN_CSV, FRUN_SQLITE };
+enum frun_format { FRUN_AUTO, FRUN_CSV, FRUN_SQLITE, FRUN_DBF };
 
 struct frun_options {
 	struct csvin_options csv;
