@@ -120,15 +120,58 @@ write_provenance(const struct frun_options *o, struct provenance *p,
 	return rc;
 }
 
+/*
+ * Every reader yields records the same way; one loop copies them to the
+ * canonical writer. Returns the exit status, e saying why when not 0.
+ */
+typedef int (*next_fn)(void *reader, struct record **rec, struct muni_err *e);
+
+static int
+next_csv(void *reader, struct record **rec, struct muni_err *e)
+{
+	return csvin_next(reader, rec, e);
+}
+
+static int
+next_sqlite(void *reader, struct record **rec, struct muni_err *e)
+{
+	return src_sqlite_next(reader, rec, e);
+}
+
+static int
+next_dbf(void *reader, struct record **rec, struct muni_err *e)
+{
+	return src_dbf_next(reader, rec, e);
+}
+
+static int
+copy_records(void *reader, next_fn next, struct csvout *out,
+    struct muni_err *e)
+{
+	struct record *rec;
+	int rc, status = MUNI_EXIT_OK;
+
+	while ((rc = next(reader, &rec, e)) > 0)
+		if (csvout_record(out, rec->fields, rec->nfields) < 0)
+			break;
+	if (rc < 0)
+		status = e->status;
+	if (csvout_flush(out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out->errnum,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
+	}
+	return status;
+}
+
 static int
 copy_csv(const struct frun_options *o, int fd, const void *prefix, size_t n,
     struct digest *d, struct csvout *out, struct muni_err *e)
 {
 	struct csvin_options copt = o->csv;
 	struct provenance p;
-	struct record *rec;
 	struct csvin *in;
-	int rc, status = MUNI_EXIT_OK;
+	int status;
 
 	copt.prefix = prefix;
 	copt.nprefix = n;
@@ -139,16 +182,8 @@ copy_csv(const struct frun_options *o, int fd, const void *prefix, size_t n,
 	in = csvin_new(fd, o->input, &copt, e);
 	if (in == NULL)
 		return e->status;
-	while ((rc = csvin_next(in, &rec, e)) > 0)
-		if (csvout_record(out, rec->fields, rec->nfields) < 0)
-			break;
-	if (rc < 0)
-		status = e->status;
-	if (csvout_flush(out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out->errnum,
-		    "cannot write to standard output");
-		status = MUNI_EXIT_IO;
-	} else if (status == MUNI_EXIT_OK && o->provenance) {
+	status = copy_records(in, next_csv, out, e);
+	if (status == MUNI_EXIT_OK && o->provenance) {
 		memset(&p, 0, sizeof(p));
 		p.format = "csv";
 		p.bytes = csvin_raw_bytes(in);
@@ -172,7 +207,6 @@ copy_sqlite(const struct frun_options *o, const char *path,
 {
 	struct sqlite_src *s;
 	struct provenance p;
-	struct record *rec;
 	struct buf list;
 	int rc, status = MUNI_EXIT_OK;
 
@@ -188,11 +222,7 @@ copy_sqlite(const struct frun_options *o, const char *path,
 		s = src_sqlite_open(path, o->table, o->query, e);
 		if (s == NULL)
 			return e->status;
-		while ((rc = src_sqlite_next(s, &rec, e)) > 0)
-			if (csvout_record(out, rec->fields, rec->nfields) < 0)
-				break;
-		if (rc < 0)
-			status = e->status;
+		status = copy_records(s, next_sqlite, out, e);
 		memset(&p, 0, sizeof(p));
 		p.records = src_sqlite_rows(s) + 1;
 		src_sqlite_free(s);
@@ -207,7 +237,7 @@ copy_sqlite(const struct frun_options *o, const char *path,
 				return e->status;
 		}
 	}
-	if (csvout_flush(out) < 0) {
+	if (o->list && csvout_flush(out) < 0) {
 		err_sys(e, MUNI_EXIT_IO, out->errnum,
 		    "cannot write to standard output");
 		return MUNI_EXIT_IO;
@@ -252,8 +282,7 @@ copy_dbf(const struct frun_options *o, int fd, const void *prefix, size_t n,
 	const char *enc = o->csv.encoding;
 	struct provenance p;
 	struct dbf_src *s;
-	struct record *rec;
-	int rc, status = MUNI_EXIT_OK;
+	int status;
 
 	if (enc == NULL && strcmp(o->input, "-") != 0)
 		enc = cpg_encoding(o->input, cpg);
@@ -261,16 +290,8 @@ copy_dbf(const struct frun_options *o, int fd, const void *prefix, size_t n,
 	    o->provenance ? digest_hook : NULL, d, e);
 	if (s == NULL)
 		return e->status;
-	while ((rc = src_dbf_next(s, &rec, e)) > 0)
-		if (csvout_record(out, rec->fields, rec->nfields) < 0)
-			break;
-	if (rc < 0)
-		status = e->status;
-	if (csvout_flush(out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out->errnum,
-		    "cannot write to standard output");
-		status = MUNI_EXIT_IO;
-	} else if (status == MUNI_EXIT_OK && o->provenance) {
+	status = copy_records(s, next_dbf, out, e);
+	if (status == MUNI_EXIT_OK && o->provenance) {
 		memset(&p, 0, sizeof(p));
 		p.format = "dbf";
 		p.bytes = src_dbf_bytes(s);
