@@ -9,6 +9,7 @@
 #include "atomic.h"
 #include "buf.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "banned.h"
 
 int
@@ -16,9 +17,6 @@ atomic_write(const char *path, const void *p, size_t n, int mode,
     struct muni_err *e)
 {
 	struct buf tmp;
-	const char *s = p;
-	size_t done = 0;
-	ssize_t w;
 	int fd, saved;
 
 	buf_init(&tmp, 4096 + strlen(path));
@@ -32,14 +30,8 @@ atomic_write(const char *path, const void *p, size_t n, int mode,
 		buf_release(&tmp);
 		return -1;
 	}
-	while (done < n) {
-		w = write(fd, s + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			goto fail;
-		done += (size_t)w;
-	}
+	if (fd_write_full(fd, p, n) < 0)
+		goto fail;
 	if (fchmod(fd, (mode_t)mode) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {

@@ -11,48 +11,12 @@
 #include "csvout.h"
 #include "digest.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "frun.h"
 #include "provenance.h"
 #include "src_dbf.h"
 #include "src_sqlite.h"
 #include "banned.h"
-
-/* Read up to n bytes, as many as come before end of file. */
-static ssize_t
-read_full(int fd, void *p, size_t n)
-{
-	size_t done = 0;
-	ssize_t r;
-
-	while (done < n) {
-		r = read(fd, (char *)p + done, n - done);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	return (ssize_t)done;
-}
-
-static int
-write_full(int fd, const void *p, size_t n)
-{
-	size_t done = 0;
-	ssize_t w;
-
-	while (done < n) {
-		w = write(fd, (const char *)p + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		done += (size_t)w;
-	}
-	return 0;
-}
 
 /*
  * Copy prefix and the rest of fd into a new temporary file whose name goes
@@ -75,12 +39,12 @@ spool(int fd, const void *prefix, size_t n, struct digest *d,
 	}
 	*bytes = n;
 	digest_update(d, prefix, n);
-	if (write_full(out, prefix, n) < 0)
+	if (fd_write_full(out, prefix, n) < 0)
 		goto fail;
-	while ((r = read_full(fd, chunk, sizeof(chunk))) > 0) {
+	while ((r = fd_read_full(fd, chunk, sizeof(chunk))) > 0) {
 		digest_update(d, chunk, (size_t)r);
 		*bytes += (unsigned long long)r;
-		if (write_full(out, chunk, (size_t)r) < 0)
+		if (fd_write_full(out, chunk, (size_t)r) < 0)
 			goto fail;
 	}
 	if (r < 0 || close(out) < 0) {
@@ -320,7 +284,7 @@ hash_file(const char *path, struct digest *d, unsigned long long *bytes,
 		return -1;
 	}
 	*bytes = 0;
-	while ((r = read_full(fd, chunk, sizeof(chunk))) > 0) {
+	while ((r = fd_read_full(fd, chunk, sizeof(chunk))) > 0) {
 		digest_update(d, chunk, (size_t)r);
 		*bytes += (unsigned long long)r;
 	}
@@ -356,7 +320,7 @@ frun(const struct frun_options *o, struct muni_err *e)
 		status = MUNI_EXIT_INTERNAL;
 		goto end;
 	}
-	n = read_full(fd, prefix, sizeof(prefix));
+	n = fd_read_full(fd, prefix, sizeof(prefix));
 	if (n < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", o->input);
 		status = MUNI_EXIT_IO;

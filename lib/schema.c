@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "jsongen.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "http.h"
 #include "schema.h"
 #include "banned.h"
@@ -643,9 +644,7 @@ schema_load(const char *path, struct muni_err *e)
 	}
 	buf_init(&text, SCHEMA_MAX_BYTES);
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = fd_read_full(fd, chunk, sizeof(chunk));
 		if (n < 0) {
 			err_sys(e, MUNI_EXIT_USAGE, errno,
 			    "cannot read schema '%s'", path);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "src_dbf.h"
 #include "banned.h"
 
@@ -80,19 +81,12 @@ take(struct dbf_src *s, unsigned char *p, size_t n, struct muni_err *e)
 
 	while (done < n && s->prefix_pos < s->nprefix)
 		p[done++] = s->prefix[s->prefix_pos++];
-	while (done < n) {
-		r = read(s->fd, p + done, n - done);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'",
-			    s->name);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		done += (size_t)r;
+	r = fd_read_full(s->fd, p + done, n - done);
+	if (r < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", s->name);
+		return -1;
 	}
+	done += (size_t)r;
 	s->bytes += done;
 	if (s->hook && done)
 		s->hook(s->ctx, p, done);
@@ -260,21 +254,16 @@ drain(struct dbf_src *s, struct muni_err *e)
 		s->bytes += s->nprefix - s->prefix_pos;
 		s->prefix_pos = s->nprefix;
 	}
-	for (;;) {
-		r = read(s->fd, rest, sizeof(rest));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'",
-			    s->name);
-			return -1;
-		}
-		if (r == 0)
-			return 0;
+	while ((r = fd_read_full(s->fd, rest, sizeof(rest))) > 0) {
 		s->bytes += (unsigned long long)r;
 		if (s->hook)
 			s->hook(s->ctx, rest, (size_t)r);
 	}
+	if (r < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", s->name);
+		return -1;
+	}
+	return 0;
 }
 
 int

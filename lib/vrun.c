@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "csvout.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "report.h"
 #include "i18n.h"
 #include "schema.h"
@@ -240,22 +241,10 @@ emit_report(const struct vrun_options *o, struct report *r,
 		if (o->report)
 			rc = atomic_write(o->report, out.ptr, out.len, 0644, e);
 		else if (o->quiet_data) {
-			const char *p = out.ptr;
-			size_t left = out.len;
-
-			while (left > 0) {
-				ssize_t w = write(o->out_fd, p, left);
-
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w < 0) {
-					err_sys(e, MUNI_EXIT_IO, errno,
-					    "cannot write the report");
-					rc = -1;
-					break;
-				}
-				p += w;
-				left -= (size_t)w;
+			if (fd_write_full(o->out_fd, out.ptr, out.len) < 0) {
+				err_sys(e, MUNI_EXIT_IO, errno,
+				    "cannot write the report");
+				rc = -1;
 			}
 		} else {
 			fwrite(out.ptr, 1, out.len, o->diag);

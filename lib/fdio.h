@@ -1,0 +1,16 @@
+/*
+ * fdio: whole reads and writes on a file descriptor, retried on EINTR and
+ * on short counts, so no module writes that loop again.
+ */
+#ifndef MUNI_FDIO_H
+#define MUNI_FDIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read up to n bytes, as many as come before end of file; -1 on error. */
+ssize_t fd_read_full(int fd, void *p, size_t n);
+/* Write all n bytes; -1 with errno on error. */
+int fd_write_full(int fd, const void *p, size_t n);
+
+#endif
