@@ -10,6 +10,7 @@
 
 #include "exitcode.h"
 #include "frun.h"
+#include "http.h"
 #include "msg.h"
 #include "opt.h"
 #include "version.h"
@@ -17,43 +18,99 @@
 
 static const char usage_text[] =
     "usage: muni-fetch [-hV] [-d delimiter] [-e encoding] [-f format] "
+    "[--entry name]\n"
+    "                  [--fill-merged] [--geometry geojson | lonlat] "
     "[--list]\n"
-    "                  [--max-field-size size] [--max-record-size size]\n"
-    "                  [-p file] [--query sql] [--table name] [file | -]\n";
+    "                  [--max-download size] [--max-field-size size]\n"
+    "                  [--max-record-size size] [-p file] [--query sql]\n"
+    "                  [--records path] [--retries n] [--sheet name]\n"
+    "                  [--skip-rows n] [--state file] [--table name]\n"
+    "                  [file | url | -]\n";
 
 static const char help_text[] =
     "Turn an export into canonical CSV on standard output: CSV or TSV in\n"
-    "any encoding, delimiter and line ends, gzip or not, a table of a\n"
-    "SQLite database or GeoPackage, or a dBASE table (a shapefile's .dbf).\n"
+    "any encoding, delimiter and line ends, a sheet of an XLSX or ODS\n"
+    "spreadsheet, a table of a SQLite database or GeoPackage, a dBASE\n"
+    "table (a shapefile's .dbf), JSON, JSON Lines, GeoJSON or XML\n"
+    "records, gzip or not, or the file a ZIP holds; from a file, standard\n"
+    "input or an http(s) URL.\n"
     "\n"
     "  -d, --delimiter C        field delimiter: one character or 'tab'\n"
     "                           (default: guessed among , ; tab |)\n"
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
     "                           iso-8859-15, utf-16le (default: guessed)\n"
-    "  -f, --format FMT         input format: csv, sqlite or dbf (default:\n"
-    "                           recognised from the first bytes)\n"
+    "      --entry NAME         ZIP: the file of the archive to read\n"
+    "  -f, --format FMT         input format: csv, xlsx, ods, json, xml,\n"
+    "                           sqlite, dbf or zip (default: recognised\n"
+    "                           from the bytes)\n"
+    "      --fill-merged        spreadsheets: give every cell of a merged\n"
+    "                           range the value of its first cell\n"
+    "      --geometry FORM      GeoJSON: a point as 'geojson' text in a\n"
+    "                           geometry column (default) or as 'lonlat',\n"
+    "                           longitude and latitude columns\n"
     "  -h, --help               print this help and exit\n"
-    "      --list               SQLite: list the tables and exit\n"
+    "      --list               list the tables, sheets or archive entries\n"
+    "                           and exit\n"
+    "      --max-download N     URL: largest download accepted (default 1G)\n"
     "      --max-field-size N   longest field accepted (default 1M)\n"
     "      --max-record-size N  longest record accepted (default 8M)\n"
     "  -p, --provenance FILE    write a JSON provenance record to FILE\n"
     "      --query SQL          SQLite: the rows of this read-only query\n"
+    "      --records PATH       JSON: the array of records, by its keys from\n"
+    "                           the root (data, results.items); XML: the\n"
+    "                           record elements (/marches/marche, marche)\n"
+    "      --retries N          URL: retries after a timeout or a server\n"
+    "                           busy or failing (default 3)\n"
+    "      --sheet NAME         spreadsheets: the sheet to read, by name, by\n"
+    "                           number from 1, or 'largest' (default: the\n"
+    "                           first visible sheet)\n"
+    "      --skip-rows N        spreadsheets: the header follows the first N\n"
+    "                           rows (default: title rows are skipped)\n"
+    "      --state FILE         URL: remember what was fetched in FILE\n"
+    "                           (SQLite) and exit 5, writing nothing, when\n"
+    "                           the source has not changed since\n"
     "      --table NAME         SQLite: the rows of this table (default: the\n"
     "                           only one)\n"
     "  -V, --version            print the version and exit\n";
 
-enum { OPT_MAX_FIELD = 256, OPT_MAX_RECORD, OPT_LIST, OPT_QUERY, OPT_TABLE };
+enum {
+	OPT_MAX_FIELD = 256, OPT_MAX_RECORD, OPT_LIST, OPT_QUERY, OPT_TABLE,
+	OPT_ENTRY, OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY,
+	OPT_RECORDS, OPT_MAX_DOWNLOAD, OPT_RETRIES, OPT_STATE
+};
+
+static const char *const formats[] = {
+	[FRUN_CSV] = "csv", [FRUN_SQLITE] = "sqlite", [FRUN_DBF] = "dbf",
+	[FRUN_XLSX] = "xlsx", [FRUN_ODS] = "ods", [FRUN_ZIP] = "zip",
+	[FRUN_JSON] = "json", [FRUN_XML] = "xml",
+};
+
+static void
+warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	msg_warn("%s", msg);
+}
 
 static const struct option longopts[] = {
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "encoding", required_argument, NULL, 'e' },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "fill-merged", no_argument, NULL, OPT_FILL_MERGED },
 	{ "format", required_argument, NULL, 'f' },
+	{ "geometry", required_argument, NULL, OPT_GEOMETRY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "max-download", required_argument, NULL, OPT_MAX_DOWNLOAD },
 	{ "max-field-size", required_argument, NULL, OPT_MAX_FIELD },
 	{ "max-record-size", required_argument, NULL, OPT_MAX_RECORD },
 	{ "provenance", required_argument, NULL, 'p' },
 	{ "query", required_argument, NULL, OPT_QUERY },
+	{ "records", required_argument, NULL, OPT_RECORDS },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "sheet", required_argument, NULL, OPT_SHEET },
+	{ "skip-rows", required_argument, NULL, OPT_SKIP_ROWS },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -65,10 +122,12 @@ main(int argc, char **argv)
 	struct frun_options o;
 	struct muni_err e;
 	char tool[64];
+	size_t i, skip;
 	int c, status;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
+	o.retries = 3;
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:f:hp:V", longopts, NULL)) != -1)
 		switch (c) {
@@ -80,17 +139,56 @@ main(int argc, char **argv)
 			o.csv.encoding = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				o.format = FRUN_CSV;
-			else if (strcmp(optarg, "sqlite") == 0)
-				o.format = FRUN_SQLITE;
-			else if (strcmp(optarg, "dbf") == 0)
-				o.format = FRUN_DBF;
-			else {
+			for (i = 1; i < sizeof(formats) / sizeof(*formats); i++)
+				if (strcmp(optarg, formats[i]) == 0)
+					o.format = (enum frun_format)i;
+			if (o.format == FRUN_AUTO) {
 				msg_error("'%s' is not an input format: csv, "
-				    "sqlite or dbf", optarg);
+				    "xlsx, ods, json, xml, sqlite, dbf or "
+				    "zip",
+				    optarg);
 				return msg_usage(usage_text);
 			}
+			break;
+		case OPT_ENTRY:
+			o.entry = optarg;
+			break;
+		case OPT_GEOMETRY:
+			if (strcmp(optarg, "lonlat") != 0 &&
+			    strcmp(optarg, "geojson") != 0) {
+				msg_error("--geometry is 'geojson' or 'lonlat', "
+				    "not '%s'", optarg);
+				return msg_usage(usage_text);
+			}
+			o.lonlat = strcmp(optarg, "lonlat") == 0;
+			break;
+		case OPT_RECORDS:
+			o.records = optarg;
+			break;
+		case OPT_MAX_DOWNLOAD:
+			if (opt_size(optarg, 1, (size_t)1 << 40, &skip, &e) < 0)
+				goto bad_value;
+			o.max_download = skip;
+			break;
+		case OPT_RETRIES:
+			if (opt_size(optarg, 0, 10, &skip, &e) < 0)
+				goto bad_value;
+			o.retries = (int)skip;
+			break;
+		case OPT_STATE:
+			o.state = optarg;
+			break;
+		case OPT_FILL_MERGED:
+			o.grid.fill_merged = 1;
+			break;
+		case OPT_SHEET:
+			o.pick.sheet = optarg;
+			break;
+		case OPT_SKIP_ROWS:
+			if (opt_size(optarg, 0, SHEET_MAX_ROWS, &skip, &e) < 0)
+				goto bad_value;
+			o.grid.skip_rows = skip;
+			o.grid.skip_set = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -138,8 +236,13 @@ main(int argc, char **argv)
 	o.tool = tool;
 	o.input = argc == 1 ? argv[0] : "-";
 	o.out_fd = STDOUT_FILENO;
+	o.pick.warn = warn;
+	if (o.state && !http_is_url(o.input)) {
+		msg_error("--state is for a URL");
+		return msg_usage(usage_text);
+	}
 	status = frun(&o, &e);
-	if (status != MUNI_EXIT_OK)
+	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_NOT_MODIFIED)
 		msg_err(&e);
 	return status;
 

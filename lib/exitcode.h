@@ -11,7 +11,9 @@ enum muni_exit {
 	MUNI_EXIT_DATA = 1,	/* the data has problems that the tool reports */
 	MUNI_EXIT_USAGE = 2,	/* bad option, unreadable configuration */
 	MUNI_EXIT_IO = 3,	/* input unreadable, output not writable */
-	MUNI_EXIT_INTERNAL = 4	/* a bug */
+	MUNI_EXIT_INTERNAL = 4,	/* a bug */
+	/* muni-fetch --state: the source has not changed since last time */
+	MUNI_EXIT_NOT_MODIFIED = 5
 };
 
 #endif

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "atomic.h"
 #include "buf.h"
@@ -13,73 +15,191 @@
 #include "exitcode.h"
 #include "fdio.h"
 #include "frun.h"
+#include "fstate.h"
+#include "http.h"
 #include "provenance.h"
+#include "sheet.h"
 #include "src_dbf.h"
+#include "src_json.h"
+#include "src_ods.h"
 #include "src_sqlite.h"
+#include "src_xml.h"
+#include "src_xlsx.h"
+#include "zip.h"
 #include "banned.h"
 
-/*
- * Copy prefix and the rest of fd into a new temporary file whose name goes
- * to path; hash and count the bytes on the way.
- */
+#define GZIP_MAX_INFLATED ((unsigned long long)8 << 30)
+
+/* What one run has read, for the provenance record. */
+struct run {
+	const struct frun_options *o;
+	struct csvout out;
+	struct digest d;
+	int hashing;			/* d sees the raw input */
+	unsigned long long bytes;	/* raw input bytes */
+	char tmp[4096];			/* a temporary file, or "" */
+	char download[4096];		/* a URL downloaded, or "" */
+	const char *local;		/* the file read: input or download */
+	char member[4096];		/* a ZIP member extracted, or "" */
+	char sheet[1024];		/* the sheet read, for provenance */
+	struct provenance p;
+};
+
 static int
-spool(int fd, const void *prefix, size_t n, struct digest *d,
-    unsigned long long *bytes, char path[4096], struct muni_err *e)
+temp_file(char path[4096], struct muni_err *e)
 {
 	const char *dir = getenv("TMPDIR");
-	char chunk[65536];
-	ssize_t r;
-	int out;
+	int fd;
 
 	snprintf(path, 4096, "%s/muni-fetch.XXXXXX", dir && *dir ? dir : "/tmp");
-	out = mkstemp(path);
-	if (out < 0) {
+	fd = mkstemp(path);
+	if (fd < 0) {
+		path[0] = '\0';
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary file");
+	}
+	return fd;
+}
+
+/*
+ * Copy prefix and the rest of fd into a new temporary file, inflating gzip
+ * when gz is set; hash and count the raw bytes on the way.
+ */
+static int
+spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
+    struct muni_err *e)
+{
+	unsigned char in[65536], out[65536];
+	unsigned long long inflated = 0;
+	ssize_t got = (ssize_t)n;
+	int tmp, rc = Z_OK;
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	if (gz && inflateInit2(&zs, 15 + 32) != Z_OK) {
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot start zlib");
 		return -1;
 	}
-	*bytes = n;
-	digest_update(d, prefix, n);
-	if (fd_write_full(out, prefix, n) < 0)
+	tmp = temp_file(r->tmp, e);
+	if (tmp < 0)
 		goto fail;
-	while ((r = fd_read_full(fd, chunk, sizeof(chunk))) > 0) {
-		digest_update(d, chunk, (size_t)r);
-		*bytes += (unsigned long long)r;
-		if (fd_write_full(out, chunk, (size_t)r) < 0)
-			goto fail;
+	memcpy(in, prefix, n);
+	r->bytes = 0;
+	while (got > 0) {
+		digest_update(&r->d, in, (size_t)got);
+		r->bytes += (unsigned long long)got;
+		if (!gz) {
+			if (fd_write_full(tmp, in, (size_t)got) < 0)
+				goto write_fail;
+		} else {
+			zs.next_in = in;
+			zs.avail_in = (uInt)got;
+			while (zs.avail_in > 0) {
+				if (rc == Z_STREAM_END) {	/* members */
+					if (inflateReset(&zs) != Z_OK)
+						goto corrupt;
+				}
+				zs.next_out = out;
+				zs.avail_out = sizeof(out);
+				rc = inflate(&zs, Z_NO_FLUSH);
+				if (rc != Z_OK && rc != Z_STREAM_END)
+					goto corrupt;
+				inflated += sizeof(out) - zs.avail_out;
+				if (inflated > GZIP_MAX_INFLATED) {
+					err_set(e, MUNI_EXIT_DATA, "'%s' inflates "
+					    "to more than %llu bytes: refused",
+					    r->o->input, GZIP_MAX_INFLATED);
+					goto fail;
+				}
+				if (fd_write_full(tmp, out, sizeof(out) -
+				    zs.avail_out) < 0)
+					goto write_fail;
+			}
+		}
+		got = fd_read_full(fd, in, sizeof(in));
 	}
-	if (r < 0 || close(out) < 0) {
-		out = -1;
+	if (got < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'",
+		    r->o->input);
 		goto fail;
 	}
+	if (gz && rc != Z_STREAM_END) {
+		err_set(e, MUNI_EXIT_DATA, "'%s': the gzip data is truncated",
+		    r->o->input);
+		goto fail;
+	}
+	if (gz)
+		inflateEnd(&zs);
+	if (close(tmp) < 0) {
+		tmp = -1;
+		goto write_fail;
+	}
+	r->hashing = 1;
 	return 0;
+corrupt:
+	err_set(e, MUNI_EXIT_DATA, "'%s': the gzip data is corrupt",
+	    r->o->input);
+	goto fail;
+write_fail:
+	err_sys(e, MUNI_EXIT_IO, errno, "cannot copy the input to '%s'",
+	    r->tmp);
 fail:
-	err_sys(e, MUNI_EXIT_IO, errno, "cannot copy the input to '%s'", path);
-	if (out >= 0)
-		close(out);
-	unlink(path);
+	if (gz)
+		inflateEnd(&zs);
+	if (tmp >= 0)
+		close(tmp);
+	if (r->tmp[0])
+		unlink(r->tmp);
+	r->tmp[0] = '\0';
 	return -1;
 }
 
+/* Hash a whole regular file, read from its start whatever fd's offset. */
 static int
-write_provenance(const struct frun_options *o, struct provenance *p,
-    struct digest *d, struct muni_err *e)
+hash_fd(struct run *r, int fd, struct muni_err *e)
+{
+	char chunk[65536];
+	ssize_t got;
+	off_t at = 0;
+
+	r->bytes = 0;
+	for (;;) {
+		got = pread(fd, chunk, sizeof(chunk), at);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		digest_update(&r->d, chunk, (size_t)got);
+		r->bytes += (unsigned long long)got;
+		at += got;
+	}
+	if (got < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'",
+		    r->o->input);
+		return -1;
+	}
+	r->hashing = 1;
+	return 0;
+}
+
+static int
+write_provenance(struct run *r, struct muni_err *e)
 {
 	struct buf json;
 	char hex[65];
 	int rc;
 
-	if (digest_hex(d, hex) < 0) {
+	if (digest_hex(&r->d, hex) < 0) {
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot compute SHA-256 of '%s'",
-		    o->input);
+		    r->o->input);
 		return -1;
 	}
-	p->source = o->input;
-	p->sha256 = hex;
-	p->tool = o->tool;
+	r->p.source = r->o->input;
+	r->p.sha256 = hex;
+	r->p.tool = r->o->tool;
 	buf_init(&json, 1 << 20);
-	rc = provenance_json(p, &json, e);
+	rc = provenance_json(&r->p, &json, e);
 	if (rc == 0)
-		rc = atomic_write(o->provenance, json.ptr, json.len, 0644, e);
+		rc = atomic_write(r->o->provenance, json.ptr, json.len, 0644, e);
 	buf_release(&json);
 	return rc;
 }
@@ -109,103 +229,97 @@ next_dbf(void *reader, struct record **rec, struct muni_err *e)
 }
 
 static int
-copy_records(void *reader, next_fn next, struct csvout *out,
-    struct muni_err *e)
+next_sheet(void *reader, struct record **rec, struct muni_err *e)
 {
-	struct record *rec;
-	int rc, status = MUNI_EXIT_OK;
-
-	while ((rc = next(reader, &rec, e)) > 0)
-		if (csvout_record(out, rec->fields, rec->nfields) < 0)
-			break;
-	if (rc < 0)
-		status = e->status;
-	if (csvout_flush(out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out->errnum,
-		    "cannot write to standard output");
-		status = MUNI_EXIT_IO;
-	}
-	return status;
+	return sheet_next(reader, rec, e);
 }
 
 static int
-copy_csv(const struct frun_options *o, int fd, const void *prefix, size_t n,
-    struct digest *d, struct csvout *out, struct muni_err *e)
+next_json(void *reader, struct record **rec, struct muni_err *e)
 {
-	struct csvin_options copt = o->csv;
-	struct provenance p;
+	return src_json_next(reader, rec, e);
+}
+
+static int
+next_xml(void *reader, struct record **rec, struct muni_err *e)
+{
+	return src_xml_next(reader, rec, e);
+}
+
+static int
+copy_records(struct run *r, void *reader, next_fn next, struct muni_err *e)
+{
+	struct record *rec;
+	int rc;
+
+	while ((rc = next(reader, &rec, e)) > 0)
+		if (csvout_record(&r->out, rec->fields, rec->nfields) < 0)
+			break;
+	if (rc < 0)
+		return e->status;
+	return MUNI_EXIT_OK;
+}
+
+/* The listing of --list, to standard output. */
+static int
+write_list(struct run *r, struct buf *list, int rc, struct muni_err *e)
+{
+	if (rc == 0 && csvout_write(&r->out, list->ptr, list->len) < 0)
+		return MUNI_EXIT_IO;
+	buf_release(list);
+	return rc < 0 ? e->status : MUNI_EXIT_OK;
+}
+
+static int
+copy_csv(struct run *r, int fd, const void *prefix, size_t n,
+    struct muni_err *e)
+{
+	struct csvin_options copt = r->o->csv;
 	struct csvin *in;
 	int status;
 
 	copt.prefix = prefix;
 	copt.nprefix = n;
-	if (o->provenance) {
+	if (!r->hashing) {
 		copt.raw_hook = digest_hook;
-		copt.raw_ctx = d;
+		copt.raw_ctx = &r->d;
 	}
-	in = csvin_new(fd, o->input, &copt, e);
+	in = csvin_new(fd, r->o->input, &copt, e);
 	if (in == NULL)
 		return e->status;
-	status = copy_records(in, next_csv, out, e);
-	if (status == MUNI_EXIT_OK && o->provenance) {
-		memset(&p, 0, sizeof(p));
-		p.format = "csv";
-		p.bytes = csvin_raw_bytes(in);
-		p.compression = csvin_compression(in);
-		p.encoding = csvin_encoding(in);
-		p.bom = csvin_bom(in);
-		p.delimiter = csvin_delimiter(in);
-		p.line_ends = csvin_line_ends(in);
-		p.records = csvin_rows(in);
-		if (write_provenance(o, &p, d, e) < 0)
-			status = e->status;
-	}
+	status = copy_records(r, in, next_csv, e);
+	r->p.format = "csv";
+	if (!r->hashing)
+		r->bytes = csvin_raw_bytes(in);
+	r->p.compression = csvin_compression(in);
+	r->p.encoding = csvin_encoding(in);
+	r->p.bom = csvin_bom(in);
+	r->p.delimiter = csvin_delimiter(in);
+	r->p.line_ends = csvin_line_ends(in);
+	r->p.records = csvin_rows(in);
 	csvin_free(in);
 	return status;
 }
 
 static int
-copy_sqlite(const struct frun_options *o, const char *path,
-    unsigned long long bytes, struct digest *d, struct csvout *out,
-    struct muni_err *e)
+copy_sqlite(struct run *r, const char *path, struct muni_err *e)
 {
 	struct sqlite_src *s;
-	struct provenance p;
 	struct buf list;
-	int rc, status = MUNI_EXIT_OK;
+	int status;
 
-	if (o->list) {
+	if (r->o->list) {
 		buf_init(&list, 1 << 20);
-		rc = src_sqlite_list(path, &list, e);
-		if (rc == 0 && csvout_write(out, list.ptr, list.len) < 0)
-			rc = -1;
-		buf_release(&list);
-		if (rc < 0)
-			return e->status ? e->status : MUNI_EXIT_IO;
-	} else {
-		s = src_sqlite_open(path, o->table, o->query, e);
-		if (s == NULL)
-			return e->status;
-		status = copy_records(s, next_sqlite, out, e);
-		memset(&p, 0, sizeof(p));
-		p.records = src_sqlite_rows(s) + 1;
-		src_sqlite_free(s);
-		if (status == MUNI_EXIT_OK && o->provenance) {
-			p.format = "sqlite";
-			p.bytes = bytes;
-			p.compression = "none";
-			p.encoding = "UTF-8";
-			p.delimiter = 0;
-			p.line_ends = "none";
-			if (write_provenance(o, &p, d, e) < 0)
-				return e->status;
-		}
+		return write_list(r, &list, src_sqlite_list(path, &list, e), e);
 	}
-	if (o->list && csvout_flush(out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out->errnum,
-		    "cannot write to standard output");
-		return MUNI_EXIT_IO;
-	}
+	s = src_sqlite_open(path, r->o->table, r->o->query, e);
+	if (s == NULL)
+		return e->status;
+	status = copy_records(r, s, next_sqlite, e);
+	r->p.format = "sqlite";
+	r->p.encoding = "UTF-8";
+	r->p.records = src_sqlite_rows(s) + 1;
+	src_sqlite_free(s);
 	return status;
 }
 
@@ -239,85 +353,485 @@ cpg_encoding(const char *path, char out[64])
 }
 
 static int
-copy_dbf(const struct frun_options *o, int fd, const void *prefix, size_t n,
-    struct digest *d, struct csvout *out, struct muni_err *e)
+copy_dbf(struct run *r, int fd, const void *prefix, size_t n,
+    struct muni_err *e)
 {
 	char cpg[64];
-	const char *enc = o->csv.encoding;
-	struct provenance p;
+	const char *enc = r->o->csv.encoding;
 	struct dbf_src *s;
 	int status;
 
-	if (enc == NULL && strcmp(o->input, "-") != 0)
-		enc = cpg_encoding(o->input, cpg);
-	s = src_dbf_open(fd, o->input, prefix, n, enc,
-	    o->provenance ? digest_hook : NULL, d, e);
+	if (enc == NULL && strcmp(r->local, "-") != 0)
+		enc = cpg_encoding(r->local, cpg);
+	s = src_dbf_open(fd, r->o->input, prefix, n, enc,
+	    r->hashing ? NULL : digest_hook, &r->d, e);
 	if (s == NULL)
 		return e->status;
-	status = copy_records(s, next_dbf, out, e);
-	if (status == MUNI_EXIT_OK && o->provenance) {
-		memset(&p, 0, sizeof(p));
-		p.format = "dbf";
-		p.bytes = src_dbf_bytes(s);
-		p.compression = "none";
-		p.encoding = src_dbf_encoding(s);
-		p.line_ends = "none";
-		p.records = src_dbf_records(s);
-		if (write_provenance(o, &p, d, e) < 0)
-			status = e->status;
-	}
+	status = copy_records(r, s, next_dbf, e);
+	r->p.format = "dbf";
+	if (!r->hashing)
+		r->bytes = src_dbf_bytes(s);
+	r->p.encoding = src_dbf_encoding(s);
+	r->p.records = src_dbf_records(s);
 	src_dbf_free(s);
 	return status;
 }
 
-/* Hash a whole file (a SQLite database read from a path). */
 static int
-hash_file(const char *path, struct digest *d, unsigned long long *bytes,
+copy_sheet(struct run *r, struct sheet *sh, const char *format,
     struct muni_err *e)
 {
-	char chunk[65536];
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int status;
 
-	if (fd < 0) {
+	if (sh == NULL)
+		return e->status;
+	status = copy_records(r, sh, next_sheet, e);
+	r->p.format = format;
+	r->p.encoding = "UTF-8";
+	r->p.records = sheet_records(sh);
+	r->p.skipped = sheet_skipped(sh);
+	snprintf(r->sheet, sizeof(r->sheet), "%s", sheet_name(sh));
+	r->p.sheet = r->sheet;
+	sheet_free(sh);
+	return status;
+}
+
+static int
+copy_json(struct run *r, int fd, struct muni_err *e)
+{
+	struct json_options jo;
+	struct json_src *s;
+	int status;
+
+	memset(&jo, 0, sizeof(jo));
+	jo.records = r->o->records;
+	jo.lonlat = r->o->lonlat;
+	jo.max_field = r->o->csv.max_field;
+	jo.max_record = r->o->csv.max_record;
+	jo.warn = r->o->pick.warn;
+	jo.warn_ctx = r->o->pick.warn_ctx;
+	s = src_json_open(fd, r->o->input, &jo, e);
+	if (s == NULL)
+		return e->status;
+	status = copy_records(r, s, next_json, e);
+	r->p.format = src_json_kind(s);
+	r->p.encoding = "UTF-8";
+	r->p.records = src_json_records(s);
+	src_json_free(s);
+	return status;
+}
+
+static int
+copy_xml(struct run *r, int fd, struct muni_err *e)
+{
+	struct xml_options xo;
+	struct xml_src *s;
+	int status;
+
+	memset(&xo, 0, sizeof(xo));
+	xo.records = r->o->records;
+	xo.max_field = r->o->csv.max_field;
+	xo.max_record = r->o->csv.max_record;
+	s = src_xml_open(fd, r->o->input, &xo, e);
+	if (s == NULL)
+		return e->status;
+	status = copy_records(r, s, next_xml, e);
+	r->p.format = "xml";
+	r->p.encoding = "UTF-8";
+	r->p.records = src_xml_records(s);
+	src_xml_free(s);
+	return status;
+}
+
+static int dispatch(struct run *r, int fd, const unsigned char *prefix,
+    size_t n, enum frun_format format, int depth, struct muni_err *e);
+
+/* A ZIP archive that is not a spreadsheet: the one data file it holds. */
+static int
+copy_member(struct run *r, struct zip *z, int depth, struct muni_err *e)
+{
+	struct buf list;
+	unsigned char prefix[CSVIN_PREFIX_MAX];
+	const char *name;
+	long pick = -1;
+	size_t i, n, files = 0;
+	struct zip_stream *zs;
+	char chunk[65536];
+	ssize_t got;
+	int fd, status;
+
+	for (i = 0; i < zip_count(z); i++) {
+		name = zip_name(z, i);
+		n = strlen(name);
+		if (n == 0 || name[n - 1] == '/' ||
+		    strncmp(name, "__MACOSX/", 9) == 0)
+			continue;
+		if (r->o->entry && strcmp(name, r->o->entry) == 0) {
+			pick = (long)i;
+			break;
+		}
+		if (!r->o->entry && files++ == 0)
+			pick = (long)i;
+	}
+	if (!r->o->entry && files > 1)
+		pick = -1;
+	if (r->o->list) {
+		buf_init(&list, 1 << 20);
+		for (i = 0; i < zip_count(z); i++)
+			buf_addf(&list, "%s\n", zip_name(z, i));
+		return write_list(r, &list, 0, e);
+	}
+	if (depth > 0) {
+		err_set(e, MUNI_EXIT_DATA, "'%s': an archive inside an archive "
+		    "is not read", r->o->input);
+		return e->status;
+	}
+	if (pick < 0 && r->o->entry) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' has no entry '%s' (muni-fetch "
+		    "--list shows them)", r->o->input, r->o->entry);
+		return e->status;
+	}
+	if (pick < 0) {
+		err_set(e, MUNI_EXIT_DATA, files ? "'%s' holds several files: "
+		    "name one with --entry (muni-fetch --list shows them)" :
+		    "'%s' is an empty archive", r->o->input);
+		return e->status;
+	}
+	fd = temp_file(r->member, e);
+	if (fd < 0)
+		return e->status;
+	zs = zip_stream_open(z, (size_t)pick, e);
+	if (zs == NULL) {
+		close(fd);
+		return e->status;
+	}
+	while ((got = zip_stream_read(zs, chunk, sizeof(chunk), e)) > 0)
+		if (fd_write_full(fd, chunk, (size_t)got) < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'",
+			    r->member);
+			got = -1;
+			break;
+		}
+	zip_stream_close(zs);
+	if (got < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    (got = fd_read_full(fd, prefix, sizeof(prefix))) < 0) {
+		if (e->status == 0)
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'",
+			    r->member);
+		close(fd);
+		return e->status;
+	}
+	r->p.entry = zip_name(z, (size_t)pick);
+	status = dispatch(r, fd, prefix, (size_t)got, FRUN_AUTO, depth + 1, e);
+	r->p.compression = "zip";
+	close(fd);
+	return status;
+}
+
+static int
+copy_zip(struct run *r, int fd, enum frun_format format, int depth,
+    struct muni_err *e)
+{
+	struct zip *z = zip_open(fd, r->o->input, e);
+	struct buf list;
+	int status;
+
+	if (z == NULL)
+		return e->status;
+	if (format == FRUN_AUTO || format == FRUN_ZIP)
+		format = src_xlsx_is(z) ? FRUN_XLSX : src_ods_is(z) ? FRUN_ODS :
+		    FRUN_ZIP;
+	if (format == FRUN_ZIP) {
+		status = copy_member(r, z, depth, e);
+		r->p.entry = r->p.entry ? strdup(r->p.entry) : NULL;
+		zip_free(z);
+		return status;
+	}
+	if (r->o->list) {
+		buf_init(&list, 1 << 20);
+		return write_list(r, &list, format == FRUN_XLSX ?
+		    src_xlsx_list(z, r->o->input, &list, e) :
+		    src_ods_list(z, r->o->input, &list, e), e);
+	}
+	if (format == FRUN_XLSX)
+		return copy_sheet(r, src_xlsx_open(z, r->o->input, &r->o->pick,
+		    &r->o->grid, e), "xlsx", e);
+	return copy_sheet(r, src_ods_open(z, r->o->input, &r->o->pick,
+	    &r->o->grid, e), "ods", e);
+}
+
+static int
+is_gzip(const unsigned char *p, size_t n)
+{
+	return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+/* The first bytes of a gzip stream, inflated (as many as the prefix has). */
+static size_t
+peek_gzip(const unsigned char *p, size_t n, unsigned char *out, size_t max)
+{
+	z_stream zs;
+	size_t got;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 15 + 32) != Z_OK)
+		return 0;
+	zs.next_in = (unsigned char *)p;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)max;
+	inflate(&zs, Z_SYNC_FLUSH);
+	got = max - zs.avail_out;
+	inflateEnd(&zs);
+	return got;
+}
+
+/* Whether the bytes are an HTML page rather than data. */
+static int
+is_html(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	if (n - i >= 14 && strncasecmp((const char *)p + i, "<!doctype html",
+	    14) == 0)
+		return 1;
+	return n - i >= 5 && strncasecmp((const char *)p + i, "<html", 5) == 0;
+}
+
+static enum frun_format
+recognise(const unsigned char *p, size_t n)
+{
+	if (src_sqlite_is(p, n))
+		return FRUN_SQLITE;
+	if (zip_is(p, n))
+		return FRUN_ZIP;
+	if (src_dbf_is(p, n))
+		return FRUN_DBF;
+	if (src_json_is(p, n))
+		return FRUN_JSON;
+	if (src_xml_is(p, n) && !is_html(p, n))
+		return FRUN_XML;
+	return FRUN_CSV;
+}
+
+/*
+ * Read what fd holds (its first n bytes given in prefix) as format; fd is
+ * a regular file from depth 1 on (a ZIP member).
+ */
+static int
+dispatch(struct run *r, int fd, const unsigned char *prefix, size_t n,
+    enum frun_format format, int depth, struct muni_err *e)
+{
+	unsigned char inner[CSVIN_PREFIX_MAX];
+	const unsigned char *head = prefix;
+	size_t nhead = n;
+	struct stat st;
+	const char *path;
+	int gz = is_gzip(prefix, n), fd2, status;
+
+	if (gz) {
+		nhead = peek_gzip(prefix, n, inner, sizeof(inner));
+		head = inner;
+	}
+	if (format == FRUN_AUTO)
+		format = recognise(head, nhead);
+	if (format == FRUN_CSV && is_html(head, nhead)) {
+		err_set(e, MUNI_EXIT_DATA, "'%s' is an HTML page, not data (an "
+		    "error page or a login page where an export was "
+		    "expected?)", r->o->input);
+		return e->status;
+	}
+	if (format != FRUN_SQLITE && (r->o->table || r->o->query)) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a SQLite database: "
+		    "--table and --query are for one", r->o->input);
+		return e->status;
+	}
+	if (r->o->list && (format == FRUN_CSV || format == FRUN_DBF ||
+	    format == FRUN_JSON || format == FRUN_XML)) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' holds one table: --list is "
+		    "for databases, spreadsheets and archives", r->o->input);
+		return e->status;
+	}
+	if (format == FRUN_CSV)
+		return copy_csv(r, fd, prefix, n, e);
+	if (format == FRUN_DBF && !gz)
+		return copy_dbf(r, fd, prefix, n, e);
+	/*
+	 * The others need a file: a regular one is read in place (SQLite
+	 * needs its path too), anything else copied, gzip inflated.
+	 */
+	if (gz || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (format == FRUN_SQLITE && depth == 0 && fd == STDIN_FILENO)) {
+		if (depth > 0 && gz) {
+			err_set(e, MUNI_EXIT_DATA, "'%s': gzip inside an "
+			    "archive is not read", r->o->input);
+			return e->status;
+		}
+		if (spool(r, fd, prefix, n, gz, e) < 0)
+			return e->status;
+		path = r->tmp;
+	} else {
+		path = depth > 0 ? r->member : r->local;
+		if (depth == 0 && r->o->provenance && !r->hashing &&
+		    hash_fd(r, fd, e) < 0)
+			return e->status;
+	}
+	if (gz)
+		r->p.compression = "gzip";
+	if (format == FRUN_SQLITE)
+		return copy_sqlite(r, path, e);
+	fd2 = path == r->tmp ? open(path, O_RDONLY | O_CLOEXEC) : dup(fd);
+	if (fd2 < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
+		return e->status;
+	}
+	if (format == FRUN_DBF) {
+		if (lseek(fd2, 0, SEEK_SET) < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'",
+			    r->o->input);
+			close(fd2);
+			return e->status;
+		}
+		status = copy_dbf(r, fd2, NULL, 0, e);
+		r->p.compression = gz ? "gzip" : "none";
+	} else if (format == FRUN_JSON)
+		status = copy_json(r, fd2, e);
+	else if (format == FRUN_XML)
+		status = copy_xml(r, fd2, e);
+	else
+		status = copy_zip(r, fd2, format, depth, e);
+	close(fd2);
+	return status;
+}
+
+/*
+ * Download the URL into r->download, hash it; with a state file, tell
+ * whether the source is unchanged (MUNI_EXIT_NOT_MODIFIED).
+ */
+static int
+download(struct run *r, struct fstate *st, struct http_result *res,
+    struct muni_err *e)
+{
+	struct http_get_options ho;
+	char hex[65];
+	int fd;
+
+	memset(&ho, 0, sizeof(ho));
+	ho.max_bytes = r->o->max_download ? r->o->max_download :
+	    (unsigned long long)1 << 30;
+	ho.retries = r->o->retries;
+	ho.max_wait = 300;
+	if (r->o->state != NULL) {
+		if (fstate_load(r->o->state, r->o->input, st, e) < 0)
+			return -1;
+		ho.etag = st->etag;
+		ho.last_modified = st->last_modified;
+	}
+	fd = temp_file(r->download, e);
+	if (fd < 0)
+		return -1;
+	if (http_download(r->o->input, fd, &ho, res, e) < 0) {
+		close(fd);
 		return -1;
 	}
-	*bytes = 0;
-	while ((r = fd_read_full(fd, chunk, sizeof(chunk))) > 0) {
-		digest_update(d, chunk, (size_t)r);
-		*bytes += (unsigned long long)r;
+	if (res->code == 304) {
+		close(fd);
+		return MUNI_EXIT_NOT_MODIFIED;
+	}
+	if (hash_fd(r, fd, e) < 0) {
+		close(fd);
+		return -1;
 	}
 	close(fd);
-	if (r < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", path);
+	if (r->o->state != NULL && st->found && !res->etag[0] &&
+	    !res->last_modified[0] && st->bytes == r->bytes &&
+	    digest_hex(&r->d, hex) == 0 && strcmp(hex, st->sha256) == 0)
+		return MUNI_EXIT_NOT_MODIFIED;
+	if (strncasecmp(res->content_type, "text/html", 9) == 0 &&
+	    (r->o->format == FRUN_AUTO || r->o->format == FRUN_CSV)) {
+		err_set(e, MUNI_EXIT_DATA, "'%s' is an HTML page, not data (an "
+		    "error page or a login page where an export was "
+		    "expected?)", r->o->input);
 		return -1;
 	}
+	r->local = r->download;
 	return 0;
+}
+
+/* After a run that succeeded: remember the download, warn of changes. */
+static int
+remember(struct run *r, const struct fstate *old,
+    const struct http_result *res, struct muni_err *e)
+{
+	struct fstate st;
+	char msg[512];
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.etag, sizeof(st.etag), "%s", res->etag);
+	snprintf(st.last_modified, sizeof(st.last_modified), "%s",
+	    res->last_modified);
+	st.bytes = r->bytes;
+	if (digest_hex(&r->d, st.sha256) < 0)
+		st.sha256[0] = '\0';
+	snprintf(st.encoding, sizeof(st.encoding), "%s",
+	    r->p.encoding ? r->p.encoding : "");
+	if (r->p.delimiter)
+		snprintf(st.delimiter, sizeof(st.delimiter), "%c",
+		    r->p.delimiter);
+	if (old->found && r->o->pick.warn && old->encoding[0] &&
+	    strcmp(old->encoding, st.encoding) != 0 && !r->o->csv.encoding) {
+		snprintf(msg, sizeof(msg), "'%s': the encoding changed since "
+		    "the last fetch, from %s to %s", r->o->input,
+		    old->encoding, st.encoding);
+		r->o->pick.warn(r->o->pick.warn_ctx, msg);
+	}
+	if (old->found && r->o->pick.warn && old->delimiter[0] &&
+	    strcmp(old->delimiter, st.delimiter) != 0 && !r->o->csv.delimiter) {
+		snprintf(msg, sizeof(msg), "'%s': the delimiter changed since "
+		    "the last fetch, from '%s' to '%s'", r->o->input,
+		    old->delimiter, st.delimiter);
+		r->o->pick.warn(r->o->pick.warn_ctx, msg);
+	}
+	return fstate_save(r->o->state, r->o->input, &st, e);
 }
 
 int
 frun(const struct frun_options *o, struct muni_err *e)
 {
-	unsigned char prefix[32];
-	char tmp[4096] = "";
-	unsigned long long bytes = 0;
-	enum frun_format format = o->format;
-	struct csvout out;
-	struct digest d;
+	unsigned char prefix[CSVIN_PREFIX_MAX];
+	struct http_result res;
+	struct fstate st;
+	struct run r;
 	ssize_t n;
-	int fd, status;
+	int fd = -1, status, url = http_is_url(o->input);
 
 	err_clear(e);
-	fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO :
-	    open(o->input, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", o->input);
-		return MUNI_EXIT_IO;
-	}
-	if (digest_init(&d) < 0 || csvout_init(&out, o->out_fd) < 0) {
+	memset(&r, 0, sizeof(r));
+	memset(&st, 0, sizeof(st));
+	r.o = o;
+	r.local = o->input;
+	r.p.compression = "none";
+	r.p.line_ends = "none";
+	if (digest_init(&r.d) < 0 || csvout_init(&r.out, o->out_fd) < 0) {
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot initialise the reader");
 		status = MUNI_EXIT_INTERNAL;
+		goto end;
+	}
+	if (url && (status = download(&r, &st, &res, e)) != 0) {
+		if (status < 0)
+			status = e->status;
+		goto end;
+	}
+	fd = strcmp(r.local, "-") == 0 ? STDIN_FILENO :
+	    open(r.local, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", o->input);
+		status = MUNI_EXIT_IO;
 		goto end;
 	}
 	n = fd_read_full(fd, prefix, sizeof(prefix));
@@ -326,39 +840,31 @@ frun(const struct frun_options *o, struct muni_err *e)
 		status = MUNI_EXIT_IO;
 		goto end;
 	}
-	if (format == FRUN_AUTO)
-		format = src_sqlite_is(prefix, (size_t)n) ? FRUN_SQLITE :
-		    src_dbf_is(prefix, (size_t)n) ? FRUN_DBF : FRUN_CSV;
-	if (format != FRUN_SQLITE && (o->table || o->query || o->list)) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a SQLite database: "
-		    "--table, --query and --list are for one", o->input);
-		status = MUNI_EXIT_USAGE;
-		goto end;
+	status = dispatch(&r, fd, prefix, (size_t)n, o->format, 0, e);
+	if (csvout_flush(&r.out) < 0 && status == MUNI_EXIT_OK) {
+		err_sys(e, MUNI_EXIT_IO, r.out.errnum,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
 	}
-	if (format == FRUN_CSV) {
-		status = copy_csv(o, fd, prefix, (size_t)n, &d, &out, e);
-		goto end;
-	}
-	if (format == FRUN_DBF) {
-		status = copy_dbf(o, fd, prefix, (size_t)n, &d, &out, e);
-		goto end;
-	}
-	if (fd == STDIN_FILENO) {
-		if (spool(fd, prefix, (size_t)n, &d, &bytes, tmp, e) < 0) {
+	if (status == MUNI_EXIT_OK && o->provenance && !o->list) {
+		r.p.bytes = r.bytes;
+		if (write_provenance(&r, e) < 0)
 			status = e->status;
-			goto end;
-		}
-	} else if (o->provenance && hash_file(o->input, &d, &bytes, e) < 0) {
-		status = e->status;
-		goto end;
 	}
-	status = copy_sqlite(o, tmp[0] ? tmp : o->input, bytes, &d, &out, e);
+	if (status == MUNI_EXIT_OK && url && o->state && !o->list &&
+	    remember(&r, &st, &res, e) < 0)
+		status = e->status;
 end:
-	if (tmp[0])
-		unlink(tmp);
-	if (fd != STDIN_FILENO)
+	free((char *)r.p.entry);
+	if (r.tmp[0])
+		unlink(r.tmp);
+	if (r.member[0])
+		unlink(r.member);
+	if (r.download[0])
+		unlink(r.download);
+	if (fd >= 0 && fd != STDIN_FILENO)
 		close(fd);
-	digest_release(&d);
-	csvout_release(&out);
+	digest_release(&r.d);
+	csvout_release(&r.out);
 	return status;
 }

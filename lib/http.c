@@ -1,8 +1,14 @@
 #include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "exitcode.h"
+#include "fdio.h"
 #include "http.h"
 #include "version.h"
 #include "banned.h"
@@ -24,15 +30,10 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-int
-http_get(const char *url, struct buf *out, int status_on_error,
-    struct muni_err *e)
+static int
+http_init(struct muni_err *e)
 {
 	static int initialised;
-	char agent[64], why[CURL_ERROR_SIZE] = "";
-	long code = 0;
-	CURLcode rc;
-	CURL *c;
 
 	if (!initialised) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -41,12 +42,13 @@ http_get(const char *url, struct buf *out, int status_on_error,
 		}
 		initialised = 1;
 	}
-	c = curl_easy_init();
-	if (c == NULL) {
-		err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
-		return -1;
-	}
-	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
+	return 0;
+}
+
+/* What every request of muni sets. */
+static void
+setup(CURL *c, const char *url, const char *agent, char *why)
+{
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, agent);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -63,11 +65,31 @@ http_get(const char *url, struct buf *out, int status_on_error,
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+}
+
+int
+http_get(const char *url, struct buf *out, int status_on_error,
+    struct muni_err *e)
+{
+	char agent[64], why[CURL_ERROR_SIZE] = "";
+	long code = 0;
+	CURLcode rc;
+	CURL *c;
+
+	if (http_init(e) < 0)
+		return -1;
+	c = curl_easy_init();
+	if (c == NULL) {
+		err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
+		return -1;
+	}
+	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
+	setup(c, url, agent, why);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)out->max);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_cleanup(c);
@@ -82,4 +104,197 @@ http_get(const char *url, struct buf *out, int status_on_error,
 		return -1;
 	}
 	return 0;
+}
+
+struct sink {
+	int fd;
+	unsigned long long bytes, max;
+	int over, failed, errnum;
+	struct http_result *r;
+	long retry_after;		/* seconds, -1: none */
+};
+
+static size_t
+on_file_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *k = arg;
+	size_t len = size * n;
+
+	if (k->bytes + len > k->max) {
+		k->over = 1;
+		return 0;
+	}
+	if (fd_write_full(k->fd, p, len) < 0) {
+		k->failed = 1;
+		k->errnum = errno;
+		return 0;
+	}
+	k->bytes += len;
+	return len;
+}
+
+/* Copy a header's value (trimmed) when its name matches. */
+static int
+header_is(const char *line, size_t n, const char *name, char *out,
+    size_t max)
+{
+	size_t k = strlen(name), v;
+
+	if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
+		return 0;
+	line += k + 1;
+	n -= k + 1;
+	while (n > 0 && (*line == ' ' || *line == '\t'))
+		line++, n--;
+	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n' ||
+	    line[n - 1] == ' '))
+		n--;
+	v = n < max - 1 ? n : max - 1;
+	memcpy(out, line, v);
+	out[v] = '\0';
+	return 1;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *k = arg;
+	size_t len = size * n;
+	char ra[64];
+	time_t when;
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		/* a new response (after a redirect): forget the last one */
+		k->r->etag[0] = k->r->last_modified[0] = '\0';
+		k->r->content_type[0] = '\0';
+		k->retry_after = -1;
+		return len;
+	}
+	header_is(p, len, "ETag", k->r->etag, sizeof(k->r->etag));
+	header_is(p, len, "Last-Modified", k->r->last_modified,
+	    sizeof(k->r->last_modified));
+	header_is(p, len, "Content-Type", k->r->content_type,
+	    sizeof(k->r->content_type));
+	if (header_is(p, len, "Retry-After", ra, sizeof(ra))) {
+		if (ra[0] >= '0' && ra[0] <= '9')
+			k->retry_after = strtol(ra, NULL, 10);
+		else if ((when = curl_getdate(ra, NULL)) > 0)
+			k->retry_after = (long)(when - time(NULL));
+		if (k->retry_after < 0)
+			k->retry_after = 0;
+	}
+	return len;
+}
+
+static int
+retryable(CURLcode rc, long code)
+{
+	if (rc == CURLE_OK)
+		return code == 408 || code == 429 || code == 500 ||
+		    code == 502 || code == 503 || code == 504;
+	return rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
+	    rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+	    rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING;
+}
+
+int
+http_download(const char *url, int fd, const struct http_get_options *o,
+    struct http_result *r, struct muni_err *e)
+{
+	char agent[64], why[CURL_ERROR_SIZE], hdr[400];
+	struct curl_slist *headers = NULL;
+	unsigned waited = 0, wait;
+	struct sink k;
+	CURLcode rc;
+	CURL *c;
+	int attempt;
+
+	if (http_init(e) < 0)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	if (o->etag && *o->etag) {
+		snprintf(hdr, sizeof(hdr), "If-None-Match: %s", o->etag);
+		headers = curl_slist_append(headers, hdr);
+	}
+	if (o->last_modified && *o->last_modified) {
+		snprintf(hdr, sizeof(hdr), "If-Modified-Since: %s",
+		    o->last_modified);
+		headers = curl_slist_append(headers, hdr);
+	}
+	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
+	for (attempt = 0;; attempt++) {
+		c = curl_easy_init();
+		if (c == NULL) {
+			curl_slist_free_all(headers);
+			err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
+			return -1;
+		}
+		if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+			curl_easy_cleanup(c);
+			curl_slist_free_all(headers);
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot write the "
+			    "download of '%s'", url);
+			return -1;
+		}
+		memset(&k, 0, sizeof(k));
+		k.fd = fd;
+		k.max = o->max_bytes;
+		k.r = r;
+		k.retry_after = -1;
+		why[0] = '\0';
+		setup(c, url, agent, why);
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)o->max_bytes);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_file_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &k);
+		if (headers)
+			curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+		rc = curl_easy_perform(c);
+		r->code = 0;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
+		curl_easy_cleanup(c);
+		r->attempts = attempt + 1;
+		r->bytes = k.bytes;
+		if (k.over || rc == CURLE_FILESIZE_EXCEEDED) {
+			err_set(e, MUNI_EXIT_IO, "cannot fetch '%s': it is "
+			    "larger than %llu bytes (--max-download)", url,
+			    o->max_bytes);
+			break;
+		}
+		if (k.failed) {
+			err_sys(e, MUNI_EXIT_IO, k.errnum, "cannot write the "
+			    "download of '%s'", url);
+			break;
+		}
+		if (rc == CURLE_OK && r->code < 400) {
+			curl_slist_free_all(headers);
+			return 0;
+		}
+		if (rc != CURLE_OK)
+			err_set(e, MUNI_EXIT_IO, "cannot fetch '%s': %s", url,
+			    why[0] ? why : curl_easy_strerror(rc));
+		else
+			err_set(e, MUNI_EXIT_IO, "cannot fetch '%s': the "
+			    "server answered HTTP %ld", url, r->code);
+		if (!retryable(rc, r->code) || attempt >= o->retries)
+			break;
+		wait = 1u << (attempt < 8 ? attempt : 8);
+		wait += (unsigned)(rand() % (int)(wait * 250 + 1)) / 1000;
+		if (k.retry_after > (long)wait)
+			wait = (unsigned)k.retry_after;
+		if (waited + wait > o->max_wait)
+			break;
+		waited += wait;
+		sleep(wait);
+	}
+	if (attempt > 0) {
+		size_t n = strlen(e->msg);
+
+		snprintf(e->msg + n, sizeof(e->msg) - n, " (after %d attempts)",
+		    attempt + 1);
+	}
+	curl_slist_free_all(headers);
+	return -1;
 }

@@ -3,7 +3,8 @@
  * https with libcurl, the one module that talks to it: redirects followed
  * (five at most, http and https only), a connect timeout, an abort when the
  * transfer stalls, a size cap, a User-Agent that names muni. An HTTP status
- * of 400 or more is an error that names it.
+ * of 400 or more is an error that names it. http_download() adds retries
+ * with backoff and conditional requests, for muni-fetch.
  */
 #ifndef MUNI_HTTP_H
 #define MUNI_HTTP_H
@@ -11,10 +12,37 @@
 #include "buf.h"
 #include "err.h"
 
+/* What a download sends and gets back besides the body. */
+struct http_get_options {
+	unsigned long long max_bytes;	/* a larger body is an error */
+	int retries;			/* after timeouts and 408/429/5xx */
+	unsigned max_wait;		/* seconds of waiting in all */
+	const char *etag;		/* If-None-Match, or NULL */
+	const char *last_modified;	/* If-Modified-Since, or NULL */
+};
+
+struct http_result {
+	long code;			/* 200, 304... */
+	char etag[256];
+	char last_modified[64];
+	char content_type[128];
+	unsigned long long bytes;
+	int attempts;
+};
+
 /* Whether s is an http:// or https:// URL. */
 int http_is_url(const char *s);
 /* Append the body of url to out (at most out->max bytes). */
 int http_get(const char *url, struct buf *out, int status_on_error,
     struct muni_err *e);
+
+/*
+ * Download url into fd (a regular file, emptied before each attempt),
+ * retrying as http_get_options says; r->code 304 is success with no body.
+ * Failure after the retries, or an answer of 400 and more, is
+ * MUNI_EXIT_IO with the reason.
+ */
+int http_download(const char *url, int fd, const struct http_get_options *o,
+    struct http_result *r, struct muni_err *e);
 
 #endif

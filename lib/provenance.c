@@ -56,6 +56,12 @@ provenance_json(const struct provenance *p, struct buf *out,
 	jg_key_str(g, "delimiter", delim);
 	jg_key_str(g, "line_ends", p->line_ends);
 	jg_key_uint(g, "records", p->records);
+	if (p->sheet != NULL) {
+		jg_key_str(g, "sheet", p->sheet);
+		jg_key_uint(g, "skipped_rows", p->skipped);
+	}
+	if (p->entry != NULL)
+		jg_key_str(g, "entry", p->entry);
 	jg_key_str(g, "fetched", now);
 	jg_key_str(g, "tool", p->tool);
 	yajl_gen_map_close(g);

@@ -9,6 +9,8 @@
  *
  * "bytes" and "sha256" are those of the raw input as read (before gzip
  * inflating); "records" counts every record, the header included.
+ * A spreadsheet adds "sheet" (the one read) and "skipped_rows" (title rows
+ * above the header); a file read from a ZIP archive adds "entry".
  * "fetched" is the current UTC time, or SOURCE_DATE_EPOCH when set.
  */
 #ifndef MUNI_PROVENANCE_H
@@ -19,7 +21,7 @@
 
 struct provenance {
 	const char *source;
-	const char *format;		/* "csv", "sqlite" */
+	const char *format;		/* "csv", "xlsx", "json", ... */
 	unsigned long long bytes;
 	const char *sha256;
 	const char *compression;
@@ -28,6 +30,9 @@ struct provenance {
 	int delimiter;
 	const char *line_ends;
 	unsigned long long records;
+	const char *sheet;		/* spreadsheets, else NULL */
+	unsigned long long skipped;
+	const char *entry;		/* inside a ZIP archive, else NULL */
 	const char *tool;
 };
 

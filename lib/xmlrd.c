@@ -1,0 +1,220 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "xmlrd.h"
+#include "banned.h"
+
+static int
+on_read(void *ctx, char *p, int n)
+{
+	struct xmlrd *x = ctx;
+	ssize_t r;
+
+	if (x->read_failed)
+		return -1;
+	r = x->read(x->ctx, p, (size_t)n, &x->read_err);
+	if (r < 0) {
+		x->read_failed = 1;
+		return -1;
+	}
+	return (int)r;
+}
+
+static int
+on_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void
+on_error(void *ctx, xmlErrorPtr err)
+{
+	struct xmlrd *x = ctx;
+	size_t n;
+
+	if (x->xml_err[0] != '\0' || err == NULL || err->level < XML_ERR_ERROR)
+		return;
+	snprintf(x->xml_err, sizeof(x->xml_err), "%s",
+	    err->message ? err->message : "malformed XML");
+	n = strlen(x->xml_err);
+	while (n > 0 && (x->xml_err[n - 1] == '\n' || x->xml_err[n - 1] == ' '))
+		x->xml_err[--n] = '\0';
+	x->xml_line = err->line;
+}
+
+int
+xmlrd_init(struct xmlrd *x, xmlrd_read_fn read, void *ctx, const char *file,
+    const char *part, struct muni_err *e)
+{
+	memset(x, 0, sizeof(*x));
+	x->read = read;
+	x->ctx = ctx;
+	x->file = file;
+	x->part = part;
+	x->r = xmlReaderForIO(on_read, on_close, x, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+	if (x->r == NULL) {
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot start the XML reader");
+		return -1;
+	}
+	xmlTextReaderSetStructuredErrorHandler(x->r, on_error, x);
+	return 0;
+}
+
+static ssize_t
+zread(void *ctx, void *p, size_t n, struct muni_err *e)
+{
+	return zip_stream_read(ctx, p, n, e);
+}
+
+int
+xmlrd_open_zip(struct xmlrd *x, struct zip *z, const char *file,
+    const char *entry, struct zip_stream **zs, struct muni_err *e)
+{
+	long i = zip_find(z, entry);
+
+	*zs = NULL;
+	memset(x, 0, sizeof(*x));
+	if (i < 0) {
+		err_set(e, MUNI_EXIT_DATA, "'%s' is not a readable %s: part "
+		    "'%s' is missing", file, strstr(entry, "xl/") ? "workbook" :
+		    "document", entry);
+		return -1;
+	}
+	*zs = zip_stream_open(z, (size_t)i, e);
+	if (*zs == NULL)
+		return -1;
+	if (xmlrd_init(x, zread, *zs, file, zip_name(z, (size_t)i), e) < 0) {
+		zip_stream_close(*zs);
+		*zs = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+xmlrd_close_zip(struct xmlrd *x, struct zip_stream **zs)
+{
+	xmlrd_release(x);
+	zip_stream_close(*zs);
+	*zs = NULL;
+}
+
+void
+xmlrd_release(struct xmlrd *x)
+{
+	if (x->r != NULL)
+		xmlFreeTextReader(x->r);
+	x->r = NULL;
+}
+
+static int
+fail(struct xmlrd *x, struct muni_err *e, int line, const char *why)
+{
+	if (x->part != NULL)
+		err_set(e, MUNI_EXIT_DATA, "'%s': %s, line %d: %s", x->file,
+		    x->part, line, why);
+	else
+		err_set(e, MUNI_EXIT_DATA, "'%s', line %d: %s", x->file, line,
+		    why);
+	return -1;
+}
+
+int
+xmlrd_next(struct xmlrd *x, struct muni_err *e)
+{
+	int rc = xmlTextReaderRead(x->r);
+
+	if (x->read_failed) {
+		*e = x->read_err;
+		return -1;
+	}
+	if (rc < 0 || x->xml_err[0] != '\0')
+		return fail(x, e, x->xml_line ? x->xml_line : xmlrd_line(x),
+		    x->xml_err[0] ? x->xml_err : "malformed XML");
+	if (rc == 0)
+		return 0;
+	switch (xmlTextReaderNodeType(x->r)) {
+	case XML_READER_TYPE_DOCUMENT_TYPE:
+		return fail(x, e, xmlrd_line(x), "the document "
+		    "declares a DTD (<!DOCTYPE>), refused: external and "
+		    "expanding entities are not read");
+	case XML_READER_TYPE_ENTITY_REFERENCE:
+	case XML_READER_TYPE_ENTITY:
+		return fail(x, e, xmlrd_line(x), "the document uses "
+		    "an entity, refused");
+	case XML_READER_TYPE_ELEMENT:
+		if (xmlTextReaderDepth(x->r) >= XMLRD_MAX_DEPTH)
+			return fail(x, e, xmlrd_line(x), "elements nest "
+			    "deeper than 128 levels");
+		break;
+	}
+	return 1;
+}
+
+int
+xmlrd_type(const struct xmlrd *x)
+{
+	return xmlTextReaderNodeType(x->r);
+}
+
+const char *
+xmlrd_name(const struct xmlrd *x)
+{
+	const xmlChar *s = xmlTextReaderConstLocalName(x->r);
+
+	return s ? (const char *)s : "";
+}
+
+int
+xmlrd_empty(const struct xmlrd *x)
+{
+	return xmlTextReaderIsEmptyElement(x->r) == 1;
+}
+
+char *
+xmlrd_attr(const struct xmlrd *x, const char *name)
+{
+	char *v = NULL;
+
+	if (xmlTextReaderMoveToFirstAttribute(x->r) != 1)
+		return NULL;
+	do {
+		if (strcmp(xmlrd_name(x), name) == 0 &&
+		    xmlTextReaderIsNamespaceDecl(x->r) != 1) {
+			v = (char *)xmlTextReaderValue(x->r);
+			break;
+		}
+	} while (xmlTextReaderMoveToNextAttribute(x->r) == 1);
+	xmlTextReaderMoveToElement(x->r);
+	return v;
+}
+
+const char *
+xmlrd_text(const struct xmlrd *x)
+{
+	const xmlChar *s = xmlTextReaderConstValue(x->r);
+
+	return s ? (const char *)s : "";
+}
+
+int
+xmlrd_is_text(const struct xmlrd *x)
+{
+	switch (xmlTextReaderNodeType(x->r)) {
+	case XML_READER_TYPE_TEXT:
+	case XML_READER_TYPE_CDATA:
+	case XML_READER_TYPE_WHITESPACE:
+	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+		return 1;
+	}
+	return 0;
+}
+
+int
+xmlrd_line(const struct xmlrd *x)
+{
+	return xmlTextReaderGetParserLineNumber(x->r);
+}

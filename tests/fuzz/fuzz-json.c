@@ -1,0 +1,37 @@
+/* libFuzzer target for the JSON source: any bytes are a JSON document. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "src_json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct json_options o;
+	struct muni_err e;
+	struct record *rec;
+	struct json_src *s;
+	int fd = memfd_create("fuzz", 0), n = 0;
+
+	if (fd < 0)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	if (size > 0 && data[0] == '#')
+		o.records = "data";	/* a first byte that picks a path */
+	if (write(fd, data, size) == (ssize_t)size) {
+		err_clear(&e);
+		s = src_json_open(fd, "fuzz", &o, &e);
+		if (s) {
+			while (n++ < 100000 && src_json_next(s, &rec, &e) > 0)
+				;
+			src_json_free(s);
+		}
+	}
+	close(fd);
+	return 0;
+}
