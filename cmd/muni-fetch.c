@@ -79,12 +79,6 @@ enum {
 	OPT_RECORDS, OPT_MAX_DOWNLOAD, OPT_RETRIES, OPT_STATE
 };
 
-static const char *const formats[] = {
-	[FRUN_CSV] = "csv", [FRUN_SQLITE] = "sqlite", [FRUN_DBF] = "dbf",
-	[FRUN_XLSX] = "xlsx", [FRUN_ODS] = "ods", [FRUN_ZIP] = "zip",
-	[FRUN_JSON] = "json", [FRUN_XML] = "xml",
-};
-
 static void
 warn(void *ctx, const char *msg)
 {
@@ -122,7 +116,7 @@ main(int argc, char **argv)
 	struct frun_options o;
 	struct muni_err e;
 	char tool[64];
-	size_t i, skip;
+	size_t skip;
 	int c, status;
 
 	msg_init(argv[0], stderr);
@@ -139,10 +133,7 @@ main(int argc, char **argv)
 			o.csv.encoding = optarg;
 			break;
 		case 'f':
-			for (i = 1; i < sizeof(formats) / sizeof(*formats); i++)
-				if (strcmp(optarg, formats[i]) == 0)
-					o.format = (enum frun_format)i;
-			if (o.format == FRUN_AUTO) {
+			if ((o.format = frun_format(optarg)) == FRUN_AUTO) {
 				msg_error("'%s' is not an input format: csv, "
 				    "xlsx, ods, json, xml, sqlite, dbf or "
 				    "zip",

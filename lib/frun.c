@@ -800,6 +800,22 @@ remember(struct run *r, const struct fstate *old,
 	return fstate_save(r->o->state, r->o->input, &st, e);
 }
 
+enum frun_format
+frun_format(const char *name)
+{
+	static const char *const names[] = {
+		[FRUN_CSV] = "csv", [FRUN_SQLITE] = "sqlite", [FRUN_DBF] = "dbf",
+		[FRUN_XLSX] = "xlsx", [FRUN_ODS] = "ods", [FRUN_ZIP] = "zip",
+		[FRUN_JSON] = "json", [FRUN_XML] = "xml",
+	};
+	size_t i;
+
+	for (i = 1; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return (enum frun_format)i;
+	return FRUN_AUTO;
+}
+
 int
 frun(const struct frun_options *o, struct muni_err *e)
 {

@@ -59,5 +59,7 @@ struct frun_options {
 };
 
 int frun(const struct frun_options *o, struct muni_err *e);
+/* The format named name ("csv", "xlsx"...), or FRUN_AUTO if none. */
+enum frun_format frun_format(const char *name);
 
 #endif
