@@ -151,7 +151,9 @@ put(struct xml_src *s, const char *name, size_t nlen, const char *p,
 			/* move it to the end */
 			size_t at = s->vals.len;
 
-			if (buf_add(&s->vals, s->vals.ptr + v->val,
+			/* room first: the copy reads the buffer it grows */
+			if (buf_grow(&s->vals, v->vlen) < 0 ||
+			    buf_add(&s->vals, s->vals.ptr + v->val,
 			    v->vlen) < 0)
 				return too_big(s, e);
 			v->val = at;
