@@ -60,7 +60,5 @@ void check_row(const struct check_binding *b, const struct record *rec,
     struct check_finding *f, size_t *n);
 
 /* The validators themselves, for tests and for muni-transform. */
-int check_siren(const char *p, size_t n);
-int check_siret(const char *p, size_t n);
 
 #endif

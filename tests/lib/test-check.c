@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "siret.h"
 #include "phone.h"
 #include "csvin.h"
 #include "tap.h"
@@ -79,22 +80,22 @@ main(void)
 	if (corpus == NULL)
 		corpus = "../shared/corpus";
 	/* README (b): Validata's and stdnum's own vectors. */
-	vector(check_siret, "73282932000074", 1, "SIRET");
-	vector(check_siret, "73282932000079", 0, "SIRET");
-	vector(check_siret, "83014132100026", 1, "SIRET");
-	vector(check_siret, "529173188", 0, "SIRET");
-	vector(check_siret, "35600000049837", 1, "SIRET (La Poste)");
-	vector(check_siret, "356 000 000 09075", 1, "SIRET (La Poste)");
-	vector(check_siret, "35600000049838", 0, "SIRET (La Poste)");
-	vector(check_siret, "35600000000048", 1, "SIRET (La Poste head office)");
-	vector(check_siret, "218 601 946 00013", 1, "SIRET with spaces");
-	vector(check_siret, "32402138500000.0", 0, "SIRET as a float");
-	vector(check_siret, "2,10104E+13", 0, "SIRET in scientific notation");
-	vector(check_siren, "732829320", 1, "SIREN");
-	vector(check_siren, "732829321", 0, "SIREN");
-	vector(check_siren, "356000000", 1, "SIREN (La Poste)");
-	oracle(corpus, "french-siret-value.csv", check_siret);
-	oracle(corpus, "french-siren-value.csv", check_siren);
+	vector(siret_valid, "73282932000074", 1, "SIRET");
+	vector(siret_valid, "73282932000079", 0, "SIRET");
+	vector(siret_valid, "83014132100026", 1, "SIRET");
+	vector(siret_valid, "529173188", 0, "SIRET");
+	vector(siret_valid, "35600000049837", 1, "SIRET (La Poste)");
+	vector(siret_valid, "356 000 000 09075", 1, "SIRET (La Poste)");
+	vector(siret_valid, "35600000049838", 0, "SIRET (La Poste)");
+	vector(siret_valid, "35600000000048", 1, "SIRET (La Poste head office)");
+	vector(siret_valid, "218 601 946 00013", 1, "SIRET with spaces");
+	vector(siret_valid, "32402138500000.0", 0, "SIRET as a float");
+	vector(siret_valid, "2,10104E+13", 0, "SIRET in scientific notation");
+	vector(siren_valid, "732829320", 1, "SIREN");
+	vector(siren_valid, "732829321", 0, "SIREN");
+	vector(siren_valid, "356000000", 1, "SIREN (La Poste)");
+	oracle(corpus, "french-siret-value.csv", siret_valid);
+	oracle(corpus, "french-siren-value.csv", siren_valid);
 	vector(phone_valid, "01 99 00 27 37", 1, "phone");
 	vector(phone_valid, "+33 1 99 00 27 37", 1, "phone");
 	vector(phone_valid, "3949", 1, "phone (short number)");

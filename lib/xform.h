@@ -1,0 +1,97 @@
+/*
+ * xform: the operations of a muni-transform mapping, each turning one
+ * value into another (documented with examples in muni-map(5)):
+ *
+ *   trim, collapse, upper, lower, title       spaces and case (UTF-8 aware
+ *                                             for French letters)
+ *   replace (literal or PCRE2 regex, $1...), extract, split, pad
+ *   number     decimal comma, thousands separators (spaces, no-break
+ *              spaces, dots, apostrophes), currency signs, percent to ratio
+ *   date, datetime   explicit strptime-like patterns, French and English
+ *              month names, %y with a pivot year; to ISO 8601
+ *   boolean    oui/non, o/n, yes/no, vrai/faux, 1/0... to the target's words
+ *   map        a table, inline or from a CSV lookup file
+ *   siret, siren     separators removed, float text repaired, a lost
+ *              leading zero restored when the check digit says so;
+ *              scientific notation refused (its digits are lost)
+ *   phone      French numbers to "0X XX XX XX XX" or E.164
+ *   default, concat
+ *
+ * An operation that cannot convert a value says why; it never empties it.
+ */
+#ifndef MUNI_XFORM_H
+#define MUNI_XFORM_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "csvin.h"
+#include "keyset.h"
+
+enum xf_kind {
+	XF_TRIM, XF_COLLAPSE, XF_UPPER, XF_LOWER, XF_TITLE, XF_REPLACE,
+	XF_EXTRACT, XF_SPLIT, XF_PAD, XF_NUMBER, XF_DATE, XF_DATETIME,
+	XF_BOOLEAN, XF_MAP, XF_SIRET, XF_SIREN, XF_PHONE, XF_DEFAULT,
+	XF_CONCAT
+};
+
+/* A lookup table: keys to values. */
+struct xf_table {
+	struct keyset keys;		/* key -> index + 1 */
+	struct buf values;
+	size_t *off, n, cap;
+};
+
+struct xf_op {
+	enum xf_kind kind;
+	char *text;		/* find, value (default), true word, separator */
+	char *with;		/* replacement, false word */
+	void *re, *md;		/* PCRE2 code and match data */
+	long number;		/* group, index, width, pivot */
+	char pad[8];		/* pad character (UTF-8) */
+	char decimal;		/* number: ',' or '.', 0: guess */
+	int ratio;		/* number: percent to ratio */
+	int e164;		/* phone */
+	char **formats;		/* date, datetime */
+	size_t nformats;
+	struct xf_table *table;	/* map */
+	int has_default;	/* map: text is the default */
+	char **columns;		/* concat: their names */
+	long *cols;		/* concat: their indices in the input */
+	size_t ncolumns;
+};
+
+/* The row an operation may read other columns of (concat). */
+struct xf_row {
+	const struct record *rec;
+};
+
+/*
+ * Apply op to p[0..n), the result replacing out's content. 0: done;
+ * 1: the value cannot be converted, why says so (out undefined); -1: the
+ * result is larger than out allows.
+ */
+int xf_apply(const struct xf_op *op, const struct xf_row *row, const char *p,
+    size_t n, struct buf *out, char *why, size_t whylen);
+
+void xf_op_release(struct xf_op *op);
+void xf_table_init(struct xf_table *t);
+int xf_table_add(struct xf_table *t, const char *k, size_t kn, const char *v,
+    size_t vn);
+void xf_table_free(struct xf_table *t);
+
+/*
+ * Parse p as fmt (%d %e %m %Y %y %B %b %H %M %S %%; a space matches any
+ * run of spaces; month names in French or English, accents optional):
+ * 0 and the fields set, or -1.
+ */
+struct xf_when {
+	int year, month, day, hour, minute, second;
+};
+int xf_strptime(const char *fmt, const char *p, size_t n, long pivot,
+    struct xf_when *w);
+
+/* Luhn check of a digit string (SIREN, SIRET). */
+int xf_luhn(const char *p, size_t n);
+
+#endif
