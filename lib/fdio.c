@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fdio.h"
 #include "banned.h"
 
@@ -38,4 +39,16 @@ fd_write_full(int fd, const void *p, size_t n)
 		done += (size_t)w;
 	}
 	return 0;
+}
+
+int
+fd_read_all(int fd, struct buf *out)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = fd_read_full(fd, chunk, sizeof(chunk))) > 0)
+		if (buf_add(out, chunk, (size_t)n) < 0)
+			return -1;
+	return n < 0 ? -1 : 0;
 }

@@ -10,6 +10,12 @@
 
 /* Read up to n bytes, as many as come before end of file; -1 on error. */
 ssize_t fd_read_full(int fd, void *p, size_t n);
+/*
+ * Append everything left on fd to out; -1 with errno on error, EFBIG when
+ * it holds more than out->max.
+ */
+struct buf;
+int fd_read_all(int fd, struct buf *out);
 /* Write all n bytes; -1 with errno on error. */
 int fd_write_full(int fd, const void *p, size_t n);
 

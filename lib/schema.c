@@ -621,8 +621,6 @@ schema_load(const char *path, struct muni_err *e)
 {
 	struct schema *s;
 	struct buf text;
-	char chunk[65536];
-	ssize_t n;
 	int fd;
 
 	if (http_is_url(path)) {
@@ -643,20 +641,14 @@ schema_load(const char *path, struct muni_err *e)
 		return NULL;
 	}
 	buf_init(&text, SCHEMA_MAX_BYTES);
-	for (;;) {
-		n = fd_read_full(fd, chunk, sizeof(chunk));
-		if (n < 0) {
-			err_sys(e, MUNI_EXIT_USAGE, errno,
-			    "cannot read schema '%s'", path);
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(&text, chunk, (size_t)n) < 0) {
+	if (fd_read_all(fd, &text) < 0) {
+		if (errno == EFBIG)
 			err_set(e, MUNI_EXIT_USAGE, "schema '%s' is larger "
 			    "than %zu bytes", path, SCHEMA_MAX_BYTES);
-			goto fail;
-		}
+		else
+			err_sys(e, MUNI_EXIT_USAGE, errno,
+			    "cannot read schema '%s'", path);
+		goto fail;
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -91,7 +91,4 @@ struct xf_when {
 int xf_strptime(const char *fmt, const char *p, size_t n, long pivot,
     struct xf_when *w);
 
-/* Luhn check of a digit string (SIREN, SIRET). */
-int xf_luhn(const char *p, size_t n);
-
 #endif

@@ -1,0 +1,173 @@
+/*
+ * muni-transform: shape a raw export into the columns, order and value
+ * formats of a target schema, by a mapping file or automatically.
+ */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "msg.h"
+#include "opt.h"
+#include "trun.h"
+#include "version.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: muni-transform [-hqV] [-d delimiter] [-e encoding] [-m map] "
+    "[-s schema]\n"
+    "                      [--auto] [--emit-map file] [--explain]\n"
+    "                      [--max-field-size size] [--max-record-size size]\n"
+    "                      [--rejects file] [--strict] [--summary] "
+    "[file | -]\n";
+
+static const char help_text[] =
+    "Map the columns of a CSV export to those of a target, converting\n"
+    "values on the way: by a mapping file (muni-map(5)), or, with --auto,\n"
+    "from a Table Schema. Canonical CSV on standard output.\n"
+    "\n"
+    "      --auto               build the mapping from the schema (-s) and\n"
+    "                           the input's header\n"
+    "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
+    "  -e, --encoding ENC       input encoding (default: guessed)\n"
+    "      --emit-map FILE      write the mapping used to FILE, to keep and\n"
+    "                           edit\n"
+    "      --explain            print the mapping chosen, a line per column\n"
+    "  -h, --help               print this help and exit\n"
+    "  -m, --map FILE           the mapping file\n"
+    "      --max-field-size N   longest field accepted (default 1M)\n"
+    "      --max-record-size N  longest record accepted (default 8M)\n"
+    "  -q, --quiet              no warning for each value not converted\n"
+    "      --rejects FILE       write the rows left out, with the reason, to\n"
+    "                           FILE\n"
+    "  -s, --schema FILE        the Table Schema the output is for (--auto)\n"
+    "      --strict             reject a row holding a value an operation\n"
+    "                           cannot convert, instead of keeping the value\n"
+    "      --summary            print rows in, out and rejected, and the\n"
+    "                           values changed in each column\n"
+    "  -V, --version            print the version and exit\n";
+
+enum {
+	OPT_AUTO = 256, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_MAX_FIELD,
+	OPT_MAX_RECORD, OPT_REJECTS, OPT_STRICT, OPT_SUMMARY
+};
+
+static const struct option longopts[] = {
+	{ "auto", no_argument, NULL, OPT_AUTO },
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "emit-map", required_argument, NULL, OPT_EMIT_MAP },
+	{ "encoding", required_argument, NULL, 'e' },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "help", no_argument, NULL, 'h' },
+	{ "map", required_argument, NULL, 'm' },
+	{ "max-field-size", required_argument, NULL, OPT_MAX_FIELD },
+	{ "max-record-size", required_argument, NULL, OPT_MAX_RECORD },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "schema", required_argument, NULL, 's' },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct trun_options o;
+	struct muni_err e;
+	int c, status;
+
+	msg_init(argv[0], stderr);
+	memset(&o, 0, sizeof(o));
+	err_clear(&e);
+	while ((c = getopt_long(argc, argv, "d:e:hm:qs:V", longopts,
+	    NULL)) != -1)
+		switch (c) {
+		case 'd':
+			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
+				goto bad_value;
+			break;
+		case 'e':
+			o.csv.encoding = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case 'm':
+			o.map = optarg;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 's':
+			o.schema = optarg;
+			break;
+		case 'V':
+			printf("muni-transform %s\n", muni_version());
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case OPT_AUTO:
+			o.autom = 1;
+			break;
+		case OPT_EMIT_MAP:
+			o.emit_map = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o.explain = 1;
+			break;
+		case OPT_MAX_FIELD:
+			if (opt_size(optarg, 1, (size_t)1 << 30,
+			    &o.csv.max_field, &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_MAX_RECORD:
+			if (opt_size(optarg, 1, (size_t)1 << 30,
+			    &o.csv.max_record, &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_REJECTS:
+			o.rejects = optarg;
+			break;
+		case OPT_STRICT:
+			o.strict = 1;
+			break;
+		case OPT_SUMMARY:
+			o.summary = 1;
+			break;
+		default:
+			return msg_usage(usage_text);
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		msg_error("one input at most, %d given", argc);
+		return msg_usage(usage_text);
+	}
+	if ((o.map != NULL) == (o.autom != 0)) {
+		msg_error("give a mapping with -m, or -s and --auto");
+		return msg_usage(usage_text);
+	}
+	if (o.autom && o.schema == NULL) {
+		msg_error("--auto needs the schema: -s FILE");
+		return msg_usage(usage_text);
+	}
+	if (o.explain && !o.autom) {
+		msg_error("--explain is for --auto");
+		return msg_usage(usage_text);
+	}
+	o.input = argc == 1 ? argv[0] : "-";
+	o.out_fd = STDOUT_FILENO;
+	o.diag = stderr;
+	status = trun(&o, &e);
+	if (status != MUNI_EXIT_OK && e.msg[0])
+		msg_err(&e);
+	return status;
+
+bad_value:
+	msg_err(&e);
+	return msg_usage(usage_text);
+}

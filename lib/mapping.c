@@ -1,0 +1,947 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <fcntl.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cast.h"
+#include "exitcode.h"
+#include "fdio.h"
+#include "jsongen.h"
+#include "mapping.h"
+#include "banned.h"
+
+#define MAP_MAX_BYTES ((size_t)16 << 20)
+
+static const char *const op_names[] = {
+	[XF_TRIM] = "trim", [XF_COLLAPSE] = "collapse", [XF_UPPER] = "upper",
+	[XF_LOWER] = "lower", [XF_TITLE] = "title", [XF_REPLACE] = "replace",
+	[XF_EXTRACT] = "extract", [XF_SPLIT] = "split", [XF_PAD] = "pad",
+	[XF_NUMBER] = "number", [XF_DATE] = "date", [XF_DATETIME] = "datetime",
+	[XF_BOOLEAN] = "boolean", [XF_MAP] = "map", [XF_SIRET] = "siret",
+	[XF_SIREN] = "siren", [XF_PHONE] = "phone", [XF_DEFAULT] = "default",
+	[XF_CONCAT] = "concat",
+};
+#define NOPS (sizeof(op_names) / sizeof(*op_names))
+
+/* The keys each operation takes, besides "op". */
+static const char *const op_keys[NOPS] = {
+	[XF_REPLACE] = "find regex with", [XF_EXTRACT] = "regex group",
+	[XF_SPLIT] = "separator index", [XF_PAD] = "width char",
+	[XF_NUMBER] = "decimal percent", [XF_DATE] = "format formats pivot",
+	[XF_DATETIME] = "format formats pivot", [XF_BOOLEAN] = "true false",
+	[XF_MAP] = "values file key value default", [XF_PHONE] = "format",
+	[XF_DEFAULT] = "value", [XF_CONCAT] = "columns separator",
+};
+
+struct loader {
+	struct mapping *m;
+	const char *dir;
+	struct muni_err *e;
+	char path[256];
+};
+
+static int fail(struct loader *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fail(struct loader *l, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_set(l->e, MUNI_EXIT_USAGE, "mapping '%s': %s%s%s", l->m->source,
+	    l->path, l->path[0] ? ": " : "", msg);
+	return -1;
+}
+
+/* Enter a member or an item of the JSON path; leave with the length. */
+static size_t
+enter(struct loader *l, const char *fmt, ...)
+{
+	size_t n = strlen(l->path);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->path + n, sizeof(l->path) - n, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void
+leave(struct loader *l, size_t n)
+{
+	l->path[n] = '\0';
+}
+
+/* Refuse the keys of obj that are not in the space-separated allowed. */
+static int
+known_keys(struct loader *l, yajl_val obj, const char *allowed)
+{
+	size_t i, k;
+	const char *key, *p;
+
+	for (i = 0; i < obj->u.object.len; i++) {
+		key = obj->u.object.keys[i];
+		k = strlen(key);
+		for (p = allowed; *p; p += strcspn(p, " "), p += *p == ' ') {
+			if (strncmp(p, key, k) == 0 && (p[k] == ' ' ||
+			    p[k] == '\0'))
+				break;
+		}
+		if (*p == '\0')
+			return fail(l, "unknown key \"%s\" (known: %s)", key,
+			    allowed);
+	}
+	return 0;
+}
+
+static int
+string_of(struct loader *l, yajl_val obj, const char *key, char **out,
+    const char *dflt)
+{
+	yajl_val v = jg_member(obj, key);
+	size_t n;
+
+	if (v == NULL) {
+		*out = dflt ? strdup(dflt) : NULL;
+		return dflt && *out == NULL ? fail(l, "out of memory") : 0;
+	}
+	if (!YAJL_IS_STRING(v)) {
+		n = enter(l, ".%s", key);
+		fail(l, "a string is expected");
+		leave(l, n);
+		return -1;
+	}
+	*out = strdup(v->u.string);
+	return *out ? 0 : fail(l, "out of memory");
+}
+
+static int
+integer_of(struct loader *l, yajl_val obj, const char *key, long *out,
+    long dflt, long min, long max)
+{
+	yajl_val v = jg_member(obj, key);
+	size_t n;
+
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min ||
+	    YAJL_GET_INTEGER(v) > max) {
+		n = enter(l, ".%s", key);
+		fail(l, "a whole number from %ld to %ld is expected", min, max);
+		leave(l, n);
+		return -1;
+	}
+	*out = (long)YAJL_GET_INTEGER(v);
+	return 0;
+}
+
+static int
+strings_of(struct loader *l, yajl_val v, char ***out, size_t *count)
+{
+	size_t i;
+
+	if (YAJL_IS_STRING(v)) {
+		*out = calloc(1, sizeof(char *));
+		if (*out == NULL || ((*out)[0] = strdup(v->u.string)) == NULL)
+			return fail(l, "out of memory");
+		*count = 1;
+		return 0;
+	}
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len == 0)
+		return fail(l, "a string or a non-empty array of strings is "
+		    "expected");
+	*out = calloc(v->u.array.len, sizeof(char *));
+	if (*out == NULL)
+		return fail(l, "out of memory");
+	for (i = 0; i < v->u.array.len; i++) {
+		if (!YAJL_IS_STRING(v->u.array.values[i]))
+			return fail(l, "item %zu is not a string", i);
+		(*out)[i] = strdup(v->u.array.values[i]->u.string);
+		if ((*out)[i] == NULL)
+			return fail(l, "out of memory");
+		(*count)++;
+	}
+	return 0;
+}
+
+static int
+compile(struct loader *l, const char *re, void **code, void **md)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE at;
+	int err;
+
+	*code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &at, NULL);
+	if (*code == NULL) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		return fail(l, "bad pattern at character %zu: %s", (size_t)at,
+		    (char *)msg);
+	}
+	*md = pcre2_match_data_create_from_pattern(*code, NULL);
+	return *md ? 0 : fail(l, "out of memory");
+}
+
+/* A lookup file: a CSV whose key and value columns are named. */
+static int
+load_table(struct loader *l, struct xf_op *op, const char *file,
+    const char *key, const char *value)
+{
+	char path[4096];
+	struct csvin_options copt;
+	struct csvin *in;
+	struct record *rec;
+	struct muni_err e2;
+	long kc = 0, vc = 1;
+	size_t i;
+	int fd, rc;
+
+	if (file[0] == '/' || l->dir == NULL)
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", l->dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(l, "cannot open the lookup file '%s': %s", path,
+		    strerror(errno));
+	memset(&copt, 0, sizeof(copt));
+	err_clear(&e2);
+	in = csvin_new(fd, path, &copt, &e2);
+	rc = in ? csvin_next(in, &rec, &e2) : -1;
+	if (rc > 0 && (key || value)) {
+		kc = vc = -1;
+		for (i = 0; i < rec->nfields; i++) {
+			if (key && strlen(key) == rec->fields[i].len &&
+			    memcmp(key, rec->fields[i].ptr, rec->fields[i].len) == 0)
+				kc = (long)i;
+			if (value && strlen(value) == rec->fields[i].len &&
+			    memcmp(value, rec->fields[i].ptr,
+			    rec->fields[i].len) == 0)
+				vc = (long)i;
+		}
+		if (!key)
+			kc = 0;
+		if (!value)
+			vc = kc == 0 ? 1 : 0;
+	}
+	if (rc > 0 && (kc < 0 || vc < 0 || (size_t)(kc > vc ? kc : vc) >=
+	    rec->nfields)) {
+		csvin_free(in);
+		close(fd);
+		return fail(l, "the lookup file '%s' has no column %s", path,
+		    kc < 0 ? key : value ? value : "2");
+	}
+	while (rc > 0 && (rc = csvin_next(in, &rec, &e2)) > 0) {
+		if ((size_t)kc >= rec->nfields)
+			continue;
+		if (xf_table_add(op->table, rec->fields[kc].ptr,
+		    rec->fields[kc].len, (size_t)vc < rec->nfields ?
+		    rec->fields[vc].ptr : "", (size_t)vc < rec->nfields ?
+		    rec->fields[vc].len : 0) < 0) {
+			rc = -1;
+			snprintf(e2.msg, sizeof(e2.msg), "it is too large");
+		}
+	}
+	csvin_free(in);
+	close(fd);
+	if (rc < 0)
+		return fail(l, "cannot read the lookup file '%s': %s", path,
+		    e2.msg);
+	return 0;
+}
+
+static int
+load_op(struct loader *l, struct xf_op *op, yajl_val v)
+{
+	const char *name;
+	yajl_val x;
+	char *s = NULL, *key = NULL, *value = NULL, *file = NULL;
+	size_t i, n;
+
+	if (YAJL_IS_STRING(v))
+		name = v->u.string;
+	else if (YAJL_IS_OBJECT(v) && (x = jg_member(v, "op")) &&
+	    YAJL_IS_STRING(x))
+		name = x->u.string;
+	else
+		return fail(l, "an operation is a name (\"trim\") or an object "
+		    "with \"op\"");
+	for (i = 0; i < NOPS; i++)
+		if (strcmp(name, op_names[i]) == 0)
+			break;
+	if (i == NOPS)
+		return fail(l, "unknown operation \"%s\"", name);
+	op->kind = (enum xf_kind)i;
+	if (YAJL_IS_OBJECT(v)) {
+		char allowed[128];
+
+		snprintf(allowed, sizeof(allowed), "op %s", op_keys[i] ?
+		    op_keys[i] : "");
+		if (known_keys(l, v, allowed) < 0)
+			return -1;
+	} else if (op_keys[i] != NULL && op->kind != XF_NUMBER &&
+	    op->kind != XF_BOOLEAN && op->kind != XF_PHONE) {
+		return fail(l, "\"%s\" needs arguments: write it as an object "
+		    "{\"op\": \"%s\", ...}", name, name);
+	}
+	switch (op->kind) {
+	case XF_REPLACE:
+		if (string_of(l, v, "find", &op->text, NULL) < 0 ||
+		    string_of(l, v, "regex", &s, NULL) < 0 ||
+		    string_of(l, v, "with", &op->with, NULL) < 0)
+			goto bad;
+		if ((op->text == NULL) == (s == NULL))
+			return fail(l, "\"replace\" takes \"find\" (a text) or "
+			    "\"regex\" (a pattern)"), free(s), -1;
+		if (op->with == NULL)
+			return fail(l, "\"replace\" needs \"with\""), free(s),
+			    -1;
+		if (s) {
+			n = enter(l, ".regex");
+			if (compile(l, s, &op->re, &op->md) < 0)
+				goto bad;
+			leave(l, n);
+		}
+		break;
+	case XF_EXTRACT:
+		if (string_of(l, v, "regex", &s, NULL) < 0)
+			goto bad;
+		if (s == NULL)
+			return fail(l, "\"extract\" needs \"regex\"");
+		n = enter(l, ".regex");
+		if (compile(l, s, &op->re, &op->md) < 0)
+			goto bad;
+		leave(l, n);
+		{
+			uint32_t groups = 0;
+
+			pcre2_pattern_info(op->re, PCRE2_INFO_CAPTURECOUNT,
+			    &groups);
+			if (integer_of(l, v, "group", &op->number, groups ? 1 :
+			    0, 0, (long)groups) < 0)
+				goto bad;
+		}
+		break;
+	case XF_SPLIT:
+		if (string_of(l, v, "separator", &op->text, NULL) < 0 ||
+		    integer_of(l, v, "index", &op->number, 0, -1000, 1000) < 0)
+			goto bad;
+		if (op->text == NULL || op->text[0] == '\0')
+			return fail(l, "\"split\" needs a \"separator\"");
+		break;
+	case XF_PAD:
+		if (integer_of(l, v, "width", &op->number, -1, 1, 1000) < 0 ||
+		    string_of(l, v, "char", &s, "0") < 0)
+			goto bad;
+		if (op->number < 0)
+			return fail(l, "\"pad\" needs \"width\""), free(s), -1;
+		if (strlen(s) == 0 || strlen(s) >= sizeof(op->pad) ||
+		    utf8_length(s, strlen(s)) != 1)
+			return fail(l, "\"char\" is one character"), free(s),
+			    -1;
+		memcpy(op->pad, s, strlen(s) + 1);
+		break;
+	case XF_NUMBER:
+		if (YAJL_IS_OBJECT(v)) {
+			if (string_of(l, v, "decimal", &s, NULL) < 0)
+				goto bad;
+			if (s && strcmp(s, ",") && strcmp(s, "."))
+				return fail(l, "\"decimal\" is \",\" or \".\""),
+				    free(s), -1;
+			op->decimal = s ? s[0] : 0;
+			x = jg_member(v, "percent");
+			if (x && !YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+				return fail(l, "\"percent\" is true (12,5 %% "
+				    "becomes 0.125) or false"), free(s), -1;
+			op->ratio = x && YAJL_IS_TRUE(x);
+		}
+		break;
+	case XF_DATE: case XF_DATETIME:
+		x = jg_member(v, "formats");
+		if (x == NULL)
+			x = jg_member(v, "format");
+		if (x == NULL)
+			return fail(l, "\"%s\" needs \"format\" (\"%%d/%%m/%%Y\") "
+			    "or \"formats\"", name);
+		n = enter(l, ".format%s", jg_member(v, "formats") ? "s" : "");
+		if (strings_of(l, x, &op->formats, &op->nformats) < 0)
+			goto bad;
+		for (i = 0; i < op->nformats; i++) {
+			const char *f = op->formats[i];
+
+			for (; *f; f++)
+				if (*f == '%' && !strchr("deYmyBbHMS%", *++f))
+					return fail(l, "'%%%c' is not a directive "
+					    "muni reads (%%d %%e %%m %%Y %%y %%B "
+					    "%%b %%H %%M %%S)", *f ? *f : ' ');
+		}
+		leave(l, n);
+		if (integer_of(l, v, "pivot", &op->number, 69, 0, 99) < 0)
+			goto bad;
+		break;
+	case XF_BOOLEAN:
+		if (YAJL_IS_OBJECT(v)) {
+			if (string_of(l, v, "true", &op->text, "true") < 0 ||
+			    string_of(l, v, "false", &op->with, "false") < 0)
+				goto bad;
+		} else if ((op->text = strdup("true")) == NULL ||
+		    (op->with = strdup("false")) == NULL)
+			return fail(l, "out of memory");
+		break;
+	case XF_MAP:
+		op->table = calloc(1, sizeof(*op->table));
+		if (op->table == NULL)
+			return fail(l, "out of memory");
+		xf_table_init(op->table);
+		if (string_of(l, v, "default", &op->text, NULL) < 0 ||
+		    string_of(l, v, "file", &file, NULL) < 0 ||
+		    string_of(l, v, "key", &key, NULL) < 0 ||
+		    string_of(l, v, "value", &value, NULL) < 0)
+			goto bad_map;
+		op->has_default = op->text != NULL;
+		x = jg_member(v, "values");
+		if (x == NULL && file == NULL) {
+			fail(l, "\"map\" needs \"values\" or \"file\"");
+			goto bad_map;
+		}
+		if (x && !YAJL_IS_OBJECT(x)) {
+			fail(l, "\"values\" is an object: {\"from\": \"to\"}");
+			goto bad_map;
+		}
+		for (i = 0; x && i < x->u.object.len; i++) {
+			yajl_val to = x->u.object.values[i];
+			const char *k = x->u.object.keys[i];
+
+			if (!YAJL_IS_STRING(to)) {
+				n = enter(l, ".values.%s", k);
+				fail(l, "a string is expected");
+				leave(l, n);
+				goto bad_map;
+			}
+			if (xf_table_add(op->table, k, strlen(k), to->u.string,
+			    strlen(to->u.string)) < 0) {
+				fail(l, "out of memory");
+				goto bad_map;
+			}
+		}
+		if (file) {
+			n = enter(l, ".file");
+			if (load_table(l, op, file, key, value) < 0)
+				goto bad_map;
+			leave(l, n);
+		}
+		free(file);
+		free(key);
+		free(value);
+		break;
+	case XF_PHONE:
+		if (YAJL_IS_OBJECT(v)) {
+			if (string_of(l, v, "format", &s, "national") < 0)
+				goto bad;
+			if (strcmp(s, "national") && strcmp(s, "e164"))
+				return fail(l, "\"format\" is \"national\" or "
+				    "\"e164\""), free(s), -1;
+			op->e164 = strcmp(s, "e164") == 0;
+		}
+		break;
+	case XF_DEFAULT:
+		if (string_of(l, v, "value", &op->text, NULL) < 0)
+			goto bad;
+		if (op->text == NULL)
+			return fail(l, "\"default\" needs \"value\"");
+		break;
+	case XF_CONCAT:
+		x = jg_member(v, "columns");
+		if (x == NULL)
+			return fail(l, "\"concat\" needs \"columns\"");
+		n = enter(l, ".columns");
+		if (strings_of(l, x, &op->columns, &op->ncolumns) < 0)
+			goto bad;
+		leave(l, n);
+		op->cols = calloc(op->ncolumns, sizeof(long));
+		if (op->cols == NULL)
+			return fail(l, "out of memory");
+		if (string_of(l, v, "separator", &op->text, " ") < 0)
+			goto bad;
+		break;
+	default:
+		break;
+	}
+	free(s);
+	return 0;
+bad_map:
+	free(file);
+	free(key);
+	free(value);
+bad:
+	free(s);
+	return -1;
+}
+
+static int
+load_column(struct loader *l, struct map_column *c, yajl_val v)
+{
+	yajl_val x;
+	size_t i, n;
+
+	if (!YAJL_IS_OBJECT(v))
+		return fail(l, "a column is an object with \"name\"");
+	if (known_keys(l, v, "name from separator value ops") < 0 ||
+	    string_of(l, v, "name", &c->name, NULL) < 0 ||
+	    string_of(l, v, "separator", &c->separator, " ") < 0 ||
+	    string_of(l, v, "value", &c->value, NULL) < 0)
+		return -1;
+	if (c->name == NULL || c->name[0] == '\0')
+		return fail(l, "a column needs a \"name\"");
+	if ((x = jg_member(v, "from")) != NULL) {
+		n = enter(l, ".from");
+		if (strings_of(l, x, &c->from, &c->nfrom) < 0)
+			return -1;
+		leave(l, n);
+		c->src = calloc(c->nfrom, sizeof(long));
+		if (c->src == NULL)
+			return fail(l, "out of memory");
+	}
+	if ((c->nfrom > 0) == (c->value != NULL))
+		return fail(l, "a column takes \"from\" (its source columns) or "
+		    "\"value\" (a constant), one of them");
+	if ((x = jg_member(v, "ops")) == NULL)
+		return 0;
+	if (!YAJL_IS_ARRAY(x))
+		return fail(l, "\"ops\" is an array");
+	c->ops = calloc(x->u.array.len + 1, sizeof(*c->ops));
+	if (c->ops == NULL)
+		return fail(l, "out of memory");
+	for (i = 0; i < x->u.array.len; i++) {
+		n = enter(l, ".ops[%zu]", i);
+		c->nops++;
+		if (load_op(l, &c->ops[i], x->u.array.values[i]) < 0)
+			return -1;
+		leave(l, n);
+	}
+	return 0;
+}
+
+static int
+load_filter(struct loader *l, struct map_filter *f, yajl_val v)
+{
+	yajl_val cond, x;
+	size_t n;
+	int tests = 0;
+
+	if (!YAJL_IS_OBJECT(v) || v->u.object.len != 1 ||
+	    (strcmp(v->u.object.keys[0], "keep") &&
+	    strcmp(v->u.object.keys[0], "drop")))
+		return fail(l, "a filter is {\"keep\": CONDITION} or {\"drop\": "
+		    "CONDITION}");
+	f->keep = strcmp(v->u.object.keys[0], "keep") == 0;
+	cond = v->u.object.values[0];
+	n = enter(l, ".%s", v->u.object.keys[0]);
+	if (!YAJL_IS_OBJECT(cond))
+		return fail(l, "a condition is an object with \"column\"");
+	if (known_keys(l, cond, "column equals in matches empty") < 0 ||
+	    string_of(l, cond, "column", &f->column, NULL) < 0)
+		return -1;
+	if (f->column == NULL)
+		return fail(l, "a condition needs \"column\"");
+	if ((x = jg_member(cond, "equals")) != NULL) {
+		tests++;
+		f->test = MAP_EQUALS;
+		if (!YAJL_IS_STRING(x))
+			return fail(l, "\"equals\" is a string");
+		if (strings_of(l, x, &f->values, &f->nvalues) < 0)
+			return -1;
+	}
+	if ((x = jg_member(cond, "in")) != NULL) {
+		tests++;
+		f->test = MAP_IN;
+		if (strings_of(l, x, &f->values, &f->nvalues) < 0)
+			return -1;
+	}
+	if ((x = jg_member(cond, "matches")) != NULL) {
+		tests++;
+		f->test = MAP_MATCHES;
+		if (!YAJL_IS_STRING(x))
+			return fail(l, "\"matches\" is a pattern");
+		if (compile(l, x->u.string, &f->re, &f->md) < 0)
+			return -1;
+	}
+	if ((x = jg_member(cond, "empty")) != NULL) {
+		tests++;
+		f->test = MAP_EMPTY;
+		if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+			return fail(l, "\"empty\" is true or false");
+		f->empty = YAJL_IS_TRUE(x);
+	}
+	if (tests != 1)
+		return fail(l, "a condition has one test: \"equals\", \"in\", "
+		    "\"matches\" or \"empty\"");
+	leave(l, n);
+	{
+		char what[300];
+		const char *how = f->test == MAP_EQUALS ? "=" : f->test == MAP_IN ?
+		    "in" : f->test == MAP_MATCHES ? "matches" : f->empty ?
+		    "is empty" : "is not empty";
+
+		snprintf(what, sizeof(what), "%s: %s %s%s%s", f->keep ? "keep" :
+		    "drop", f->column, how, f->test == MAP_EMPTY ? "" : " ",
+		    f->test == MAP_EQUALS ? f->values[0] : f->test == MAP_IN ?
+		    "[...]" : f->test == MAP_MATCHES ? x ? "/.../" : "" : "");
+		f->what = strdup(what);
+	}
+	return f->what ? 0 : fail(l, "out of memory");
+}
+
+struct mapping *
+mapping_parse(const char *json, size_t len, const char *source,
+    const char *dir, struct muni_err *e)
+{
+	struct loader l;
+	struct mapping *m = calloc(1, sizeof(*m));
+	yajl_val root, x;
+	char errbuf[512], *copy = malloc(len + 1);
+	size_t i, n;
+
+	if (m == NULL || copy == NULL || (m->source = strdup(source)) == NULL) {
+		free(copy);
+		mapping_free(m);
+		err_set(e, MUNI_EXIT_IO, "out of memory reading a mapping");
+		return NULL;
+	}
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	l.m = m;
+	l.dir = dir;
+	l.e = e;
+	l.path[0] = '\0';
+	errbuf[0] = '\0';
+	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
+	free(copy);
+	if (root == NULL) {
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		fail(&l, "not valid JSON: %s", errbuf);
+		mapping_free(m);
+		return NULL;
+	}
+	if (!YAJL_IS_OBJECT(root)) {
+		fail(&l, "a mapping is a JSON object with \"columns\"");
+		goto bad;
+	}
+	if (known_keys(&l, root, "columns filter") < 0)
+		goto bad;
+	x = jg_member(root, "columns");
+	if (x == NULL || !YAJL_IS_ARRAY(x) || x->u.array.len == 0) {
+		fail(&l, "a mapping needs \"columns\", a non-empty array");
+		goto bad;
+	}
+	m->cols = calloc(x->u.array.len, sizeof(*m->cols));
+	if (m->cols == NULL) {
+		fail(&l, "out of memory");
+		goto bad;
+	}
+	for (i = 0; i < x->u.array.len; i++) {
+		n = enter(&l, "columns[%zu]", i);
+		m->ncols++;
+		if (load_column(&l, &m->cols[i], x->u.array.values[i]) < 0)
+			goto bad;
+		leave(&l, n);
+	}
+	if ((x = jg_member(root, "filter")) != NULL) {
+		if (!YAJL_IS_ARRAY(x)) {
+			snprintf(l.path, sizeof(l.path), "filter");
+			fail(&l, "\"filter\" is an array");
+			goto bad;
+		}
+		m->filters = calloc(x->u.array.len + 1, sizeof(*m->filters));
+		if (m->filters == NULL) {
+			fail(&l, "out of memory");
+			goto bad;
+		}
+		for (i = 0; i < x->u.array.len; i++) {
+			n = enter(&l, "filter[%zu]", i);
+			m->nfilters++;
+			if (load_filter(&l, &m->filters[i],
+			    x->u.array.values[i]) < 0)
+				goto bad;
+			leave(&l, n);
+		}
+	}
+	yajl_tree_free(root);
+	return m;
+bad:
+	yajl_tree_free(root);
+	mapping_free(m);
+	return NULL;
+}
+
+struct mapping *
+mapping_load(const char *path, struct muni_err *e)
+{
+	struct mapping *m;
+	struct buf text;
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
+	    open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot open mapping '%s'",
+		    path);
+		return NULL;
+	}
+	buf_init(&text, MAP_MAX_BYTES);
+	if (fd_read_all(fd, &text) < 0) {
+		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot read mapping '%s'",
+		    path);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		buf_release(&text);
+		return NULL;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+	    slash ? path : ".");
+	m = mapping_parse(text.ptr, text.len, path, dir, e);
+	buf_release(&text);
+	return m;
+}
+
+void
+mapping_free(struct mapping *m)
+{
+	size_t i, j;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->ncols; i++) {
+		struct map_column *c = &m->cols[i];
+
+		free(c->name);
+		for (j = 0; j < c->nfrom; j++)
+			free(c->from[j]);
+		free(c->from);
+		free(c->src);
+		free(c->separator);
+		free(c->value);
+		for (j = 0; j < c->nops; j++)
+			xf_op_release(&c->ops[j]);
+		free(c->ops);
+	}
+	free(m->cols);
+	for (i = 0; i < m->nfilters; i++) {
+		struct map_filter *f = &m->filters[i];
+
+		free(f->column);
+		for (j = 0; j < f->nvalues; j++)
+			free(f->values[j]);
+		free(f->values);
+		if (f->md)
+			pcre2_match_data_free(f->md);
+		if (f->re)
+			pcre2_code_free(f->re);
+		free(f->what);
+	}
+	free(m->filters);
+	free(m->source);
+	free(m);
+}
+
+/* The index of the input column named name, or -1. */
+static long
+find(const struct record *h, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < h->nfields; i++)
+		if (h->fields[i].len == n && memcmp(h->fields[i].ptr, name,
+		    n) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+missing(const struct mapping *m, const struct record *h, const char *name,
+    const char *where, struct muni_err *e)
+{
+	struct buf cols;
+	size_t i;
+
+	buf_init(&cols, 2048);
+	for (i = 0; i < h->nfields && cols.len < 1800; i++)
+		buf_addf(&cols, "%s'%.*s'", i ? ", " : "",
+		    (int)h->fields[i].len, h->fields[i].ptr);
+	err_set(e, MUNI_EXIT_USAGE, "mapping '%s': %s reads the column '%s', "
+	    "which the input does not have (its columns: %s)", m->source,
+	    where, name, cols.ptr);
+	buf_release(&cols);
+	return -1;
+}
+
+int
+mapping_resolve(struct mapping *m, const struct record *header,
+    struct muni_err *e)
+{
+	char where[160];
+	size_t i, j, k;
+
+	for (i = 0; i < m->ncols; i++) {
+		struct map_column *c = &m->cols[i];
+
+		snprintf(where, sizeof(where), "column '%s'", c->name);
+		for (j = 0; j < c->nfrom; j++)
+			if ((c->src[j] = find(header, c->from[j])) < 0)
+				return missing(m, header, c->from[j], where, e);
+		for (j = 0; j < c->nops; j++)
+			for (k = 0; k < c->ops[j].ncolumns; k++)
+				if ((c->ops[j].cols[k] = find(header,
+				    c->ops[j].columns[k])) < 0)
+					return missing(m, header,
+					    c->ops[j].columns[k], where, e);
+	}
+	for (i = 0; i < m->nfilters; i++) {
+		snprintf(where, sizeof(where), "filter %zu", i + 1);
+		if ((m->filters[i].col = find(header, m->filters[i].column)) < 0)
+			return missing(m, header, m->filters[i].column, where,
+			    e);
+	}
+	return 0;
+}
+
+int
+mapping_keeps(const struct map_filter *f, const struct record *rec)
+{
+	const char *p = "";
+	size_t n = 0, i;
+	int match = 0;
+
+	if ((size_t)f->col < rec->nfields) {
+		p = rec->fields[f->col].ptr;
+		n = rec->fields[f->col].len;
+	}
+	switch (f->test) {
+	case MAP_EQUALS:
+	case MAP_IN:
+		for (i = 0; i < f->nvalues && !match; i++)
+			match = strlen(f->values[i]) == n &&
+			    memcmp(f->values[i], p, n) == 0;
+		break;
+	case MAP_MATCHES:
+		match = pcre2_match(f->re, (PCRE2_SPTR)p, n, 0, 0, f->md,
+		    NULL) >= 0;
+		break;
+	case MAP_EMPTY:
+		match = (n == 0) == (f->empty != 0);
+		break;
+	}
+	return f->keep ? match : !match;
+}
+
+/* ---- writing a mapping (--emit-map) ---- */
+
+static void
+emit_op(yajl_gen g, const struct xf_op *op)
+{
+	size_t i;
+	char d[2] = { op->decimal, 0 };
+
+	switch (op->kind) {
+	case XF_TRIM: case XF_COLLAPSE: case XF_UPPER: case XF_LOWER:
+	case XF_TITLE: case XF_SIRET: case XF_SIREN:
+		jg_str(g, op_names[op->kind]);
+		return;
+	default:
+		break;
+	}
+	yajl_gen_map_open(g);
+	jg_key_str(g, "op", op_names[op->kind]);
+	switch (op->kind) {
+	case XF_NUMBER:
+		if (op->decimal)
+			jg_key_str(g, "decimal", d);
+		if (op->ratio)
+			jg_key_bool(g, "percent", 1);
+		break;
+	case XF_DATE: case XF_DATETIME:
+		jg_str(g, "formats");
+		yajl_gen_array_open(g);
+		for (i = 0; i < op->nformats; i++)
+			jg_str(g, op->formats[i]);
+		yajl_gen_array_close(g);
+		if (op->number != 69)
+			jg_key_uint(g, "pivot", (unsigned long long)op->number);
+		break;
+	case XF_BOOLEAN:
+		jg_key_str(g, "true", op->text);
+		jg_key_str(g, "false", op->with);
+		break;
+	case XF_DEFAULT:
+		jg_key_str(g, "value", op->text);
+		break;
+	case XF_PHONE:
+		jg_key_str(g, "format", op->e164 ? "e164" : "national");
+		break;
+	case XF_PAD:
+		jg_key_uint(g, "width", (unsigned long long)op->number);
+		jg_key_str(g, "char", op->pad);
+		break;
+	case XF_REPLACE:
+		if (op->text)
+			jg_key_str(g, "find", op->text);
+		jg_key_str(g, "with", op->with);
+		break;
+	default:
+		break;
+	}
+	yajl_gen_map_close(g);
+}
+
+int
+mapping_json(const struct mapping *m, struct buf *out)
+{
+	yajl_gen g = jg_new();
+	size_t i, j;
+
+	if (g == NULL)
+		return -1;
+	yajl_gen_map_open(g);
+	jg_str(g, "columns");
+	yajl_gen_array_open(g);
+	for (i = 0; i < m->ncols; i++) {
+		const struct map_column *c = &m->cols[i];
+
+		yajl_gen_map_open(g);
+		jg_key_str(g, "name", c->name);
+		if (c->nfrom == 1)
+			jg_key_str(g, "from", c->from[0]);
+		else if (c->nfrom > 1) {
+			jg_str(g, "from");
+			yajl_gen_array_open(g);
+			for (j = 0; j < c->nfrom; j++)
+				jg_str(g, c->from[j]);
+			yajl_gen_array_close(g);
+		} else
+			jg_key_str(g, "value", c->value);
+		if (c->nops > 0) {
+			jg_str(g, "ops");
+			yajl_gen_array_open(g);
+			for (j = 0; j < c->nops; j++)
+				emit_op(g, &c->ops[j]);
+			yajl_gen_array_close(g);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return jg_finish(g, out);
+}

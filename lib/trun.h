@@ -1,0 +1,43 @@
+/*
+ * trun: one muni-transform run end to end: read the input with csvin, get
+ * the mapping (a mapping file, or built from a schema with automap), write
+ * the mapped rows as canonical CSV to out_fd.
+ *
+ * Rows the filters leave out, and with strict the rows holding a value an
+ * operation cannot convert, go to the rejects file (the row as read, then
+ * the reason); without strict such a value is written as it was read and
+ * a warning names its row, column and value. Rows in = rows out + rows
+ * rejected. Warnings, --explain and --summary go to diag.
+ *
+ * trun() returns the exit status: 0, or 1 when a value could not be
+ * converted; e says why when it is 2 or more.
+ */
+#ifndef MUNI_TRUN_H
+#define MUNI_TRUN_H
+
+#include <stdio.h>
+
+#include "csvin.h"
+#include "err.h"
+
+#define TRUN_MAX_WARNINGS 20	/* warnings printed, the rest counted */
+
+struct trun_options {
+	struct csvin_options csv;
+	const char *input;		/* a path, or "-" */
+	const char *map;		/* --map FILE */
+	const char *schema;		/* --schema FILE, with auto */
+	int autom;			/* --auto */
+	int explain;
+	const char *emit_map;		/* --emit-map FILE */
+	int strict;
+	const char *rejects;
+	int summary;
+	int quiet;			/* no warning per value */
+	int out_fd;
+	FILE *diag;			/* warnings, explanations, summary */
+};
+
+int trun(const struct trun_options *o, struct muni_err *e);
+
+#endif
