@@ -182,7 +182,7 @@ compile(struct loader *l, const char *re, void **code, void **md)
 	int err;
 
 	*code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &at, NULL);
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &at, NULL);
 	if (*code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		return fail(l, "bad pattern at character %zu: %s", (size_t)at,
@@ -593,10 +593,13 @@ load_filter(struct loader *l, struct map_filter *f, yajl_val v)
 		    "in" : f->test == MAP_MATCHES ? "matches" : f->empty ?
 		    "is empty" : "is not empty";
 
+		yajl_val pat = jg_member(cond, "matches");
+
 		snprintf(what, sizeof(what), "%s: %s %s%s%s", f->keep ? "keep" :
 		    "drop", f->column, how, f->test == MAP_EMPTY ? "" : " ",
 		    f->test == MAP_EQUALS ? f->values[0] : f->test == MAP_IN ?
-		    "[...]" : f->test == MAP_MATCHES ? x ? "/.../" : "" : "");
+		    "[...]" : f->test == MAP_MATCHES && pat ? pat->u.string :
+		    "");
 		f->what = strdup(what);
 	}
 	return f->what ? 0 : fail(l, "out of memory");

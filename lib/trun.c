@@ -137,7 +137,7 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 			failed++;
 			s->c.kept[i]++;
 			if (s->o->strict)
-				buf_addf(&s->reason, "%scolumn '%s': '%.*s' %s",
+				buf_addf(&s->reason, "%scolumn '%s': '%.*s': %s",
 				    s->reason.len ? "; " : "", c->name,
 				    (int)(s->src.len > 200 ? 200 : s->src.len),
 				    s->src.ptr, why);

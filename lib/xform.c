@@ -253,8 +253,15 @@ number(const struct xf_op *op, const char *p, size_t n, struct buf *out,
 	size_t i = 0, k = 0, ncomma = 0, ndot = 0, sp, frac = 0;
 	int neg = 0, percent = 0, seen_point = 0, any = 0;
 	char dec = op->decimal;
-	const unsigned char *u = (const unsigned char *)p;
+	const unsigned char *u;
 
+	trim(&p, &n);
+	if (n >= 2 && p[0] == '(' && p[n - 1] == ')') {
+		neg = 1;	/* accounting: (12) is -12 */
+		p++;
+		n -= 2;
+	}
+	u = (const unsigned char *)p;
 	for (i = 0; i < n; i++) {
 		if (p[i] == ',')
 			ncomma++;
@@ -311,7 +318,7 @@ number(const struct xf_op *op, const char *p, size_t n, struct buf *out,
 			i += 3;	/* ’ as a thousands separator */
 			continue;
 		}
-		if (p[i] == '-' && !any && !neg) {
+		if (p[i] == '-' && !any && !neg && !seen_point) {
 			neg = 1;
 			i++;
 			continue;
