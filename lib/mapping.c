@@ -63,6 +63,9 @@ fail(struct loader *l, const char *fmt, ...)
 }
 
 /* Enter a member or an item of the JSON path; leave with the length. */
+static size_t enter(struct loader *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static size_t
 enter(struct loader *l, const char *fmt, ...)
 {
