@@ -280,7 +280,7 @@ copy_csv(struct run *r, int fd, const void *prefix, size_t n,
 
 	copt.prefix = prefix;
 	copt.nprefix = n;
-	if (!r->hashing) {
+	if (!r->hashing && r->o->provenance) {
 		copt.raw_hook = digest_hook;
 		copt.raw_ctx = &r->d;
 	}
@@ -364,7 +364,7 @@ copy_dbf(struct run *r, int fd, const void *prefix, size_t n,
 	if (enc == NULL && strcmp(r->local, "-") != 0)
 		enc = cpg_encoding(r->local, cpg);
 	s = src_dbf_open(fd, r->o->input, prefix, n, enc,
-	    r->hashing ? NULL : digest_hook, &r->d, e);
+	    r->hashing || !r->o->provenance ? NULL : digest_hook, &r->d, e);
 	if (s == NULL)
 		return e->status;
 	status = copy_records(r, s, next_dbf, e);

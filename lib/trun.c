@@ -30,7 +30,7 @@ struct state {
 	struct field *wide;		/* rejects record */
 	size_t width;			/* input header width */
 	struct buf row, a, b, src, reason;
-	size_t *off;
+	size_t *off, *end;		/* a value in row, or off -1: as read */
 	struct counts c;
 };
 
@@ -118,6 +118,11 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 	for (i = 0; i < m->ncols; i++) {
 		const struct map_column *c = &m->cols[i];
 
+		if (c->nops == 0 && c->nfrom == 1) {
+			/* a column taken as it is: no copy */
+			s->off[i] = (size_t)-1;
+			continue;
+		}
 		if (source(s, c, rec) < 0)
 			goto too_long;
 		cur = &s->src;
@@ -150,15 +155,25 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 		s->off[i] = s->row.len;
 		if (buf_add(&s->row, cur->ptr, cur->len) < 0)
 			goto too_long;
+		s->end[i] = s->row.len;
 	}
-	s->off[m->ncols] = s->row.len;
 	if (failed)
 		s->c.failed++;
 	if (failed && s->o->strict)
 		return reject(s, rec, s->reason.ptr, s->reason.len);
 	for (i = 0; i < m->ncols; i++) {
-		s->fields[i].ptr = s->row.ptr + s->off[i];
-		s->fields[i].len = s->off[i + 1] - s->off[i];
+		long k;
+
+		if (s->off[i] != (size_t)-1) {
+			s->fields[i].ptr = s->row.ptr + s->off[i];
+			s->fields[i].len = s->end[i] - s->off[i];
+			continue;
+		}
+		k = m->cols[i].src[0];
+		s->fields[i].ptr = (size_t)k < rec->nfields ?
+		    rec->fields[k].ptr : "";
+		s->fields[i].len = (size_t)k < rec->nfields ?
+		    rec->fields[k].len : 0;
 	}
 	s->c.out++;
 	return csvout_record(&s->out, s->fields, m->ncols);
@@ -234,9 +249,11 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	s->fields = calloc(n + 1, sizeof(*s->fields));
 	s->wide = calloc(s->width + 2, sizeof(*s->wide));
 	s->off = calloc(n + 1, sizeof(*s->off));
+	s->end = calloc(n + 1, sizeof(*s->end));
 	s->c.changed = calloc(n + 1, sizeof(*s->c.changed));
 	s->c.kept = calloc(n + 1, sizeof(*s->c.kept));
-	if (!s->fields || !s->wide || !s->off || !s->c.changed || !s->c.kept) {
+	if (!s->fields || !s->wide || !s->off || !s->end || !s->c.changed ||
+	    !s->c.kept) {
 		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
 		return -1;
 	}
@@ -288,7 +305,12 @@ trun(const struct trun_options *o, struct muni_err *e)
 		status = MUNI_EXIT_INTERNAL;
 		goto end;
 	}
-	in = csvin_new(fd, o->input, &o->csv, e);
+	{
+		struct csvin_options copt = o->csv;
+
+		copt.threads = 1;	/* read and parse beside the mapping */
+		in = csvin_new(fd, o->input, &copt, e);
+	}
 	if (in == NULL || (rc = csvin_next(in, &rec, e)) < 0) {
 		status = e->status;
 		goto end;
@@ -343,6 +365,7 @@ end:
 	free(s.fields);
 	free(s.wide);
 	free(s.off);
+	free(s.end);
 	free(s.c.changed);
 	free(s.c.kept);
 	buf_release(&s.row);

@@ -547,6 +547,13 @@ xf_strptime(const char *fmt, const char *p, size_t n, long pivot,
 	return w->day <= mdays ? 0 : -1;
 }
 
+static void
+two(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 static int
 date(const struct xf_op *op, const char *p, size_t n, struct buf *out,
     char *why, size_t whylen)
@@ -557,12 +564,26 @@ date(const struct xf_op *op, const char *p, size_t n, struct buf *out,
 	trim(&p, &n);
 	for (i = 0; i < op->nformats; i++)
 		if (xf_strptime(op->formats[i], p, n, op->number, &w) == 0) {
+			char t[20];
+
+			/* by hand: printf is the cost of this operation */
+			t[0] = (char)('0' + w.year / 1000 % 10);
+			t[1] = (char)('0' + w.year / 100 % 10);
+			t[2] = (char)('0' + w.year / 10 % 10);
+			t[3] = (char)('0' + w.year % 10);
+			t[4] = '-';
+			two(t + 5, w.month);
+			t[7] = '-';
+			two(t + 8, w.day);
 			if (op->kind == XF_DATE)
-				return buf_addf(out, "%04d-%02d-%02d", w.year,
-				    w.month, w.day);
-			return buf_addf(out, "%04d-%02d-%02dT%02d:%02d:%02d",
-			    w.year, w.month, w.day, w.hour, w.minute,
-			    w.second);
+				return buf_add(out, t, 10);
+			t[10] = 'T';
+			two(t + 11, w.hour);
+			t[13] = ':';
+			two(t + 14, w.minute);
+			t[16] = ':';
+			two(t + 17, w.second);
+			return buf_add(out, t, 19);
 		}
 	return cannot(why, whylen, "it is not a date as %s", op->formats[0]);
 }

@@ -1,0 +1,36 @@
+# bench-lib.sh: what the scripts/bench-* share, sourced by them.
+# Needs $dir (where inputs and scratch files go).
+
+# run TRIES LABEL FILE ROWS COMMAND: the best of TRIES runs of COMMAND (its
+# standard output discarded, its standard error kept in $dir/out): seconds,
+# MB/s of FILE, rows/s, CPU time, peak RSS. Sets $last and $lastcpu.
+run() {
+	tries=$1 label=$2 file=$3 rows=$4
+	shift 4
+	secs= kb= cpu=
+	i=0
+	while [ $i -lt "$tries" ]; do
+		i=$((i + 1))
+		/usr/bin/time -f '%e %U %S %M' -o "$dir/time" sh -c "$*" \
+		    >/dev/null 2>"$dir/out" || true
+		read -r s u y k <"$dir/time" || { tail -1 "$dir/time"; return; }
+		secs=$(awk -v a="$s" -v b="$secs" 'BEGIN { print (b == "" || a < b) ? a : b }')
+		kb=$(awk -v a="$k" -v b="$kb" 'BEGIN { print (b == "" || a > b) ? a : b }')
+		this_cpu=$(awk -v a="$u" -v b="$y" 'BEGIN { print a + b }')
+		cpu=$(awk -v a="$this_cpu" -v b="$cpu" 'BEGIN { print (b == "" || a < b) ? a : b }')
+	done
+	bytes=$(wc -c <"$file")
+	awk -v l="$label" -v s="$secs" -v k="$kb" -v b="$bytes" -v r="$rows" -v c="$cpu" 'BEGIN {
+		t = s > 0 ? s : 0.01
+		printf "  %-30s %6.2f s %7.1f MB/s %9.0f rows/s %6.2f s CPU %7.1f MiB\n",
+		    l, s, b / 1048576 / t, r / t, c, k / 1024 }'
+	last=$secs
+	lastcpu=$cpu
+}
+
+# ratio PEER_SECS MUNI_SECS PEER_CPU MUNI_CPU WHAT
+ratio() {
+	awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" -v what="$5" 'BEGIN {
+		printf "  => %s: %.1fx elapsed, %.1fx CPU time\n", what,
+		    (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
+}
