@@ -382,11 +382,15 @@ load_op(struct loader *l, struct xf_op *op, yajl_val v)
 		for (i = 0; i < op->nformats; i++) {
 			const char *f = op->formats[i];
 
-			for (; *f; f++)
-				if (*f == '%' && !strchr("deYmyBbHMS%", *++f))
+			for (; *f; f++) {
+				if (*f != '%')
+					continue;
+				if (f[1] == '\0' || !strchr("deYmyBbHMS%", f[1]))
 					return fail(l, "'%%%c' is not a directive "
 					    "muni reads (%%d %%e %%m %%Y %%y %%B "
-					    "%%b %%H %%M %%S)", *f ? *f : ' ');
+					    "%%b %%H %%M %%S)", f[1] ? f[1] : ' ');
+				f++;
+			}
 		}
 		leave(l, n);
 		if (integer_of(l, v, "pivot", &op->number, 69, 0, 99) < 0)
