@@ -33,8 +33,8 @@ static const char help_text[] =
     "                           the input's header\n"
     "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
     "  -e, --encoding ENC       input encoding (default: guessed)\n"
-    "      --emit-map FILE      write the mapping used to FILE, to keep and\n"
-    "                           edit\n"
+    "      --emit-map FILE      with --auto, write the mapping built to FILE,\n"
+    "                           to keep and edit\n"
     "      --explain            print the mapping chosen, a line per column\n"
     "  -h, --help               print this help and exit\n"
     "  -m, --map FILE           the mapping file\n"
@@ -155,8 +155,8 @@ main(int argc, char **argv)
 		msg_error("--auto needs the schema: -s FILE");
 		return msg_usage(usage_text);
 	}
-	if (o.explain && !o.autom) {
-		msg_error("--explain is for --auto");
+	if ((o.explain || o.emit_map) && !o.autom) {
+		msg_error("--explain and --emit-map are for --auto");
 		return msg_usage(usage_text);
 	}
 	o.input = argc == 1 ? argv[0] : "-";
