@@ -74,6 +74,20 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static void
+warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	msg_warn("%s", msg);
+}
+
+static void
+note(void *ctx, const char *text)
+{
+	(void)ctx;
+	fputs(text, stderr);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -161,7 +175,8 @@ main(int argc, char **argv)
 	}
 	o.input = argc == 1 ? argv[0] : "-";
 	o.out_fd = STDOUT_FILENO;
-	o.diag = stderr;
+	o.warn = warn;
+	o.note = note;
 	status = trun(&o, &e);
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);

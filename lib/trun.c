@@ -63,13 +63,15 @@ warn_value(struct state *s, const struct record *rec,
     const struct map_column *c, const char *why)
 {
 	const struct trun_options *o = s->o;
+	char msg[600];
 
 	s->c.warned++;
-	if (o->quiet || s->c.warned > TRUN_MAX_WARNINGS)
+	if (o->quiet || s->c.warned > TRUN_MAX_WARNINGS || o->warn == NULL)
 		return;
-	fprintf(o->diag, "%s:%llu: column '%s': '%.*s': %s; written as it "
-	    "was\n", o->input, rec->row, c->name, (int)(s->src.len > 200 ?
-	    200 : s->src.len), s->src.ptr, why);
+	snprintf(msg, sizeof(msg), "%s:%llu: column '%s': '%.*s': %s; "
+	    "written as it was", o->input, rec->row, c->name,
+	    (int)(s->src.len > 200 ? 200 : s->src.len), s->src.ptr, why);
+	o->warn(o->ctx, msg);
 }
 
 static int
@@ -187,15 +189,21 @@ too_long:
 static void
 summary(struct state *s)
 {
-	FILE *f = s->o->diag;
+	struct buf text;
 	size_t i;
 
-	fprintf(f, "rows: %llu in, %llu out, %llu rejected\n", s->c.in,
+	buf_init(&text, 1 << 20);
+	buf_addf(&text, "rows: %llu in, %llu out, %llu rejected\n", s->c.in,
 	    s->c.out, s->c.rejected);
-	for (i = 0; i < s->m->ncols; i++)
-		fprintf(f, "  %-28s %llu changed%s%.0llu%s\n", s->m->cols[i].name,
-		    s->c.changed[i], s->c.kept[i] ? ", " : "", s->c.kept[i],
-		    s->c.kept[i] ? " not converted" : "");
+	for (i = 0; i < s->m->ncols; i++) {
+		buf_addf(&text, "  %-28s %llu changed", s->m->cols[i].name,
+		    s->c.changed[i]);
+		if (s->c.kept[i])
+			buf_addf(&text, ", %llu not converted", s->c.kept[i]);
+		buf_addch(&text, '\n');
+	}
+	s->o->note(s->o->ctx, text.ptr);
+	buf_release(&text);
 }
 
 /* The mapping: loaded, or built from the schema and the header. */
@@ -215,8 +223,8 @@ get_mapping(const struct trun_options *o, const struct record *header,
 	buf_init(&explain, 1 << 20);
 	m = automap_build(s, header, o->schema, o->explain ? &explain : NULL,
 	    e);
-	if (m && o->explain)
-		fwrite(explain.ptr, 1, explain.len, o->diag);
+	if (m && o->explain && o->note)
+		o->note(o->ctx, explain.ptr);
 	buf_release(&explain);
 	schema_free(s);
 	return m;
@@ -345,11 +353,15 @@ trun(const struct trun_options *o, struct muni_err *e)
 		status = e->status;
 	s.rejecting = 0;
 	if (status == MUNI_EXIT_OK) {
-		if (s.c.warned > TRUN_MAX_WARNINGS && !o->quiet)
-			fprintf(o->diag, "%s: %llu more values could not be "
-			    "converted\n", o->input, s.c.warned -
+		if (s.c.warned > TRUN_MAX_WARNINGS && !o->quiet && o->warn) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "%s: %llu more values could "
+			    "not be converted", o->input, s.c.warned -
 			    TRUN_MAX_WARNINGS);
-		if (o->summary)
+			o->warn(o->ctx, msg);
+		}
+		if (o->summary && o->note)
 			summary(&s);
 		if (s.c.failed > 0)
 			status = MUNI_EXIT_DATA;

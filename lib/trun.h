@@ -7,15 +7,14 @@
  * operation cannot convert, go to the rejects file (the row as read, then
  * the reason); without strict such a value is written as it was read and
  * a warning names its row, column and value. Rows in = rows out + rows
- * rejected. Warnings, --explain and --summary go to diag.
+ * rejected. trun prints nothing: warnings go to warn(), the lines of
+ * --explain and --summary to note(), for the tool to print.
  *
  * trun() returns the exit status: 0, or 1 when a value could not be
  * converted; e says why when it is 2 or more.
  */
 #ifndef MUNI_TRUN_H
 #define MUNI_TRUN_H
-
-#include <stdio.h>
 
 #include "csvin.h"
 #include "err.h"
@@ -35,7 +34,9 @@ struct trun_options {
 	int summary;
 	int quiet;			/* no warning per value */
 	int out_fd;
-	FILE *diag;			/* warnings, explanations, summary */
+	void (*warn)(void *ctx, const char *msg);	/* a value not converted */
+	void (*note)(void *ctx, const char *text);	/* explain, summary */
+	void *ctx;
 };
 
 int trun(const struct trun_options *o, struct muni_err *e);
