@@ -1,0 +1,103 @@
+/*
+ * The detectors of personal data: what each must find (and exactly where),
+ * and the negatives muni-anonymize must leave alone: SIRETs, amounts, the
+ * dates of deliberations, reference numbers that look like phones but have
+ * no context, postcodes, article numbers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pii.h"
+#include "tap.h"
+
+static const struct {
+	const char *text, *want;	/* want: the match, or NULL */
+	enum pii_kind kind;
+} found[] = {
+	{ "Appeler le 06 12 34 56 78 avant midi", "06 12 34 56 78", PII_PHONE },
+	{ "tel: 06.12.34.56.78", "06.12.34.56.78", PII_PHONE },
+	{ "fixe 05-49-00-00-00", "05-49-00-00-00", PII_PHONE },
+	{ "joindre au +33 6 12 34 56 78.", "+33 6 12 34 56 78", PII_PHONE },
+	{ "+33 (0)5 49 00 00 00", "+33 (0)5 49 00 00 00", PII_PHONE },
+	{ "0033612345678", "0033612345678", PII_PHONE },
+	{ "portable : 0612345678", "0612345678", PII_PHONE },
+	{ "\xc3\xa9" "crire \xc3\xa0 jean.dupont@example.fr ou", "jean.dupont@example.fr",
+	    PII_EMAIL },
+	{ "<marie-claire.o'neil+asso@mairie-poitiers.gouv.fr>",
+	    "marie-claire.o'neil+asso@mairie-poitiers.gouv.fr", PII_EMAIL },
+	{ "NIR 1 85 05 78 006 084 91 connu", "1 85 05 78 006 084 91", PII_NIR },
+	{ "269029934173285", "269029934173285", PII_NIR },
+	{ "n\xc2\xb0 1 72 03 2A 123 456 56", "1 72 03 2A 123 456 56", PII_NIR },
+	{ "IBAN FR76 3000 6000 0112 3456 7890 189", "FR76 3000 6000 0112 3456 7890 189",
+	    PII_IBAN },
+	{ "FR1420041010050500013M02606", "FR1420041010050500013M02606", PII_IBAN },
+	{ "v\xc3\xa9hicule AB-123-CD gar\xc3\xa9", "AB-123-CD", PII_PLATE },
+	{ "plaque GH 456 KL", "GH 456 KL", PII_PLATE },
+	{ "Jean, n\xc3\xa9 le 12/03/1980 \xc3\xa0 Poitiers", "12/03/1980", PII_BIRTH },
+	{ "n\xc3\xa9" "e le 3 mars 1975", "3 mars 1975", PII_BIRTH },
+	{ "n\xc3\xa9(e) le 1980-03-12", "1980-03-12", PII_BIRTH },
+	{ "re\xc3\xa7u M. Jean DUPONT hier", "Jean DUPONT", PII_PERSON },
+	{ "Mme \xc3\x89lodie Martin-Lef\xc3\xa8vre a sign\xc3\xa9",
+	    "\xc3\x89lodie Martin-Lef\xc3\xa8vre", PII_PERSON },
+	{ "Madame Dupont", "Dupont", PII_PERSON },
+	{ "Dr O'Neil", "O'Neil", PII_PERSON },
+	{ NULL, NULL, 0 },
+};
+
+static const char *const negatives[] = {
+	"SIRET 21860194600013",
+	"siret : 218 601 946 00013",
+	"montant 12 345,67 \xe2\x82\xac",
+	"1 234 567,00",
+	"d\xc3\xa9lib\xc3\xa9ration du 12/03/2024, s\xc3\xa9" "ance du 5 mars 2024",
+	"R\xc3\xa9" "f. 0612345678",
+	"dossier 0612345678 du service",
+	"code postal 86000, INSEE 86194",
+	"article L312-1-2 du CRPA",
+	"1 85 05 78 006 084 92",
+	"FR76 3000 6000 0112 3456 7890 188",
+	"AB-000-CD",
+	"le Maire a sign\xc3\xa9",
+	"M. le Maire",
+	"version 06.12.34",
+	"12.34.56.78.90.12",
+	"tel 061234567",
+	"@mention sans domaine",
+	"a@b",
+	"2024-03-12",
+	"num\xc3\xa9ro 100000000000000",
+	NULL,
+};
+
+int
+main(void)
+{
+	struct pii_match m[16];
+	size_t i, n, k;
+	int hit;
+
+	for (i = 0; found[i].text; i++) {
+		n = pii_scan(found[i].text, strlen(found[i].text), PII_ALL, m,
+		    16);
+		hit = 0;
+		for (k = 0; k < n; k++)
+			if (m[k].kind == found[i].kind &&
+			    m[k].len == strlen(found[i].want) &&
+			    memcmp(found[i].text + m[k].start, found[i].want,
+			    m[k].len) == 0)
+				hit = 1;
+		if (!ok(hit, "%s found in '%s'", pii_name(found[i].kind),
+		    found[i].text))
+			for (k = 0; k < n; k++)
+				diag("found %s '%.*s'", pii_name(m[k].kind),
+				    (int)m[k].len, found[i].text + m[k].start);
+	}
+	for (i = 0; negatives[i]; i++) {
+		n = pii_scan(negatives[i], strlen(negatives[i]), PII_ALL, m, 16);
+		if (!ok(n == 0, "nothing in '%s'", negatives[i]))
+			for (k = 0; k < n; k++)
+				diag("found %s '%.*s'", pii_name(m[k].kind),
+				    (int)m[k].len, negatives[i] + m[k].start);
+	}
+	return done_testing();
+}
