@@ -11,6 +11,7 @@
 #include "cast.h"
 #include "exitcode.h"
 #include "fdio.h"
+#include "jload.h"
 #include "jsongen.h"
 #include "mapping.h"
 #include "banned.h"
@@ -39,143 +40,10 @@ static const char *const op_keys[NOPS] = {
 };
 
 struct loader {
+	struct jload j;			/* first: the path and the errors */
 	struct mapping *m;
 	const char *dir;
-	struct muni_err *e;
-	char path[256];
 };
-
-static int fail(struct loader *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-fail(struct loader *l, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	err_set(l->e, MUNI_EXIT_USAGE, "mapping '%s': %s%s%s", l->m->source,
-	    l->path, l->path[0] ? ": " : "", msg);
-	return -1;
-}
-
-/* Enter a member or an item of the JSON path; leave with the length. */
-static size_t enter(struct loader *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static size_t
-enter(struct loader *l, const char *fmt, ...)
-{
-	size_t n = strlen(l->path);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(l->path + n, sizeof(l->path) - n, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-static void
-leave(struct loader *l, size_t n)
-{
-	l->path[n] = '\0';
-}
-
-/* Refuse the keys of obj that are not in the space-separated allowed. */
-static int
-known_keys(struct loader *l, yajl_val obj, const char *allowed)
-{
-	size_t i, k;
-	const char *key, *p;
-
-	for (i = 0; i < obj->u.object.len; i++) {
-		key = obj->u.object.keys[i];
-		k = strlen(key);
-		for (p = allowed; *p; p += strcspn(p, " "), p += *p == ' ') {
-			if (strncmp(p, key, k) == 0 && (p[k] == ' ' ||
-			    p[k] == '\0'))
-				break;
-		}
-		if (*p == '\0')
-			return fail(l, "unknown key \"%s\" (known: %s)", key,
-			    allowed);
-	}
-	return 0;
-}
-
-static int
-string_of(struct loader *l, yajl_val obj, const char *key, char **out,
-    const char *dflt)
-{
-	yajl_val v = jg_member(obj, key);
-	size_t n;
-
-	if (v == NULL) {
-		*out = dflt ? strdup(dflt) : NULL;
-		return dflt && *out == NULL ? fail(l, "out of memory") : 0;
-	}
-	if (!YAJL_IS_STRING(v)) {
-		n = enter(l, ".%s", key);
-		fail(l, "a string is expected");
-		leave(l, n);
-		return -1;
-	}
-	*out = strdup(v->u.string);
-	return *out ? 0 : fail(l, "out of memory");
-}
-
-static int
-integer_of(struct loader *l, yajl_val obj, const char *key, long *out,
-    long dflt, long min, long max)
-{
-	yajl_val v = jg_member(obj, key);
-	size_t n;
-
-	*out = dflt;
-	if (v == NULL)
-		return 0;
-	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < min ||
-	    YAJL_GET_INTEGER(v) > max) {
-		n = enter(l, ".%s", key);
-		fail(l, "a whole number from %ld to %ld is expected", min, max);
-		leave(l, n);
-		return -1;
-	}
-	*out = (long)YAJL_GET_INTEGER(v);
-	return 0;
-}
-
-static int
-strings_of(struct loader *l, yajl_val v, char ***out, size_t *count)
-{
-	size_t i;
-
-	if (YAJL_IS_STRING(v)) {
-		*out = calloc(1, sizeof(char *));
-		if (*out == NULL || ((*out)[0] = strdup(v->u.string)) == NULL)
-			return fail(l, "out of memory");
-		*count = 1;
-		return 0;
-	}
-	if (!YAJL_IS_ARRAY(v) || v->u.array.len == 0)
-		return fail(l, "a string or a non-empty array of strings is "
-		    "expected");
-	*out = calloc(v->u.array.len, sizeof(char *));
-	if (*out == NULL)
-		return fail(l, "out of memory");
-	for (i = 0; i < v->u.array.len; i++) {
-		if (!YAJL_IS_STRING(v->u.array.values[i]))
-			return fail(l, "item %zu is not a string", i);
-		(*out)[i] = strdup(v->u.array.values[i]->u.string);
-		if ((*out)[i] == NULL)
-			return fail(l, "out of memory");
-		(*count)++;
-	}
-	return 0;
-}
 
 static int
 compile(struct loader *l, const char *re, void **code, void **md)
@@ -188,11 +56,11 @@ compile(struct loader *l, const char *re, void **code, void **md)
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &at, NULL);
 	if (*code == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		return fail(l, "bad pattern at character %zu: %s", (size_t)at,
+		return jl_fail(&l->j, "bad pattern at character %zu: %s", (size_t)at,
 		    (char *)msg);
 	}
 	*md = pcre2_match_data_create_from_pattern(*code, NULL);
-	return *md ? 0 : fail(l, "out of memory");
+	return *md ? 0 : jl_fail(&l->j, "out of memory");
 }
 
 /* A lookup file: a CSV whose key and value columns are named. */
@@ -215,7 +83,7 @@ load_table(struct loader *l, struct xf_op *op, const char *file,
 		snprintf(path, sizeof(path), "%s/%s", l->dir, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(l, "cannot open the lookup file '%s': %s", path,
+		return jl_fail(&l->j, "cannot open the lookup file '%s': %s", path,
 		    strerror(errno));
 	memset(&copt, 0, sizeof(copt));
 	err_clear(&e2);
@@ -241,7 +109,7 @@ load_table(struct loader *l, struct xf_op *op, const char *file,
 	    rec->nfields)) {
 		csvin_free(in);
 		close(fd);
-		return fail(l, "the lookup file '%s' has no column %s", path,
+		return jl_fail(&l->j, "the lookup file '%s' has no column %s", path,
 		    kc < 0 ? key : value ? value : "2");
 	}
 	while (rc > 0 && (rc = csvin_next(in, &rec, &e2)) > 0) {
@@ -258,7 +126,7 @@ load_table(struct loader *l, struct xf_op *op, const char *file,
 	csvin_free(in);
 	close(fd);
 	if (rc < 0)
-		return fail(l, "cannot read the lookup file '%s': %s", path,
+		return jl_fail(&l->j, "cannot read the lookup file '%s': %s", path,
 		    e2.msg);
 	return 0;
 }
@@ -277,94 +145,94 @@ load_op(struct loader *l, struct xf_op *op, yajl_val v)
 	    YAJL_IS_STRING(x))
 		name = x->u.string;
 	else
-		return fail(l, "an operation is a name (\"trim\") or an object "
+		return jl_fail(&l->j, "an operation is a name (\"trim\") or an object "
 		    "with \"op\"");
 	for (i = 0; i < NOPS; i++)
 		if (strcmp(name, op_names[i]) == 0)
 			break;
 	if (i == NOPS)
-		return fail(l, "unknown operation \"%s\"", name);
+		return jl_fail(&l->j, "unknown operation \"%s\"", name);
 	op->kind = (enum xf_kind)i;
 	if (YAJL_IS_OBJECT(v)) {
 		char allowed[128];
 
 		snprintf(allowed, sizeof(allowed), "op %s", op_keys[i] ?
 		    op_keys[i] : "");
-		if (known_keys(l, v, allowed) < 0)
+		if (jl_known_keys(&l->j, v, allowed) < 0)
 			return -1;
 	} else if (op_keys[i] != NULL && op->kind != XF_NUMBER &&
 	    op->kind != XF_BOOLEAN && op->kind != XF_PHONE) {
-		return fail(l, "\"%s\" needs arguments: write it as an object "
+		return jl_fail(&l->j, "\"%s\" needs arguments: write it as an object "
 		    "{\"op\": \"%s\", ...}", name, name);
 	}
 	switch (op->kind) {
 	case XF_REPLACE:
-		if (string_of(l, v, "find", &op->text, NULL) < 0 ||
-		    string_of(l, v, "regex", &s, NULL) < 0 ||
-		    string_of(l, v, "with", &op->with, NULL) < 0)
+		if (jl_string(&l->j, v, "find", &op->text, NULL) < 0 ||
+		    jl_string(&l->j, v, "regex", &s, NULL) < 0 ||
+		    jl_string(&l->j, v, "with", &op->with, NULL) < 0)
 			goto bad;
 		if ((op->text == NULL) == (s == NULL))
-			return fail(l, "\"replace\" takes \"find\" (a text) or "
+			return jl_fail(&l->j, "\"replace\" takes \"find\" (a text) or "
 			    "\"regex\" (a pattern)"), free(s), -1;
 		if (op->with == NULL)
-			return fail(l, "\"replace\" needs \"with\""), free(s),
+			return jl_fail(&l->j, "\"replace\" needs \"with\""), free(s),
 			    -1;
 		if (s) {
-			n = enter(l, ".regex");
+			n = jl_enter(&l->j, ".regex");
 			if (compile(l, s, &op->re, &op->md) < 0)
 				goto bad;
-			leave(l, n);
+			jl_leave(&l->j, n);
 		}
 		break;
 	case XF_EXTRACT:
-		if (string_of(l, v, "regex", &s, NULL) < 0)
+		if (jl_string(&l->j, v, "regex", &s, NULL) < 0)
 			goto bad;
 		if (s == NULL)
-			return fail(l, "\"extract\" needs \"regex\"");
-		n = enter(l, ".regex");
+			return jl_fail(&l->j, "\"extract\" needs \"regex\"");
+		n = jl_enter(&l->j, ".regex");
 		if (compile(l, s, &op->re, &op->md) < 0)
 			goto bad;
-		leave(l, n);
+		jl_leave(&l->j, n);
 		{
 			uint32_t groups = 0;
 
 			pcre2_pattern_info(op->re, PCRE2_INFO_CAPTURECOUNT,
 			    &groups);
-			if (integer_of(l, v, "group", &op->number, groups ? 1 :
+			if (jl_integer(&l->j, v, "group", &op->number, groups ? 1 :
 			    0, 0, (long)groups) < 0)
 				goto bad;
 		}
 		break;
 	case XF_SPLIT:
-		if (string_of(l, v, "separator", &op->text, NULL) < 0 ||
-		    integer_of(l, v, "index", &op->number, 0, -1000, 1000) < 0)
+		if (jl_string(&l->j, v, "separator", &op->text, NULL) < 0 ||
+		    jl_integer(&l->j, v, "index", &op->number, 0, -1000, 1000) < 0)
 			goto bad;
 		if (op->text == NULL || op->text[0] == '\0')
-			return fail(l, "\"split\" needs a \"separator\"");
+			return jl_fail(&l->j, "\"split\" needs a \"separator\"");
 		break;
 	case XF_PAD:
-		if (integer_of(l, v, "width", &op->number, -1, 1, 1000) < 0 ||
-		    string_of(l, v, "char", &s, "0") < 0)
+		if (jl_integer(&l->j, v, "width", &op->number, -1, 1, 1000) < 0 ||
+		    jl_string(&l->j, v, "char", &s, "0") < 0)
 			goto bad;
 		if (op->number < 0)
-			return fail(l, "\"pad\" needs \"width\""), free(s), -1;
+			return jl_fail(&l->j, "\"pad\" needs \"width\""), free(s), -1;
 		if (strlen(s) == 0 || strlen(s) >= sizeof(op->pad) ||
 		    utf8_length(s, strlen(s)) != 1)
-			return fail(l, "\"char\" is one character"), free(s),
+			return jl_fail(&l->j, "\"char\" is one character"), free(s),
 			    -1;
 		memcpy(op->pad, s, strlen(s) + 1);
 		break;
 	case XF_NUMBER:
 		if (YAJL_IS_OBJECT(v)) {
-			if (string_of(l, v, "decimal", &s, NULL) < 0)
+			if (jl_string(&l->j, v, "decimal", &s, NULL) < 0)
 				goto bad;
 			if (s && strcmp(s, ",") && strcmp(s, "."))
-				return fail(l, "\"decimal\" is \",\" or \".\""),
+				return jl_fail(&l->j, "\"decimal\" is \",\" or \".\""),
 				    free(s), -1;
 			op->decimal = s ? s[0] : 0;
 			x = jg_member(v, "percent");
 			if (x && !YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
-				return fail(l, "\"percent\" is true (12,5 %% "
+				return jl_fail(&l->j, "\"percent\" is true (12,5 %% "
 				    "becomes 0.125) or false"), free(s), -1;
 			op->ratio = x && YAJL_IS_TRUE(x);
 		}
@@ -374,10 +242,10 @@ load_op(struct loader *l, struct xf_op *op, yajl_val v)
 		if (x == NULL)
 			x = jg_member(v, "format");
 		if (x == NULL)
-			return fail(l, "\"%s\" needs \"format\" (\"%%d/%%m/%%Y\") "
+			return jl_fail(&l->j, "\"%s\" needs \"format\" (\"%%d/%%m/%%Y\") "
 			    "or \"formats\"", name);
-		n = enter(l, ".format%s", jg_member(v, "formats") ? "s" : "");
-		if (strings_of(l, x, &op->formats, &op->nformats) < 0)
+		n = jl_enter(&l->j, ".format%s", jg_member(v, "formats") ? "s" : "");
+		if (jl_strings(&l->j, x, &op->formats, &op->nformats) < 0)
 			goto bad;
 		for (i = 0; i < op->nformats; i++) {
 			const char *f = op->formats[i];
@@ -386,43 +254,43 @@ load_op(struct loader *l, struct xf_op *op, yajl_val v)
 				if (*f != '%')
 					continue;
 				if (f[1] == '\0' || !strchr("deYmyBbHMS%", f[1]))
-					return fail(l, "'%%%c' is not a directive "
+					return jl_fail(&l->j, "'%%%c' is not a directive "
 					    "muni reads (%%d %%e %%m %%Y %%y %%B "
 					    "%%b %%H %%M %%S)", f[1] ? f[1] : ' ');
 				f++;
 			}
 		}
-		leave(l, n);
-		if (integer_of(l, v, "pivot", &op->number, 69, 0, 99) < 0)
+		jl_leave(&l->j, n);
+		if (jl_integer(&l->j, v, "pivot", &op->number, 69, 0, 99) < 0)
 			goto bad;
 		break;
 	case XF_BOOLEAN:
 		if (YAJL_IS_OBJECT(v)) {
-			if (string_of(l, v, "true", &op->text, "true") < 0 ||
-			    string_of(l, v, "false", &op->with, "false") < 0)
+			if (jl_string(&l->j, v, "true", &op->text, "true") < 0 ||
+			    jl_string(&l->j, v, "false", &op->with, "false") < 0)
 				goto bad;
 		} else if ((op->text = strdup("true")) == NULL ||
 		    (op->with = strdup("false")) == NULL)
-			return fail(l, "out of memory");
+			return jl_fail(&l->j, "out of memory");
 		break;
 	case XF_MAP:
 		op->table = calloc(1, sizeof(*op->table));
 		if (op->table == NULL)
-			return fail(l, "out of memory");
+			return jl_fail(&l->j, "out of memory");
 		xf_table_init(op->table);
-		if (string_of(l, v, "default", &op->text, NULL) < 0 ||
-		    string_of(l, v, "file", &file, NULL) < 0 ||
-		    string_of(l, v, "key", &key, NULL) < 0 ||
-		    string_of(l, v, "value", &value, NULL) < 0)
+		if (jl_string(&l->j, v, "default", &op->text, NULL) < 0 ||
+		    jl_string(&l->j, v, "file", &file, NULL) < 0 ||
+		    jl_string(&l->j, v, "key", &key, NULL) < 0 ||
+		    jl_string(&l->j, v, "value", &value, NULL) < 0)
 			goto bad_map;
 		op->has_default = op->text != NULL;
 		x = jg_member(v, "values");
 		if (x == NULL && file == NULL) {
-			fail(l, "\"map\" needs \"values\" or \"file\"");
+			jl_fail(&l->j, "\"map\" needs \"values\" or \"file\"");
 			goto bad_map;
 		}
 		if (x && !YAJL_IS_OBJECT(x)) {
-			fail(l, "\"values\" is an object: {\"from\": \"to\"}");
+			jl_fail(&l->j, "\"values\" is an object: {\"from\": \"to\"}");
 			goto bad_map;
 		}
 		for (i = 0; x && i < x->u.object.len; i++) {
@@ -430,22 +298,22 @@ load_op(struct loader *l, struct xf_op *op, yajl_val v)
 			const char *k = x->u.object.keys[i];
 
 			if (!YAJL_IS_STRING(to)) {
-				n = enter(l, ".values.%s", k);
-				fail(l, "a string is expected");
-				leave(l, n);
+				n = jl_enter(&l->j, ".values.%s", k);
+				jl_fail(&l->j, "a string is expected");
+				jl_leave(&l->j, n);
 				goto bad_map;
 			}
 			if (xf_table_add(op->table, k, strlen(k), to->u.string,
 			    strlen(to->u.string)) < 0) {
-				fail(l, "out of memory");
+				jl_fail(&l->j, "out of memory");
 				goto bad_map;
 			}
 		}
 		if (file) {
-			n = enter(l, ".file");
+			n = jl_enter(&l->j, ".file");
 			if (load_table(l, op, file, key, value) < 0)
 				goto bad_map;
-			leave(l, n);
+			jl_leave(&l->j, n);
 		}
 		free(file);
 		free(key);
@@ -453,32 +321,32 @@ load_op(struct loader *l, struct xf_op *op, yajl_val v)
 		break;
 	case XF_PHONE:
 		if (YAJL_IS_OBJECT(v)) {
-			if (string_of(l, v, "format", &s, "national") < 0)
+			if (jl_string(&l->j, v, "format", &s, "national") < 0)
 				goto bad;
 			if (strcmp(s, "national") && strcmp(s, "e164"))
-				return fail(l, "\"format\" is \"national\" or "
+				return jl_fail(&l->j, "\"format\" is \"national\" or "
 				    "\"e164\""), free(s), -1;
 			op->e164 = strcmp(s, "e164") == 0;
 		}
 		break;
 	case XF_DEFAULT:
-		if (string_of(l, v, "value", &op->text, NULL) < 0)
+		if (jl_string(&l->j, v, "value", &op->text, NULL) < 0)
 			goto bad;
 		if (op->text == NULL)
-			return fail(l, "\"default\" needs \"value\"");
+			return jl_fail(&l->j, "\"default\" needs \"value\"");
 		break;
 	case XF_CONCAT:
 		x = jg_member(v, "columns");
 		if (x == NULL)
-			return fail(l, "\"concat\" needs \"columns\"");
-		n = enter(l, ".columns");
-		if (strings_of(l, x, &op->columns, &op->ncolumns) < 0)
+			return jl_fail(&l->j, "\"concat\" needs \"columns\"");
+		n = jl_enter(&l->j, ".columns");
+		if (jl_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
 			goto bad;
-		leave(l, n);
+		jl_leave(&l->j, n);
 		op->cols = calloc(op->ncolumns, sizeof(long));
 		if (op->cols == NULL)
-			return fail(l, "out of memory");
-		if (string_of(l, v, "separator", &op->text, " ") < 0)
+			return jl_fail(&l->j, "out of memory");
+		if (jl_string(&l->j, v, "separator", &op->text, " ") < 0)
 			goto bad;
 		break;
 	default:
@@ -502,39 +370,39 @@ load_column(struct loader *l, struct map_column *c, yajl_val v)
 	size_t i, n;
 
 	if (!YAJL_IS_OBJECT(v))
-		return fail(l, "a column is an object with \"name\"");
-	if (known_keys(l, v, "name from separator value ops") < 0 ||
-	    string_of(l, v, "name", &c->name, NULL) < 0 ||
-	    string_of(l, v, "separator", &c->separator, " ") < 0 ||
-	    string_of(l, v, "value", &c->value, NULL) < 0)
+		return jl_fail(&l->j, "a column is an object with \"name\"");
+	if (jl_known_keys(&l->j, v, "name from separator value ops") < 0 ||
+	    jl_string(&l->j, v, "name", &c->name, NULL) < 0 ||
+	    jl_string(&l->j, v, "separator", &c->separator, " ") < 0 ||
+	    jl_string(&l->j, v, "value", &c->value, NULL) < 0)
 		return -1;
 	if (c->name == NULL || c->name[0] == '\0')
-		return fail(l, "a column needs a \"name\"");
+		return jl_fail(&l->j, "a column needs a \"name\"");
 	if ((x = jg_member(v, "from")) != NULL) {
-		n = enter(l, ".from");
-		if (strings_of(l, x, &c->from, &c->nfrom) < 0)
+		n = jl_enter(&l->j, ".from");
+		if (jl_strings(&l->j, x, &c->from, &c->nfrom) < 0)
 			return -1;
-		leave(l, n);
+		jl_leave(&l->j, n);
 		c->src = calloc(c->nfrom, sizeof(long));
 		if (c->src == NULL)
-			return fail(l, "out of memory");
+			return jl_fail(&l->j, "out of memory");
 	}
 	if ((c->nfrom > 0) == (c->value != NULL))
-		return fail(l, "a column takes \"from\" (its source columns) or "
+		return jl_fail(&l->j, "a column takes \"from\" (its source columns) or "
 		    "\"value\" (a constant), one of them");
 	if ((x = jg_member(v, "ops")) == NULL)
 		return 0;
 	if (!YAJL_IS_ARRAY(x))
-		return fail(l, "\"ops\" is an array");
+		return jl_fail(&l->j, "\"ops\" is an array");
 	c->ops = calloc(x->u.array.len + 1, sizeof(*c->ops));
 	if (c->ops == NULL)
-		return fail(l, "out of memory");
+		return jl_fail(&l->j, "out of memory");
 	for (i = 0; i < x->u.array.len; i++) {
-		n = enter(l, ".ops[%zu]", i);
+		n = jl_enter(&l->j, ".ops[%zu]", i);
 		c->nops++;
 		if (load_op(l, &c->ops[i], x->u.array.values[i]) < 0)
 			return -1;
-		leave(l, n);
+		jl_leave(&l->j, n);
 	}
 	return 0;
 }
@@ -549,37 +417,37 @@ load_filter(struct loader *l, struct map_filter *f, yajl_val v)
 	if (!YAJL_IS_OBJECT(v) || v->u.object.len != 1 ||
 	    (strcmp(v->u.object.keys[0], "keep") &&
 	    strcmp(v->u.object.keys[0], "drop")))
-		return fail(l, "a filter is {\"keep\": CONDITION} or {\"drop\": "
+		return jl_fail(&l->j, "a filter is {\"keep\": CONDITION} or {\"drop\": "
 		    "CONDITION}");
 	f->keep = strcmp(v->u.object.keys[0], "keep") == 0;
 	cond = v->u.object.values[0];
-	n = enter(l, ".%s", v->u.object.keys[0]);
+	n = jl_enter(&l->j, ".%s", v->u.object.keys[0]);
 	if (!YAJL_IS_OBJECT(cond))
-		return fail(l, "a condition is an object with \"column\"");
-	if (known_keys(l, cond, "column equals in matches empty") < 0 ||
-	    string_of(l, cond, "column", &f->column, NULL) < 0)
+		return jl_fail(&l->j, "a condition is an object with \"column\"");
+	if (jl_known_keys(&l->j, cond, "column equals in matches empty") < 0 ||
+	    jl_string(&l->j, cond, "column", &f->column, NULL) < 0)
 		return -1;
 	if (f->column == NULL)
-		return fail(l, "a condition needs \"column\"");
+		return jl_fail(&l->j, "a condition needs \"column\"");
 	if ((x = jg_member(cond, "equals")) != NULL) {
 		tests++;
 		f->test = MAP_EQUALS;
 		if (!YAJL_IS_STRING(x))
-			return fail(l, "\"equals\" is a string");
-		if (strings_of(l, x, &f->values, &f->nvalues) < 0)
+			return jl_fail(&l->j, "\"equals\" is a string");
+		if (jl_strings(&l->j, x, &f->values, &f->nvalues) < 0)
 			return -1;
 	}
 	if ((x = jg_member(cond, "in")) != NULL) {
 		tests++;
 		f->test = MAP_IN;
-		if (strings_of(l, x, &f->values, &f->nvalues) < 0)
+		if (jl_strings(&l->j, x, &f->values, &f->nvalues) < 0)
 			return -1;
 	}
 	if ((x = jg_member(cond, "matches")) != NULL) {
 		tests++;
 		f->test = MAP_MATCHES;
 		if (!YAJL_IS_STRING(x))
-			return fail(l, "\"matches\" is a pattern");
+			return jl_fail(&l->j, "\"matches\" is a pattern");
 		if (compile(l, x->u.string, &f->re, &f->md) < 0)
 			return -1;
 	}
@@ -587,13 +455,13 @@ load_filter(struct loader *l, struct map_filter *f, yajl_val v)
 		tests++;
 		f->test = MAP_EMPTY;
 		if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
-			return fail(l, "\"empty\" is true or false");
+			return jl_fail(&l->j, "\"empty\" is true or false");
 		f->empty = YAJL_IS_TRUE(x);
 	}
 	if (tests != 1)
-		return fail(l, "a condition has one test: \"equals\", \"in\", "
+		return jl_fail(&l->j, "a condition has one test: \"equals\", \"in\", "
 		    "\"matches\" or \"empty\"");
-	leave(l, n);
+	jl_leave(&l->j, n);
 	{
 		char what[300];
 		const char *how = f->test == MAP_EQUALS ? "=" : f->test == MAP_IN ?
@@ -609,7 +477,7 @@ load_filter(struct loader *l, struct map_filter *f, yajl_val v)
 		    "");
 		f->what = strdup(what);
 	}
-	return f->what ? 0 : fail(l, "out of memory");
+	return f->what ? 0 : jl_fail(&l->j, "out of memory");
 }
 
 struct mapping *
@@ -632,58 +500,60 @@ mapping_parse(const char *json, size_t len, const char *source,
 	copy[len] = '\0';
 	l.m = m;
 	l.dir = dir;
-	l.e = e;
-	l.path[0] = '\0';
+	l.j.kind = "mapping";
+	l.j.source = m->source;
+	l.j.e = e;
+	l.j.path[0] = '\0';
 	errbuf[0] = '\0';
 	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (root == NULL) {
 		errbuf[strcspn(errbuf, "\n")] = '\0';
-		fail(&l, "not valid JSON: %s", errbuf);
+		jl_fail(&l.j, "not valid JSON: %s", errbuf);
 		mapping_free(m);
 		return NULL;
 	}
 	if (!YAJL_IS_OBJECT(root)) {
-		fail(&l, "a mapping is a JSON object with \"columns\"");
+		jl_fail(&l.j, "a mapping is a JSON object with \"columns\"");
 		goto bad;
 	}
-	if (known_keys(&l, root, "columns filter") < 0)
+	if (jl_known_keys(&l.j, root, "columns filter") < 0)
 		goto bad;
 	x = jg_member(root, "columns");
 	if (x == NULL || !YAJL_IS_ARRAY(x) || x->u.array.len == 0) {
-		fail(&l, "a mapping needs \"columns\", a non-empty array");
+		jl_fail(&l.j, "a mapping needs \"columns\", a non-empty array");
 		goto bad;
 	}
 	m->cols = calloc(x->u.array.len, sizeof(*m->cols));
 	if (m->cols == NULL) {
-		fail(&l, "out of memory");
+		jl_fail(&l.j, "out of memory");
 		goto bad;
 	}
 	for (i = 0; i < x->u.array.len; i++) {
-		n = enter(&l, "columns[%zu]", i);
+		n = jl_enter(&l.j, "columns[%zu]", i);
 		m->ncols++;
 		if (load_column(&l, &m->cols[i], x->u.array.values[i]) < 0)
 			goto bad;
-		leave(&l, n);
+		jl_leave(&l.j, n);
 	}
 	if ((x = jg_member(root, "filter")) != NULL) {
 		if (!YAJL_IS_ARRAY(x)) {
-			snprintf(l.path, sizeof(l.path), "filter");
-			fail(&l, "\"filter\" is an array");
+			snprintf(l.j.path, sizeof(l.j.path), "filter");
+			jl_fail(&l.j, "\"filter\" is an array");
 			goto bad;
 		}
 		m->filters = calloc(x->u.array.len + 1, sizeof(*m->filters));
 		if (m->filters == NULL) {
-			fail(&l, "out of memory");
+			jl_fail(&l.j, "out of memory");
 			goto bad;
 		}
 		for (i = 0; i < x->u.array.len; i++) {
-			n = enter(&l, "filter[%zu]", i);
+			n = jl_enter(&l.j, "filter[%zu]", i);
 			m->nfilters++;
 			if (load_filter(&l, &m->filters[i],
 			    x->u.array.values[i]) < 0)
 				goto bad;
-			leave(&l, n);
+			jl_leave(&l.j, n);
 		}
 	}
 	yajl_tree_free(root);

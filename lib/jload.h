@@ -1,0 +1,40 @@
+/*
+ * jload: what the loaders of muni's configuration files (mappings, rules)
+ * share: the JSON path of the member being read, errors that name it
+ * ("mapping 'm.json': columns[2].ops[0]: ..."), unknown keys refused, and
+ * typed members read with their defaults. Every error is MUNI_EXIT_USAGE.
+ */
+#ifndef MUNI_JLOAD_H
+#define MUNI_JLOAD_H
+
+#include <stddef.h>
+#include <yajl/yajl_tree.h>
+
+#include "err.h"
+
+struct jload {
+	const char *kind;		/* "mapping", "rules" */
+	const char *source;		/* the file as named */
+	struct muni_err *e;
+	char path[256];
+};
+
+/* Set e to the problem at the current path; returns -1. */
+int jl_fail(struct jload *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Enter a member (".x") or an item ("[3]"); jl_leave() with the result. */
+size_t jl_enter(struct jload *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void jl_leave(struct jload *l, size_t n);
+/* Refuse the keys of obj not in allowed (space-separated). */
+int jl_known_keys(struct jload *l, yajl_val obj, const char *allowed);
+/* obj's member key: a string (copied; dflt copied when absent, or NULL). */
+int jl_string(struct jload *l, yajl_val obj, const char *key, char **out,
+    const char *dflt);
+/* A whole number from min to max, dflt when absent. */
+int jl_integer(struct jload *l, yajl_val obj, const char *key, long *out,
+    long dflt, long min, long max);
+/* A string, or a non-empty array of strings, copied. */
+int jl_strings(struct jload *l, yajl_val v, char ***out, size_t *count);
+
+#endif
