@@ -1,0 +1,218 @@
+/*
+ * muni-anonymize: remove personal data before publication, check that
+ * none is left and that no one can be singled out, and refuse to let the
+ * data through otherwise.
+ */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arun.h"
+#include "exitcode.h"
+#include "fdio.h"
+#include "hmac.h"
+#include "msg.h"
+#include "opt.h"
+#include "version.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: muni-anonymize [-hV] [-d delimiter] [-e encoding] [--audit] "
+    "[--k n]\n"
+    "                      [--key-file file] [--l n] [--max-suppressed "
+    "percent]\n"
+    "                      [--new-key file] [--quasi columns] [--report "
+    "file]\n"
+    "                      [--rules file] [--scan] [--sensitive columns]\n"
+    "                      [--suppress] [--wildcards] [file | -]\n";
+
+static const char help_text[] =
+    "Remove personal data from a CSV file by its rules (muni-rules(5)),\n"
+    "then check the result: no personal datum left, and with\n"
+    "quasi-identifiers, k rows at least in every class. The data is\n"
+    "written to standard output only when the checks pass.\n"
+    "\n"
+    "      --audit              check the file as it is, write nothing\n"
+    "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
+    "  -e, --encoding ENC       input encoding (default: guessed)\n"
+    "  -h, --help               print this help and exit\n"
+    "      --k N                the smallest class allowed (default: the\n"
+    "                           rules', else 5)\n"
+    "      --key-file FILE      the secret key of pseudonyms\n"
+    "      --l N                distinct sensitive values in every class\n"
+    "      --max-suppressed P   --suppress may blank the quasi-identifiers\n"
+    "                           of P%% of the rows at most (default 5)\n"
+    "      --new-key FILE       create a secret key in FILE (mode 0600) and\n"
+    "                           exit\n"
+    "      --quasi COLUMNS      the quasi-identifiers, separated by commas\n"
+    "                           (default: the rules')\n"
+    "      --report FILE        write the report (JSON) to FILE\n"
+    "      --rules FILE         the rules file\n"
+    "      --scan               print a rules file proposed for the input\n"
+    "                           and exit\n"
+    "      --sensitive COLUMNS  the sensitive columns, for l-diversity\n"
+    "      --suppress           blank the quasi-identifiers of the rows of\n"
+    "                           classes smaller than k\n"
+    "  -V, --version            print the version and exit\n"
+    "      --wildcards          count suppressed cells as matching any value\n";
+
+enum {
+	OPT_AUDIT = 256, OPT_K, OPT_KEY_FILE, OPT_L, OPT_MAX_SUPPRESSED,
+	OPT_NEW_KEY, OPT_QUASI, OPT_REPORT, OPT_RULES, OPT_SCAN,
+	OPT_SENSITIVE, OPT_SUPPRESS, OPT_WILDCARDS
+};
+
+static const struct option longopts[] = {
+	{ "audit", no_argument, NULL, OPT_AUDIT },
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "encoding", required_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "k", required_argument, NULL, OPT_K },
+	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
+	{ "l", required_argument, NULL, OPT_L },
+	{ "max-suppressed", required_argument, NULL, OPT_MAX_SUPPRESSED },
+	{ "new-key", required_argument, NULL, OPT_NEW_KEY },
+	{ "quasi", required_argument, NULL, OPT_QUASI },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "scan", no_argument, NULL, OPT_SCAN },
+	{ "sensitive", required_argument, NULL, OPT_SENSITIVE },
+	{ "suppress", no_argument, NULL, OPT_SUPPRESS },
+	{ "version", no_argument, NULL, 'V' },
+	{ "wildcards", no_argument, NULL, OPT_WILDCARDS },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+note(void *ctx, const char *text)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s", msg_progname(), text);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct arun_options o;
+	struct muni_err e;
+	const char *new_key = NULL;
+	struct buf rules;
+	char tool[64];
+	size_t n;
+	int c, scan = 0, status;
+
+	msg_init(argv[0], stderr);
+	memset(&o, 0, sizeof(o));
+	err_clear(&e);
+	o.max_suppressed = 0.05;
+	while ((c = getopt_long(argc, argv, "d:e:hV", longopts, NULL)) != -1)
+		switch (c) {
+		case 'd':
+			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
+				goto bad_value;
+			break;
+		case 'e':
+			o.csv.encoding = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case 'V':
+			printf("muni-anonymize %s\n", muni_version());
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case OPT_AUDIT:
+			o.audit = 1;
+			break;
+		case OPT_K:
+			if (opt_size(optarg, 2, 1000000, &n, &e) < 0)
+				goto bad_value;
+			o.k = (long)n;
+			break;
+		case OPT_KEY_FILE:
+			o.key_file = optarg;
+			break;
+		case OPT_L:
+			if (opt_size(optarg, 1, 1000000, &n, &e) < 0)
+				goto bad_value;
+			o.l = (long)n;
+			break;
+		case OPT_MAX_SUPPRESSED:
+			if (opt_size(optarg, 0, 100, &n, &e) < 0)
+				goto bad_value;
+			o.max_suppressed = (double)n / 100;
+			break;
+		case OPT_NEW_KEY:
+			new_key = optarg;
+			break;
+		case OPT_QUASI:
+			o.quasi = optarg;
+			break;
+		case OPT_REPORT:
+			o.report = optarg;
+			break;
+		case OPT_RULES:
+			o.rules = optarg;
+			break;
+		case OPT_SCAN:
+			scan = 1;
+			break;
+		case OPT_SENSITIVE:
+			o.sensitive = optarg;
+			break;
+		case OPT_SUPPRESS:
+			o.suppress = 1;
+			break;
+		case OPT_WILDCARDS:
+			o.wildcards = 1;
+			break;
+		default:
+			return msg_usage(usage_text);
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		msg_error("one input at most, %d given", argc);
+		return msg_usage(usage_text);
+	}
+	if (new_key) {
+		if (hmac_key_new(new_key, &e) < 0) {
+			msg_err(&e);
+			return e.status;
+		}
+		return MUNI_EXIT_OK;
+	}
+	o.input = argc == 1 ? argv[0] : "-";
+	if (scan) {
+		buf_init(&rules, (size_t)16 << 20);
+		status = arun_scan(&o, &rules, &e) < 0 ? e.status : 0;
+		if (status == 0 && fd_write_full(STDOUT_FILENO, rules.ptr,
+		    rules.len) < 0)
+			status = MUNI_EXIT_IO;
+		buf_release(&rules);
+		if (status != 0 && e.msg[0])
+			msg_err(&e);
+		return status;
+	}
+	if (!o.audit && o.rules == NULL) {
+		msg_error("give the rules with --rules (--scan proposes some), "
+		    "or check a file with --audit");
+		return msg_usage(usage_text);
+	}
+	snprintf(tool, sizeof(tool), "muni-anonymize %s", muni_version());
+	o.tool = tool;
+	o.out_fd = STDOUT_FILENO;
+	o.note = note;
+	status = arun(&o, &e);
+	if (status != MUNI_EXIT_OK && e.msg[0])
+		msg_err(&e);
+	return status;
+
+bad_value:
+	msg_err(&e);
+	return msg_usage(usage_text);
+}
