@@ -129,7 +129,7 @@ main(int argc, char **argv)
 			o.audit = 1;
 			break;
 		case OPT_K:
-			if (opt_size(optarg, 2, 1000000, &n, &e) < 0)
+			if (opt_count(optarg, 1, 1000000, &n, &e) < 0)
 				goto bad_value;
 			o.k = (long)n;
 			break;
@@ -137,12 +137,12 @@ main(int argc, char **argv)
 			o.key_file = optarg;
 			break;
 		case OPT_L:
-			if (opt_size(optarg, 1, 1000000, &n, &e) < 0)
+			if (opt_count(optarg, 1, 1000000, &n, &e) < 0)
 				goto bad_value;
 			o.l = (long)n;
 			break;
 		case OPT_MAX_SUPPRESSED:
-			if (opt_size(optarg, 0, 100, &n, &e) < 0)
+			if (opt_count(optarg, 0, 100, &n, &e) < 0)
 				goto bad_value;
 			o.max_suppressed = (double)n / 100;
 			break;

@@ -54,3 +54,21 @@ opt_delimiter(const char *s, int *out, struct muni_err *e)
 	    "ASCII character other than a quote, or 'tab'", s);
 	return -1;
 }
+
+int
+opt_count(const char *s, size_t min, size_t max, size_t *out,
+    struct muni_err *e)
+{
+	unsigned long long v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && v <= max; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (p == s || *p != '\0' || v < min || v > max) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a whole number from "
+		    "%zu to %zu", s, min, max);
+		return -1;
+	}
+	*out = (size_t)v;
+	return 0;
+}

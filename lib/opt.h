@@ -13,6 +13,9 @@
 /* A byte count: digits with an optional K, M or G suffix (powers of 1024). */
 int opt_size(const char *s, size_t min, size_t max, size_t *out,
     struct muni_err *e);
+/* A count: a whole number from min to max, in digits. */
+int opt_count(const char *s, size_t min, size_t max, size_t *out,
+    struct muni_err *e);
 /* A delimiter: one character (not a quote, CR or LF), or "tab". */
 int opt_delimiter(const char *s, int *out, struct muni_err *e);
 

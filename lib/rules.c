@@ -341,7 +341,7 @@ rules_parse(const char *json, size_t len, const char *source,
 	if (jl_known_keys(&l, root, "domain length columns quasi k sensitive "
 	    "l") < 0 || jl_string(&l, root, "domain", &rs->domain, "muni") < 0 ||
 	    jl_integer(&l, root, "length", &v, 16, 8, 52) < 0 ||
-	    jl_integer(&l, root, "k", &rs->k, 5, 2, 1000000) < 0 ||
+	    jl_integer(&l, root, "k", &rs->k, 5, 1, 1000000) < 0 ||
 	    jl_integer(&l, root, "l", &rs->l, 0, 0, 1000000) < 0)
 		goto bad;
 	rs->length = (size_t)v;
