@@ -453,30 +453,46 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 	enum pii_kind kind;
 
 	while (i < n && count < max) {
+		unsigned char c = (unsigned char)p[i];
+		int edge;
+
+		/* most bytes start nothing: a cheap test first */
+		if (c != '@' && !(c >= '0' && c <= '9') && c != '+' &&
+		    !(c >= 'A' && c <= 'Z') && c != 'n') {
+			i++;
+			continue;
+		}
+		edge = left_edge(p, i);
 		len = 0;
 		start = i;
 		kind = PII_NKINDS;
-		if ((mask & 1u << PII_EMAIL) && p[i] == '@' &&
-		    (len = email_at(p, n, i, &start)) > 0 &&
-		    (count == 0 || start >= m[count - 1].start +
-		    m[count - 1].len))
-			kind = PII_EMAIL;
-		else if ((mask & 1u << PII_PERSON) &&
+		if (c == '@') {
+			if ((mask & 1u << PII_EMAIL) &&
+			    (len = email_at(p, n, i, &start)) > 0 &&
+			    (count == 0 || start >= m[count - 1].start +
+			    m[count - 1].len))
+				kind = PII_EMAIL;
+		} else if (!edge && c != '+') {
+			i++;
+			continue;
+		} else if ((c == 'M' || c == 'D' || c == 'P') &&
+		    (mask & 1u << PII_PERSON) &&
 		    (len = person_at(p, n, i, &start)) > 0)
 			kind = PII_PERSON;
-		else if ((mask & 1u << PII_BIRTH) &&
+		else if ((c == 'n' || c == 'N') && (mask & 1u << PII_BIRTH) &&
 		    (len = birth_at(p, n, i, &start)) > 0)
 			kind = PII_BIRTH;
-		else if ((mask & 1u << PII_IBAN) && (len = iban_at(p, n, i)) > 0)
+		else if (c >= 'A' && c <= 'Z' && (mask & 1u << PII_IBAN) &&
+		    (len = iban_at(p, n, i)) > 0)
 			kind = PII_IBAN;
-		else if ((mask & 1u << PII_NIR) && (len = nir_at(p, n, i)) > 0)
-			kind = PII_NIR;
-		else if ((mask & 1u << PII_PHONE) &&
-		    (len = phone_at(p, n, i)) > 0)
-			kind = PII_PHONE;
-		else if ((mask & 1u << PII_PLATE) &&
+		else if (c >= 'A' && c <= 'Z' && (mask & 1u << PII_PLATE) &&
 		    (len = plate_at(p, n, i)) > 0)
 			kind = PII_PLATE;
+		else if ((mask & 1u << PII_NIR) && (len = nir_at(p, n, i)) > 0)
+			kind = PII_NIR;
+		else if ((c == '0' || c == '+') && (mask & 1u << PII_PHONE) &&
+		    (len = phone_at(p, n, i)) > 0)
+			kind = PII_PHONE;
 		if (kind == PII_NKINDS) {
 			i++;
 			continue;

@@ -13,7 +13,9 @@ run() {
 		i=$((i + 1))
 		/usr/bin/time -f '%e %U %S %M' -o "$dir/time" sh -c "$*" \
 		    >/dev/null 2>"$dir/out" || true
-		read -r s u y k <"$dir/time" || { tail -1 "$dir/time"; return; }
+		# the last line: a failing command adds one before it
+		tail -n 1 "$dir/time" >"$dir/time.last"
+		read -r s u y k <"$dir/time.last" || { cat "$dir/time"; return; }
 		secs=$(awk -v a="$s" -v b="$secs" 'BEGIN { print (b == "" || a < b) ? a : b }')
 		kb=$(awk -v a="$k" -v b="$kb" 'BEGIN { print (b == "" || a > b) ? a : b }')
 		this_cpu=$(awk -v a="$u" -v b="$y" 'BEGIN { print a + b }')
