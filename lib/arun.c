@@ -1023,6 +1023,8 @@ arun(const struct arun_options *o, struct muni_err *e)
 			status = e->status;
 			goto end;
 		}
+		if (digest_hex(&r.din, in_sha) < 0)	/* the whole input */
+			in_sha[0] = '\0';
 		csvin_free(in);
 		in = NULL;
 		if (fd != STDIN_FILENO)
