@@ -1,9 +1,14 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "jload.h"
 #include "jsongen.h"
 #include "banned.h"
@@ -134,3 +139,52 @@ jl_strings(struct jload *l, yajl_val v, char ***out, size_t *count)
 	return 0;
 }
 
+
+int
+jl_read(const char *path, const char *kind, size_t max, struct buf *out,
+    struct muni_err *e)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
+	    open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot open %s '%s'", kind,
+		    path);
+		return -1;
+	}
+	out->max = max;
+	rc = fd_read_all(fd, out);
+	if (rc < 0 && errno == EFBIG)
+		err_set(e, MUNI_EXIT_USAGE, "%s '%s' is larger than %zu bytes",
+		    kind, path, max);
+	else if (rc < 0)
+		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot read %s '%s'", kind,
+		    path);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+yajl_val
+jl_parse(struct jload *l, const char *json, size_t len)
+{
+	char errbuf[512], *copy = malloc(len + 1);
+	yajl_val root;
+
+	if (copy == NULL) {
+		jl_fail(l, "out of memory");
+		return NULL;
+	}
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	errbuf[0] = '\0';
+	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
+	free(copy);
+	if (root == NULL) {
+		/* yajl's first line says what; the rest draws where */
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		jl_fail(l, "not valid JSON: %s", errbuf);
+	}
+	return root;
+}

@@ -37,4 +37,14 @@ int jl_integer(struct jload *l, yajl_val obj, const char *key, long *out,
 /* A string, or a non-empty array of strings, copied. */
 int jl_strings(struct jload *l, yajl_val v, char ***out, size_t *count);
 
+/*
+ * Read the file at path ("-": standard input) into out, at most max bytes;
+ * errors name it as "cannot open KIND 'PATH'".
+ */
+struct buf;
+int jl_read(const char *path, const char *kind, size_t max, struct buf *out,
+    struct muni_err *e);
+/* Parse JSON text; NULL with the error (yajl's first line) set. */
+yajl_val jl_parse(struct jload *l, const char *json, size_t len);
+
 #endif

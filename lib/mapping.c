@@ -487,29 +487,21 @@ mapping_parse(const char *json, size_t len, const char *source,
 	struct loader l;
 	struct mapping *m = calloc(1, sizeof(*m));
 	yajl_val root, x;
-	char errbuf[512], *copy = malloc(len + 1);
 	size_t i, n;
 
-	if (m == NULL || copy == NULL || (m->source = strdup(source)) == NULL) {
-		free(copy);
+	if (m == NULL || (m->source = strdup(source)) == NULL) {
 		mapping_free(m);
 		err_set(e, MUNI_EXIT_IO, "out of memory reading a mapping");
 		return NULL;
 	}
-	memcpy(copy, json, len);
-	copy[len] = '\0';
+	memset(&l, 0, sizeof(l));
 	l.m = m;
 	l.dir = dir;
 	l.j.kind = "mapping";
 	l.j.source = m->source;
 	l.j.e = e;
-	l.j.path[0] = '\0';
-	errbuf[0] = '\0';
-	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
-	free(copy);
+	root = jl_parse(&l.j, json, len);
 	if (root == NULL) {
-		errbuf[strcspn(errbuf, "\n")] = '\0';
-		jl_fail(&l.j, "not valid JSON: %s", errbuf);
 		mapping_free(m);
 		return NULL;
 	}
@@ -567,32 +559,16 @@ bad:
 struct mapping *
 mapping_load(const char *path, struct muni_err *e)
 {
-	struct mapping *m;
+	struct mapping *m = NULL;
 	struct buf text;
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
-	    open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0) {
-		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot open mapping '%s'",
-		    path);
-		return NULL;
-	}
 	buf_init(&text, MAP_MAX_BYTES);
-	if (fd_read_all(fd, &text) < 0) {
-		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot read mapping '%s'",
-		    path);
-		if (fd != STDIN_FILENO)
-			close(fd);
-		buf_release(&text);
-		return NULL;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
 	    slash ? path : ".");
-	m = mapping_parse(text.ptr, text.len, path, dir, e);
+	if (jl_read(path, "mapping", MAP_MAX_BYTES, &text, e) == 0)
+		m = mapping_parse(text.ptr, text.len, path, dir, e);
 	buf_release(&text);
 	return m;
 }

@@ -302,13 +302,10 @@ rules_parse(const char *json, size_t len, const char *source,
 	struct jload l;
 	struct digest d;
 	yajl_val root, x;
-	char errbuf[512], *copy = malloc(len + 1);
 	size_t i, n;
 	long v;
 
-	if (rs == NULL || copy == NULL || (rs->source = strdup(source)) ==
-	    NULL) {
-		free(copy);
+	if (rs == NULL || (rs->source = strdup(source)) == NULL) {
 		rules_free(rs);
 		err_set(e, MUNI_EXIT_IO, "out of memory reading rules");
 		return NULL;
@@ -319,18 +316,12 @@ rules_parse(const char *json, size_t len, const char *source,
 			rs->sha256[0] = '\0';
 		digest_release(&d);
 	}
-	memcpy(copy, json, len);
-	copy[len] = '\0';
 	memset(&l, 0, sizeof(l));
 	l.kind = "rules";
 	l.source = rs->source;
 	l.e = e;
-	errbuf[0] = '\0';
-	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
-	free(copy);
+	root = jl_parse(&l, json, len);
 	if (root == NULL) {
-		errbuf[strcspn(errbuf, "\n")] = '\0';
-		jl_fail(&l, "not valid JSON: %s", errbuf);
 		rules_free(rs);
 		return NULL;
 	}
@@ -387,28 +378,12 @@ bad:
 struct rules *
 rules_load(const char *path, struct muni_err *e)
 {
-	struct rules *rs;
+	struct rules *rs = NULL;
 	struct buf text;
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
-	    open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0) {
-		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot open rules '%s'",
-		    path);
-		return NULL;
-	}
 	buf_init(&text, RULES_MAX_BYTES);
-	if (fd_read_all(fd, &text) < 0) {
-		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot read rules '%s'",
-		    path);
-		if (fd != STDIN_FILENO)
-			close(fd);
-		buf_release(&text);
-		return NULL;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	rs = rules_parse(text.ptr, text.len, path, e);
+	if (jl_read(path, "rules", RULES_MAX_BYTES, &text, e) == 0)
+		rs = rules_parse(text.ptr, text.len, path, e);
 	buf_release(&text);
 	return rs;
 }
