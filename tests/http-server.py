@@ -9,12 +9,14 @@ behaves by path:
   /html               an HTML page, as text/html
   /truncated          announces 1000 bytes, sends 10, closes
   /plain/NAME         the file NAME without ETag or Last-Modified
+  /slow               announces 100 bytes, sends 10, then nothing for 40 s
   /count              how many requests each path got, as text
 """
 import http.server
 import os
 import sys
 import threading
+import time
 
 hits = {}
 lock = threading.Lock()
@@ -63,6 +65,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"id,name\n1,")
             self.wfile.flush()
+            self.close_connection = True
+        elif parts[0] == "slow":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"id,name\n1,")
+            self.wfile.flush()
+            time.sleep(40)
             self.close_connection = True
         elif parts[0] == "plain" and len(parts) == 2:
             self.send_file(parts[1])

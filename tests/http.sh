@@ -2,7 +2,8 @@
 # muni-fetch over HTTP, against real servers on 127.0.0.1 only: nginx from
 # Debian (ETag, Last-Modified and conditional requests answered by nginx
 # itself) and tests/http-server.py (503, 429 and Retry-After, 404, HTML,
-# truncated bodies). Skipped when nginx or python3 is missing.
+# truncated bodies, a stalled transfer: that one takes 30 s, curl's
+# low-speed limit). Skipped when nginx or python3 is missing.
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${MUNI_BIN:-$src}
@@ -111,6 +112,8 @@ fetch --max-download 10 "$N/salles.csv"; st=$?
 check "over --max-download: status 3" 3 $st grep -q 'larger than 10 bytes' "$t/err"
 fetch "$N/strict.xlsx"; st=$?
 check "a workbook over http" 0 $st grep -q '^nomBeneficiaire,montant$' "$t/out"
+fetch --retries 0 "$S/slow"; st=$?
+check "a transfer that stalls for 30 s is abandoned" 3 $st grep -q 'Operation too slow' "$t/err"
 fetch "http://127.0.0.1:1/nothing.csv" --retries 0; st=$?
 check "nothing listening: status 3" 3 $st
 ls "${TMPDIR:-/tmp}"/muni-fetch.* >/dev/null 2>&1; left=$?
