@@ -26,7 +26,7 @@ static const struct {
 	const char *name;
 	const char *what;
 } tools[] = {
-	{ "fetch", "raw export (CSV in any encoding and dialect) -> canonical CSV" },
+	{ "fetch", "export (CSV, XLSX, ODS, JSON, XML, SQLite, DBF) -> canonical CSV" },
 	{ "transform", "canonical CSV -> CSV shaped to a target schema" },
 	{ "anonymize", "CSV -> CSV without personal data" },
 	{ "validate", "CSV checked against a Table Schema" },
