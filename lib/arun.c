@@ -569,8 +569,12 @@ treat(struct run *r, struct csvin *in, struct csvout *out, int counting,
 	int rc;
 
 	while ((rc = csvin_next(in, &rec, e)) > 0) {
-		if (rec->nfields == 0)
-			continue;	/* a blank line holds no one */
+		if (rec->nfields == 0) {
+			/* a blank line holds no one: kept, not counted */
+			if (out && csvout_record(out, NULL, 0) < 0)
+				return -2;
+			continue;
+		}
 		if (counting) {
 			for (c = 0; c < r->width && c < rec->nfields; c++)
 				if (r->by_col[c]->action == R_RECODE &&

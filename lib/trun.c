@@ -108,6 +108,15 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 		s->c.out++;
 		return csvout_record(&s->out, NULL, 0);
 	}
+	if (rec->nfields > s->width && s->o->warn && !s->o->quiet &&
+	    ++s->c.warned <= TRUN_MAX_WARNINGS) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "%s:%llu: the row has %zu cells where "
+		    "the header has %zu: the cells beyond are not mapped",
+		    s->o->input, rec->row, rec->nfields, s->width);
+		s->o->warn(s->o->ctx, msg);
+	}
 	for (i = 0; i < m->nfilters; i++)
 		if (!mapping_keeps(&m->filters[i], rec)) {
 			buf_reset(&s->reason);
