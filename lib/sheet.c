@@ -16,7 +16,8 @@ struct sheet {
 	struct sheet_source src[1];
 	struct sheet_options o;
 	const char *file;
-	unsigned width;			/* columns written */
+	unsigned width;			/* columns up to the last written */
+	unsigned first;			/* the first column holding a value */
 	unsigned long long header;	/* row number of the header */
 	unsigned long long last;	/* last row holding a value */
 	unsigned long long next;	/* row number to write next */
@@ -169,11 +170,14 @@ measure(struct sheet *sh, struct muni_err *e)
 
 	if (sh->src->rewind(sh->src->ctx, e) < 0)
 		return -1;
+	sh->first = SHEET_MAX_COLS;
 	while ((rc = sh->src->row(sh->src->ctx, &sh->row, e)) > 0) {
 		if (sh->row.n == 0)
 			continue;
 		if (sh->row.col[sh->row.n - 1] + 1 > sh->width)
 			sh->width = sh->row.col[sh->row.n - 1] + 1;
+		if (sh->row.col[0] < sh->first)
+			sh->first = sh->row.col[0];
 		sh->last = sh->row.num + sh->row.repeat - 1;
 		if (nscan < SHEET_SCAN_ROWS) {
 			num[nscan] = sh->row.num;
@@ -212,6 +216,8 @@ measure(struct sheet *sh, struct muni_err *e)
 					    m[i].c2 + 1;
 		}
 	}
+	if (sh->first > sh->width)
+		sh->first = 0;
 	if (sh->o.skip_set)
 		sh->header = sh->o.skip_rows + 1;
 	else if (nscan == 0)
@@ -342,8 +348,8 @@ sheet_next(struct sheet *sh, struct record **rec, struct muni_err *e)
 		}
 	if (sh->nmerges > 0 && fill_merges(sh, sh->next, e) < 0)
 		return -1;
-	sh->rec.fields = sh->fields;
-	sh->rec.nfields = sh->width;
+	sh->rec.fields = sh->fields + sh->first;
+	sh->rec.nfields = sh->width - sh->first;
 	sh->rec.row = sh->next;
 	sh->rec.line = sh->next;
 	if (sh->row.num <= sh->next && sh->next == end)

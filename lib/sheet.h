@@ -3,9 +3,9 @@
  * ODS. A source (src_xlsx, src_ods) reads the rows of one sheet in order,
  * only the cells that hold a value; sheet reads them twice:
  *
- *   1. to measure: the last column and the last row that hold a value
- *      (trailing empty columns and rows are trimmed), and the fill of the
- *      first rows, to find the header;
+ *   1. to measure: the first and last columns and the last row that hold
+ *      a value (empty columns before and after, empty rows after, are
+ *      trimmed), and the fill of the first rows, to find the header;
  *   2. to write: every row from the header to the last row, each as wide
  *      as the widest, empty rows in between kept (as empty records of
  *      that width), merged ranges filled with their top-left value when
