@@ -41,7 +41,19 @@ on_error(void *ctx, xmlErrorPtr err)
 	n = strlen(x->xml_err);
 	while (n > 0 && (x->xml_err[n - 1] == '\n' || x->xml_err[n - 1] == ' '))
 		x->xml_err[--n] = '\0';
+	/* libxml2 writes some messages over two lines: make them one */
+	for (n = 0; x->xml_err[n]; n++)
+		if (x->xml_err[n] == '\n')
+			x->xml_err[n] = ' ';
 	x->xml_line = err->line;
+}
+
+/* libxml2's messages outside a reader's handler: not printed. */
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
 }
 
 int
@@ -53,9 +65,18 @@ xmlrd_init(struct xmlrd *x, xmlrd_read_fn read, void *ctx, const char *file,
 	x->ctx = ctx;
 	x->file = file;
 	x->part = part;
+	/*
+	 * Errors met before the reader's handler applies (the detection of
+	 * the encoding, while the reader is made) go to libxml2's global
+	 * handlers: ours too, so that nothing is printed behind the tool's
+	 * back and the message is kept.
+	 */
+	xmlSetStructuredErrorFunc(x, on_error);
+	xmlSetGenericErrorFunc(NULL, quiet);
 	x->r = xmlReaderForIO(on_read, on_close, x, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
 	if (x->r == NULL) {
+		xmlSetStructuredErrorFunc(NULL, NULL);
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot start the XML reader");
 		return -1;
 	}
@@ -105,8 +126,10 @@ xmlrd_close_zip(struct xmlrd *x, struct zip_stream **zs)
 void
 xmlrd_release(struct xmlrd *x)
 {
-	if (x->r != NULL)
+	if (x->r != NULL) {
 		xmlFreeTextReader(x->r);
+		xmlSetStructuredErrorFunc(NULL, NULL);
+	}
 	x->r = NULL;
 }
 

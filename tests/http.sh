@@ -19,7 +19,10 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT INT TERM
-mkdir -p "$t/www" "$t/tmp"
+mkdir -p "$t/www" "$t/tmp" "$t/fetch-tmp"
+# muni-fetch's temporary files go to a folder of this test's own
+TMPDIR=$t/fetch-tmp
+export TMPDIR
 chmod 755 "$t" "$t/www"  # nginx workers run as nobody under root
 printf 'id;nom\r\n1;Salle des f\352tes\r\n' >"$t/www/salles.csv"
 cp "$src/tests/fixtures/strict.xlsx" "$t/www/"
@@ -116,7 +119,7 @@ fetch --retries 0 "$S/slow"; st=$?
 check "a transfer that stalls for 30 s is abandoned" 3 $st grep -q 'Operation too slow' "$t/err"
 fetch "http://127.0.0.1:1/nothing.csv" --retries 0; st=$?
 check "nothing listening: status 3" 3 $st
-ls "${TMPDIR:-/tmp}"/muni-fetch.* >/dev/null 2>&1; left=$?
+ls "$t/fetch-tmp"/muni-fetch.* >/dev/null 2>&1; left=$?
 check "no temporary file left behind" 0 $((left == 0 ? 1 : 0))
 echo "1..$n"
 exit $fail
