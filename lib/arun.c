@@ -436,7 +436,7 @@ setup(struct run *r, const struct record *h, struct muni_err *e)
 	}
 	r->k = o->k ? o->k : r->rs ? r->rs->k : 5;
 	r->l = o->l ? o->l : r->rs ? r->rs->l : 0;
-	if (need_key) {
+	if (need_key && !o->audit) {
 		if (o->key_file == NULL) {
 			err_set(e, MUNI_EXIT_USAGE, "the rules pseudonymize: give "
 			    "the secret key with --key-file (--new-key makes "
@@ -525,8 +525,8 @@ scanned(const struct run *r, size_t c, const struct record *rec)
 {
 	const struct rule *rule = r->rs ? r->by_col[c] : NULL;
 
-	if (rule == NULL)
-		return 1;	/* audit: everything */
+	if (rule == NULL || r->o->audit)
+		return 1;	/* audit: everything, as it is */
 	if (rule->when && !rules_when(rule->when, rec))
 		return 1;	/* the value as it was */
 	return rule->action == R_KEEP || rule->action == R_SCRUB ||
@@ -590,7 +590,7 @@ treat(struct run *r, struct csvin *in, struct csvout *out, int counting,
 		buf_reset(&r->vals);
 		for (c = 0; c < r->width; c++) {
 			r->off[c] = r->vals.len;
-			if (r->rs) {
+			if (r->rs && !r->o->audit) {
 				if (apply(r, c, rec, &r->tmp, e) < 0)
 					return -1;
 				if (buf_add(&r->vals, r->tmp.ptr, r->tmp.len) < 0)
@@ -994,7 +994,7 @@ arun(const struct arun_options *o, struct muni_err *e)
 		status = e->status;
 		goto end;
 	}
-	for (c = 0; r.rs && c < r.width; c++)
+	for (c = 0; r.rs && !o->audit && c < r.width; c++)
 		recode |= r.by_col[c]->action == R_RECODE;
 	if (recode) {
 		/* a first reading counts the values to recode */
