@@ -71,16 +71,10 @@ note(const struct run *r, const char *text)
 static int
 temp_file(char path[4096], struct muni_err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	int fd;
+	int fd = fd_temp("muni-anonymize", path);
 
-	snprintf(path, 4096, "%s/muni-anonymize.XXXXXX", dir && *dir ? dir :
-	    "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		path[0] = '\0';
+	if (fd < 0)
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary file");
-	}
 	return fd;
 }
 

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -51,4 +53,17 @@ fd_read_all(int fd, struct buf *out)
 		if (buf_add(out, chunk, (size_t)n) < 0)
 			return -1;
 	return n < 0 ? -1 : 0;
+}
+
+int
+fd_temp(const char *tool, char path[4096])
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, 4096, "%s/%s.XXXXXX", dir && *dir ? dir : "/tmp", tool);
+	fd = mkstemp(path);
+	if (fd < 0)
+		path[0] = '\0';
+	return fd;
 }

@@ -16,6 +16,11 @@ ssize_t fd_read_full(int fd, void *p, size_t n);
  */
 struct buf;
 int fd_read_all(int fd, struct buf *out);
+/*
+ * Create and open a temporary file named after the tool, in TMPDIR (else
+ * /tmp); its name goes to path. -1 with errno (path empty) on error.
+ */
+int fd_temp(const char *tool, char path[4096]);
 /* Write all n bytes; -1 with errno on error. */
 int fd_write_full(int fd, const void *p, size_t n);
 

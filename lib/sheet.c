@@ -148,6 +148,31 @@ sheet_plain_number(const char *p, size_t n, struct buf *out)
 	return 0;
 }
 
+int
+sheet_merges_add(struct sheet_merges *ms, const struct sheet_merge *m)
+{
+	struct sheet_merge *a;
+
+	if (ms->n > SHEET_MAX_MERGES)
+		return 0;
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? 2 * ms->cap : 64;
+		a = realloc(ms->v, ms->cap * sizeof(*a));
+		if (a == NULL)
+			return -1;
+		ms->v = a;
+	}
+	ms->v[ms->n++] = *m;
+	return 0;
+}
+
+void
+sheet_merges_release(struct sheet_merges *ms)
+{
+	free(ms->v);
+	memset(ms, 0, sizeof(*ms));
+}
+
 static int
 by_first_row(const void *a, const void *b)
 {
@@ -190,7 +215,8 @@ measure(struct sheet *sh, struct muni_err *e)
 	if (rc < 0)
 		return -1;
 	if (sh->src->merges != NULL) {
-		sh->src->merges(sh->src->ctx, &m, &nm);
+		m = sh->src->merges->v;
+		nm = sh->src->merges->n;
 		if (nm > SHEET_MAX_MERGES) {
 			err_set(e, MUNI_EXIT_DATA, "'%s' has %zu merged "
 			    "ranges, more than the %d accepted", sh->file, nm,

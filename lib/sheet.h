@@ -49,14 +49,27 @@ struct sheet_merge {
 	unsigned c1, c2;
 };
 
+/* The merged ranges a source collects on its first reading. */
+struct sheet_merges {
+	struct sheet_merge *v;
+	size_t n, cap;
+};
+
+/*
+ * Add a range; past SHEET_MAX_MERGES + 1 they are counted no more (sheet
+ * refuses the sheet). -1 when out of memory.
+ */
+int sheet_merges_add(struct sheet_merges *ms, const struct sheet_merge *m);
+void sheet_merges_release(struct sheet_merges *ms);
+
 struct sheet_source {
 	void *ctx;
 	/* Start (again) at the first row. */
 	int (*rewind)(void *ctx, struct muni_err *e);
 	/* 1: row holds the next row; 0: no more rows; -1: error in e. */
 	int (*row)(void *ctx, struct sheet_row *row, struct muni_err *e);
-	/* After a whole first reading: the merged ranges seen. */
-	void (*merges)(void *ctx, const struct sheet_merge **m, size_t *n);
+	/* The merged ranges, whole after a first reading; or NULL. */
+	const struct sheet_merges *merges;
 	/* Release ctx (called by sheet_free). */
 	void (*free)(void *ctx);
 	const char *name;		/* the sheet's name */

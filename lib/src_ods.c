@@ -29,8 +29,7 @@ struct ods {
 	struct xmlrd x;
 	int open, done;
 	unsigned long long num;		/* next row number */
-	struct sheet_merge *merges;
-	size_t nmerges, merges_cap;
+	struct sheet_merges merges;
 	int merges_done;
 	struct buf val, tmp;
 };
@@ -282,24 +281,15 @@ static int
 add_merge(struct ods *s, unsigned long long row, unsigned col,
     unsigned long rows, unsigned long cols)
 {
-	struct sheet_merge *a;
+	struct sheet_merge m;
 
-	if (s->merges_done || (rows <= 1 && cols <= 1) ||
-	    s->nmerges > SHEET_MAX_MERGES)
+	if (s->merges_done || (rows <= 1 && cols <= 1))
 		return 0;
-	if (s->nmerges == s->merges_cap) {
-		s->merges_cap = s->merges_cap ? 2 * s->merges_cap : 64;
-		a = realloc(s->merges, s->merges_cap * sizeof(*a));
-		if (a == NULL)
-			return -1;
-		s->merges = a;
-	}
-	a = &s->merges[s->nmerges++];
-	a->r1 = row;
-	a->r2 = row + (rows ? rows : 1) - 1;
-	a->c1 = col;
-	a->c2 = col + (unsigned)(cols ? cols : 1) - 1;
-	return 0;
+	m.r1 = row;
+	m.r2 = row + (rows ? rows : 1) - 1;
+	m.c1 = col;
+	m.c2 = col + (unsigned)(cols ? cols : 1) - 1;
+	return sheet_merges_add(&s->merges, &m);
 }
 
 static unsigned long
@@ -444,15 +434,6 @@ ods_row(void *ctx, struct sheet_row *out, struct muni_err *e)
 }
 
 static void
-ods_merges(void *ctx, const struct sheet_merge **m, size_t *n)
-{
-	struct ods *s = ctx;
-
-	*m = s->merges;
-	*n = s->nmerges;
-}
-
-static void
 ods_free(void *ctx)
 {
 	struct ods *s = ctx;
@@ -467,7 +448,7 @@ ods_free(void *ctx)
 	for (i = 0; i < s->nhidden; i++)
 		free(s->hidden_styles[i]);
 	free(s->hidden_styles);
-	free(s->merges);
+	sheet_merges_release(&s->merges);
 	buf_release(&s->val);
 	buf_release(&s->tmp);
 	zip_free(s->z);
@@ -573,7 +554,7 @@ src_ods_open(struct zip *z, const char *file, const struct sheet_pick *pick,
 	src.ctx = s;
 	src.rewind = ods_rewind;
 	src.row = ods_row;
-	src.merges = ods_merges;
+	src.merges = &s->merges;
 	src.free = ods_free;
 	src.name = s->tables[s->want].name;
 	return sheet_new(&src, o, file, e);

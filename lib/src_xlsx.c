@@ -37,8 +37,7 @@ struct xlsx {
 	struct xmlrd x;
 	int open, in_data, done, pass;
 	unsigned long long prev_row;
-	struct sheet_merge *merges;
-	size_t nmerges, merges_cap;
+	struct sheet_merges merges;
 	int merges_done;
 	struct buf val, tmp;
 };
@@ -687,7 +686,7 @@ cell_value(struct xlsx *s, const char *t, unsigned long style, unsigned col,
 static int
 add_merge(struct xlsx *s, const char *ref)
 {
-	struct sheet_merge m, *a;
+	struct sheet_merge m;
 	char first[32];
 	const char *colon = strchr(ref, ':');
 	size_t n = colon ? (size_t)(colon - ref) : 0;
@@ -699,17 +698,7 @@ add_merge(struct xlsx *s, const char *ref)
 	if (!cell_ref(first, &m.c1, &m.r1) || !cell_ref(colon + 1, &m.c2,
 	    &m.r2) || m.r2 < m.r1 || m.c2 < m.c1)
 		return 0;
-	if (s->nmerges >= SHEET_MAX_MERGES + 1)
-		return 0;	/* sheet refuses the count */
-	if (s->nmerges == s->merges_cap) {
-		s->merges_cap = s->merges_cap ? 2 * s->merges_cap : 64;
-		a = realloc(s->merges, s->merges_cap * sizeof(*a));
-		if (a == NULL)
-			return -1;
-		s->merges = a;
-	}
-	s->merges[s->nmerges++] = m;
-	return 0;
+	return sheet_merges_add(&s->merges, &m);
 }
 
 static int
@@ -861,15 +850,6 @@ too_long:
 }
 
 static void
-xlsx_merges(void *ctx, const struct sheet_merge **m, size_t *n)
-{
-	struct xlsx *s = ctx;
-
-	*m = s->merges;
-	*n = s->nmerges;
-}
-
-static void
 xlsx_free(void *ctx)
 {
 	struct xlsx *s = ctx;
@@ -890,7 +870,7 @@ xlsx_free(void *ctx)
 	free(s->styles_path);
 	free(s->xf_kind);
 	free(s->sst_off);
-	free(s->merges);
+	sheet_merges_release(&s->merges);
 	buf_release(&s->sst);
 	buf_release(&s->val);
 	buf_release(&s->tmp);
@@ -1025,7 +1005,7 @@ src_xlsx_open(struct zip *z, const char *file, const struct sheet_pick *pick,
 	src.ctx = s;
 	src.rewind = xlsx_rewind;
 	src.row = xlsx_row;
-	src.merges = xlsx_merges;
+	src.merges = &s->merges;
 	src.free = xlsx_free;
 	src.name = s->ws->name;
 	return sheet_new(&src, o, file, e);
