@@ -3,16 +3,29 @@
 #include "digest.h"
 #include "banned.h"
 
-int
-digest_init(struct digest *d)
+static int
+init_md(struct digest *d, const EVP_MD *md)
 {
 	d->failed = 0;
 	d->ctx = EVP_MD_CTX_new();
-	if (d->ctx == NULL || !EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL)) {
+	if (md == NULL || d->ctx == NULL ||
+	    !EVP_DigestInit_ex(d->ctx, md, NULL)) {
 		d->failed = 1;
 		return -1;
 	}
 	return 0;
+}
+
+int
+digest_init(struct digest *d)
+{
+	return init_md(d, EVP_sha256());
+}
+
+int
+digest_init_named(struct digest *d, const char *name)
+{
+	return init_md(d, EVP_get_digestbyname(name));
 }
 
 void
@@ -29,13 +42,13 @@ digest_hex(struct digest *d, char hex[65])
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0, i;
 
-	if (d->failed || !EVP_DigestFinal_ex(d->ctx, md, &len) || len != 32)
+	if (d->failed || !EVP_DigestFinal_ex(d->ctx, md, &len) || len > 32)
 		return -1;
 	for (i = 0; i < len; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
 	}
-	hex[64] = '\0';
+	hex[2 * len] = '\0';
 	return 0;
 }
 

@@ -14,8 +14,10 @@ struct digest {
 };
 
 int digest_init(struct digest *d);
+/* Another algorithm by its OpenSSL name ("SHA1", "MD5"), for checksums others computed. */
+int digest_init_named(struct digest *d, const char *name);
 void digest_update(struct digest *d, const void *p, size_t n);
-/* Write the 64 lower-case hex digits and a NUL to hex; -1 on failure. */
+/* Write the lower-case hex digits and a NUL to hex; -1 on failure. */
 int digest_hex(struct digest *d, char hex[65]);
 void digest_release(struct digest *d);
 

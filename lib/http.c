@@ -106,6 +106,66 @@ http_get(const char *url, struct buf *out, int status_on_error,
 	return 0;
 }
 
+int
+http_request(const char *url, const struct http_request *rq,
+    struct buf *out, long *code, struct muni_err *e)
+{
+	char agent[64], why[CURL_ERROR_SIZE] = "", key[600];
+	struct curl_slist *headers = NULL;
+	curl_mime *mime = NULL;
+	CURLcode rc;
+	CURL *c;
+
+	*code = 0;
+	if (http_init(e) < 0)
+		return -1;
+	c = curl_easy_init();
+	if (c == NULL) {
+		err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
+		return -1;
+	}
+	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
+	setup(c, url, agent, why);
+	/* A long upload is slow, not stalled: only a stall aborts it. */
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	headers = curl_slist_append(headers, "Accept: application/json");
+	if (rq->api_key) {
+		snprintf(key, sizeof(key), "X-API-KEY: %s", rq->api_key);
+		headers = curl_slist_append(headers, key);
+	}
+	if (rq->json) {
+		headers = curl_slist_append(headers,
+		    "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->json);
+	} else if (rq->file) {
+		curl_mimepart *part;
+
+		mime = curl_mime_init(c);
+		part = curl_mime_addpart(mime);
+		curl_mime_name(part, "file");
+		curl_mime_filedata(part, rq->file);
+		curl_mime_filename(part, rq->file_name);
+		curl_mime_type(part, "text/csv");
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	/* Keep the method on redirects of a POST or PUT. */
+	curl_easy_setopt(c, CURLOPT_POSTREDIR, CURL_REDIR_POST_ALL);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
+	curl_easy_cleanup(c);
+	curl_mime_free(mime);
+	curl_slist_free_all(headers);
+	if (rc != CURLE_OK) {
+		err_set(e, MUNI_EXIT_IO, "cannot %s '%s': %s", rq->method, url,
+		    why[0] ? why : curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 struct sink {
 	int fd;
 	unsigned long long bytes, max;

@@ -36,6 +36,22 @@ int http_is_url(const char *s);
 int http_get(const char *url, struct buf *out, int status_on_error,
     struct muni_err *e);
 
+/* A request to an API (data.gouv.fr's): method, key, body. */
+struct http_request {
+	const char *method;		/* "GET", "POST", "PUT" */
+	const char *api_key;		/* sent as X-API-KEY, or NULL */
+	const char *json;		/* a JSON body, or NULL */
+	const char *file;		/* a file sent as multipart "file" */
+	const char *file_name;		/* the name it is sent with */
+};
+
+/*
+ * Send the request to url; the answer's body goes to out and its status
+ * to *code (any status: the caller judges). -1 only when no answer came.
+ */
+int http_request(const char *url, const struct http_request *rq,
+    struct buf *out, long *code, struct muni_err *e);
+
 /*
  * Download url into fd (a regular file, emptied before each attempt),
  * retrying as http_get_options says; r->code 304 is success with no body.

@@ -74,3 +74,46 @@ jg_member(yajl_val obj, const char *key)
 			return obj->u.object.values[i];
 	return NULL;
 }
+
+int
+jg_tree(yajl_gen g, yajl_val v)
+{
+	size_t i;
+	int rc = 0;
+
+	if (v == NULL)
+		return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
+	switch (v->type) {
+	case yajl_t_string:
+		jg_str(g, v->u.string);
+		break;
+	case yajl_t_number:
+		rc = yajl_gen_number(g, v->u.number.r,
+		    strlen(v->u.number.r)) == yajl_gen_status_ok ? 0 : -1;
+		break;
+	case yajl_t_object:
+		yajl_gen_map_open(g);
+		for (i = 0; i < v->u.object.len && rc == 0; i++) {
+			jg_str(g, v->u.object.keys[i]);
+			rc = jg_tree(g, v->u.object.values[i]);
+		}
+		yajl_gen_map_close(g);
+		break;
+	case yajl_t_array:
+		yajl_gen_array_open(g);
+		for (i = 0; i < v->u.array.len && rc == 0; i++)
+			rc = jg_tree(g, v->u.array.values[i]);
+		yajl_gen_array_close(g);
+		break;
+	case yajl_t_true:
+		yajl_gen_bool(g, 1);
+		break;
+	case yajl_t_false:
+		yajl_gen_bool(g, 0);
+		break;
+	default:
+		yajl_gen_null(g);
+		break;
+	}
+	return rc;
+}

@@ -22,6 +22,9 @@ void jg_key_str(yajl_gen g, const char *key, const char *value);
 void jg_key_uint(yajl_gen g, const char *key, unsigned long long value);
 void jg_key_bool(yajl_gen g, const char *key, int value);
 
+/* Write the tree v (as yajl_tree_parse made it) with g; -1 on failure. */
+int jg_tree(yajl_gen g, yajl_val v);
+
 /* The member key of obj, or NULL (also when obj is not an object). */
 yajl_val jg_member(yajl_val obj, const char *key);
 

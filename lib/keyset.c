@@ -13,17 +13,23 @@ struct keyslot {
 };
 
 /* FNV-1a, 64 bits; never 0, which marks an empty slot. */
-static uint64_t
-hash_key(const unsigned char *p, size_t n)
+unsigned long long
+keyset_hash(unsigned long long h, const void *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *c = p;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		h ^= p[i];
+		h ^= c[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h ? h : 1;
+}
+
+static uint64_t
+hash_key(const unsigned char *p, size_t n)
+{
+	return keyset_hash(KEYSET_HASH_INIT, p, n);
 }
 
 void

@@ -25,6 +25,13 @@ void keyset_release(struct keyset *k);
  */
 long long keyset_add(struct keyset *k, const void *key, size_t len,
     unsigned long long row);
+/*
+ * The 64-bit hash of the keys (FNV-1a, never 0), continued from h when
+ * hashing in pieces: keyset_hash(KEYSET_HASH_INIT, p, n).
+ */
+#define KEYSET_HASH_INIT 0xcbf29ce484222325ULL
+unsigned long long keyset_hash(unsigned long long h, const void *p, size_t n);
+
 /* The row the key was added with, or 0 when absent. */
 unsigned long long keyset_find(const struct keyset *k, const void *key,
     size_t len);

@@ -9,12 +9,11 @@
 #include "provenance.h"
 #include "banned.h"
 
-void
-provenance_now(char out[32])
+time_t
+provenance_epoch(void)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	time_t t = time(NULL);
-	struct tm tm;
 	char *end;
 
 	if (sde && *sde) {
@@ -25,6 +24,15 @@ provenance_now(char out[32])
 		if (!errno && *end == '\0' && v >= 0)
 			t = (time_t)v;
 	}
+	return t;
+}
+
+void
+provenance_now(char out[32])
+{
+	time_t t = provenance_epoch();
+	struct tm tm;
+
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -16,6 +16,8 @@
 #ifndef MUNI_PROVENANCE_H
 #define MUNI_PROVENANCE_H
 
+#include <time.h>
+
 #include "buf.h"
 #include "err.h"
 
@@ -41,5 +43,7 @@ int provenance_json(const struct provenance *p, struct buf *out,
     struct muni_err *e);
 /* The time to record, as ISO 8601 UTC; honours SOURCE_DATE_EPOCH. */
 void provenance_now(char out[32]);
+/* The same as seconds since the epoch. */
+time_t provenance_epoch(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "exitcode.h"
 #include "i18n.h"
 #include "jsongen.h"
+#include "html.h"
 #include "report.h"
 #include "banned.h"
 
@@ -490,24 +491,6 @@ static const char *const advice[ERR_NCODES] = {
 	[ERR_OPENING_HOURS] = N_("Write the hours as Mo-Fr 08:00-12:00; "
 	    "see the OpenStreetMap opening_hours documentation."),
 };
-
-/* Text escaped for HTML: & < > " ' and nothing else changed. */
-static int
-html_text(struct buf *out, const char *s)
-{
-	int rc = 0;
-
-	for (; s && *s; s++)
-		switch (*s) {
-		case '&': rc |= buf_addstr(out, "&amp;"); break;
-		case '<': rc |= buf_addstr(out, "&lt;"); break;
-		case '>': rc |= buf_addstr(out, "&gt;"); break;
-		case '"': rc |= buf_addstr(out, "&quot;"); break;
-		case '\'': rc |= buf_addstr(out, "&#39;"); break;
-		default: rc |= buf_addch(out, *s); break;
-		}
-	return rc;
-}
 
 static const char html_style[] =
     "body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b;"

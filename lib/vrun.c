@@ -320,6 +320,10 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 		if (!o->quiet_data && csvout_record(&out, rec->fields,
 		    rec->nfields) < 0)
 			out_ok = 0;
+		if (o->on_record && o->on_record(o->record_ctx, rec, e) < 0) {
+			status = e->status;
+			goto end;
+		}
 		if (o->rejects) {
 			for (i = 0; i < width; i++)
 				wide[i] = rec->fields[i];
@@ -368,6 +372,11 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 				    rec->nfields) < 0)
 					out_ok = 0;
 				written++;
+				if (o->on_record && o->on_record(o->record_ctx,
+				    rec, e) < 0) {
+					status = e->status;
+					goto end;
+				}
 			}
 		}
 		if (o->limit_rows && r.rows >= o->limit_rows)

@@ -47,6 +47,14 @@ struct vrun_options {
 	struct vrun_resource resources[VRUN_MAX_RESOURCES];
 	size_t nresources;
 	int out_fd;
+	/*
+	 * Called with every record written to out_fd, the header first
+	 * (muni-publish counts, previews and indexes them); a failure stops
+	 * the run with its error.
+	 */
+	int (*on_record)(void *ctx, const struct record *rec,
+	    struct muni_err *e);
+	void *record_ctx;
 	FILE *diag;
 	const char *prog;
 };

@@ -1,0 +1,264 @@
+/*
+ * muni-publish: turn a validated CSV file, its schema and its metadata
+ * into a versioned open-data publication (files, Data Package, DCAT-AP
+ * catalogue, pages), switched in atomically; or push it to data.gouv.fr.
+ */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "msg.h"
+#include "opt.h"
+#include "prun.h"
+#include "version.h"
+#include "banned.h"
+
+static const char usage_text[] =
+    "usage: muni-publish [-hV] [-b url] [-d delimiter] [-e encoding] "
+    "[-m file]\n"
+    "                    [-p file] [-s schema] [-t target] "
+    "[--allow-invalid]\n"
+    "                    [--anonymization-report file] [--api-key-file "
+    "file]\n"
+    "                    [--api-url url] [--catalog-title text] "
+    "[--diff file]\n"
+    "                    [--gzip] [--keep n] [--private] [--schema-url "
+    "url]\n"
+    "                    [--summary] [--wait] [file | -]\n"
+    "       muni-publish -t root --list\n"
+    "       muni-publish -t root --history name\n";
+
+static const char help_text[] =
+    "Publish a CSV file as an open dataset: validated against its schema,\n"
+    "with its datapackage.json, landing page and DCAT-AP catalogue, as a\n"
+    "new version switched in atomically; identical data is not published\n"
+    "again.\n"
+    "\n"
+    "      --allow-invalid      publish data that does not validate, and say\n"
+    "                           so in the metadata\n"
+    "      --anonymization-report FILE\n"
+    "                           refuse unless muni-anonymize's report in FILE\n"
+    "                           passes\n"
+    "      --api-key-file FILE  data.gouv.fr: the API key\n"
+    "      --api-url URL        data.gouv.fr: the API (default\n"
+    "                           https://www.data.gouv.fr/api/1)\n"
+    "  -b, --base-url URL       where the root is served, for the catalogue\n"
+    "                           (default: relative URLs)\n"
+    "      --catalog-title TEXT the title of the catalogue and root page\n"
+    "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
+    "      --diff FILE          write the keys of the rows added, removed\n"
+    "                           and changed to FILE (CSV)\n"
+    "  -e, --encoding ENC       input encoding (default: guessed)\n"
+    "      --gzip               publish a .csv.gz beside the CSV\n"
+    "  -h, --help               print this help and exit\n"
+    "      --history NAME       print the versions of a dataset and exit\n"
+    "      --keep N             keep the N newest versions (default: all)\n"
+    "      --list               print the datasets published and exit\n"
+    "  -m, --meta FILE          the metadata (muni-meta(5))\n"
+    "      --private            data.gouv.fr: keep the dataset private\n"
+    "  -p, --provenance FILE    muni-fetch's provenance, for the sources\n"
+    "  -s, --schema FILE        the Table Schema (file or URL)\n"
+    "      --schema-url URL     the schema's URL, written in the metadata\n"
+    "      --summary            print what was published\n"
+    "  -t, --to TARGET          the publication folder, or datagouv:ID\n"
+    "  -V, --version            print the version and exit\n"
+    "      --wait               wait for another publication to the same\n"
+    "                           folder instead of failing\n";
+
+enum {
+	OPT_ALLOW_INVALID = 256, OPT_ANON, OPT_API_KEY_FILE, OPT_API_URL,
+	OPT_CATALOG_TITLE, OPT_DIFF, OPT_GZIP, OPT_HISTORY, OPT_KEEP,
+	OPT_LIST, OPT_PRIVATE, OPT_SCHEMA_URL, OPT_SUMMARY, OPT_WAIT
+};
+
+static const struct option longopts[] = {
+	{ "allow-invalid", no_argument, NULL, OPT_ALLOW_INVALID },
+	{ "anonymization-report", required_argument, NULL, OPT_ANON },
+	{ "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
+	{ "api-url", required_argument, NULL, OPT_API_URL },
+	{ "base-url", required_argument, NULL, 'b' },
+	{ "catalog-title", required_argument, NULL, OPT_CATALOG_TITLE },
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "diff", required_argument, NULL, OPT_DIFF },
+	{ "encoding", required_argument, NULL, 'e' },
+	{ "gzip", no_argument, NULL, OPT_GZIP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "meta", required_argument, NULL, 'm' },
+	{ "private", no_argument, NULL, OPT_PRIVATE },
+	{ "provenance", required_argument, NULL, 'p' },
+	{ "schema", required_argument, NULL, 's' },
+	{ "schema-url", required_argument, NULL, OPT_SCHEMA_URL },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "to", required_argument, NULL, 't' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+note(void *ctx, const char *text)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s", msg_progname(), text);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct prun_options o;
+	struct muni_err e;
+	const char *to = NULL, *history = NULL, *base = NULL;
+	char *base_slash = NULL;
+	int c, list = 0, status;
+	size_t n;
+
+	msg_init(argv[0], stderr);
+	memset(&o, 0, sizeof(o));
+	err_clear(&e);
+	o.catalog_title = "Données ouvertes";
+	o.api_url = "https://www.data.gouv.fr/api/1";
+	while ((c = getopt_long(argc, argv, "b:d:e:hm:p:s:t:V", longopts,
+	    NULL)) != -1)
+		switch (c) {
+		case 'b':
+			base = optarg;
+			break;
+		case 'd':
+			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
+				goto bad_value;
+			break;
+		case 'e':
+			o.csv.encoding = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case 'm':
+			o.meta = optarg;
+			break;
+		case 'p':
+			o.provenance = optarg;
+			break;
+		case 's':
+			o.schema = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'V':
+			printf("muni-publish %s\n", muni_version());
+			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+		case OPT_ALLOW_INVALID:
+			o.allow_invalid = 1;
+			break;
+		case OPT_ANON:
+			o.anonymization_report = optarg;
+			break;
+		case OPT_API_KEY_FILE:
+			o.api_key_file = optarg;
+			break;
+		case OPT_API_URL:
+			o.api_url = optarg;
+			break;
+		case OPT_CATALOG_TITLE:
+			o.catalog_title = optarg;
+			break;
+		case OPT_DIFF:
+			o.diff = optarg;
+			break;
+		case OPT_GZIP:
+			o.gzip = 1;
+			break;
+		case OPT_HISTORY:
+			history = optarg;
+			break;
+		case OPT_KEEP:
+			if (opt_count(optarg, 1, 1000000, &n, &e) < 0)
+				goto bad_value;
+			o.keep = n;
+			break;
+		case OPT_LIST:
+			list = 1;
+			break;
+		case OPT_PRIVATE:
+			o.private_dataset = 1;
+			break;
+		case OPT_SCHEMA_URL:
+			o.schema_url = optarg;
+			break;
+		case OPT_SUMMARY:
+			o.summary = 1;
+			break;
+		case OPT_WAIT:
+			o.wait = 1;
+			break;
+		default:
+			return msg_usage(usage_text);
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		msg_error("one input at most, %d given", argc);
+		return msg_usage(usage_text);
+	}
+	if (to == NULL) {
+		msg_error("give the publication folder with --to");
+		return msg_usage(usage_text);
+	}
+	if (strncmp(to, "datagouv:", 9) == 0) {
+		o.datagouv = to + 9;
+		if (o.datagouv[0] == '\0' || o.api_key_file == NULL) {
+			msg_error("--to datagouv:ID needs the dataset's id and "
+			    "--api-key-file");
+			return msg_usage(usage_text);
+		}
+	} else
+		o.root = to;
+	if (base && base[0] && base[strlen(base) - 1] != '/') {
+		/* URLs are built as BASE + name: one slash between. */
+		base_slash = malloc(strlen(base) + 2);
+		if (base_slash == NULL)
+			return MUNI_EXIT_IO;
+		snprintf(base_slash, strlen(base) + 2, "%s/", base);
+		base = base_slash;
+	}
+	o.base_url = base;
+	o.prog = msg_progname();
+	o.note = note;
+	if ((list || history) && o.root == NULL) {
+		msg_error("--list and --history read a publication folder");
+		return msg_usage(usage_text);
+	}
+	if (list)
+		status = prun_list(&o, stdout, &e);
+	else if (history)
+		status = prun_history(&o, history, stdout, &e);
+	else {
+		if (o.meta == NULL || o.schema == NULL) {
+			msg_error("give the metadata with --meta and the "
+			    "schema with --schema");
+			free(base_slash);
+			return msg_usage(usage_text);
+		}
+		o.input = argc == 1 ? argv[0] : "-";
+		status = prun_publish(&o, &e);
+	}
+	if (status != MUNI_EXIT_OK && e.msg[0])
+		msg_err(&e);
+	if ((list || history) && fclose(stdout) != 0 && status == 0)
+		status = MUNI_EXIT_IO;
+	free(base_slash);
+	return status;
+
+bad_value:
+	msg_err(&e);
+	return msg_usage(usage_text);
+}

@@ -1,0 +1,308 @@
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "exitcode.h"
+#include "banned.h"
+
+struct catalog {
+	sqlite3 *db;
+	const char *path;
+};
+
+static const char ddl[] =
+    "PRAGMA journal_mode = WAL;"
+    "PRAGMA synchronous = FULL;"
+    "CREATE TABLE IF NOT EXISTS datasets ("
+    " name TEXT PRIMARY KEY, identifier TEXT NOT NULL,"
+    " current TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS versions ("
+    " dataset TEXT NOT NULL, stamp TEXT NOT NULL, number TEXT NOT NULL,"
+    " published TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " bytes INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " gz_sha256 TEXT, gz_bytes INTEGER,"
+    " schema_sha256 TEXT, meta_sha256 TEXT NOT NULL,"
+    " validation TEXT NOT NULL, anonymization TEXT NOT NULL,"
+    " compared INTEGER NOT NULL, added INTEGER, removed INTEGER,"
+    " changed INTEGER, descriptor TEXT NOT NULL,"
+    " PRIMARY KEY (dataset, stamp));";
+
+static const char columns[] =
+    "v.dataset, v.stamp, v.number, v.published, d.identifier, v.sha256,"
+    " v.bytes, v.rows, v.gz_sha256, v.gz_bytes, v.schema_sha256,"
+    " v.meta_sha256, v.validation, v.anonymization, v.compared, v.added,"
+    " v.removed, v.changed, v.descriptor";
+
+static int
+fail(struct catalog *c, struct muni_err *e, const char *what)
+{
+	err_set(e, MUNI_EXIT_IO, "cannot %s the catalogue '%s': %s", what,
+	    c->path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+	return -1;
+}
+
+struct catalog *
+catalog_open(const char *path, struct muni_err *e)
+{
+	struct catalog *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return NULL;
+	}
+	c->path = path;
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(c->db, 30000) != SQLITE_OK ||
+	    sqlite3_exec(c->db, ddl, NULL, NULL, NULL) != SQLITE_OK) {
+		fail(c, e, "open");
+		catalog_close(c);
+		return NULL;
+	}
+	/*
+	 * The write-ahead log stays between runs: a run that changes
+	 * nothing leaves the root's folder as it found it.
+	 */
+	{
+		int one = 1;
+
+		sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+		    &one);
+	}
+	if (0) {
+		catalog_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+catalog_close(struct catalog *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static void
+text(sqlite3_stmt *st, int col, char *out, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+static unsigned long long
+u64(sqlite3_stmt *st, int col)
+{
+	return (unsigned long long)sqlite3_column_int64(st, col);
+}
+
+static int
+row_to_version(sqlite3_stmt *st, struct cat_version *v)
+{
+	const unsigned char *d;
+
+	memset(v, 0, sizeof(*v));
+	text(st, 0, v->dataset, sizeof(v->dataset));
+	text(st, 1, v->stamp, sizeof(v->stamp));
+	text(st, 2, v->number, sizeof(v->number));
+	text(st, 3, v->published, sizeof(v->published));
+	text(st, 4, v->identifier, sizeof(v->identifier));
+	text(st, 5, v->sha256, sizeof(v->sha256));
+	v->bytes = u64(st, 6);
+	v->rows = u64(st, 7);
+	text(st, 8, v->gz_sha256, sizeof(v->gz_sha256));
+	v->gz_bytes = u64(st, 9);
+	text(st, 10, v->schema_sha256, sizeof(v->schema_sha256));
+	text(st, 11, v->meta_sha256, sizeof(v->meta_sha256));
+	text(st, 12, v->validation, sizeof(v->validation));
+	text(st, 13, v->anonymization, sizeof(v->anonymization));
+	v->compared = sqlite3_column_int(st, 14);
+	v->added = u64(st, 15);
+	v->removed = u64(st, 16);
+	v->changed = u64(st, 17);
+	d = sqlite3_column_text(st, 18);
+	v->descriptor = strdup(d ? (const char *)d : "");
+	return v->descriptor ? 0 : -1;
+}
+
+int
+catalog_current(struct catalog *c, const char *dataset,
+    struct cat_version *v, struct muni_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[1024];
+	int rc, found = 0;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(sql, sizeof(sql), "SELECT %s FROM datasets d JOIN versions v"
+	    " ON v.dataset = d.name AND v.stamp = d.current WHERE d.name = ?",
+	    columns);
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		found = 1;
+		if (row_to_version(st, v) < 0)
+			rc = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(c, e, "read");
+	return found;
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+exec(struct catalog *c, const char *sql)
+{
+	return sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+}
+
+int
+catalog_add(struct catalog *c, const struct cat_version *v,
+    struct muni_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (exec(c, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return fail(c, e, "write");
+	rc = sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO versions VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		bind_text(st, 1, v->dataset);
+		bind_text(st, 2, v->stamp);
+		bind_text(st, 3, v->number);
+		bind_text(st, 4, v->published);
+		bind_text(st, 5, v->sha256);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)v->bytes);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)v->rows);
+		if (v->gz_sha256[0]) {
+			bind_text(st, 8, v->gz_sha256);
+			sqlite3_bind_int64(st, 9, (sqlite3_int64)v->gz_bytes);
+		}
+		bind_text(st, 10, v->schema_sha256);
+		bind_text(st, 11, v->meta_sha256);
+		bind_text(st, 12, v->validation);
+		bind_text(st, 13, v->anonymization);
+		sqlite3_bind_int(st, 14, v->compared);
+		if (v->compared) {
+			sqlite3_bind_int64(st, 15, (sqlite3_int64)v->added);
+			sqlite3_bind_int64(st, 16, (sqlite3_int64)v->removed);
+			sqlite3_bind_int64(st, 17, (sqlite3_int64)v->changed);
+		}
+		bind_text(st, 18, v->descriptor ? v->descriptor : "");
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_prepare_v2(c->db, "INSERT INTO datasets VALUES"
+		    " (?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+		    " current = excluded.current", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		bind_text(st, 1, v->dataset);
+		bind_text(st, 2, v->identifier);
+		bind_text(st, 3, v->stamp);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || exec(c, "COMMIT") != SQLITE_OK) {
+		fail(c, e, "write");
+		exec(c, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run(struct catalog *c, const char *sql, const char *a, const char *b,
+    struct muni_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		bind_text(st, 1, a);
+		bind_text(st, 2, b);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(c, e, "write");
+}
+
+int
+catalog_set_current(struct catalog *c, const char *dataset,
+    const char *stamp, struct muni_err *e)
+{
+	return run(c, "UPDATE datasets SET current = ?2 WHERE name = ?1",
+	    dataset, stamp, e);
+}
+
+int
+catalog_delete(struct catalog *c, const char *dataset, const char *stamp,
+    struct muni_err *e)
+{
+	return run(c, "DELETE FROM versions WHERE dataset = ?1 AND stamp = ?2",
+	    dataset, stamp, e);
+}
+
+int
+catalog_each(struct catalog *c, const char *dataset,
+    int (*fn)(void *ctx, const struct cat_version *v), void *ctx,
+    struct muni_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct cat_version v;
+	char sql[1024];
+	int rc, stop = 0;
+
+	if (dataset)
+		snprintf(sql, sizeof(sql), "SELECT %s FROM versions v JOIN "
+		    "datasets d ON d.name = v.dataset WHERE v.dataset = ? "
+		    "ORDER BY v.stamp DESC", columns);
+	else
+		snprintf(sql, sizeof(sql), "SELECT %s FROM datasets d JOIN "
+		    "versions v ON v.dataset = d.name AND v.stamp = d.current "
+		    "ORDER BY d.name", columns);
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && dataset)
+		rc = bind_text(st, 1, dataset);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		if (row_to_version(st, &v) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		stop = fn(ctx, &v);
+		cat_version_release(&v);
+		if (stop) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(c, e, "read");
+	return 0;
+}
+
+void
+cat_version_release(struct cat_version *v)
+{
+	free(v->descriptor);
+	v->descriptor = NULL;
+}

@@ -1,0 +1,408 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "exitcode.h"
+#include "jload.h"
+#include "jsongen.h"
+#include "meta.h"
+#include "banned.h"
+
+/*
+ * The licences a French public administration may use without approval
+ * (décret 2017-638, article D323-2-1 of the code des relations entre le
+ * public et l'administration), with the spellings users write.
+ */
+static const struct licence {
+	const char *names;	/* lower case, space separated */
+	const char *id;
+	const char *title;
+	const char *url;
+} licences[] = {
+	{ "etalab-2.0 lov2 licence-ouverte-2.0 lo-2.0 etalab",
+	  "etalab-2.0", "Licence Ouverte / Open Licence version 2.0",
+	  "https://www.etalab.gouv.fr/licence-ouverte-open-licence" },
+	{ "odbl-1.0 odbl odc-odbl",
+	  "ODbL-1.0", "Open Data Commons Open Database License (ODbL) v1.0",
+	  "https://opendatacommons.org/licenses/odbl/1-0/" },
+};
+
+/* The EU frequency vocabulary, by the word muni-meta(5) documents. */
+static const struct frequency {
+	const char *word;
+	const char *code;
+} frequencies[] = {
+	{ "continuous", "CONT" }, { "daily", "DAILY" },
+	{ "weekly", "WEEKLY" }, { "biweekly", "BIWEEKLY" },
+	{ "monthly", "MONTHLY" }, { "bimonthly", "BIMONTHLY" },
+	{ "quarterly", "QUARTERLY" }, { "semiannual", "ANNUAL_2" },
+	{ "annual", "ANNUAL" }, { "biennial", "BIENNIAL" },
+	{ "irregular", "IRREG" }, { "never", "NEVER" },
+	{ "unknown", "UNKNOWN" },
+};
+
+int
+meta_name_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || s[0] == '-')
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-') || i >= 64)
+			return 0;
+	return 1;
+}
+
+/* A date yyyy-mm-dd with a plausible month and day. */
+static int
+date_ok(const char *s)
+{
+	int i, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int
+party(struct jload *l, yajl_val v, struct meta_party *p, int producer)
+{
+	if (YAJL_IS_STRING(v)) {
+		p->name = strdup(v->u.string);
+		return p->name ? 0 : jl_fail(l, "out of memory");
+	}
+	if (!YAJL_IS_OBJECT(v))
+		return jl_fail(l, "a name, or an object with \"name\"");
+	if (jl_known_keys(l, v, producer ? "name url email siret" :
+	    "name url email role") < 0 ||
+	    jl_string(l, v, "name", &p->name, NULL) < 0 ||
+	    jl_string(l, v, "url", &p->url, NULL) < 0 ||
+	    jl_string(l, v, "email", &p->email, NULL) < 0 ||
+	    jl_string(l, v, producer ? "siret" : "role",
+	    producer ? &p->siret : &p->role, NULL) < 0)
+		return -1;
+	if (p->name == NULL || p->name[0] == '\0')
+		return jl_fail(l, "\"name\" is required");
+	if (p->siret && (strlen(p->siret) != 14 ||
+	    strspn(p->siret, "0123456789") != 14))
+		return jl_fail(l, "\"siret\" is 14 digits");
+	return 0;
+}
+
+static int
+load_license(struct jload *l, yajl_val root, struct meta *m)
+{
+	size_t i, k, n;
+	const char *p;
+	char *given;
+
+	if (jl_string(l, root, "license", &given, "etalab-2.0") < 0)
+		return -1;
+	m->license_given = given;
+	if (given[0] == '\0') {
+		n = jl_enter(l, ".license");
+		jl_fail(l, "the licence is empty: write \"etalab-2.0\" "
+		    "(Licence Ouverte 2.0) or \"ODbL-1.0\"");
+		jl_leave(l, n);
+		return -1;
+	}
+	k = strlen(given);
+	for (i = 0; i < sizeof(licences) / sizeof(licences[0]); i++)
+		for (p = licences[i].names; *p; p += strcspn(p, " "),
+		    p += *p == ' ')
+			if (strncasecmp(p, given, k) == 0 &&
+			    (p[k] == ' ' || p[k] == '\0')) {
+				m->license = licences[i].id;
+				m->license_title = licences[i].title;
+				m->license_url = licences[i].url;
+				m->license_allowed = 1;
+				return 0;
+			}
+	m->license = given;
+	m->license_title = given;
+	m->license_url = NULL;
+	return 0;
+}
+
+static int
+load_spatial(struct jload *l, yajl_val v, struct meta *m)
+{
+	size_t n = jl_enter(l, ".spatial");
+	int rc = 0;
+
+	if (YAJL_IS_STRING(v)) {
+		m->spatial = strdup(v->u.string);
+		rc = m->spatial ? 0 : jl_fail(l, "out of memory");
+	} else if (!YAJL_IS_OBJECT(v))
+		rc = jl_fail(l, "a place's name, or an object with \"name\"");
+	else if (jl_known_keys(l, v, "name insee uri") < 0 ||
+	    jl_string(l, v, "name", &m->spatial, NULL) < 0 ||
+	    jl_string(l, v, "insee", &m->spatial_code, NULL) < 0 ||
+	    jl_string(l, v, "uri", &m->spatial_uri, NULL) < 0)
+		rc = -1;
+	else if (m->spatial == NULL)
+		rc = jl_fail(l, "\"name\" is required");
+	else if (m->spatial_code && (strlen(m->spatial_code) != 5 ||
+	    strspn(m->spatial_code, "0123456789AB") != 5))
+		rc = jl_fail(l, "\"insee\" is a code of 5 characters "
+		    "(\"75056\", \"2A004\")");
+	jl_leave(l, n);
+	return rc;
+}
+
+static int
+load_temporal(struct jload *l, yajl_val v, struct meta *m)
+{
+	size_t n = jl_enter(l, ".temporal");
+	int rc = 0;
+
+	if (!YAJL_IS_OBJECT(v))
+		rc = jl_fail(l, "an object with \"start\" and \"end\"");
+	else if (jl_known_keys(l, v, "start end") < 0 ||
+	    jl_string(l, v, "start", &m->temporal_start, NULL) < 0 ||
+	    jl_string(l, v, "end", &m->temporal_end, NULL) < 0)
+		rc = -1;
+	else if (!m->temporal_start && !m->temporal_end)
+		rc = jl_fail(l, "\"start\" or \"end\" is required");
+	else if ((m->temporal_start && !date_ok(m->temporal_start)) ||
+	    (m->temporal_end && !date_ok(m->temporal_end)))
+		rc = jl_fail(l, "dates are written yyyy-mm-dd");
+	else if (m->temporal_start && m->temporal_end &&
+	    strcmp(m->temporal_start, m->temporal_end) > 0)
+		rc = jl_fail(l, "\"start\" is after \"end\"");
+	jl_leave(l, n);
+	return rc;
+}
+
+static int
+load_frequency(struct jload *l, yajl_val root, struct meta *m)
+{
+	char *word;
+	size_t i, n;
+	int rc = 0;
+
+	if (jl_string(l, root, "frequency", &word, NULL) < 0)
+		return -1;
+	if (word == NULL)
+		return 0;
+	for (i = 0; i < sizeof(frequencies) / sizeof(frequencies[0]); i++)
+		if (strcasecmp(word, frequencies[i].word) == 0 ||
+		    strcasecmp(word, frequencies[i].code) == 0) {
+			m->frequency = frequencies[i].word;
+			m->frequency_code = frequencies[i].code;
+			break;
+		}
+	if (m->frequency == NULL) {
+		n = jl_enter(l, ".frequency");
+		rc = jl_fail(l, "unknown frequency \"%s\" (known: continuous, "
+		    "daily, weekly, biweekly, monthly, bimonthly, quarterly, "
+		    "semiannual, annual, biennial, irregular, never, unknown)",
+		    word);
+		jl_leave(l, n);
+	}
+	free(word);
+	return rc;
+}
+
+static int
+load_personal(struct jload *l, yajl_val v, struct meta *m)
+{
+	size_t n = jl_enter(l, ".personal_data");
+	yajl_val c;
+	int rc = 0;
+
+	if (!YAJL_IS_OBJECT(v))
+		rc = jl_fail(l, "an object with \"contains\"");
+	else if (jl_known_keys(l, v, "contains legal_basis") < 0 ||
+	    jl_string(l, v, "legal_basis", &m->legal_basis, NULL) < 0)
+		rc = -1;
+	else if ((c = jg_member(v, "contains")) == NULL ||
+	    !(YAJL_IS_TRUE(c) || YAJL_IS_FALSE(c)))
+		rc = jl_fail(l, "\"contains\" is true or false");
+	else
+		m->personal_data = YAJL_IS_TRUE(c);
+	jl_leave(l, n);
+	return rc;
+}
+
+const char *
+meta_frequency_code(const char *word)
+{
+	size_t i;
+
+	for (i = 0; word && i < sizeof(frequencies) / sizeof(frequencies[0]);
+	    i++)
+		if (strcmp(word, frequencies[i].word) == 0)
+			return frequencies[i].code;
+	return NULL;
+}
+
+static int
+required(struct jload *l, const char *key, const char *value)
+{
+	if (value && value[0])
+		return 0;
+	return jl_fail(l, "\"%s\" is required", key);
+}
+
+struct meta *
+meta_parse(const char *json, size_t len, const char *source,
+    struct muni_err *e)
+{
+	struct jload l;
+	struct meta *m;
+	yajl_val root, v;
+	size_t i, n;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.kind = "metadata";
+	l.source = source;
+	l.e = e;
+	m = calloc(1, sizeof(*m));
+	if (m == NULL || (m->source = strdup(source)) == NULL) {
+		free(m);
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return NULL;
+	}
+	root = jl_parse(&l, json, len);
+	if (root == NULL)
+		goto done;
+	if (!YAJL_IS_OBJECT(root)) {
+		jl_fail(&l, "the metadata is a JSON object");
+		goto done;
+	}
+	if (jl_known_keys(&l, root, "name title description license producer "
+	    "contributors keywords spatial temporal frequency homepage "
+	    "personal_data schema_url") < 0 ||
+	    jl_string(&l, root, "name", &m->name, NULL) < 0 ||
+	    jl_string(&l, root, "title", &m->title, NULL) < 0 ||
+	    jl_string(&l, root, "description", &m->description, NULL) < 0 ||
+	    jl_string(&l, root, "homepage", &m->homepage, NULL) < 0 ||
+	    jl_string(&l, root, "schema_url", &m->schema_url, NULL) < 0 ||
+	    load_license(&l, root, m) < 0 || load_frequency(&l, root, m) < 0)
+		goto done;
+	if (m->name && !meta_name_ok(m->name)) {
+		n = jl_enter(&l, ".name");
+		jl_fail(&l, "'%s' is not a dataset name: 1 to 64 lower-case "
+		    "letters, digits and '-'", m->name);
+		jl_leave(&l, n);
+		goto done;
+	}
+	if ((v = jg_member(root, "producer")) != NULL) {
+		n = jl_enter(&l, ".producer");
+		if (party(&l, v, &m->producer, 1) < 0)
+			goto done;
+		jl_leave(&l, n);
+	}
+	if ((v = jg_member(root, "contributors")) != NULL) {
+		if (!YAJL_IS_ARRAY(v)) {
+			n = jl_enter(&l, ".contributors");
+			jl_fail(&l, "an array of contributors");
+			goto done;
+		}
+		m->contributors = calloc(v->u.array.len + 1,
+		    sizeof(*m->contributors));
+		if (m->contributors == NULL) {
+			jl_fail(&l, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < v->u.array.len; i++) {
+			n = jl_enter(&l, ".contributors[%zu]", i);
+			m->ncontributors++;
+			if (party(&l, v->u.array.values[i],
+			    &m->contributors[i], 0) < 0)
+				goto done;
+			jl_leave(&l, n);
+		}
+	}
+	if ((v = jg_member(root, "keywords")) != NULL) {
+		n = jl_enter(&l, ".keywords");
+		if (jl_strings(&l, v, &m->keywords, &m->nkeywords) < 0)
+			goto done;
+		jl_leave(&l, n);
+	}
+	if ((v = jg_member(root, "spatial")) != NULL &&
+	    load_spatial(&l, v, m) < 0)
+		goto done;
+	if ((v = jg_member(root, "temporal")) != NULL &&
+	    load_temporal(&l, v, m) < 0)
+		goto done;
+	if ((v = jg_member(root, "personal_data")) != NULL &&
+	    load_personal(&l, v, m) < 0)
+		goto done;
+	if (required(&l, "name", m->name) < 0 ||
+	    required(&l, "title", m->title) < 0 ||
+	    required(&l, "description", m->description) < 0 ||
+	    required(&l, "producer", m->producer.name) < 0)
+		goto done;
+	rc = 0;
+done:
+	yajl_tree_free(root);
+	if (rc < 0) {
+		meta_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct meta *
+meta_load(const char *path, struct muni_err *e)
+{
+	struct meta *m = NULL;
+	struct buf text;
+
+	buf_init(&text, META_MAX_BYTES);
+	if (jl_read(path, "metadata", META_MAX_BYTES, &text, e) == 0)
+		m = meta_parse(text.ptr, text.len, path, e);
+	buf_release(&text);
+	return m;
+}
+
+static void
+party_release(struct meta_party *p)
+{
+	free(p->name);
+	free(p->url);
+	free(p->email);
+	free(p->siret);
+	free(p->role);
+}
+
+void
+meta_free(struct meta *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	free(m->source);
+	free(m->name);
+	free(m->title);
+	free(m->description);
+	free(m->license_given);
+	party_release(&m->producer);
+	for (i = 0; i < m->ncontributors; i++)
+		party_release(&m->contributors[i]);
+	free(m->contributors);
+	for (i = 0; i < m->nkeywords; i++)
+		free(m->keywords[i]);
+	free(m->keywords);
+	free(m->spatial);
+	free(m->spatial_code);
+	free(m->spatial_uri);
+	free(m->temporal_start);
+	free(m->temporal_end);
+	free(m->homepage);
+	free(m->legal_basis);
+	free(m->schema_url);
+	free(m);
+}

@@ -1,0 +1,220 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "jsongen.h"
+#include "pkg.h"
+#include "banned.h"
+
+static void
+key_hash(yajl_gen g, const char *sha)
+{
+	char h[80];
+
+	snprintf(h, sizeof(h), "sha256:%s", sha);
+	jg_key_str(g, "hash", h);
+}
+
+static void
+dialect(yajl_gen g)
+{
+	jg_str(g, "dialect");
+	yajl_gen_map_open(g);
+	jg_key_str(g, "delimiter", ",");
+	jg_key_str(g, "lineTerminator", "\n");
+	jg_key_str(g, "quoteChar", "\"");
+	jg_key_bool(g, "doubleQuote", 1);
+	jg_key_bool(g, "header", 1);
+	yajl_gen_map_close(g);
+}
+
+static void
+resource(yajl_gen g, const struct pkg_input *in, int gz)
+{
+	const struct cat_version *v = in->v;
+	char name[96], path[96];
+
+	snprintf(name, sizeof(name), "%s%s", in->meta->name, gz ? "-gz" : "");
+	snprintf(path, sizeof(path), "%s.csv%s", in->meta->name,
+	    gz ? ".gz" : "");
+	yajl_gen_map_open(g);
+	jg_key_str(g, "name", name);
+	jg_key_str(g, "path", path);
+	jg_key_str(g, "type", "table");
+	jg_key_str(g, "profile", "tabular-data-resource");
+	jg_key_str(g, "scheme", "file");
+	jg_key_str(g, "format", "csv");
+	jg_key_str(g, "mediatype", "text/csv");
+	jg_key_str(g, "encoding", "utf-8");
+	if (gz)
+		jg_key_str(g, "compression", "gz");
+	jg_key_uint(g, "bytes", gz ? v->gz_bytes : v->bytes);
+	key_hash(g, gz ? v->gz_sha256 : v->sha256);
+	dialect(g);
+	jg_str(g, "schema");
+	if (in->schema_url)
+		jg_str(g, in->schema_url);
+	else
+		jg_tree(g, in->schema);
+	yajl_gen_map_close(g);
+}
+
+static void
+party(yajl_gen g, const struct meta_party *p, const char *role)
+{
+	yajl_gen_map_open(g);
+	jg_key_str(g, "title", p->name);
+	if (p->url)
+		jg_key_str(g, "path", p->url);
+	if (p->email)
+		jg_key_str(g, "email", p->email);
+	jg_key_str(g, "role", role);
+	jg_str(g, "roles");
+	yajl_gen_array_open(g);
+	jg_str(g, role);
+	yajl_gen_array_close(g);
+	if (p->siret)
+		jg_key_str(g, "siret", p->siret);
+	yajl_gen_map_close(g);
+}
+
+static void
+sources(yajl_gen g, yajl_val prov)
+{
+	static const char *const keep[] = { "format", "sha256", "bytes",
+	    "encoding", "sheet", "entry", "fetched", "tool" };
+	yajl_val src = jg_member(prov, "source");
+	size_t i;
+
+	if (!YAJL_IS_STRING(src))
+		return;
+	jg_str(g, "sources");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	jg_key_str(g, "title", src->u.string);
+	if (strncmp(src->u.string, "http://", 7) == 0 ||
+	    strncmp(src->u.string, "https://", 8) == 0)
+		jg_key_str(g, "path", src->u.string);
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		yajl_val x = jg_member(prov, keep[i]);
+
+		if (x && (YAJL_IS_STRING(x) || YAJL_IS_NUMBER(x))) {
+			jg_str(g, keep[i]);
+			jg_tree(g, x);
+		}
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+}
+
+int
+pkg_render(const struct pkg_input *in, struct buf *out)
+{
+	const struct meta *m = in->meta;
+	const struct cat_version *v = in->v;
+	yajl_gen g = jg_new();
+	size_t i;
+
+	if (g == NULL)
+		return -1;
+	yajl_gen_map_open(g);
+	jg_key_str(g, "$schema",
+	    "https://datapackage.org/profiles/2.0/datapackage.json");
+	jg_key_str(g, "profile", "tabular-data-package");
+	jg_key_str(g, "name", m->name);
+	jg_key_str(g, "id", v->identifier);
+	jg_key_str(g, "title", m->title);
+	jg_key_str(g, "description", m->description);
+	if (m->homepage)
+		jg_key_str(g, "homepage", m->homepage);
+	if (!in->stable) {
+		jg_key_str(g, "version", v->number);
+		jg_key_str(g, "created", v->published);
+	}
+	jg_str(g, "licenses");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	jg_key_str(g, "name", m->license);
+	if (m->license_url)
+		jg_key_str(g, "path", m->license_url);
+	jg_key_str(g, "title", m->license_title);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	if (in->provenance)
+		sources(g, in->provenance);
+	jg_str(g, "contributors");
+	yajl_gen_array_open(g);
+	party(g, &m->producer, "publisher");
+	for (i = 0; i < m->ncontributors; i++)
+		party(g, &m->contributors[i], m->contributors[i].role ?
+		    m->contributors[i].role : "contributor");
+	yajl_gen_array_close(g);
+	if (m->nkeywords) {
+		jg_str(g, "keywords");
+		yajl_gen_array_open(g);
+		for (i = 0; i < m->nkeywords; i++)
+			jg_str(g, m->keywords[i]);
+		yajl_gen_array_close(g);
+	}
+	if (m->spatial) {
+		jg_str(g, "spatial");
+		yajl_gen_map_open(g);
+		jg_key_str(g, "name", m->spatial);
+		if (m->spatial_code)
+			jg_key_str(g, "insee", m->spatial_code);
+		if (m->spatial_uri)
+			jg_key_str(g, "uri", m->spatial_uri);
+		yajl_gen_map_close(g);
+	}
+	if (m->temporal_start || m->temporal_end) {
+		jg_str(g, "temporal");
+		yajl_gen_map_open(g);
+		if (m->temporal_start)
+			jg_key_str(g, "start", m->temporal_start);
+		if (m->temporal_end)
+			jg_key_str(g, "end", m->temporal_end);
+		yajl_gen_map_close(g);
+	}
+	if (m->frequency)
+		jg_key_str(g, "frequency", m->frequency);
+	jg_str(g, "personalData");
+	yajl_gen_map_open(g);
+	jg_key_bool(g, "contains", m->personal_data);
+	if (m->legal_basis)
+		jg_key_str(g, "legalBasis", m->legal_basis);
+	jg_key_str(g, "anonymization", v->anonymization);
+	yajl_gen_map_close(g);
+	jg_key_str(g, "validation", v->validation);
+	if (!in->stable) {
+		char note[256];
+
+		jg_str(g, "changes");
+		yajl_gen_map_open(g);
+		if (in->previous && v->compared) {
+			jg_key_str(g, "previous", in->previous);
+			jg_key_uint(g, "added", v->added);
+			jg_key_uint(g, "removed", v->removed);
+			jg_key_uint(g, "changed", v->changed);
+			snprintf(note, sizeof(note), "%llu rows: %llu added, "
+			    "%llu removed, %llu changed since version %s",
+			    v->rows, v->added, v->removed, v->changed,
+			    in->previous);
+		} else if (in->previous)
+			snprintf(note, sizeof(note), "%llu rows; the rows of "
+			    "version %s are not compared (its key differs)",
+			    v->rows, in->previous);
+		else
+			snprintf(note, sizeof(note), "%llu rows: first "
+			    "version", v->rows);
+		jg_key_uint(g, "rows", v->rows);
+		jg_key_str(g, "note", note);
+		yajl_gen_map_close(g);
+	}
+	jg_str(g, "resources");
+	yajl_gen_array_open(g);
+	resource(g, in, 0);
+	if (v->gz_sha256[0])
+		resource(g, in, 1);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return jg_finish(g, out);
+}

@@ -1,0 +1,33 @@
+/*
+ * pkg: a publication's datapackage.json (Data Package v2, with the v1
+ * members a v1 reader looks for: "profile", contributor "role"), built
+ * from the metadata (lib/meta), the facts of the version, the schema
+ * (inline, or its URL) and the provenance record of muni-fetch.
+ *
+ * With stable set, the members that change at every publication (version,
+ * created, the changes note) are left out: the digest of that rendering
+ * tells whether the metadata changed since the last version.
+ */
+#ifndef MUNI_PKG_H
+#define MUNI_PKG_H
+
+#include <yajl/yajl_tree.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "meta.h"
+
+struct pkg_input {
+	const struct meta *meta;
+	const struct cat_version *v;	/* facts of the version */
+	yajl_val schema;		/* inline schema, or NULL */
+	const char *schema_url;		/* or its URL */
+	yajl_val provenance;		/* muni-fetch's record, or NULL */
+	const char *previous;		/* the number before, or NULL */
+	int allow_invalid;
+	int stable;
+};
+
+int pkg_render(const struct pkg_input *in, struct buf *out);
+
+#endif

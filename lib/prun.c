@@ -1,0 +1,1508 @@
+/* pipe2, F_SETPIPE_SZ, nftw, strptime, timegm: Linux and the BSDs have them. */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <zlib.h>
+#include <yajl/yajl_tree.h>
+
+#include "atomic.h"
+#include "buf.h"
+#include "catalog.h"
+#include "csvout.h"
+#include "dcat.h"
+#include "digest.h"
+#include "exitcode.h"
+#include "fdio.h"
+#include "http.h"
+#include "jload.h"
+#include "jsongen.h"
+#include "meta.h"
+#include "outfile.h"
+#include "page.h"
+#include "pkg.h"
+#include "provenance.h"
+#include "prun.h"
+#include "rowidx.h"
+#include "udata.h"
+#include "vrun.h"
+#include "banned.h"
+
+#define PATH_MAX_LEN 4096
+#define SCHEMA_MAX_BYTES ((size_t)16 << 20)
+
+static void note(const struct prun_options *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+note(const struct prun_options *o, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	if (o->note == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	o->note(o->note_ctx, text);
+}
+
+static int path_fmt(char *out, struct muni_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A path into out (PATH_MAX_LEN bytes); a longer one is an error. */
+static int
+path_fmt(char *out, struct muni_err *e, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, PATH_MAX_LEN, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX_LEN) {
+		err_set(e, MUNI_EXIT_USAGE, "a path under the root is longer "
+		    "than %d bytes", PATH_MAX_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+/* Remove a folder muni made, with what it holds; links are not followed. */
+static int
+rm_rf(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Write a whole file in a folder being built (synced; no rename needed). */
+static int
+write_file(const char *path, const void *p, size_t n, struct muni_err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || fd_write_full(fd, p, n) < 0 || fsync(fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The sink: a thread that takes the canonical CSV from a pipe and writes
+ * it to the data file, hashing it and, with --gzip, compressing it, while
+ * the validation goes on in the caller's thread.
+ */
+struct sink {
+	int rfd, fd, gzfd;
+	struct digest d, gzd;
+	z_stream z;
+	int zinit;
+	unsigned long long bytes, gzbytes;
+	int errnum;
+	char sha[65], gzsha[65];
+	pthread_t thread;
+};
+
+static void
+sink_gz(struct sink *s, const void *p, size_t n, int flush)
+{
+	unsigned char out[1 << 16];
+	int zrc;
+
+	s->z.next_in = (unsigned char *)(uintptr_t)p;
+	s->z.avail_in = (uInt)n;
+	do {
+		s->z.next_out = out;
+		s->z.avail_out = sizeof(out);
+		zrc = deflate(&s->z, flush);
+		if (zrc == Z_STREAM_ERROR) {
+			s->errnum = EIO;
+			return;
+		}
+		n = sizeof(out) - s->z.avail_out;
+		if (n && s->errnum == 0) {
+			if (fd_write_full(s->gzfd, out, n) < 0)
+				s->errnum = errno;
+			digest_update(&s->gzd, out, n);
+			s->gzbytes += n;
+		}
+	} while (s->z.avail_out == 0 || (flush == Z_FINISH &&
+	    zrc != Z_STREAM_END));
+}
+
+static void *
+sink_main(void *arg)
+{
+	struct sink *s = arg;
+	char in[1 << 16];
+	ssize_t n;
+
+	for (;;) {
+		n = read(s->rfd, in, sizeof(in));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			s->errnum = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		/* After a failure, the pipe is drained so the writer ends. */
+		if (s->errnum)
+			continue;
+		if (fd_write_full(s->fd, in, (size_t)n) < 0)
+			s->errnum = errno;
+		digest_update(&s->d, in, (size_t)n);
+		s->bytes += (unsigned long long)n;
+		if (s->gzfd >= 0)
+			sink_gz(s, in, (size_t)n, Z_NO_FLUSH);
+	}
+	if (s->gzfd >= 0 && s->errnum == 0)
+		sink_gz(s, NULL, 0, Z_FINISH);
+	if (s->errnum == 0 && (fsync(s->fd) < 0 ||
+	    (s->gzfd >= 0 && fsync(s->gzfd) < 0)))
+		s->errnum = errno;
+	if (digest_hex(&s->d, s->sha) < 0 || (s->gzfd >= 0 &&
+	    digest_hex(&s->gzd, s->gzsha) < 0))
+		s->errnum = s->errnum ? s->errnum : ENOMEM;
+	return NULL;
+}
+
+/* Start the sink on the files; *wfd is where the CSV is to be written. */
+static int
+sink_start(struct sink *s, const char *csv, const char *gz, int *wfd,
+    struct muni_err *e)
+{
+	int p[2];
+
+	memset(s, 0, sizeof(*s));
+	s->rfd = s->fd = s->gzfd = -1;
+	if (digest_init(&s->d) < 0 || digest_init(&s->gzd) < 0) {
+		err_set(e, MUNI_EXIT_IO, "cannot start SHA-256");
+		return -1;
+	}
+	s->fd = open(csv, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (s->fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", csv);
+		return -1;
+	}
+	if (gz) {
+		s->gzfd = open(gz, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0644);
+		if (s->gzfd < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'",
+			    gz);
+			return -1;
+		}
+		/* gzip's format (15 + 16), level 6 as gzip -6; mtime 0. */
+		if (deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK) {
+			err_set(e, MUNI_EXIT_IO, "cannot start zlib");
+			return -1;
+		}
+		s->zinit = 1;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot make a pipe");
+		return -1;
+	}
+	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	s->rfd = p[0];
+	if (pthread_create(&s->thread, NULL, sink_main, s) != 0) {
+		close(p[0]);
+		close(p[1]);
+		s->rfd = -1;
+		err_set(e, MUNI_EXIT_IO, "cannot start a thread");
+		return -1;
+	}
+	*wfd = p[1];
+	return 0;
+}
+
+/* Close the writing end, wait for the sink; -1 if it failed. */
+static int
+sink_finish(struct sink *s, int wfd, const char *csv, struct muni_err *e)
+{
+	int rc = 0;
+
+	if (wfd >= 0) {
+		close(wfd);
+		pthread_join(s->thread, NULL);
+		if (s->errnum) {
+			err_sys(e, MUNI_EXIT_IO, s->errnum, "cannot write '%s'",
+			    csv);
+			rc = -1;
+		}
+	}
+	if (s->rfd >= 0)
+		close(s->rfd);
+	if (s->fd >= 0 && close(s->fd) < 0 && rc == 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", csv);
+		rc = -1;
+	}
+	if (s->gzfd >= 0 && close(s->gzfd) < 0 && rc == 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s.gz'", csv);
+		rc = -1;
+	}
+	if (s->zinit)
+		deflateEnd(&s->z);
+	digest_release(&s->d);
+	digest_release(&s->gzd);
+	return rc;
+}
+
+/* What the validation run hands over, record by record. */
+struct collect {
+	unsigned long long rows;
+	int header;
+	struct page_preview preview;
+	struct rowidx *idx;
+};
+
+static int
+collect_record(void *ctx, const struct record *rec, struct muni_err *e)
+{
+	struct collect *c = ctx;
+
+	if (c->header)
+		c->rows++;
+	else
+		c->header = 1;
+	if (page_preview_add(&c->preview, rec) < 0) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return -1;
+	}
+	if (c->header && c->rows && rowidx_add(c->idx, rec, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* A publication's lock: ROOT/.muni/lock, held until the process ends. */
+static int
+take_lock(const struct prun_options *o, struct muni_err *e)
+{
+	char path[PATH_MAX_LEN];
+	int fd;
+
+	if (path_fmt(path, e, "%s/.muni/lock", o->root) < 0)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX | (o->wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK)
+			err_set(e, MUNI_EXIT_IO, "another publication to '%s' "
+			    "is in progress: try again later, or give --wait "
+			    "to wait for it", o->root);
+		else
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot lock '%s'",
+			    path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+make_dir(const char *path, struct muni_err *e)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The versions of a dataset from catalog.db, newest first. */
+struct versions {
+	struct cat_version *v;
+	size_t n;
+};
+
+static int
+versions_add(void *ctx, const struct cat_version *v)
+{
+	struct versions *vs = ctx;
+	struct cat_version *nv = realloc(vs->v, (vs->n + 1) * sizeof(*nv));
+
+	if (nv == NULL)
+		return 1;
+	vs->v = nv;
+	vs->v[vs->n] = *v;
+	vs->v[vs->n].descriptor = NULL;
+	vs->n++;
+	return 0;
+}
+
+static int
+versions_load(struct catalog *c, const char *name, struct versions *vs,
+    struct muni_err *e)
+{
+	memset(vs, 0, sizeof(*vs));
+	return catalog_each(c, name, versions_add, vs, e);
+}
+
+/* The files of a version folder, linked into its live view. */
+static const char *const version_files[] = { ".csv", ".csv.gz",
+    "datapackage.json", "index.html", "schema.json" };
+
+/*
+ * Build ROOT/.muni/NAME/live-STAMP: hard links to the version's files and
+ * versions/S -> ../../S for the versions kept, made under a temporary name
+ * and renamed, so that a live view that exists is whole.
+ */
+static int
+build_live(const struct prun_options *o, const char *name, const char *stamp,
+    const struct versions *kept, struct muni_err *e)
+{
+	char dir[PATH_MAX_LEN], tmp[PATH_MAX_LEN], a[PATH_MAX_LEN],
+	    b[PATH_MAX_LEN], file[128];
+	size_t i;
+
+	if (path_fmt(dir, e, "%s/.muni/%s/live-%s", o->root, name, stamp) < 0 ||
+	    path_fmt(tmp, e, "%s/.muni/%s/.tmp-live-XXXXXX", o->root, name) < 0)
+		return -1;
+	if (access(dir, F_OK) == 0)
+		return 0;
+	if (mkdtemp(tmp) == NULL || chmod(tmp, 0755) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", tmp);
+		return -1;
+	}
+	for (i = 0; i < sizeof(version_files) / sizeof(version_files[0]);
+	    i++) {
+		snprintf(file, sizeof(file), "%s%s", version_files[i][0] ==
+		    '.' ? name : "", version_files[i]);
+		if (path_fmt(a, e, "%s/.muni/%s/%s/%s", o->root, name, stamp,
+		    file) < 0 || path_fmt(b, e, "%s/%s", tmp, file) < 0)
+			goto fail;
+		if (link(a, b) < 0 && errno != ENOENT) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot link '%s'", b);
+			goto fail;
+		}
+	}
+	if (path_fmt(b, e, "%s/versions", tmp) < 0 || make_dir(b, e) < 0)
+		goto fail;
+	for (i = 0; i < kept->n; i++) {
+		if (path_fmt(a, e, "../../%s", kept->v[i].stamp) < 0 ||
+		    path_fmt(b, e, "%s/versions/%s", tmp, kept->v[i].stamp) < 0)
+			goto fail;
+		if (symlink(a, b) < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot link '%s'", b);
+			goto fail;
+		}
+	}
+	if (path_fmt(b, e, "%s/versions", tmp) < 0)
+		goto fail;
+	if (fsync_path(b) < 0 || fsync_path(tmp) < 0 || rename(tmp, dir) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", dir);
+		goto fail;
+	}
+	if (path_fmt(a, e, "%s/.muni/%s", o->root, name) < 0)
+		return -1;
+	fsync_path(a);
+	return 0;
+fail:
+	rm_rf(tmp);
+	return -1;
+}
+
+/* Point ROOT/NAME at the live view of stamp, by renaming a new link. */
+static int
+switch_link(const struct prun_options *o, const char *name, const char *stamp,
+    struct muni_err *e)
+{
+	char link_path[PATH_MAX_LEN], tmp[PATH_MAX_LEN], target[PATH_MAX_LEN];
+	struct stat st;
+
+	if (path_fmt(link_path, e, "%s/%s", o->root, name) < 0 ||
+	    path_fmt(tmp, e, "%s/.muni/%s/.tmp-link", o->root, name) < 0 ||
+	    path_fmt(target, e, ".muni/%s/live-%s", name, stamp) < 0)
+		return -1;
+	if (lstat(link_path, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		err_set(e, MUNI_EXIT_IO, "'%s' exists and is not a publication "
+		    "of muni: move it away first", link_path);
+		return -1;
+	}
+	/* The link is made in .muni/NAME, so its target is one level up. */
+	unlink(tmp);
+	if (symlink(target, tmp) < 0 || rename(tmp, link_path) < 0 ||
+	    fsync_path(o->root) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot switch '%s'", link_path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The stamp ROOT/NAME points to, or "" when it points nowhere of ours. */
+static void
+live_stamp(const struct prun_options *o, const char *name, char out[64])
+{
+	char link_path[PATH_MAX_LEN], target[PATH_MAX_LEN], prefix[128];
+	ssize_t n;
+
+	out[0] = '\0';
+	snprintf(link_path, sizeof(link_path), "%s/%s", o->root, name);
+	n = readlink(link_path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	snprintf(prefix, sizeof(prefix), ".muni/%s/live-", name);
+	if (strncmp(target, prefix, strlen(prefix)) == 0)
+		snprintf(out, 64, "%s", target + strlen(prefix));
+}
+
+/* Render the root's catalog.rdf and index.html; write those that differ. */
+static int
+write_if_changed(const char *path, const struct buf *b, struct muni_err *e)
+{
+	struct buf old;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), same = 0;
+
+	if (fd >= 0) {
+		buf_init(&old, b->len + 1);
+		same = fd_read_all(fd, &old) == 0 && old.len == b->len &&
+		    memcmp(old.ptr, b->ptr, b->len) == 0;
+		buf_release(&old);
+		close(fd);
+	}
+	return same ? 0 : atomic_write(path, b->ptr, b->len, 0644, e);
+}
+
+struct root_list {
+	struct cat_version *v;
+	yajl_val *d;
+	size_t n;
+};
+
+static int
+root_add(void *ctx, const struct cat_version *v)
+{
+	struct root_list *l = ctx;
+	struct cat_version *nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+	yajl_val *nd;
+
+	if (nv == NULL)
+		return 1;
+	l->v = nv;
+	nd = realloc(l->d, (l->n + 1) * sizeof(*nd));
+	if (nd == NULL)
+		return 1;
+	l->d = nd;
+	l->v[l->n] = *v;
+	l->v[l->n].descriptor = NULL;
+	l->d[l->n] = yajl_tree_parse(v->descriptor, NULL, 0);
+	if (l->d[l->n] == NULL)
+		return 1;
+	l->n++;
+	return 0;
+}
+
+static int
+write_root(const struct prun_options *o, struct catalog *c,
+    struct muni_err *e)
+{
+	struct root_list l;
+	struct dcat_dataset *ds = NULL;
+	struct page_entry *pe = NULL;
+	struct dcat_catalog cat;
+	struct buf out;
+	char path[PATH_MAX_LEN], modified[32] = "";
+	size_t i;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	buf_init(&out, (size_t)256 << 20);
+	if (catalog_each(c, NULL, root_add, &l, e) < 0)
+		goto done;
+	ds = calloc(l.n + 1, sizeof(*ds));
+	pe = calloc(l.n + 1, sizeof(*pe));
+	if (ds == NULL || pe == NULL) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < l.n; i++) {
+		ds[i].descriptor = pe[i].descriptor = l.d[i];
+		ds[i].modified = l.v[i].published;
+		pe[i].v = &l.v[i];
+		if (strcmp(l.v[i].published, modified) > 0)
+			snprintf(modified, sizeof(modified), "%s",
+			    l.v[i].published);
+	}
+	memset(&cat, 0, sizeof(cat));
+	cat.title = o->catalog_title;
+	cat.base = o->base_url ? o->base_url : "";
+	cat.modified = modified[0] ? modified : NULL;
+	cat.datasets = ds;
+	cat.ndatasets = l.n;
+	if (dcat_render(&cat, &out) < 0) {
+		err_set(e, MUNI_EXIT_IO, "cannot render catalog.rdf");
+		goto done;
+	}
+	if (path_fmt(path, e, "%s/catalog.rdf", o->root) < 0 ||
+	    write_if_changed(path, &out, e) < 0)
+		goto done;
+	buf_reset(&out);
+	if (page_root(o->catalog_title, pe, l.n, &out) < 0) {
+		err_set(e, MUNI_EXIT_IO, "cannot render index.html");
+		goto done;
+	}
+	if (path_fmt(path, e, "%s/index.html", o->root) < 0 ||
+	    write_if_changed(path, &out, e) < 0)
+		goto done;
+	rc = 0;
+done:
+	for (i = 0; i < l.n; i++)
+		yajl_tree_free(l.d[i]);
+	free(l.d);
+	free(l.v);
+	free(ds);
+	free(pe);
+	buf_release(&out);
+	return rc;
+}
+
+static int
+in_versions(const struct versions *vs, const char *stamp)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (strcmp(vs->v[i].stamp, stamp) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Complete or undo what a killed run left in ROOT/.muni/NAME: the link
+ * switched to the version catalog.db says is current (its live view built
+ * if need be), and the temporary folders, other live views and versions
+ * unknown to catalog.db removed. Returns 1 when it changed the link.
+ */
+static int
+recover_dataset(const struct prun_options *o, struct catalog *c,
+    const char *name, struct muni_err *e)
+{
+	struct versions vs;
+	struct cat_version cur;
+	char live[64], dir[PATH_MAX_LEN], p[PATH_MAX_LEN], stamp[64];
+	struct dirent *de;
+	DIR *d;
+	int found, switched = 0;
+
+	found = catalog_current(c, name, &cur, e);
+	if (found < 0)
+		return -1;
+	cat_version_release(&cur);
+	if (versions_load(c, name, &vs, e) < 0)
+		return -1;
+	live_stamp(o, name, live);
+	if (found && strcmp(live, cur.stamp) != 0) {
+		if (build_live(o, name, cur.stamp, &vs, e) < 0 ||
+		    switch_link(o, name, cur.stamp, e) < 0) {
+			free(vs.v);
+			return -1;
+		}
+		snprintf(live, sizeof(live), "%s", cur.stamp);
+		switched = 1;
+	}
+	if (path_fmt(dir, e, "%s/.muni/%s", o->root, name) < 0 ||
+	    (d = opendir(dir)) == NULL) {
+		free(vs.v);
+		return switched;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		size_t len = strlen(n);
+		int drop = 0;
+
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		if (strncmp(n, ".tmp-", 5) == 0)
+			drop = 1;
+		else if (strncmp(n, "live-", 5) == 0)
+			drop = strcmp(n + 5, live) != 0;
+		else if (len > 4 && strcmp(n + len - 4, ".idx") == 0) {
+			snprintf(stamp, sizeof(stamp), "%.*s", (int)(len - 4),
+			    n);
+			drop = !in_versions(&vs, stamp);
+		} else if (n[0] >= '0' && n[0] <= '9')
+			drop = !in_versions(&vs, n);
+		if (drop && path_fmt(p, e, "%s/%s", dir, n) == 0)
+			rm_rf(p);
+	}
+	closedir(d);
+	free(vs.v);
+	return switched;
+}
+
+static int
+recover(const struct prun_options *o, struct catalog *c, struct muni_err *e)
+{
+	char dir[PATH_MAX_LEN];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (path_fmt(dir, e, "%s/.muni", o->root) < 0)
+		return -1;
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL)
+		if (meta_name_ok(de->d_name) &&
+		    recover_dataset(o, c, de->d_name, e) < 0)
+			rc = -1;
+	closedir(d);
+	if (rc == 0)
+		rc = write_root(o, c, e);
+	return rc;
+}
+
+/* Open the root for a run: folders, lock, catalogue, recovery. */
+static struct catalog *
+open_root(const struct prun_options *o, int create, int *lockfd,
+    struct muni_err *e)
+{
+	char path[PATH_MAX_LEN];
+	struct catalog *c;
+	struct stat st;
+
+	if (stat(o->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		if (!create || mkdir(o->root, 0755) < 0) {
+			err_sys(e, create ? MUNI_EXIT_IO : MUNI_EXIT_USAGE,
+			    errno ? errno : ENOTDIR, "cannot use the "
+			    "publication folder '%s'", o->root);
+			return NULL;
+		}
+	}
+	if (path_fmt(path, e, "%s/.muni", o->root) < 0 ||
+	    make_dir(path, e) < 0)
+		return NULL;
+	*lockfd = take_lock(o, e);
+	if (*lockfd < 0)
+		return NULL;
+	if (path_fmt(path, e, "%s/catalog.db", o->root) < 0)
+		return NULL;
+	c = catalog_open(path, e);
+	if (c && recover(o, c, e) < 0) {
+		catalog_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Read a file or URL whole (schemas, reports, provenance). */
+static int
+read_doc(const char *path, const char *kind, struct buf *out,
+    struct muni_err *e)
+{
+	if (http_is_url(path))
+		return http_get(path, out, MUNI_EXIT_USAGE, e);
+	return jl_read(path, kind, out->max, out, e);
+}
+
+static yajl_val
+parse_doc(const struct buf *b, const char *kind, const char *path,
+    struct muni_err *e)
+{
+	char err[256];
+	yajl_val v;
+
+	err[0] = '\0';
+	v = yajl_tree_parse(b->ptr, err, sizeof(err));
+	if (v == NULL || !YAJL_IS_OBJECT(v)) {
+		err[strcspn(err, "\n")] = '\0';
+		err_set(e, MUNI_EXIT_USAGE, "%s '%s' is not a JSON object%s%s",
+		    kind, path, err[0] ? ": " : "", err);
+		yajl_tree_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int
+sha_of(const void *p, size_t n, char out[65])
+{
+	struct digest d;
+	int rc;
+
+	if (digest_init(&d) < 0)
+		return -1;
+	digest_update(&d, p, n);
+	rc = digest_hex(&d, out);
+	digest_release(&d);
+	return rc;
+}
+
+/* The fields of the primary key, and their names as a CSV record. */
+static int
+primary_key(yajl_val schema, size_t **key, size_t *nkey, struct buf *names)
+{
+	yajl_val pk = jg_member(schema, "primaryKey"),
+	    fields = jg_member(schema, "fields");
+	size_t i, j, n;
+
+	*nkey = 0;
+	*key = NULL;
+	if (pk == NULL || !YAJL_IS_ARRAY(fields))
+		return 0;
+	n = YAJL_IS_STRING(pk) ? 1 : YAJL_IS_ARRAY(pk) ? pk->u.array.len : 0;
+	if (n == 0 || n > 64)
+		return 0;
+	*key = calloc(n, sizeof(**key));
+	if (*key == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		yajl_val k = YAJL_IS_STRING(pk) ? pk : pk->u.array.values[i];
+
+		if (!YAJL_IS_STRING(k))
+			break;
+		for (j = 0; j < fields->u.array.len; j++) {
+			const char *fn = NULL;
+			yajl_val f = jg_member(fields->u.array.values[j],
+			    "name");
+
+			if (YAJL_IS_STRING(f))
+				fn = f->u.string;
+			if (fn && strcmp(fn, k->u.string) == 0)
+				break;
+		}
+		if (j == fields->u.array.len)
+			break;
+		(*key)[i] = j;
+		if (i)
+			buf_addch(names, ',');
+		{
+			struct field f;
+			size_t len = names->len;
+
+			f.ptr = k->u.string;
+			f.len = strlen(k->u.string);
+			csvout_render(names, &f, 1);
+			buf_setlen(names, names->len - 1);
+			(void)len;
+		}
+	}
+	if (i < n) {
+		free(*key);
+		*key = NULL;
+		buf_reset(names);
+		return 0;
+	}
+	*nkey = n;
+	return 0;
+}
+
+/* The version number after cur: schema change, data change, metadata. */
+static void
+next_number(const struct cat_version *cur, int found, const char *schema_sha,
+    const char *sha, char out[32])
+{
+	unsigned a = 1, b = 0, c = 0;
+
+	if (!found) {
+		snprintf(out, 32, "1.0.0");
+		return;
+	}
+	if (sscanf(cur->number, "%u.%u.%u", &a, &b, &c) != 3)
+		a = 1, b = c = 0;
+	if (strcmp(cur->schema_sha256, schema_sha) != 0)
+		a++, b = c = 0;
+	else if (strcmp(cur->sha256, sha) != 0)
+		b++, c = 0;
+	else
+		c++;
+	snprintf(out, 32, "%u.%u.%u", a, b, c);
+}
+
+/*
+ * The time of the new version: now (or SOURCE_DATE_EPOCH, never later
+ * than now), later than the current version's by a second at least,
+ * and never in the future: a run that comes within the same second waits.
+ */
+static void
+version_time(const struct cat_version *cur, int found, char stamp[32],
+    char iso[32])
+{
+	time_t t = provenance_epoch(), now = time(NULL), prev = 0;
+	struct tm tm;
+
+	if (t > now)
+		t = now;
+	if (found && strptime(cur->published, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		prev = timegm(&tm);
+		if (t <= prev)
+			t = prev + 1;
+	}
+	while (t > time(NULL))
+		sleep(1);
+	gmtime_r(&t, &tm);
+	strftime(stamp, 32, "%Y%m%dT%H%M%SZ", &tm);
+	strftime(iso, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+check_anonymization(const struct prun_options *o, char verdict[32],
+    struct muni_err *e)
+{
+	struct buf b;
+	yajl_val r, v;
+	int rc = 0;
+
+	snprintf(verdict, 32, "not given");
+	if (o->anonymization_report == NULL)
+		return 0;
+	buf_init(&b, SCHEMA_MAX_BYTES);
+	if (read_doc(o->anonymization_report, "anonymization report", &b,
+	    e) < 0) {
+		buf_release(&b);
+		return -1;
+	}
+	r = parse_doc(&b, "anonymization report", o->anonymization_report, e);
+	buf_release(&b);
+	if (r == NULL)
+		return -1;
+	v = jg_member(r, "verdict");
+	if (!YAJL_IS_STRING(v)) {
+		err_set(e, MUNI_EXIT_USAGE, "anonymization report '%s' has no "
+		    "\"verdict\": is it a report of muni-anonymize?",
+		    o->anonymization_report);
+		rc = -1;
+	} else if (strcmp(v->u.string, "pass") != 0) {
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
+		    "anonymization report '%s' says \"%s\", not \"pass\"",
+		    o->anonymization_report, v->u.string);
+		rc = -1;
+	} else
+		snprintf(verdict, 32, "pass");
+	yajl_tree_free(r);
+	return rc;
+}
+
+struct run {
+	const struct prun_options *o;
+	struct meta *m;
+	struct buf schema_text;
+	yajl_val schema, provenance;
+	char schema_sha[65];
+	size_t *key, nkey;
+	struct buf key_names;
+	struct catalog *c;
+	int lockfd;
+	char tmp[PATH_MAX_LEN];
+	struct collect col;
+	struct cat_version v, cur;
+	int found;
+	struct versions hist;
+};
+
+static void
+run_release(struct run *r)
+{
+	if (r->tmp[0])
+		rm_rf(r->tmp);
+	meta_free(r->m);
+	buf_release(&r->schema_text);
+	buf_release(&r->key_names);
+	yajl_tree_free(r->schema);
+	yajl_tree_free(r->provenance);
+	free(r->key);
+	catalog_close(r->c);
+	if (r->lockfd >= 0)
+		close(r->lockfd);
+	page_preview_release(&r->col.preview);
+	rowidx_free(r->col.idx);
+	cat_version_release(&r->v);
+	cat_version_release(&r->cur);
+	free(r->hist.v);
+}
+
+/* Everything that can be checked before the data is read. */
+static int
+prepare(struct run *r, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+	struct buf b;
+
+	r->m = meta_load(o->meta, e);
+	if (r->m == NULL)
+		return -1;
+	if (!r->m->license_allowed)
+		note(o, "warning: the licence '%s' is not one of those a "
+		    "public administration may use without approval "
+		    "(etalab-2.0, ODbL-1.0): it needs approval (décret "
+		    "2017-638)\n", r->m->license);
+	if (r->m->personal_data && (r->m->legal_basis == NULL ||
+	    r->m->legal_basis[0] == '\0')) {
+		err_set(e, MUNI_EXIT_DATA, "nothing published: metadata '%s' "
+		    "declares personal data without a legal basis "
+		    "(personal_data.legal_basis)", o->meta);
+		return -1;
+	}
+	if (read_doc(o->schema, "schema", &r->schema_text, e) < 0)
+		return -1;
+	r->schema = parse_doc(&r->schema_text, "schema", o->schema, e);
+	if (r->schema == NULL ||
+	    sha_of(r->schema_text.ptr, r->schema_text.len, r->schema_sha) < 0)
+		return -1;
+	if (primary_key(r->schema, &r->key, &r->nkey, &r->key_names) < 0) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return -1;
+	}
+	if (o->diff && r->nkey == 0) {
+		err_set(e, MUNI_EXIT_USAGE, "--diff needs a schema with a "
+		    "primaryKey: '%s' has none", o->schema);
+		return -1;
+	}
+	if (o->provenance) {
+		buf_init(&b, SCHEMA_MAX_BYTES);
+		if (read_doc(o->provenance, "provenance", &b, e) == 0)
+			r->provenance = parse_doc(&b, "provenance",
+			    o->provenance, e);
+		buf_release(&b);
+		if (r->provenance == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* Validate, write, hash and index the data in r->tmp. */
+static int
+take_data(struct run *r, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+	struct vrun_options vo;
+	struct sink s;
+	struct muni_err ve;
+	char csv[PATH_MAX_LEN], gz[PATH_MAX_LEN];
+	int wfd = -1, status, rc;
+
+	if (path_fmt(csv, e, "%s/%s.csv", r->tmp, r->m->name) < 0 ||
+	    path_fmt(gz, e, "%s/%s.csv.gz", r->tmp, r->m->name) < 0)
+		return MUNI_EXIT_USAGE;
+	r->col.idx = rowidx_new(r->tmp, r->key, r->nkey, e);
+	if (r->col.idx == NULL)
+		return MUNI_EXIT_IO;
+	if (sink_start(&s, csv, o->gzip ? gz : NULL, &wfd, e) < 0) {
+		sink_finish(&s, -1, csv, e);
+		return MUNI_EXIT_IO;
+	}
+	vrun_options_init(&vo);
+	vo.csv = o->csv;
+	vo.input = o->input;
+	vo.schema = o->schema;
+	vo.out_fd = wfd;
+	vo.prog = o->prog;
+	vo.on_record = collect_record;
+	vo.record_ctx = &r->col;
+	err_clear(&ve);
+	status = vrun(&vo, &ve);
+	rc = sink_finish(&s, wfd, csv, e);
+	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_DATA) {
+		*e = ve;
+		return status;
+	}
+	if (rc < 0)
+		return MUNI_EXIT_IO;
+	if (!r->col.header) {
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the input is "
+		    "empty (a header row is needed)");
+		return MUNI_EXIT_DATA;
+	}
+	if (status == MUNI_EXIT_DATA && !o->allow_invalid) {
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the data does "
+		    "not validate against '%s' (--allow-invalid publishes it "
+		    "anyway, and says so in the metadata)", o->schema);
+		return MUNI_EXIT_DATA;
+	}
+	snprintf(r->v.validation, sizeof(r->v.validation), "%s",
+	    status == MUNI_EXIT_OK ? "valid" : "invalid (allowed)");
+	snprintf(r->v.sha256, sizeof(r->v.sha256), "%s", s.sha);
+	r->v.bytes = s.bytes;
+	if (o->gzip) {
+		snprintf(r->v.gz_sha256, sizeof(r->v.gz_sha256), "%s",
+		    s.gzsha);
+		r->v.gz_bytes = s.gzbytes;
+	}
+	r->v.rows = r->col.rows;
+	return MUNI_EXIT_OK;
+}
+
+/* A dataset's identifier: a UUID from the producer and the name. */
+static void
+make_identifier(const struct meta *m, char out[80])
+{
+	struct buf b;
+	char h[65];
+
+	buf_init(&b, 4096);
+	buf_addf(&b, "muni:%s:%s", m->producer.siret ? m->producer.siret :
+	    m->producer.name, m->name);
+	if (sha_of(b.ptr, b.len, h) < 0)
+		memset(h, '0', 64);
+	buf_release(&b);
+	/* The form of a version-5-like UUID: 8-4-4-4-12, variant 10. */
+	snprintf(out, 80, "urn:uuid:%.8s-%.4s-5%.3s-%c%.3s-%.12s", h, h + 8,
+	    h + 13, "89ab"[(h[16] - '0') & 3], h + 17, h + 20);
+}
+
+static int
+render_descriptor(struct run *r, int stable, struct buf *out)
+{
+	struct pkg_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.meta = r->m;
+	in.v = &r->v;
+	in.schema = r->schema;
+	in.schema_url = r->o->schema_url ? r->o->schema_url :
+	    r->m->schema_url;
+	in.provenance = r->provenance;
+	in.previous = r->found ? r->cur.number : NULL;
+	in.allow_invalid = r->o->allow_invalid;
+	in.stable = stable;
+	return pkg_render(&in, out);
+}
+
+/* Compare with the current version's rows; --diff writes the keys. */
+static int
+changelog(struct run *r, const char *new_idx, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+	struct rowidx_diff d;
+	struct outfile df;
+	char old[PATH_MAX_LEN], keyfile[PATH_MAX_LEN];
+	struct buf oldkey;
+	int fd, same = 0, rc;
+
+	if (!r->found)
+		return 0;
+	if (path_fmt(old, e, "%s/.muni/%s/%s.idx", o->root, r->m->name,
+	    r->cur.stamp) < 0 || path_fmt(keyfile, e, "%s/.muni/%s/%s/"
+	    "schema.json", o->root, r->m->name, r->cur.stamp) < 0)
+		return -1;
+	/* Rows compare only under the same key. */
+	buf_init(&oldkey, SCHEMA_MAX_BYTES);
+	fd = open(keyfile, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fd_read_all(fd, &oldkey) == 0) {
+		yajl_val s = yajl_tree_parse(oldkey.ptr, NULL, 0);
+		size_t *k = NULL, nk = 0;
+		struct buf names;
+
+		buf_init(&names, 1 << 20);
+		if (s && primary_key(s, &k, &nk, &names) == 0)
+			same = nk == r->nkey && strcmp(names.ptr,
+			    r->key_names.ptr) == 0;
+		free(k);
+		buf_release(&names);
+		yajl_tree_free(s);
+	}
+	if (fd >= 0)
+		close(fd);
+	buf_release(&oldkey);
+	if (!same || access(old, R_OK) < 0)
+		return 0;
+	memset(&df, 0, sizeof(df));
+	if (o->diff && outfile_open(&df, o->diff, e) < 0)
+		return -1;
+	if (o->diff)
+		csvout_flush(&df.out);
+	rc = rowidx_compare(old, new_idx, o->diff ? df.fd : -1,
+	    r->key_names.ptr, &d, e);
+	if (o->diff && outfile_close(&df, rc == 0, e) < 0)
+		rc = -1;
+	if (rc < 0)
+		return -1;
+	r->v.compared = 1;
+	r->v.added = d.added;
+	r->v.removed = d.removed;
+	r->v.changed = d.changed;
+	return 0;
+}
+
+/* Remove the earlier versions from the first one not kept on. */
+static int
+prune(struct run *r, size_t nkept, struct muni_err *e)
+{
+	char p[PATH_MAX_LEN];
+	size_t i;
+
+	for (i = nkept; i < r->hist.n; i++) {
+		const char *stamp = r->hist.v[i].stamp;
+
+		if (catalog_delete(r->c, r->m->name, stamp, e) < 0)
+			return -1;
+		if (path_fmt(p, e, "%s/.muni/%s/%s", r->o->root, r->m->name,
+		    stamp) == 0)
+			rm_rf(p);
+		if (path_fmt(p, e, "%s/.muni/%s/%s.idx", r->o->root,
+		    r->m->name, stamp) == 0)
+			unlink(p);
+	}
+	return 0;
+}
+
+static int
+write_version_files(struct run *r, const struct versions *kept,
+    struct muni_err *e)
+{
+	struct page_dataset pd;
+	struct buf out;
+	char p[PATH_MAX_LEN];
+	yajl_val desc = NULL;
+	int rc = -1;
+
+	buf_init(&out, (size_t)256 << 20);
+	if (render_descriptor(r, 0, &out) < 0) {
+		err_set(e, MUNI_EXIT_IO, "cannot render datapackage.json");
+		goto done;
+	}
+	r->v.descriptor = strdup(out.ptr);
+	desc = yajl_tree_parse(out.ptr, NULL, 0);
+	if (r->v.descriptor == NULL || desc == NULL) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		goto done;
+	}
+	if (path_fmt(p, e, "%s/datapackage.json", r->tmp) < 0 ||
+	    write_file(p, out.ptr, out.len, e) < 0)
+		goto done;
+	if (path_fmt(p, e, "%s/schema.json", r->tmp) < 0 ||
+	    write_file(p, r->schema_text.ptr, r->schema_text.len, e) < 0)
+		goto done;
+	buf_reset(&out);
+	memset(&pd, 0, sizeof(pd));
+	pd.descriptor = desc;
+	pd.schema = r->schema;
+	pd.v = &r->v;
+	pd.preview = &r->col.preview;
+	pd.history = kept->v;
+	pd.nhistory = kept->n;
+	if (page_dataset(&pd, &out) < 0) {
+		err_set(e, MUNI_EXIT_IO, "cannot render index.html");
+		goto done;
+	}
+	if (path_fmt(p, e, "%s/index.html", r->tmp) < 0 ||
+	    write_file(p, out.ptr, out.len, e) < 0)
+		goto done;
+	rc = 0;
+done:
+	yajl_tree_free(desc);
+	buf_release(&out);
+	return rc;
+}
+
+static int
+publish_local(struct run *r, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+	struct versions kept;
+	struct buf stable;
+	char meta_sha[65], idx[PATH_MAX_LEN], dest[PATH_MAX_LEN],
+	    didx[PATH_MAX_LEN], dsdir[PATH_MAX_LEN];
+	size_t nkept;
+
+	buf_init(&stable, (size_t)256 << 20);
+	if (render_descriptor(r, 1, &stable) < 0 ||
+	    sha_of(stable.ptr, stable.len, meta_sha) < 0) {
+		buf_release(&stable);
+		err_set(e, MUNI_EXIT_IO, "cannot render datapackage.json");
+		return MUNI_EXIT_IO;
+	}
+	buf_release(&stable);
+	snprintf(r->v.meta_sha256, sizeof(r->v.meta_sha256), "%s", meta_sha);
+	if (r->found && strcmp(r->cur.sha256, r->v.sha256) == 0 &&
+	    strcmp(r->cur.meta_sha256, meta_sha) == 0) {
+		if (o->summary)
+			note(o, "%s: unchanged, version %s (%llu rows) stays "
+			    "published\n", r->m->name, r->cur.number,
+			    r->cur.rows);
+		return MUNI_EXIT_OK;
+	}
+	if (path_fmt(idx, e, "%s/rows.idx", r->tmp) < 0)
+		return MUNI_EXIT_USAGE;
+	{
+		struct rowidx *x = r->col.idx;
+
+		r->col.idx = NULL;
+		if (rowidx_finish(x, idx, e) < 0)
+			return MUNI_EXIT_IO;
+	}
+	if (changelog(r, idx, e) < 0)
+		return e->status;
+	next_number(&r->cur, r->found, r->schema_sha, r->v.sha256,
+	    r->v.number);
+	version_time(&r->cur, r->found, r->v.stamp, r->v.published);
+	/*
+	 * The versions kept: the new one and the newest earlier ones, --keep
+	 * counting the new one; the page and the live view list them.
+	 */
+	nkept = r->hist.n;
+	if (o->keep && nkept > o->keep - 1)
+		nkept = o->keep - 1;
+	kept.v = malloc((nkept + 1) * sizeof(*kept.v));
+	if (kept.v == NULL) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return MUNI_EXIT_IO;
+	}
+	kept.v[0] = r->v;
+	kept.v[0].descriptor = NULL;
+	memcpy(kept.v + 1, r->hist.v, nkept * sizeof(*kept.v));
+	kept.n = nkept + 1;
+	if (write_version_files(r, &kept, e) < 0)
+		goto fail;
+	if (path_fmt(dsdir, e, "%s/.muni/%s", o->root, r->m->name) < 0 ||
+	    path_fmt(dest, e, "%s/%s", dsdir, r->v.stamp) < 0 ||
+	    path_fmt(didx, e, "%s/%s.idx", dsdir, r->v.stamp) < 0)
+		goto fail;
+	if (rename(idx, didx) < 0 || fsync_path(r->tmp) < 0 ||
+	    rename(r->tmp, dest) < 0 || fsync_path(dsdir) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", dest);
+		goto fail;
+	}
+	r->tmp[0] = '\0';
+	if (build_live(o, r->m->name, r->v.stamp, &kept, e) < 0)
+		goto fail;
+	free(kept.v);
+	kept.v = NULL;
+	if (catalog_add(r->c, &r->v, e) < 0 ||
+	    switch_link(o, r->m->name, r->v.stamp, e) < 0 ||
+	    prune(r, nkept, e) < 0)
+		return MUNI_EXIT_IO;
+	/* The old live views and anything left over go. */
+	if (recover_dataset(o, r->c, r->m->name, e) < 0 ||
+	    write_root(o, r->c, e) < 0)
+		return MUNI_EXIT_IO;
+	if (o->summary) {
+		if (r->v.compared)
+			note(o, "%s: published version %s (%s): %llu rows, "
+			    "%llu added, %llu removed, %llu changed\n",
+			    r->m->name, r->v.number, r->v.stamp, r->v.rows,
+			    r->v.added, r->v.removed, r->v.changed);
+		else
+			note(o, "%s: published version %s (%s): %llu rows\n",
+			    r->m->name, r->v.number, r->v.stamp, r->v.rows);
+	}
+	return MUNI_EXIT_OK;
+fail:
+	free(kept.v);
+	return MUNI_EXIT_IO;
+}
+
+/* --to datagouv:ID: the same gate, then the file sent to the API. */
+static int
+publish_datagouv(struct run *r, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+	struct udata_upload u;
+	char csv[PATH_MAX_LEN], title[128], rid[128];
+	const char *tmpdir = getenv("TMPDIR");
+	int status, rc;
+
+	if (path_fmt(r->tmp, e, "%s/muni-publish-XXXXXX",
+	    tmpdir && tmpdir[0] ? tmpdir : "/tmp") < 0)
+		return MUNI_EXIT_USAGE;
+	if (mkdtemp(r->tmp) == NULL) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", r->tmp);
+		r->tmp[0] = '\0';
+		return MUNI_EXIT_IO;
+	}
+	status = take_data(r, e);
+	if (status != MUNI_EXIT_OK)
+		return status;
+	snprintf(title, sizeof(title), "%s.csv", r->m->name);
+	if (path_fmt(csv, e, "%s/%s", r->tmp, title) < 0)
+		return MUNI_EXIT_USAGE;
+	memset(&u, 0, sizeof(u));
+	u.api_url = o->api_url;
+	u.dataset = o->datagouv;
+	u.key_file = o->api_key_file;
+	u.file = csv;
+	u.title = title;
+	u.description = r->m->description;
+	u.sha256 = r->v.sha256;
+	u.schema_url = o->schema_url ? o->schema_url : r->m->schema_url;
+	u.private_dataset = o->private_dataset;
+	rc = udata_upload(&u, rid, e);
+	if (rc < 0)
+		return e->status;
+	if (o->summary)
+		note(o, "%s: %s resource %s of data.gouv.fr dataset %s (%llu "
+		    "rows)\n", r->m->name, rc ? "uploaded to" : "unchanged,",
+		    rid, o->datagouv, r->v.rows);
+	return MUNI_EXIT_OK;
+}
+
+int
+prun_publish(const struct prun_options *o, struct muni_err *e)
+{
+	struct run r;
+	char dsdir[PATH_MAX_LEN];
+	int status;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.lockfd = -1;
+	buf_init(&r.schema_text, SCHEMA_MAX_BYTES);
+	buf_init(&r.key_names, (size_t)1 << 20);
+	page_preview_init(&r.col.preview);
+	status = MUNI_EXIT_USAGE;
+	if (prepare(&r, e) < 0 ||
+	    check_anonymization(o, r.v.anonymization, e) < 0) {
+		status = e->status;
+		goto done;
+	}
+	snprintf(r.v.dataset, sizeof(r.v.dataset), "%s", r.m->name);
+	snprintf(r.v.schema_sha256, sizeof(r.v.schema_sha256), "%s",
+	    r.schema_sha);
+	if (o->datagouv) {
+		status = publish_datagouv(&r, e);
+		goto done;
+	}
+	r.c = open_root(o, 1, &r.lockfd, e);
+	if (r.c == NULL) {
+		status = e->status;
+		goto done;
+	}
+	if (path_fmt(dsdir, e, "%s/.muni/%s", o->root, r.m->name) < 0 ||
+	    make_dir(dsdir, e) < 0 ||
+	    path_fmt(r.tmp, e, "%s/.tmp-XXXXXX", dsdir) < 0) {
+		status = e->status;
+		goto done;
+	}
+	if (mkdtemp(r.tmp) == NULL || chmod(r.tmp, 0755) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", r.tmp);
+		r.tmp[0] = '\0';
+		status = MUNI_EXIT_IO;
+		goto done;
+	}
+	r.found = catalog_current(r.c, r.m->name, &r.cur, e);
+	if (r.found < 0 || versions_load(r.c, r.m->name, &r.hist, e) < 0) {
+		status = MUNI_EXIT_IO;
+		goto done;
+	}
+	if (r.found)
+		snprintf(r.v.identifier, sizeof(r.v.identifier), "%s",
+		    r.cur.identifier);
+	else
+		make_identifier(r.m, r.v.identifier);
+	status = take_data(&r, e);
+	if (status == MUNI_EXIT_OK)
+		status = publish_local(&r, e);
+done:
+	run_release(&r);
+	return status;
+}
+
+static int
+print_list(void *ctx, const struct cat_version *v)
+{
+	fprintf(ctx, "%s\t%s\t%s\t%llu\t%llu\t%s\n", v->dataset, v->number,
+	    v->published, v->rows, v->bytes, v->sha256);
+	return 0;
+}
+
+static int
+print_history(void *ctx, const struct cat_version *v)
+{
+	fprintf(ctx, "%s\t%s\t%s\t%llu\t", v->stamp, v->number, v->published,
+	    v->rows);
+	if (v->compared)
+		fprintf(ctx, "+%llu -%llu ~%llu", v->added, v->removed,
+		    v->changed);
+	else
+		fputs("-", ctx);
+	fprintf(ctx, "\t%s\t%s\t%s\n", v->validation, v->anonymization,
+	    v->sha256);
+	return 0;
+}
+
+int
+prun_list(const struct prun_options *o, FILE *out, struct muni_err *e)
+{
+	struct catalog *c;
+	int lockfd = -1, rc;
+
+	c = open_root(o, 0, &lockfd, e);
+	rc = c ? catalog_each(c, NULL, print_list, out, e) : -1;
+	catalog_close(c);
+	if (lockfd >= 0)
+		close(lockfd);
+	return rc < 0 ? e->status : MUNI_EXIT_OK;
+}
+
+int
+prun_history(const struct prun_options *o, const char *name, FILE *out,
+    struct muni_err *e)
+{
+	struct catalog *c;
+	struct cat_version cur;
+	int lockfd = -1, rc = -1;
+
+	c = open_root(o, 0, &lockfd, e);
+	if (c) {
+		rc = catalog_current(c, name, &cur, e);
+		cat_version_release(&cur);
+		if (rc == 0) {
+			err_set(e, MUNI_EXIT_USAGE, "no dataset '%s' in '%s'",
+			    name, o->root);
+			rc = -1;
+		} else if (rc > 0)
+			rc = catalog_each(c, name, print_history, out, e);
+	}
+	catalog_close(c);
+	if (lockfd >= 0)
+		close(lockfd);
+	return rc < 0 ? e->status : MUNI_EXIT_OK;
+}
