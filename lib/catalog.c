@@ -70,6 +70,8 @@ catalog_open(const char *path, struct muni_err *e)
 
 		sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 		    &one);
+		sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
 	}
 	if (0) {
 		catalog_close(c);

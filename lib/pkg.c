@@ -77,8 +77,9 @@ party(yajl_gen g, const struct meta_party *p, const char *role)
 	yajl_gen_map_close(g);
 }
 
+/* With stable, what changes at every fetch (its time) is left out. */
 static void
-sources(yajl_gen g, yajl_val prov)
+sources(yajl_gen g, yajl_val prov, int stable)
 {
 	static const char *const keep[] = { "format", "sha256", "bytes",
 	    "encoding", "sheet", "entry", "fetched", "tool" };
@@ -97,6 +98,9 @@ sources(yajl_gen g, yajl_val prov)
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		yajl_val x = jg_member(prov, keep[i]);
 
+		if (stable && (strcmp(keep[i], "fetched") == 0 ||
+		    strcmp(keep[i], "tool") == 0))
+			continue;
 		if (x && (YAJL_IS_STRING(x) || YAJL_IS_NUMBER(x))) {
 			jg_str(g, keep[i]);
 			jg_tree(g, x);
@@ -140,7 +144,7 @@ pkg_render(const struct pkg_input *in, struct buf *out)
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
 	if (in->provenance)
-		sources(g, in->provenance);
+		sources(g, in->provenance, in->stable);
 	jg_str(g, "contributors");
 	yajl_gen_array_open(g);
 	party(g, &m->producer, "publisher");

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,21 @@
 
 #define PATH_MAX_LEN 4096
 #define SCHEMA_MAX_BYTES ((size_t)16 << 20)
+
+/*
+ * Fault injection for the test suite: with MUNI_TEST_CRASH_AT set to a
+ * step's name, the process kills itself (SIGKILL) right after that step,
+ * so that each state a crash can leave is tested, not only those a timer
+ * happens to hit.
+ */
+static void
+crash_point(const char *step)
+{
+	const char *at = getenv("MUNI_TEST_CRASH_AT");
+
+	if (at && strcmp(at, step) == 0)
+		raise(SIGKILL);
+}
 
 static void note(const struct prun_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -458,23 +474,35 @@ fail:
 	return -1;
 }
 
-/* Point ROOT/NAME at the live view of stamp, by renaming a new link. */
+/* Whether ROOT/NAME is free or a link of muni's. */
 static int
-switch_link(const struct prun_options *o, const char *name, const char *stamp,
-    struct muni_err *e)
+check_link(const struct prun_options *o, const char *name, struct muni_err *e)
 {
-	char link_path[PATH_MAX_LEN], tmp[PATH_MAX_LEN], target[PATH_MAX_LEN];
+	char link_path[PATH_MAX_LEN];
 	struct stat st;
 
-	if (path_fmt(link_path, e, "%s/%s", o->root, name) < 0 ||
-	    path_fmt(tmp, e, "%s/.muni/%s/.tmp-link", o->root, name) < 0 ||
-	    path_fmt(target, e, ".muni/%s/live-%s", name, stamp) < 0)
+	if (path_fmt(link_path, e, "%s/%s", o->root, name) < 0)
 		return -1;
 	if (lstat(link_path, &st) == 0 && !S_ISLNK(st.st_mode)) {
 		err_set(e, MUNI_EXIT_IO, "'%s' exists and is not a publication "
 		    "of muni: move it away first", link_path);
 		return -1;
 	}
+	return 0;
+}
+
+/* Point ROOT/NAME at the live view of stamp, by renaming a new link. */
+static int
+switch_link(const struct prun_options *o, const char *name, const char *stamp,
+    struct muni_err *e)
+{
+	char link_path[PATH_MAX_LEN], tmp[PATH_MAX_LEN], target[PATH_MAX_LEN];
+
+	if (check_link(o, name, e) < 0 ||
+	    path_fmt(link_path, e, "%s/%s", o->root, name) < 0 ||
+	    path_fmt(tmp, e, "%s/.muni/%s/.tmp-link", o->root, name) < 0 ||
+	    path_fmt(target, e, ".muni/%s/live-%s", name, stamp) < 0)
+		return -1;
 	/* The link is made in .muni/NAME, so its target is one level up. */
 	unlink(tmp);
 	if (symlink(target, tmp) < 0 || rename(tmp, link_path) < 0 ||
@@ -567,6 +595,11 @@ write_root(const struct prun_options *o, struct catalog *c,
 	buf_init(&out, (size_t)256 << 20);
 	if (catalog_each(c, NULL, root_add, &l, e) < 0)
 		goto done;
+	if (l.n == 0) {
+		/* An empty catalogue is not published. */
+		rc = 0;
+		goto done;
+	}
 	ds = calloc(l.n + 1, sizeof(*ds));
 	pe = calloc(l.n + 1, sizeof(*pe));
 	if (ds == NULL || pe == NULL) {
@@ -640,7 +673,7 @@ recover_dataset(const struct prun_options *o, struct catalog *c,
 	char live[64], dir[PATH_MAX_LEN], p[PATH_MAX_LEN], stamp[64];
 	struct dirent *de;
 	DIR *d;
-	int found, switched = 0;
+	int found, switched = 0, keep_all;
 
 	found = catalog_current(c, name, &cur, e);
 	if (found < 0)
@@ -663,6 +696,12 @@ recover_dataset(const struct prun_options *o, struct catalog *c,
 		free(vs.v);
 		return switched;
 	}
+	/*
+	 * A dataset that is published but unknown to catalog.db (the file
+	 * was lost or replaced) keeps its versions: only what a run left
+	 * half-made goes.
+	 */
+	keep_all = !found && live[0];
 	while ((de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
 		size_t len = strlen(n);
@@ -672,6 +711,8 @@ recover_dataset(const struct prun_options *o, struct catalog *c,
 			continue;
 		if (strncmp(n, ".tmp-", 5) == 0)
 			drop = 1;
+		else if (keep_all)
+			drop = 0;
 		else if (strncmp(n, "live-", 5) == 0)
 			drop = strcmp(n + 5, live) != 0;
 		else if (len > 4 && strcmp(n + len - 4, ".idx") == 0) {
@@ -974,7 +1015,6 @@ static int
 prepare(struct run *r, struct muni_err *e)
 {
 	const struct prun_options *o = r->o;
-	struct buf b;
 
 	r->m = meta_load(o->meta, e);
 	if (r->m == NULL)
@@ -1006,6 +1046,22 @@ prepare(struct run *r, struct muni_err *e)
 		    "primaryKey: '%s' has none", o->schema);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * What the tools before in the pipeline wrote beside the data, read once
+ * the data has ended: muni-fetch and muni-anonymize write their records
+ * before they exit, which is before the end of the data reaches here.
+ */
+static int
+after_data(struct run *r, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+	struct buf b;
+
+	if (check_anonymization(o, r->v.anonymization, e) < 0)
+		return -1;
 	if (o->provenance) {
 		buf_init(&b, SCHEMA_MAX_BYTES);
 		if (read_doc(o->provenance, "provenance", &b, e) == 0)
@@ -1056,6 +1112,9 @@ take_data(struct run *r, struct muni_err *e)
 	}
 	if (rc < 0)
 		return MUNI_EXIT_IO;
+	/* A failed anonymization explains an empty input: it comes first. */
+	if (after_data(r, e) < 0)
+		return e->status;
 	if (!r->col.header) {
 		err_set(e, MUNI_EXIT_DATA, "nothing published: the input is "
 		    "empty (a header row is needed)");
@@ -1312,14 +1371,21 @@ publish_local(struct run *r, struct muni_err *e)
 		goto fail;
 	}
 	r->tmp[0] = '\0';
+	crash_point("version");
 	if (build_live(o, r->m->name, r->v.stamp, &kept, e) < 0)
 		goto fail;
 	free(kept.v);
 	kept.v = NULL;
-	if (catalog_add(r->c, &r->v, e) < 0 ||
-	    switch_link(o, r->m->name, r->v.stamp, e) < 0 ||
-	    prune(r, nkept, e) < 0)
+	crash_point("live");
+	if (catalog_add(r->c, &r->v, e) < 0)
 		return MUNI_EXIT_IO;
+	crash_point("catalog");
+	if (switch_link(o, r->m->name, r->v.stamp, e) < 0)
+		return MUNI_EXIT_IO;
+	crash_point("switch");
+	if (prune(r, nkept, e) < 0)
+		return MUNI_EXIT_IO;
+	crash_point("prune");
 	/* The old live views and anything left over go. */
 	if (recover_dataset(o, r->c, r->m->name, e) < 0 ||
 	    write_root(o, r->c, e) < 0)
@@ -1398,8 +1464,7 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 	buf_init(&r.key_names, (size_t)1 << 20);
 	page_preview_init(&r.col.preview);
 	status = MUNI_EXIT_USAGE;
-	if (prepare(&r, e) < 0 ||
-	    check_anonymization(o, r.v.anonymization, e) < 0) {
+	if (prepare(&r, e) < 0) {
 		status = e->status;
 		goto done;
 	}
@@ -1412,6 +1477,10 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 	}
 	r.c = open_root(o, 1, &r.lockfd, e);
 	if (r.c == NULL) {
+		status = e->status;
+		goto done;
+	}
+	if (check_link(o, r.m->name, e) < 0) {
 		status = e->status;
 		goto done;
 	}
@@ -1438,6 +1507,7 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 	else
 		make_identifier(r.m, r.v.identifier);
 	status = take_data(&r, e);
+	crash_point("data");
 	if (status == MUNI_EXIT_OK)
 		status = publish_local(&r, e);
 done:

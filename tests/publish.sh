@@ -1,0 +1,293 @@
+#!/bin/sh
+# muni-publish end to end: the whole pipeline on the bundled sample (twice:
+# the second run publishes nothing; then one row changed), a corpus dataset
+# checked by other programs (datapackage.json against the Data Package
+# profile's required members and types, catalog.rdf parsed by rapper,
+# index.html rendered by headless Chromium), publications killed with
+# SIGKILL at many instants, the lock, and the upload to a scripted stand-in
+# of data.gouv.fr's API. Parts whose program is missing say skip.
+set -u
+src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${MUNI_BIN:-$src}
+corpus=${MUNI_CORPUS:-$src/../shared/corpus}
+PATH=$bin:$PATH
+export PATH
+unset SOURCE_DATE_EPOCH
+t=$(mktemp -d "${TMPDIR:-/tmp}/muni-publish.XXXXXX") || exit 1
+spid=
+cleanup() {
+	[ -n "$spid" ] && kill "$spid" 2>/dev/null
+	rm -rf "$t"
+}
+trap cleanup EXIT INT TERM
+n=0
+fail=0
+check() {
+	n=$((n + 1))
+	if eval "$2"; then
+		echo "ok $n - $1"
+	else
+		fail=1
+		echo "not ok $n - $1"
+	fi
+}
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+F=$src/tests/fixtures/publish
+
+# 1. The pipeline on the bundled sample: fetch, transform, anonymize,
+#    validate, publish; twice, then with one amount changed.
+sample=$src/share/sample/subventions-2025.csv
+schema=$src/share/sample/subventions-2025.schema.json
+python3 - "$t/rules.json" <<'PY'
+import json, sys
+cols = ["Nom attribuant", "SIRET attribuant", "Date convention",
+        "Référence délibération", "Nom bénéficiaire", "SIRET bénéficiaire",
+        "Objet", "Montant (€)", "Nature", "Conditions de versement",
+        "Date versement", "Pourcentage", "Aide UE"]
+json.dump({"columns": {c: "keep" for c in cols}}, open(sys.argv[1], "w"),
+          ensure_ascii=False)
+PY
+pipeline() {
+	muni fetch -p "$t/prov.json" "$1" |
+	    muni transform --auto --schema "$schema" |
+	    muni anonymize --rules "$t/rules.json" --report "$t/anon.json" |
+	    muni validate -s "$schema" --valid-rows --rejects "$t/rej.csv" |
+	    muni publish -s "$schema" -m "$F/sub.meta.json" -p "$t/prov.json" \
+		--anonymization-report "$t/anon.json" -t "$t/pub" --summary \
+		2>"$t/publish.err"
+}
+R=$t/pub
+pipeline "$sample"; st=$?
+check "pipeline: the first run publishes version 1.0.0" \
+    '[ $st -eq 0 ] && grep -q "published version 1.0.0" "$t/publish.err" &&
+     [ "$(muni publish -t "$R" --history subventions | wc -l)" -eq 1 ]'
+sleep 1
+touch "$t/stamp"
+pipeline "$sample"; st=$?
+check "pipeline: the second run is a no-op that says unchanged" \
+    '[ $st -eq 0 ] && grep -q "unchanged, version 1.0.0" "$t/publish.err" &&
+     [ "$(muni publish -t "$R" --history subventions | wc -l)" -eq 1 ]'
+check "pipeline: the no-op touched no published file" \
+    '[ -z "$(find -L "$R/subventions" "$R/catalog.rdf" "$R/index.html" "$R/catalog.db" -newer "$t/stamp")" ]'
+sed 's/5919,50/5919,60/' "$sample" >"$t/changed.csv"
+pipeline "$t/changed.csv"
+check "pipeline: one amount changed makes 1.1.0 with one row changed" \
+    'grep -q "published version 1.1.0 .*: 20 rows, 0 added, 0 removed, 1 changed" "$t/publish.err" &&
+     muni publish -t "$R" --history subventions | head -1 | grep -q "	+0 -0 ~1	valid	pass	"'
+check "pipeline: both versions are reachable under versions/" \
+    '[ "$(ls "$R/subventions/versions" | wc -l)" -eq 2 ] &&
+     for v in "$R"/subventions/versions/*/; do [ -s "$v/subventions.csv" ] || exit 1; done'
+check "pipeline: the published CSV is what the pipeline produced" \
+    'muni fetch "$t/changed.csv" | muni transform --auto --schema "$schema" |
+     muni validate -s "$schema" --valid-rows --rejects "$t/rej2.csv" 2>/dev/null | cmp -s - "$R/subventions/subventions.csv"'
+
+# 2. A corpus dataset, checked by other programs.
+S=$corpus/schemas/scdl-subventions
+if [ -d "$S" ]; then
+	C=$t/corpus
+	muni publish -s "$S/schema.json" -m "$F/sub.meta.json" -t "$C" --gzip \
+	    "$S/exemple_valide.csv"
+	printf '{"name": "hostile", "title": "<script>document.title=\\"pwned\\"</script>", "description": "<img src=x onerror=\\"document.title=1\\">", "producer": "A & B"}' >"$t/hostile.json"
+	muni publish -s "$S/schema.json" -m "$t/hostile.json" -t "$C" \
+	    "$S/exemple_valide.csv"
+	check "corpus: datapackage.json has the required members and types of Data Package" \
+	    'python3 "$src/tests/check-datapackage.py" "$C/subventions"'
+	check "corpus: datapackage.json's hashes and sizes are the files'" \
+	    'python3 "$src/tests/check-datapackage.py" --files "$C/subventions"'
+	if command -v rapper >/dev/null 2>&1; then
+		rapper -q -i rdfxml -o ntriples "$C/catalog.rdf" >"$t/nt" 2>"$t/rapper.err"; st=$?
+		check "corpus: rapper parses catalog.rdf" \
+		    '[ $st -eq 0 ] && [ ! -s "$t/rapper.err" ] && [ "$(wc -l <"$t/nt")" -gt 50 ]'
+		sha=$(sha256sum "$C/subventions/subventions.csv" | cut -d" " -f1)
+		size=$(wc -c <"$C/subventions/subventions.csv")
+		check "corpus: the catalogue gives the CSV's checksum and size" \
+		    'grep -q "\"$sha\"^^<http://www.w3.org/2001/XMLSchema#hexBinary>" "$t/nt" &&
+		     grep -q "\"$size\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>" "$t/nt"'
+		check "corpus: two datasets, four distributions (one gzip)" \
+		    '[ "$(grep -c "#type> <http://www.w3.org/ns/dcat#Dataset>" "$t/nt")" -eq 2 ] &&
+		     [ "$(grep -c "#type> <http://www.w3.org/ns/dcat#Distribution>" "$t/nt")" -eq 3 ] &&
+		     grep -q "compressFormat> <http://www.iana.org/assignments/media-types/application/gzip>" "$t/nt"'
+	else
+		skip "corpus: rapper parses catalog.rdf" "rapper not installed (apt-get install raptor2-utils)"
+	fi
+	chromium=$(command -v chromium || command -v chromium-browser || true)
+	if [ -n "$chromium" ]; then
+		dom() {
+			timeout 60 "$chromium" --headless --no-sandbox --disable-gpu \
+			    --disable-quic --no-first-run \
+			    --disable-background-networking \
+			    --disable-component-update --disable-sync \
+			    --user-data-dir="$t/profile" --dump-dom "file://$1" \
+			    2>>"$t/chromium.log"
+		}
+		dom "$C/subventions/index.html" >"$t/page.html"
+		fields=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["fields"]))' "$S/schema.json")
+		check "corpus: the landing page renders with 29 rows counted" \
+		    'grep -q "<dd id=\"row-count\">29</dd>" "$t/page.html" &&
+		     grep -q "<html lang=\"fr\">" "$t/page.html"'
+		check "corpus: the page lists every field of the schema" \
+		    '[ "$(sed -n "/<table id=\"fields\">/,/<\/table>/p" "$t/page.html" | grep -c "<th scope=\"row\">")" -eq "$fields" ]'
+		check "corpus: the preview shows 10 rows, the history one version" \
+		    '[ "$(sed -n "/<table id=\"rows\">/,/<\/table>/p" "$t/page.html" | grep -c "<tr><td>")" -eq 10 ] &&
+		     [ "$(sed -n "/<table id=\"versions\">/,/<\/table>/p" "$t/page.html" | grep -c "<th scope=\"row\">")" -eq 1 ]'
+		check "corpus: both downloads are linked with their SHA-256" \
+		    'grep -q "href=\"subventions.csv\"" "$t/page.html" &&
+		     grep -q "href=\"subventions.csv.gz\"" "$t/page.html" &&
+		     grep -q "$sha" "$t/page.html"'
+		dom "$C/hostile/index.html" >"$t/hostile.html"
+		check "corpus: metadata with markup is shown as text, no script runs" \
+		    '! grep -qi "<script" "$t/hostile.html" &&
+		     ! grep -q "<title>pwned\|<title>1</title>" "$t/hostile.html" &&
+		     grep -q "&lt;script&gt;" "$t/hostile.html"'
+		dom "$C/index.html" >"$t/root.html"
+		check "corpus: the root page lists the 2 datasets" \
+		    'grep -q "<span id=\"dataset-count\">2</span>" "$t/root.html" &&
+		     [ "$(grep -c "<th scope=\"row\"><a href=" "$t/root.html")" -eq 2 ]'
+	else
+		skip "corpus: pages in Chromium" "chromium not installed"
+	fi
+else
+	skip "corpus publication" "corpus absent ($corpus)"
+fi
+
+# 3. Killed at many instants: the publication is always whole and agrees
+#    with catalog.db once any run has recovered, and the next run ends it.
+python3 "$src/../shared/bench/gen_subventions.py" 150000 canonical >"$t/big1.csv" 2>/dev/null ||
+    python3 - "$t/big1.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("id,texte\n")
+    for i in range(1500000):
+        f.write("%d,ligne numéro %d du fichier\n" % (i, i))
+PY
+if [ -s "$t/big1.csv" ]; then
+	head -1 "$t/big1.csv" | python3 -c '
+import json, sys
+names = sys.stdin.readline().strip().split(",")
+print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.json"
+	sed 's/,aide en nature,/,aide en nature ,/' "$t/big1.csv" >"$t/big2.csv"
+	K=$t/killed
+	printf '{"name": "big", "title": "t", "description": "d", "producer": "p"}' >"$t/big.meta.json"
+	consistent() {
+		# The link, the files, datapackage.json, catalog.db, catalog.rdf.
+		python3 "$src/tests/check-datapackage.py" --files "$K/big" >/dev/null 2>&1 || return 1
+		h=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resources"][0]["hash"][7:])' "$K/big/datapackage.json")
+		muni publish -t "$K" --list >"$t/list" || return 1
+		[ "$(cut -f6 "$t/list")" = "$h" ] || return 1
+		grep -q "$h" "$K/catalog.rdf" || return 1
+		[ -z "$(find "$K/.muni/big" -maxdepth 1 -name '.tmp-*')" ] || return 1
+		return 0
+	}
+	muni publish -s "$t/big.schema.json" -m "$t/big.meta.json" -t "$K" --gzip "$t/big1.csv"
+	kills=0
+	bad=0
+	for d in 0.02 0.1 0.2 0.35 0.5 0.7 0.9 1.1 1.3 1.6 2.0 2.5 3.0 0.05 0.15 0.45 0.8 1.2; do
+		kills=$((kills + 1))
+		f=$t/big$((kills % 2 + 1)).csv
+		muni publish -s "$t/big.schema.json" -m "$t/big.meta.json" -t "$K" --gzip "$f" 2>/dev/null &
+		p=$!
+		sleep "$d"
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		consistent || { bad=$((bad + 1)); echo "# inconsistent after a kill at ${d}s"; }
+	done
+	check "killed $kills times: after each, the files, datapackage.json, catalog.db and catalog.rdf agree" \
+	    '[ "$bad" -eq 0 ]'
+	muni publish -s "$t/big.schema.json" -m "$t/big.meta.json" -t "$K" --gzip "$t/big2.csv" &&
+	    muni publish -s "$t/big.schema.json" -m "$t/big.meta.json" -t "$K" --gzip "$t/big1.csv"; st=$?
+	check "after the kills, the next runs publish and agree" \
+	    '[ $st -eq 0 ] && consistent && cmp -s "$K/big/big.csv" "$t/big1.csv"'
+	# Then a crash right after each step, by fault injection: every state
+	# a crash can leave, recovered by the next run (here --list).
+	for step in data version live catalog switch prune; do
+		kills=$((kills + 1))
+		before=$(cut -f6 "$t/list")
+		# The file that is not published now, so that a version is made.
+		f=$t/big1.csv
+		[ "$(sha256sum "$f" | cut -d" " -f1)" = "$before" ] && f=$t/big2.csv
+		MUNI_TEST_CRASH_AT=$step muni publish -s "$t/big.schema.json" \
+		    -m "$t/big.meta.json" -t "$K" --gzip --keep 3 "$f" 2>/dev/null
+		st=$?
+		# Before any recovery the published files are the old or the new.
+		now=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resources"][0]["hash"][7:])' "$K/big/datapackage.json")
+		check "crash after step $step: killed, and the published files are whole" \
+		    '[ $st -eq 137 ] && python3 "$src/tests/check-datapackage.py" --files "$K/big" >/dev/null'
+		consistent
+		after=$(cut -f6 "$t/list")
+		case $step in
+		data|version|live) want=$before ;;
+		*) want=$(sha256sum "$f" | cut -d" " -f1) ;;
+		esac
+		check "crash after step $step: recovered to the $( [ "$want" = "$before" ] && echo old || echo new ) version, all agreeing" \
+		    '[ "$after" = "$want" ] && consistent'
+	done
+	check "after the kills, every version in catalog.db has its folder" \
+	    'muni publish -t "$K" --history big | cut -f1 | while read -r s; do [ -d "$K/.muni/big/$s" ] || exit 1; done'
+fi
+
+# 4. The lock: --wait waits for the other publication, without it fails.
+L=$t/locked
+mkdir -p "$L/.muni"
+flock "$L/.muni/lock" sleep 2 &
+lpid=$!
+sleep 0.5
+muni publish -s "$schema" -m "$F/sub.meta.json" -t "$L" "$R/subventions/subventions.csv" 2>"$t/lock.err"; st=$?
+check "lock: a second publication fails at once with status 3" \
+    '[ $st -eq 3 ] && grep -q "is in progress" "$t/lock.err"'
+muni publish --wait -s "$schema" -m "$F/sub.meta.json" -t "$L" "$R/subventions/subventions.csv"; st=$?
+check "lock: with --wait it waits and publishes" '[ $st -eq 0 ] && [ -s "$L/subventions/subventions.csv" ]'
+wait "$lpid"
+
+# 5. data.gouv.fr: the requests sent to a scripted stand-in of its API.
+rm -f "$t/port"
+python3 "$src/tests/datagouv-server.py" "$t/port" "$t/api.log" &
+spid=$!
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ -f "$t/port" ] && break
+	sleep 0.25
+done
+if [ -f "$t/port" ]; then
+	api=http://127.0.0.1:$(cat "$t/port")/api/1
+	echo good-key >"$t/key"
+	echo bad-key >"$t/badkey"
+	up() {
+		muni publish -s "$schema" -m "$F/sub.meta.json" --api-url "$api" \
+		    --summary "$@" "$R/subventions/subventions.csv"
+	}
+	up -t datagouv:ds1 --api-key-file "$t/key" 2>"$t/up.err"; st=$?
+	check "datagouv: the upload succeeds" '[ $st -eq 0 ] && grep -q "uploaded to resource res-1" "$t/up.err"'
+	check "datagouv: GET, POST the file onto res-1, PUT the resource, PUT private false" \
+	    'python3 - "$t/api.log" <<PY
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+want = [("GET", "/api/1/datasets/ds1/"),
+        ("POST", "/api/1/datasets/ds1/resources/res-1/upload/"),
+        ("PUT", "/api/1/datasets/ds1/resources/res-1/"),
+        ("PUT", "/api/1/datasets/ds1/")]
+assert [(r["method"], r["path"]) for r in log] == want, log
+assert all(r["key"] == "good-key" for r in log)
+assert log[1]["type"] == "multipart/form-data" and log[1]["body"]["file"] == "subventions.csv"
+assert log[1]["body"]["bytes"] > 1000
+assert log[2]["type"] == "application/json" and log[2]["body"]["title"] == "subventions.csv"
+assert log[2]["body"]["format"] == "csv"
+assert log[3]["body"] == {"private": False}
+PY'
+	: >"$t/api.log"
+	up -t datagouv:ds1 --api-key-file "$t/key" 2>"$t/up.err"; st=$?
+	check "datagouv: the same file again is not uploaded (sha1 checksum equal)" \
+	    '[ $st -eq 0 ] && grep -q unchanged "$t/up.err" && [ "$(wc -l <"$t/api.log")" -eq 1 ]'
+	up -t datagouv:ds1 --api-key-file "$t/badkey" 2>"$t/up.err"; st=$?
+	check "datagouv: a refused key is status 2, with the server's message" \
+	    '[ $st -eq 2 ] && grep -q "refused the API key .*HTTP 403.*Invalid API Key" "$t/up.err"'
+	up -t datagouv:nope --api-key-file "$t/key" 2>"$t/up.err"; st=$?
+	check "datagouv: an unknown dataset is status 2" \
+	    '[ $st -eq 2 ] && grep -q "has no dataset .nope." "$t/up.err"'
+else
+	skip "datagouv" "the scripted server did not start"
+fi
+
+echo "1..$n"
+exit $fail
