@@ -1357,7 +1357,8 @@ publish_local(struct run *r, struct muni_err *e)
 	}
 	kept.v[0] = r->v;
 	kept.v[0].descriptor = NULL;
-	memcpy(kept.v + 1, r->hist.v, nkept * sizeof(*kept.v));
+	if (nkept)
+		memcpy(kept.v + 1, r->hist.v, nkept * sizeof(*kept.v));
 	kept.n = nkept + 1;
 	if (write_version_files(r, &kept, e) < 0)
 		goto fail;
