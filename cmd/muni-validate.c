@@ -18,6 +18,7 @@
 #include "opt.h"
 #include "report.h"
 #include "version.h"
+#include "pval.h"
 #include "vrun.h"
 #include "banned.h"
 
@@ -30,12 +31,19 @@ static const char usage_text[] =
     "                     [--rejects file] [--resource name=file] "
     "[--schema-sync]\n"
     "                     [--skip-errors list] [--summary] [--valid-rows]\n"
-    "                     [file | -]\n";
+    "                     [file | -]\n"
+    "       muni-validate [-f format] [-r file] [--allow-remote] "
+    "[--package]\n"
+    "                     [--strict] [--summary] datapackage.json | "
+    "folder\n";
 
 static const char help_text[] =
     "Check a CSV file against a Table Schema and report every error with\n"
-    "its row and field; the data is passed on to standard output.\n"
+    "its row and field; the data is passed on to standard output. Given a\n"
+    "datapackage.json or a folder of muni-publish, check every resource,\n"
+    "the metadata, the checksums and the catalogue.\n"
     "\n"
+    "      --allow-remote       a package: fetch the resources given by URL\n"
     "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
     "  -e, --encoding ENC       input encoding (default: guessed)\n"
     "  -f, --format FMT         report format: text (default), json, csv,\n"
@@ -50,6 +58,7 @@ static const char help_text[] =
     "      --limit-rows N       read at most N data rows\n"
     "      --pick-errors LIST   report only these codes or tags (#header,\n"
     "                           #row, #cell, #structure)\n"
+    "      --package            read the input as a Data Package descriptor\n"
     "  -q, --quiet-data         do not write the data to standard output\n"
     "  -r, --report FILE        write the report to FILE\n"
     "      --rejects FILE       write invalid rows, with their errors, to FILE\n"
@@ -57,6 +66,7 @@ static const char help_text[] =
     "  -s, --schema FILE        the Table Schema (without one: structure only)\n"
     "      --schema-sync        match columns to fields by name, not position\n"
     "      --skip-errors LIST   do not report these codes or tags\n"
+    "      --strict             a package: the metadata rules are errors\n"
     "      --summary            print the counts, even when the data is valid\n"
     "      --valid-rows         write only valid rows (needs --rejects)\n"
     "  -V, --version            print the version and exit\n";
@@ -64,10 +74,11 @@ static const char help_text[] =
 enum {
 	OPT_LIMIT_ERRORS = 256, OPT_LIMIT_ROWS, OPT_PICK, OPT_REJECTS,
 	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS,
-	OPT_HTML_ROWS, OPT_LANG
+	OPT_HTML_ROWS, OPT_LANG, OPT_ALLOW_REMOTE, OPT_PACKAGE, OPT_STRICT
 };
 
 static const struct option longopts[] = {
+	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "encoding", required_argument, NULL, 'e' },
 	{ "format", required_argument, NULL, 'f' },
@@ -77,6 +88,7 @@ static const struct option longopts[] = {
 	{ "limit-errors", required_argument, NULL, OPT_LIMIT_ERRORS },
 	{ "limit-rows", required_argument, NULL, OPT_LIMIT_ROWS },
 	{ "pick-errors", required_argument, NULL, OPT_PICK },
+	{ "package", no_argument, NULL, OPT_PACKAGE },
 	{ "quiet-data", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "report", required_argument, NULL, 'r' },
@@ -84,6 +96,7 @@ static const struct option longopts[] = {
 	{ "schema", required_argument, NULL, 's' },
 	{ "schema-sync", no_argument, NULL, OPT_SYNC },
 	{ "skip-errors", required_argument, NULL, OPT_SKIP },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "valid-rows", no_argument, NULL, OPT_VALID_ROWS },
 	{ "version", no_argument, NULL, 'V' },
@@ -106,7 +119,7 @@ main(int argc, char **argv)
 {
 	struct vrun_options o;
 	struct muni_err e;
-	int c;
+	int c, package = 0, strict = 0, allow_remote = 0;
 
 	msg_init(argv[0], stderr);
 	msg_lang(NULL);
@@ -198,6 +211,15 @@ main(int argc, char **argv)
 		case OPT_VALID_ROWS:
 			o.valid_rows = 1;
 			break;
+		case OPT_ALLOW_REMOTE:
+			allow_remote = 1;
+			break;
+		case OPT_PACKAGE:
+			package = 1;
+			break;
+		case OPT_STRICT:
+			strict = 1;
+			break;
 		case 'V':
 			printf("muni-validate %s\n", muni_version());
 			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
@@ -217,6 +239,27 @@ main(int argc, char **argv)
 	}
 	o.input = argc == 1 ? argv[0] : "-";
 	o.prog = msg_progname();
+	if (package || (strcmp(o.input, "-") && pval_is_package(o.input))) {
+		struct pval_options po;
+
+		if (strcmp(o.input, "-") == 0) {
+			msg_error("a package is read from its file, not from "
+			    "standard input");
+			return msg_usage(usage_text);
+		}
+		memset(&po, 0, sizeof(po));
+		po.v = o;
+		po.strict = strict;
+		po.allow_remote = allow_remote;
+		c = pval(&po, o.input, &e);
+		if (e.msg[0] && c != MUNI_EXIT_OK && c != MUNI_EXIT_DATA)
+			msg_err(&e);
+		return c;
+	}
+	if (strict || allow_remote) {
+		msg_error("--strict and --allow-remote are for packages");
+		return msg_usage(usage_text);
+	}
 	c = vrun(&o, &e);
 	if (e.msg[0])
 		msg_err(&e);

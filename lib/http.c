@@ -69,24 +69,37 @@ setup(CURL *c, const char *url, const char *agent, char *why)
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 }
 
+/* A handle set up as every request of muni is, or NULL with e set. */
+static CURL *
+easy(const char *url, char *why, struct muni_err *e)
+{
+	char agent[64];
+	CURL *c;
+
+	if (http_init(e) < 0)
+		return NULL;
+	c = curl_easy_init();
+	if (c == NULL) {
+		err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
+		return NULL;
+	}
+	/* libcurl copies the strings it is given. */
+	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
+	setup(c, url, agent, why);
+	return c;
+}
+
 int
 http_get(const char *url, struct buf *out, int status_on_error,
     struct muni_err *e)
 {
-	char agent[64], why[CURL_ERROR_SIZE] = "";
+	char why[CURL_ERROR_SIZE] = "";
 	long code = 0;
 	CURLcode rc;
 	CURL *c;
 
-	if (http_init(e) < 0)
+	if ((c = easy(url, why, e)) == NULL)
 		return -1;
-	c = curl_easy_init();
-	if (c == NULL) {
-		err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
-		return -1;
-	}
-	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
-	setup(c, url, agent, why);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)out->max);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
@@ -110,22 +123,15 @@ int
 http_request(const char *url, const struct http_request *rq,
     struct buf *out, long *code, struct muni_err *e)
 {
-	char agent[64], why[CURL_ERROR_SIZE] = "", key[600];
+	char why[CURL_ERROR_SIZE] = "", key[600];
 	struct curl_slist *headers = NULL;
 	curl_mime *mime = NULL;
 	CURLcode rc;
 	CURL *c;
 
 	*code = 0;
-	if (http_init(e) < 0)
+	if ((c = easy(url, why, e)) == NULL)
 		return -1;
-	c = curl_easy_init();
-	if (c == NULL) {
-		err_set(e, MUNI_EXIT_IO, "cannot initialise libcurl");
-		return -1;
-	}
-	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
-	setup(c, url, agent, why);
 	/* A long upload is slow, not stalled: only a stall aborts it. */
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);

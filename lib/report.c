@@ -117,6 +117,16 @@ static const struct {
 	    "d'ouverture invalides", "The value does not follow the "
 	    "OpenStreetMap opening_hours syntax.",
 	    TAG_TABLE | TAG_ROW | TAG_CELL },
+	[ERR_BYTE_COUNT] = { "byte-count", "Byte Count Error",
+	    "This error can happen if the data is corrupted.", TAG_FILE },
+	[ERR_HASH_COUNT] = { "hash-count", "Hash Count Error",
+	    "This error can happen if the data is corrupted.", TAG_FILE },
+	[ERR_SCHEME] = { "scheme-error", "Scheme Error",
+	    "Data reading error because of incorrect scheme.", TAG_FILE },
+	[ERR_PACKAGE] = { "package-error", "Package Error",
+	    "A validation cannot be processed.", 0 },
+	[ERR_CATALOG] = { "catalog-error", "Catalogue Error",
+	    "The publication's catalogue does not agree with its files.", 0 },
 };
 
 static const struct {
@@ -271,6 +281,20 @@ report_add(struct report *r, const struct verror *err)
 }
 
 int
+report_add_simple(struct report *r, enum error_code code, const char *message)
+{
+	struct verror err;
+
+	memset(&err, 0, sizeof(err));
+	err.code = code;
+	err.message = (char *)message;
+	err.note = (char *)message;
+	if (!report_wants(r, code))
+		return 0;
+	return report_add(r, &err) < 0 ? -1 : 0;
+}
+
+int
 report_warn(struct report *r, const char *fmt, ...)
 {
 	char msg[512];
@@ -362,8 +386,10 @@ gen_seconds(yajl_gen g, double s)
 	yajl_gen_number(g, num, strlen(num));
 }
 
+/* One error; place names the file of a package's error (else NULL). */
 static void
-gen_error(yajl_gen g, const struct report *r, const struct verror *err)
+gen_error(yajl_gen g, const struct report *r, const struct verror *err,
+    const char *place)
 {
 	size_t i;
 
@@ -376,6 +402,8 @@ gen_error(yajl_gen g, const struct report *r, const struct verror *err)
 	jg_str(g, codes[err->code].description);
 	jg_str(g, "message");
 	jg_str(g, err->message);
+	if (place)
+		jg_key_str(g, "place", place);
 	jg_str(g, "tags");
 	yajl_gen_array_open(g);
 	for (i = 0; i < sizeof(tag_names) / sizeof(tag_names[0]); i++)
@@ -490,6 +518,16 @@ static const char *const advice[ERR_NCODES] = {
 	    "89."),
 	[ERR_OPENING_HOURS] = N_("Write the hours as Mo-Fr 08:00-12:00; "
 	    "see the OpenStreetMap opening_hours documentation."),
+	[ERR_BYTE_COUNT] = N_("The file is not the one the descriptor "
+	    "describes: publish it again, or correct \"bytes\"."),
+	[ERR_HASH_COUNT] = N_("The file is not the one the descriptor "
+	    "describes: publish it again, or correct \"hash\"."),
+	[ERR_SCHEME] = N_("Give a path inside the package's folder; remote "
+	    "files are read with --allow-remote."),
+	[ERR_PACKAGE] = N_("Complete or correct the descriptor (metadata): "
+	    "see muni-meta(5)."),
+	[ERR_CATALOG] = N_("Publish the dataset again with muni-publish: it "
+	    "writes the files, the descriptor and the catalogue together."),
 };
 
 static const char html_style[] =
@@ -505,28 +543,33 @@ static const char html_style[] =
     ".advice{font-style:italic}"
     "@media print{body{margin:0}td.bad{outline:none;font-weight:bold}}";
 
-int
-report_html(const struct report *r, struct buf *out)
+/*
+ * What a page says of one report, under headings of the given level: the
+ * verdict, the counts by type, the errors by column, the rows kept. In a
+ * set, the elements have no id (ids are the page's, once).
+ */
+static int
+html_body(const struct report *r, struct buf *out, int level, int set)
 {
-	const char *file = r->file ? r->file : "-";
 	size_t i, k, c;
 	int rc = 0;
 
-	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"");
-	rc |= buf_addstr(out, _("en"));
-	rc |= buf_addf(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<title>%s", _("Validation report: "));
-	rc |= html_text(out, file);
-	rc |= buf_addf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
-	    "<h1>%s", html_style, _("Validation report: "));
-	rc |= html_text(out, file);
-	rc |= buf_addf(out, "</h1>\n<p id=\"verdict\" class=\"%s\">%s ",
+	if (set)
+		rc |= buf_addf(out, "<p class=\"%s\">%s %llu %s in %llu %s.",
+		    report_valid(r) ? "valid" : "invalid",
+		    report_valid(r) ? _("Valid:") : _("Invalid:"),
+		    r->total, dngettext("muni", "error", "errors",
+		    (unsigned long)r->total), r->rows, dngettext("muni",
+		    "row", "rows", (unsigned long)r->rows));
+	else {
+	rc |= buf_addf(out, "<p id=\"verdict\" class=\"%s\">%s ",
 	    report_valid(r) ? "valid" : "invalid",
 	    report_valid(r) ? _("Valid:") : _("Invalid:"));
 	rc |= buf_addf(out, _("<span id=\"total\">%llu</span> %s in %llu %s."),
 	    r->total, dngettext("muni", "error", "errors",
 	    (unsigned long)r->total), r->rows, dngettext("muni", "row", "rows",
 	    (unsigned long)r->rows));
+	}
 	rc |= buf_addstr(out, "</p>\n");
 	for (i = 0; i < r->nwarnings; i++) {
 		rc |= buf_addf(out, "<p class=\"warning\">%s", _("Warning: "));
@@ -534,9 +577,10 @@ report_html(const struct report *r, struct buf *out)
 		rc |= buf_addstr(out, "</p>\n");
 	}
 	if (!report_valid(r)) {
-		rc |= buf_addf(out, "<h2>%s</h2>\n<table id=\"counts\">\n"
+		rc |= buf_addf(out, "<h%d>%s</h%d>\n<table%s>\n"
 		    "<tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		    "<th scope=\"col\">%s</th></tr>\n", _("Errors by type"),
+		    "<th scope=\"col\">%s</th></tr>\n", level,
+		    _("Errors by type"), level, set ? "" : " id=\"counts\"",
 		    _("Type"), _("Count"), _("How to fix"));
 		for (k = 0; k < ERR_NCODES; k++) {
 			if (!r->counts[k])
@@ -547,8 +591,8 @@ report_html(const struct report *r, struct buf *out)
 			rc |= html_text(out, _(advice[k]));
 			rc |= buf_addstr(out, "</td></tr>\n");
 		}
-		rc |= buf_addf(out, "</table>\n<h2>%s</h2>\n",
-		    _("Errors by column"));
+		rc |= buf_addf(out, "</table>\n<h%d>%s</h%d>\n", level,
+		    _("Errors by column"), level);
 	}
 	/* One table per column, in the order columns first appear. */
 	for (i = 0; i < r->nerrors; i++) {
@@ -562,10 +606,12 @@ report_html(const struct report *r, struct buf *out)
 				break;
 		if (j < i)
 			continue;
-		rc |= buf_addstr(out, "<h3>");
+		rc |= buf_addf(out, "<h%d>", level + 1);
 		rc |= name[0] ? html_text(out, name) :
 		    buf_addstr(out, _("(whole row or file)"));
-		rc |= buf_addf(out, "</h3>\n<table class=\"errors\">\n<tr>"
+		rc |= buf_addf(out, "</h%d>\n<table class=\"errors\">\n",
+		    level + 1);
+		rc |= buf_addf(out, "<tr>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "</tr>\n", _("Row"), _("Value"), _("Type"), _("Problem"));
@@ -589,11 +635,12 @@ report_html(const struct report *r, struct buf *out)
 		rc |= buf_addstr(out, "</table>\n");
 	}
 	if (r->nsample) {
-		rc |= buf_addstr(out, "<h2>");
+		rc |= buf_addf(out, "<h%d>", level);
 		rc |= buf_addf(out, _("Rows with errors (the first %zu)"),
 		    r->nsample);
-		rc |= buf_addf(out, "</h2>\n<table id=\"rows\">\n<tr><th "
-		    "scope=\"col\">%s</th>", _("Row"));
+		rc |= buf_addf(out, "</h%d>\n<table%s>\n<tr><th "
+		    "scope=\"col\">%s</th>", level, set ? "" : " id=\"rows\"",
+		    _("Row"));
 		for (c = 0; c < r->nlabels; c++) {
 			rc |= buf_addstr(out, "<th scope=\"col\">");
 			rc |= html_text(out, r->labels[c]);
@@ -628,43 +675,149 @@ report_html(const struct report *r, struct buf *out)
 		}
 		rc |= buf_addstr(out, "</table>\n");
 	}
+	return rc ? -1 : 0;
+}
+
+int
+report_html(const struct report *r, struct buf *out)
+{
+	const char *file = r->file ? r->file : "-";
+	int rc = 0;
+
+	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"");
+	rc |= buf_addstr(out, _("en"));
+	rc |= buf_addf(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%s", _("Validation report: "));
+	rc |= html_text(out, file);
+	rc |= buf_addf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<h1>%s", html_style, _("Validation report: "));
+	rc |= html_text(out, file);
+	rc |= buf_addstr(out, "</h1>\n");
+	rc |= html_body(r, out, 2, 0);
 	rc |= buf_addstr(out, "</body>\n</html>\n");
 	return rc ? -1 : 0;
 }
 
 int
-report_csv(const struct report *r, struct buf *out)
+report_set_html(const struct report_set *s, const char *title,
+    struct buf *out)
 {
-	struct field f[6];
-	char row[32], num[32];
+	unsigned long long errors = 0;
 	size_t i;
+	int rc = 0;
 
-	f[0].ptr = "row";
-	f[1].ptr = "field";
-	f[2].ptr = "type";
-	f[3].ptr = "fieldName";
-	f[4].ptr = "cell";
-	f[5].ptr = "message";
-	for (i = 0; i < 6; i++)
-		f[i].len = strlen(f[i].ptr);
-	if (csvout_render(out, f, 6) < 0)
-		return -1;
+	for (i = 0; i < s->n; i++)
+		errors += s->r[i]->total;
+	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"");
+	rc |= buf_addstr(out, _("en"));
+	rc |= buf_addf(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>%s", _("Validation report: "));
+	rc |= html_text(out, title);
+	rc |= buf_addf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n"
+	    "<h1>%s", html_style, _("Validation report: "));
+	rc |= html_text(out, title);
+	rc |= buf_addf(out, "</h1>\n<p id=\"verdict\" class=\"%s\">%s ",
+	    report_set_valid(s) ? "valid" : "invalid",
+	    report_set_valid(s) ? _("Valid:") : _("Invalid:"));
+	rc |= buf_addf(out, "<span id=\"total\">%llu</span> %s.</p>\n",
+	    errors, dngettext("muni", "error", "errors",
+	    (unsigned long)errors));
+	rc |= buf_addf(out, "<table id=\"resources\">\n<tr><th scope=\"col\">"
+	    "%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th></tr>\n", _("File"), _("Verdict"),
+	    _("Errors"), _("Rows"));
+	for (i = 0; i < s->n; i++) {
+		const struct report *r = s->r[i];
+
+		rc |= buf_addf(out, "<tr><th scope=\"row\"><a href=\"#r%zu\">",
+		    i + 1);
+		rc |= html_text(out, r->file ? r->file : "-");
+		rc |= buf_addf(out, "</a></th><td class=\"%s\">%s</td><td>%llu"
+		    "</td><td>", report_valid(r) ? "valid" : "invalid",
+		    report_valid(r) ? _("valid") : _("invalid"), r->total);
+		if (!r->package)
+			rc |= buf_addf(out, "%llu", r->rows);
+		rc |= buf_addstr(out, "</td></tr>\n");
+	}
+	rc |= buf_addstr(out, "</table>\n");
+	for (i = 0; i < s->n; i++) {
+		rc |= buf_addf(out, "<section>\n<h2 id=\"r%zu\">", i + 1);
+		rc |= html_text(out, s->r[i]->file ? s->r[i]->file : "-");
+		rc |= buf_addstr(out, "</h2>\n");
+		rc |= html_body(s->r[i], out, 3, 1);
+		rc |= buf_addstr(out, "</section>\n");
+	}
+	rc |= buf_addstr(out, "</body>\n</html>\n");
+	return rc ? -1 : 0;
+}
+
+/* The rows of one report, after a first column when resource is given. */
+static int
+csv_rows(const struct report *r, const char *resource, struct buf *out)
+{
+	struct field f[7], *g = resource ? f + 1 : f;
+	char row[32], num[32];
+	size_t i, k, n = resource ? 7 : 6;
+
+	if (resource) {
+		f[0].ptr = resource;
+		f[0].len = strlen(resource);
+	}
 	for (i = 0; i < r->nerrors; i++) {
 		const struct verror *err = &r->errors[i];
 
 		snprintf(row, sizeof(row), "%llu", err->row);
 		snprintf(num, sizeof(num), "%zu", err->field);
-		f[0].ptr = err->row ? row : "";
-		f[1].ptr = err->field ? num : "";
-		f[2].ptr = codes[err->code].name;
-		f[3].ptr = err->field_name ? err->field_name : "";
-		f[4].ptr = err->cell ? err->cell : "";
-		f[5].ptr = err->message ? err->message : "";
-		for (size_t k = 0; k < 6; k++)
-			f[k].len = strlen(f[k].ptr);
-		if (csvout_render(out, f, 6) < 0)
+		g[0].ptr = err->row ? row : "";
+		g[1].ptr = err->field ? num : "";
+		g[2].ptr = codes[err->code].name;
+		g[3].ptr = err->field_name ? err->field_name : "";
+		g[4].ptr = err->cell ? err->cell : "";
+		g[5].ptr = err->message ? err->message : "";
+		for (k = 0; k < 6; k++)
+			g[k].len = strlen(g[k].ptr);
+		if (csvout_render(out, f, n) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+static int
+csv_header(struct buf *out, int resource)
+{
+	static const char *const names[] = { "resource", "row", "field",
+	    "type", "fieldName", "cell", "message" };
+	struct field f[7];
+	size_t i;
+
+	for (i = 0; i < 7; i++) {
+		f[i].ptr = names[i + !resource];
+		f[i].len = strlen(f[i].ptr);
+		if (!resource && i == 5)
+			break;
+	}
+	return csvout_render(out, f, resource ? 7 : 6);
+}
+
+int
+report_csv(const struct report *r, struct buf *out)
+{
+	if (csv_header(out, 0) < 0)
+		return -1;
+	return csv_rows(r, NULL, out);
+}
+
+int
+report_set_csv(const struct report_set *s, struct buf *out)
+{
+	size_t i;
+
+	if (csv_header(out, 1) < 0)
+		return -1;
+	for (i = 0; i < s->n; i++)
+		if (csv_rows(s->r[i], s->r[i]->file ? s->r[i]->file : "-",
+		    out) < 0)
+			return -1;
 	return 0;
 }
 
@@ -689,6 +842,17 @@ gh_escape(struct buf *out, const char *s, int props)
 			rc |= buf_addch(out, *s);
 	}
 	return rc;
+}
+
+int
+report_set_github(const struct report_set *s, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (report_github(s->r[i], out) < 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -726,34 +890,17 @@ report_github(const struct report *r, struct buf *out)
 	return rc ? -1 : 0;
 }
 
-int
-report_junit(const struct report *r, struct buf *out)
+/* The testsuite of one report: a testcase for each type of error. */
+static int
+junit_suite(xmlTextWriterPtr w, const struct report *r)
 {
-	xmlTextWriterPtr w;
-	xmlBufferPtr xb = xmlBufferCreate();
 	const char *file = r->file ? r->file : "-";
 	char num[32];
 	size_t i, k, types = 0;
 	int rc = 0;
 
-	if (xb == NULL || (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
-		if (xb)
-			xmlBufferFree(xb);
-		return -1;
-	}
 	for (k = 0; k < ERR_NCODES; k++)
 		types += r->counts[k] > 0;
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-	    BAD_CAST "muni-validate") < 0;
-	snprintf(num, sizeof(num), "%zu", types ? types : 1);
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
-	snprintf(num, sizeof(num), "%zu", types);
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures",
-	    BAD_CAST num) < 0;
 	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST file) < 0;
 	snprintf(num, sizeof(num), "%zu", types ? types : 1);
@@ -798,6 +945,8 @@ report_junit(const struct report *r, struct buf *out)
 				continue;
 			if (err->row)
 				buf_addf(&text, "row %llu", err->row);
+			else if (r->package)
+				buf_addstr(&text, "package");
 			else
 				buf_addstr(&text, "header");
 			if (err->field_name && err->field_name[0])
@@ -811,6 +960,45 @@ report_junit(const struct report *r, struct buf *out)
 		rc |= xmlTextWriterEndElement(w) < 0;
 		rc |= xmlTextWriterEndElement(w) < 0;
 	}
+	rc |= xmlTextWriterEndElement(w) < 0;
+	return rc;
+}
+
+int
+report_set_junit(const struct report_set *s, struct buf *out)
+{
+	xmlTextWriterPtr w;
+	xmlBufferPtr xb = xmlBufferCreate();
+	char num[32];
+	size_t i, k, tests = 0, failures = 0;
+	int rc = 0;
+
+	if (xb == NULL || (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
+		if (xb)
+			xmlBufferFree(xb);
+		return -1;
+	}
+	for (i = 0; i < s->n; i++) {
+		size_t types = 0;
+
+		for (k = 0; k < ERR_NCODES; k++)
+			types += s->r[i]->counts[k] > 0;
+		tests += types ? types : 1;
+		failures += types;
+	}
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+	    BAD_CAST "muni-validate") < 0;
+	snprintf(num, sizeof(num), "%zu", tests);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+	snprintf(num, sizeof(num), "%zu", failures);
+	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures",
+	    BAD_CAST num) < 0;
+	for (i = 0; i < s->n; i++)
+		rc |= junit_suite(w, s->r[i]);
 	rc |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);
 	if (!rc && buf_add(out, xmlBufferContent(xb),
@@ -821,34 +1009,23 @@ report_junit(const struct report *r, struct buf *out)
 }
 
 int
-report_json(const struct report *r, struct buf *out)
+report_junit(const struct report *r, struct buf *out)
 {
-	yajl_gen g = jg_new();
+	struct report_set s;
+
+	s.r = &r;
+	s.n = 1;
+	return report_set_junit(&s, out);
+}
+
+static void
+gen_task(yajl_gen g, const struct report *r)
+{
 	const char *name;
 	size_t i;
 
-	if (g == NULL)
-		return -1;
 	name = r->file ? strrchr(r->file, '/') : NULL;
 	name = name ? name + 1 : r->file ? r->file : "stdin";
-	yajl_gen_map_open(g);
-	jg_str(g, "valid");
-	yajl_gen_bool(g, report_valid(r));
-	jg_str(g, "stats");
-	yajl_gen_map_open(g);
-	jg_key_uint(g, "tasks", 1);
-	jg_key_uint(g, "errors", r->total);
-	jg_key_uint(g, "warnings", r->nwarnings);
-	gen_seconds(g, r->seconds);
-	yajl_gen_map_close(g);
-	jg_str(g, "warnings");
-	yajl_gen_array_open(g);
-	yajl_gen_array_close(g);
-	jg_str(g, "errors");
-	yajl_gen_array_open(g);
-	yajl_gen_array_close(g);
-	jg_str(g, "tasks");
-	yajl_gen_array_open(g);
 	yajl_gen_map_open(g);
 	jg_str(g, "name");
 	jg_str(g, name);
@@ -879,10 +1056,80 @@ report_json(const struct report *r, struct buf *out)
 	jg_str(g, "errors");
 	yajl_gen_array_open(g);
 	for (i = 0; i < r->nerrors; i++)
-		gen_error(g, r, &r->errors[i]);
+		gen_error(g, r, &r->errors[i], NULL);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
+}
+
+int
+report_set_valid(const struct report_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!report_valid(s->r[i]))
+			return 0;
+	return 1;
+}
+
+int
+report_set_json(const struct report_set *s, struct buf *out)
+{
+	yajl_gen g = jg_new();
+	unsigned long long errors = 0, warnings = 0;
+	double seconds = 0;
+	size_t i, k, tasks = 0;
+
+	if (g == NULL)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		errors += s->r[i]->total;
+		warnings += s->r[i]->nwarnings;
+		seconds += s->r[i]->seconds;
+		tasks += !s->r[i]->package;
+	}
+	yajl_gen_map_open(g);
+	jg_str(g, "valid");
+	yajl_gen_bool(g, report_set_valid(s));
+	jg_str(g, "stats");
+	yajl_gen_map_open(g);
+	jg_key_uint(g, "tasks", tasks);
+	jg_key_uint(g, "errors", errors);
+	jg_key_uint(g, "warnings", warnings);
+	gen_seconds(g, seconds);
+	yajl_gen_map_close(g);
+	/* What is not of one table: the packages' and catalogues'. */
+	jg_str(g, "warnings");
+	yajl_gen_array_open(g);
+	for (i = 0; i < s->n; i++)
+		for (k = 0; s->r[i]->package && k < s->r[i]->nwarnings; k++)
+			jg_str(g, s->r[i]->warnings[k]);
+	yajl_gen_array_close(g);
+	jg_str(g, "errors");
+	yajl_gen_array_open(g);
+	for (i = 0; i < s->n; i++)
+		for (k = 0; s->r[i]->package && k < s->r[i]->nerrors; k++) {
+			const struct verror *err = &s->r[i]->errors[k];
+
+			gen_error(g, s->r[i], err, s->r[i]->file);
+		}
+	yajl_gen_array_close(g);
+	jg_str(g, "tasks");
+	yajl_gen_array_open(g);
+	for (i = 0; i < s->n; i++)
+		if (!s->r[i]->package)
+			gen_task(g, s->r[i]);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	return jg_finish(g, out);
+}
+
+int
+report_json(const struct report *r, struct buf *out)
+{
+	struct report_set s;
+
+	s.r = &r;
+	s.n = 1;
+	return report_set_json(&s, out);
 }

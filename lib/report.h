@@ -32,6 +32,8 @@ enum error_code {
 	ERR_FRENCH_SIRET, ERR_FRENCH_SIREN, ERR_ONE_OF_REQUIRED, ERR_COHESIVE,
 	ERR_COMPARE, ERR_SUM, ERR_YEAR_INTERVAL, ERR_NOMENCLATURE, ERR_GPS,
 	ERR_REVERSED_GPS, ERR_PHONE, ERR_OPENING_HOURS,
+	/* A package's files and descriptor, a publication's catalogue. */
+	ERR_BYTE_COUNT, ERR_HASH_COUNT, ERR_SCHEME, ERR_PACKAGE, ERR_CATALOG,
 	ERR_NCODES
 };
 
@@ -64,6 +66,12 @@ struct report {
 	unsigned long long rows;	/* data rows read */
 	size_t nfields;
 	double seconds;
+	/*
+	 * Set for what is not a table: a package's descriptor, a
+	 * publication's catalogue. In a set of reports, its errors and
+	 * warnings are the package's, not a task's.
+	 */
+	int package;
 	/* Rows with errors kept whole for the HTML page, at most sample_max. */
 	struct report_row *sample;
 	size_t nsample, sample_max;
@@ -119,6 +127,27 @@ int report_junit(const struct report *r, struct buf *out);
 int report_github(const struct report *r, struct buf *out);
 /* The whole report as frictionless-shaped JSON. */
 int report_json(const struct report *r, struct buf *out);
+
+/*
+ * Several reports rendered as one, for a package or a publication: a task
+ * (testsuite, section) for each table, the package reports' errors at the
+ * top. With one table report, each renders as its single-report form.
+ */
+struct report_set {
+	const struct report *const *r;
+	size_t n;
+};
+int report_set_valid(const struct report_set *s);
+int report_set_json(const struct report_set *s, struct buf *out);
+int report_set_junit(const struct report_set *s, struct buf *out);
+int report_set_html(const struct report_set *s, const char *title,
+    struct buf *out);
+int report_set_github(const struct report_set *s, struct buf *out);
+/* As report_csv, with a first column "resource" naming the report. */
+int report_set_csv(const struct report_set *s, struct buf *out);
+/* Add an error of a package or a file, without row or field. */
+int report_add_simple(struct report *r, enum error_code code,
+    const char *message);
 
 void verror_release(struct verror *err);
 

@@ -221,13 +221,20 @@ done:
 	return rc;
 }
 
-int
-vrun(const struct vrun_options *o, struct muni_err *e)
+/*
+ * The validation of one table into the report r (initialised by the
+ * caller): everything vrun() does but writing the report. Returns the
+ * exit status; written and rejected count the rows passed on.
+ */
+static int
+run_table(const struct vrun_options *o, struct report *rp,
+    unsigned long long *written_out, unsigned long long *rejected_out,
+    struct muni_err *e)
 {
 	struct validator_options vopt;
 	struct outfile rej;
 	struct csvout out;
-	struct report r;
+	struct report *const r = rp;
 	struct schema *s = NULL;
 	struct validator *v = NULL;
 	struct csvin *in = NULL;
@@ -242,16 +249,19 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&rej, 0, sizeof(rej));
 	buf_init(&tmp, (size_t)1 << 24);
-	report_init(&r, o->input, (size_t)o->limit_errors);
-	r.pick = o->pick;
-	r.skip = o->skip;
-	r.sample_max = o->format == VRUN_HTML ? o->html_rows : 0;
 	if (csvout_init(&out, o->out_fd) < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate the output");
 		status = MUNI_EXIT_IO;
 		goto end;
 	}
-	if (o->schema) {
+	if (o->schema_text) {
+		s = schema_parse(o->schema_text, o->schema_len, o->schema ?
+		    o->schema : "schema", e);
+		if (s == NULL) {
+			status = e->status;
+			goto end;
+		}
+	} else if (o->schema) {
 		s = schema_load(o->schema, e);
 		if (s == NULL) {
 			status = e->status;
@@ -260,7 +270,7 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 	}
 	memset(&vopt, 0, sizeof(vopt));
 	vopt.schema_sync = o->schema_sync;
-	v = validator_new(s, &r, &vopt, e);
+	v = validator_new(s, r, &vopt, e);
 	if (v == NULL) {
 		status = e->status;
 		goto end;
@@ -301,8 +311,8 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 		err.message = (char *)_("the file is empty: a header row is "
 		    "needed");
 		err.note = (char *)"";
-		if (report_wants(&r, ERR_SOURCE))
-			report_add(&r, &err);
+		if (report_wants(r, ERR_SOURCE))
+			report_add(r, &err);
 		goto finish;
 	}
 	if (rc > 0) {
@@ -331,7 +341,7 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 			wide[width].len = 6;
 			csvout_record(&rej.out, wide, width + 1);
 		}
-		while (out_ok && (o->limit_rows == 0 || r.rows < o->limit_rows) &&
+		while (out_ok && (o->limit_rows == 0 || r->rows < o->limit_rows) &&
 		    (rc = csvin_next(in, &rec, e)) > 0) {
 			const struct verror *errs;
 			size_t nerr;
@@ -341,7 +351,7 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 				goto end;
 			}
 			errs = validator_row_errors(v, &nerr);
-			if (nerr && report_keep_row(&r, rec) < 0) {
+			if (nerr && report_keep_row(r, rec) < 0) {
 				err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
 				status = MUNI_EXIT_IO;
 				goto end;
@@ -379,7 +389,7 @@ vrun(const struct vrun_options *o, struct muni_err *e)
 				}
 			}
 		}
-		if (o->limit_rows && r.rows >= o->limit_rows)
+		if (o->limit_rows && r->rows >= o->limit_rows)
 			rc = 0;
 	}
 read_error:
@@ -396,13 +406,13 @@ read_error:
 		err.row = e->row;
 		err.message = e->msg;
 		err.note = e->msg;
-		if (report_wants(&r, err.code))
-			report_add(&r, &err);
+		if (report_wants(r, err.code))
+			report_add(r, &err);
 		err_clear(e);
 	}
 finish:
-	if (r.limit_reached)
-		report_warn(&r, _("the limit of %llu errors was reached: later "
+	if (r->limit_reached)
+		report_warn(r, _("the limit of %llu errors was reached: later "
 		    "errors are not reported"), o->limit_errors);
 	if (csvout_flush(&out) < 0 || !out_ok) {
 		err_sys(e, MUNI_EXIT_IO, out.errnum ? out.errnum : errno,
@@ -415,21 +425,13 @@ finish:
 		goto end;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	r.seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	r->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (getenv("MUNI_TEST_SECONDS"))
-		r.seconds = 0;
-	{
-		char rows_line[160];
-
-		snprintf(rows_line, sizeof(rows_line), _("rows: %llu read, %llu "
-		    "written, %llu rejected\n"), r.rows, written, rejected);
-		if (emit_report(o, &r, rows_line, e) < 0) {
-			status = MUNI_EXIT_IO;
-			goto end;
-		}
-	}
-	status = report_valid(&r) ? MUNI_EXIT_OK : MUNI_EXIT_DATA;
+		r->seconds = 0;
+	*written_out = written;
+	*rejected_out = rejected;
+	status = report_valid(r) ? MUNI_EXIT_OK : MUNI_EXIT_DATA;
 end:
 	if (rej.tmp)
 		outfile_close(&rej, 0, e);
@@ -438,9 +440,48 @@ end:
 		close(fd);
 	validator_free(v);
 	schema_free(s);
-	report_release(&r);
 	csvout_release(&out);
 	buf_release(&tmp);
 	free(wide);
+	return status;
+}
+
+void
+vrun_report_init(const struct vrun_options *o, struct report *r,
+    const char *name)
+{
+	report_init(r, name ? name : o->input, (size_t)o->limit_errors);
+	r->pick = o->pick;
+	r->skip = o->skip;
+	r->sample_max = o->format == VRUN_HTML ? o->html_rows : 0;
+}
+
+int
+vrun_table(const struct vrun_options *o, struct report *r,
+    struct muni_err *e)
+{
+	unsigned long long written = 0, rejected = 0;
+
+	return run_table(o, r, &written, &rejected, e);
+}
+
+int
+vrun(const struct vrun_options *o, struct muni_err *e)
+{
+	unsigned long long written = 0, rejected = 0;
+	struct report r;
+	int status;
+
+	vrun_report_init(o, &r, NULL);
+	status = run_table(o, &r, &written, &rejected, e);
+	if (status == MUNI_EXIT_OK || status == MUNI_EXIT_DATA) {
+		char rows_line[160];
+
+		snprintf(rows_line, sizeof(rows_line), _("rows: %llu read, %llu "
+		    "written, %llu rejected\n"), r.rows, written, rejected);
+		if (emit_report(o, &r, rows_line, e) < 0)
+			status = MUNI_EXIT_IO;
+	}
+	report_release(&r);
 	return status;
 }

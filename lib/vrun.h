@@ -36,6 +36,8 @@ struct vrun_options {
 	struct csvin_options csv;
 	const char *input;		/* path or "-" */
 	const char *schema;		/* NULL: structure only */
+	const char *schema_text;	/* a schema in memory, named schema */
+	size_t schema_len;
 	const char *report;
 	const char *rejects;
 	enum vrun_format format;
@@ -64,5 +66,16 @@ void vrun_options_init(struct vrun_options *o);
 int vrun_add_resource(struct vrun_options *o, const char *arg,
     struct muni_err *e);
 int vrun(const struct vrun_options *o, struct muni_err *e);
+
+/*
+ * One table validated into r without writing the report, for a package
+ * of several (lib/pval): vrun_report_init() sets r up as vrun() would,
+ * named name (NULL: the input); the caller releases it.
+ */
+struct report;
+void vrun_report_init(const struct vrun_options *o, struct report *r,
+    const char *name);
+int vrun_table(const struct vrun_options *o, struct report *r,
+    struct muni_err *e);
 
 #endif
