@@ -34,17 +34,7 @@ timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
     --disable-component-update --disable-sync \
     --user-data-dir="$t/profile" --dump-dom "file://$t/report.html" \
     >"$t/dom.html" 2>"$t/chromium.log"
-n=0
-fail=0
-check() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		fail=1
-		echo "not ok $n - $1"
-	fi
-}
+. "$src/tests/tap.sh"
 check "Chromium rendered the page" '[ -s "$t/dom.html" ]'
 check "the title is the report's: no script from the data ran" \
     'grep -q "<title>Validation report: " "$t/dom.html" &&

@@ -20,21 +20,7 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT INT TERM
-n=0
-fail=0
-check() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		fail=1
-		echo "not ok $n - $1"
-	fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$src/tests/tap.sh"
 F=$src/tests/fixtures/publish
 
 # 1. The pipeline on the bundled sample: fetch, transform, anonymize,
@@ -289,5 +275,4 @@ else
 	skip "datagouv" "the scripted server did not start"
 fi
 
-echo "1..$n"
-exit $fail
+tap_end

@@ -22,18 +22,7 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT INT TERM
-n=0
-fail=0
-check() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		fail=1
-		echo "not ok $n - $1"
-		sed 's/^/# /' "$t/err" 2>/dev/null | head -20
-	fi
-}
+. "$src/tests/tap.sh"
 F=$src/tests/fixtures/publish
 S=$corpus/schemas/scdl-subventions
 P=$corpus/schemas/stationnement/schema.json
@@ -193,7 +182,7 @@ PY
 	muni validate --allow-remote "$I/remote.json" >"$t/out" 2>"$t/err"; st=$?
 	check "a remote resource with --allow-remote: fetched, hashed, valid" '[ $st -eq 0 ]'
 else
-	n=$((n + 1)); echo "ok $n - servers # SKIP python3 http.server did not start"
+	skip "servers" "python3 http.server did not start"
 fi
 
 # Foreign keys between the resources of a package.
@@ -211,5 +200,4 @@ muni validate "$K/datapackage.json" >"$t/out" 2>"$t/err"; st=$?
 check "foreign keys between resources are resolved" \
     '[ $st -eq 1 ] && grep -q "lieux.csv:3: .*\[foreign-key\]" "$t/err" && ! grep -q "communes.csv:.*foreign-key" "$t/err"'
 
-echo "1..$n"
-exit $fail
+tap_end
