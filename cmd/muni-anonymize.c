@@ -87,13 +87,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void
-note(void *ctx, const char *text)
-{
-	(void)ctx;
-	fprintf(stderr, "%s: %s", msg_progname(), text);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -206,7 +199,7 @@ main(int argc, char **argv)
 	snprintf(tool, sizeof(tool), "muni-anonymize %s", muni_version());
 	o.tool = tool;
 	o.out_fd = STDOUT_FILENO;
-	o.note = note;
+	o.note = msg_note;
 	status = arun(&o, &e);
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);

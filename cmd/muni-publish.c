@@ -7,7 +7,6 @@
 
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "exitcode.h"
@@ -102,20 +101,12 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void
-note(void *ctx, const char *text)
-{
-	(void)ctx;
-	fprintf(stderr, "%s: %s", msg_progname(), text);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct prun_options o;
 	struct muni_err e;
 	const char *to = NULL, *history = NULL, *base = NULL;
-	char *base_slash = NULL;
 	int c, list = 0, status;
 	size_t n;
 
@@ -222,17 +213,9 @@ main(int argc, char **argv)
 		}
 	} else
 		o.root = to;
-	if (base && base[0] && base[strlen(base) - 1] != '/') {
-		/* URLs are built as BASE + name: one slash between. */
-		base_slash = malloc(strlen(base) + 2);
-		if (base_slash == NULL)
-			return MUNI_EXIT_IO;
-		snprintf(base_slash, strlen(base) + 2, "%s/", base);
-		base = base_slash;
-	}
 	o.base_url = base;
 	o.prog = msg_progname();
-	o.note = note;
+	o.note = msg_note;
 	if ((list || history) && o.root == NULL) {
 		msg_error("--list and --history read a publication folder");
 		return msg_usage(usage_text);
@@ -245,7 +228,6 @@ main(int argc, char **argv)
 		if (o.meta == NULL || o.schema == NULL) {
 			msg_error("give the metadata with --meta and the "
 			    "schema with --schema");
-			free(base_slash);
 			return msg_usage(usage_text);
 		}
 		o.input = argc == 1 ? argv[0] : "-";
@@ -255,7 +237,6 @@ main(int argc, char **argv)
 		msg_err(&e);
 	if ((list || history) && fclose(stdout) != 0 && status == 0)
 		status = MUNI_EXIT_IO;
-	free(base_slash);
 	return status;
 
 bad_value:

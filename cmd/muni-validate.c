@@ -103,27 +103,18 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int
-count_arg(const char *s, unsigned long long *out, struct muni_err *e)
-{
-	size_t v;
-
-	if (opt_size(s, 0, (size_t)-1 / 2, &v, e) < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct vrun_options o;
 	struct muni_err e;
-	int c, package = 0, strict = 0, allow_remote = 0;
+	struct pval_options po;
+	int c, package = 0;
 
 	msg_init(argv[0], stderr);
 	msg_lang(NULL);
 	vrun_options_init(&o);
+	memset(&po, 0, sizeof(po));
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:f:hqr:s:V", longopts,
 	    NULL)) != -1)
@@ -159,23 +150,21 @@ main(int argc, char **argv)
 			fputs(help_text, stdout);
 			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
 		case OPT_LANG:
-			if (strcmp(optarg, "fr") && strcmp(optarg, "en")) {
-				msg_error("'%s' is not a language of muni: fr "
-				    "or en", optarg);
-				return msg_usage(usage_text);
-			}
-			msg_lang(optarg);
+			if (msg_lang_option(optarg, &e) < 0)
+				goto bad_value;
 			break;
 		case OPT_HTML_ROWS:
 			if (opt_size(optarg, 0, 100000, &o.html_rows, &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_LIMIT_ERRORS:
-			if (count_arg(optarg, &o.limit_errors, &e) < 0)
+			if (opt_size(optarg, 0, (size_t)-1 / 2, &o.limit_errors,
+			    &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_LIMIT_ROWS:
-			if (count_arg(optarg, &o.limit_rows, &e) < 0)
+			if (opt_size(optarg, 0, (size_t)-1 / 2, &o.limit_rows,
+			    &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_PICK:
@@ -212,13 +201,13 @@ main(int argc, char **argv)
 			o.valid_rows = 1;
 			break;
 		case OPT_ALLOW_REMOTE:
-			allow_remote = 1;
+			po.allow_remote = 1;
 			break;
 		case OPT_PACKAGE:
 			package = 1;
 			break;
 		case OPT_STRICT:
-			strict = 1;
+			po.strict = 1;
 			break;
 		case 'V':
 			printf("muni-validate %s\n", muni_version());
@@ -239,26 +228,16 @@ main(int argc, char **argv)
 	}
 	o.input = argc == 1 ? argv[0] : "-";
 	o.prog = msg_progname();
-	if (package || (strcmp(o.input, "-") && pval_is_package(o.input))) {
-		struct pval_options po;
-
-		if (strcmp(o.input, "-") == 0) {
-			msg_error("a package is read from its file, not from "
-			    "standard input");
-			return msg_usage(usage_text);
-		}
-		memset(&po, 0, sizeof(po));
-		po.v = o;
-		po.strict = strict;
-		po.allow_remote = allow_remote;
-		c = pval(&po, o.input, &e);
+	po.v = o;
+	c = pval_if_package(&po, package, &e);
+	if (c == -2) {
+		msg_err(&e);
+		return msg_usage(usage_text);
+	}
+	if (c >= 0) {
 		if (e.msg[0] && c != MUNI_EXIT_OK && c != MUNI_EXIT_DATA)
 			msg_err(&e);
 		return c;
-	}
-	if (strict || allow_remote) {
-		msg_error("--strict and --allow-remote are for packages");
-		return msg_usage(usage_text);
 	}
 	c = vrun(&o, &e);
 	if (e.msg[0])

@@ -122,3 +122,25 @@ msg_usage(const char *synopsis)
 	fflush(f);
 	return MUNI_EXIT_USAGE;
 }
+
+void
+msg_note(void *ctx, const char *text)
+{
+	FILE *f = msg_stream ? msg_stream : stderr;
+
+	(void)ctx;
+	fprintf(f, "%s: %s", msg_prog, text);
+	fflush(f);
+}
+
+int
+msg_lang_option(const char *lang, struct muni_err *e)
+{
+	if (strcmp(lang, "fr") && strcmp(lang, "en")) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a language of muni: "
+		    "fr or en", lang);
+		return -1;
+	}
+	msg_lang(lang);
+	return 0;
+}

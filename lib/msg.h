@@ -33,6 +33,13 @@ void msg_err(const struct muni_err *e);
  * LC_MESSAGES is set: numbers and dates keep the C conventions.
  */
 void msg_lang(const char *lang);
+/* --lang LANG: fr or en, else -1 with the message in e (usage). */
+int msg_lang_option(const char *lang, struct muni_err *e);
+/*
+ * A note callback for lib/ runs (muni-anonymize, muni-publish): text, which
+ * ends with a newline, after "prog: ".
+ */
+void msg_note(void *ctx, const char *text);
 /* The synopsis, then "Try 'prog --help'."; returns MUNI_EXIT_USAGE. */
 int msg_usage(const char *synopsis);
 

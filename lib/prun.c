@@ -587,7 +587,7 @@ write_root(const struct prun_options *o, struct catalog *c,
 	struct page_entry *pe = NULL;
 	struct dcat_catalog cat;
 	struct buf out;
-	char path[PATH_MAX_LEN], modified[32] = "";
+	char path[PATH_MAX_LEN], modified[32] = "", base[2048];
 	size_t i;
 	int rc = -1;
 
@@ -614,9 +614,13 @@ write_root(const struct prun_options *o, struct catalog *c,
 			snprintf(modified, sizeof(modified), "%s",
 			    l.v[i].published);
 	}
+	/* URLs are built as BASE + name: one slash between. */
+	snprintf(base, sizeof(base), "%s%s", o->base_url ? o->base_url : "",
+	    o->base_url && o->base_url[0] && o->base_url[strlen(o->base_url) -
+	    1] != '/' ? "/" : "");
 	memset(&cat, 0, sizeof(cat));
 	cat.title = o->catalog_title;
-	cat.base = o->base_url ? o->base_url : "";
+	cat.base = base;
 	cat.modified = modified[0] ? modified : NULL;
 	cat.datasets = ds;
 	cat.ndatasets = l.n;
@@ -833,6 +837,7 @@ primary_key(yajl_val schema, size_t **key, size_t *nkey, struct buf *names)
 {
 	yajl_val pk = jg_member(schema, "primaryKey"),
 	    fields = jg_member(schema, "fields");
+	struct field f;
 	size_t i, j, n;
 
 	*nkey = 0;
@@ -852,11 +857,11 @@ primary_key(yajl_val schema, size_t **key, size_t *nkey, struct buf *names)
 			break;
 		for (j = 0; j < fields->u.array.len; j++) {
 			const char *fn = NULL;
-			yajl_val f = jg_member(fields->u.array.values[j],
+			yajl_val nv = jg_member(fields->u.array.values[j],
 			    "name");
 
-			if (YAJL_IS_STRING(f))
-				fn = f->u.string;
+			if (YAJL_IS_STRING(nv))
+				fn = nv->u.string;
 			if (fn && strcmp(fn, k->u.string) == 0)
 				break;
 		}
@@ -865,16 +870,11 @@ primary_key(yajl_val schema, size_t **key, size_t *nkey, struct buf *names)
 		(*key)[i] = j;
 		if (i)
 			buf_addch(names, ',');
-		{
-			struct field f;
-			size_t len = names->len;
-
-			f.ptr = k->u.string;
-			f.len = strlen(k->u.string);
-			csvout_render(names, &f, 1);
+		/* The name as a CSV field, without the record's LF. */
+		f.ptr = k->u.string;
+		f.len = strlen(k->u.string);
+		if (csvout_render(names, &f, 1) == 0)
 			buf_setlen(names, names->len - 1);
-			(void)len;
-		}
 	}
 	if (i < n) {
 		free(*key);

@@ -1085,3 +1085,24 @@ done:
 	free(p.facts);
 	return status;
 }
+
+int
+pval_if_package(const struct pval_options *o, int forced, struct muni_err *e)
+{
+	const char *in = o->v.input;
+
+	if (forced || (strcmp(in, "-") && pval_is_package(in))) {
+		if (strcmp(in, "-") == 0) {
+			err_set(e, MUNI_EXIT_USAGE, "a package is read from its "
+			    "file, not from standard input");
+			return -2;
+		}
+		return pval(o, in, e);
+	}
+	if (o->strict || o->allow_remote) {
+		err_set(e, MUNI_EXIT_USAGE, "--strict and --allow-remote are "
+		    "for packages");
+		return -2;
+	}
+	return -1;
+}

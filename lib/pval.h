@@ -29,4 +29,13 @@ struct pval_options {
 int pval_is_package(const char *path);
 int pval(const struct pval_options *o, const char *path, struct muni_err *e);
 
+/*
+ * muni-validate's choice: the input as a package (forced, or when it is
+ * one) checked by pval(), else -1 for the caller to validate a table; the
+ * package options on a table, or a package on standard input, are usage
+ * errors: -2 with e set, for the caller to show its synopsis.
+ */
+int pval_if_package(const struct pval_options *o, int forced,
+    struct muni_err *e);
+
 #endif

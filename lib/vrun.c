@@ -413,7 +413,7 @@ read_error:
 finish:
 	if (r->limit_reached)
 		report_warn(r, _("the limit of %llu errors was reached: later "
-		    "errors are not reported"), o->limit_errors);
+		    "errors are not reported"), (unsigned long long)o->limit_errors);
 	if (csvout_flush(&out) < 0 || !out_ok) {
 		err_sys(e, MUNI_EXIT_IO, out.errnum ? out.errnum : errno,
 		    "cannot write to standard output");
@@ -450,7 +450,7 @@ void
 vrun_report_init(const struct vrun_options *o, struct report *r,
     const char *name)
 {
-	report_init(r, name ? name : o->input, (size_t)o->limit_errors);
+	report_init(r, name ? name : o->input, o->limit_errors);
 	r->pick = o->pick;
 	r->skip = o->skip;
 	r->sample_max = o->format == VRUN_HTML ? o->html_rows : 0;

@@ -42,8 +42,8 @@ struct vrun_options {
 	const char *rejects;
 	enum vrun_format format;
 	int quiet_data, valid_rows, schema_sync, summary;
-	unsigned long long limit_errors;	/* default 1000; 0: none */
-	unsigned long long limit_rows;		/* 0: all */
+	size_t limit_errors;			/* default 1000; 0: none */
+	size_t limit_rows;			/* 0: all */
 	size_t html_rows;			/* rows shown by HTML, 50 */
 	unsigned long pick, skip;
 	struct vrun_resource resources[VRUN_MAX_RESOURCES];
