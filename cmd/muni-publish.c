@@ -5,11 +5,15 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "exitcode.h"
+#include "fdio.h"
 #include "msg.h"
 #include "opt.h"
 #include "prun.h"
@@ -106,7 +110,8 @@ main(int argc, char **argv)
 {
 	struct prun_options o;
 	struct muni_err e;
-	const char *to = NULL, *history = NULL, *base = NULL;
+	struct buf out;
+	const char *to = NULL, *history = NULL;
 	int c, list = 0, status;
 	size_t n;
 
@@ -119,7 +124,7 @@ main(int argc, char **argv)
 	    NULL)) != -1)
 		switch (c) {
 		case 'b':
-			base = optarg;
+			o.base_url = optarg;
 			break;
 		case 'd':
 			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
@@ -204,27 +209,20 @@ main(int argc, char **argv)
 		msg_error("give the publication folder with --to");
 		return msg_usage(usage_text);
 	}
-	if (strncmp(to, "datagouv:", 9) == 0) {
-		o.datagouv = to + 9;
-		if (o.datagouv[0] == '\0' || o.api_key_file == NULL) {
-			msg_error("--to datagouv:ID needs the dataset's id and "
-			    "--api-key-file");
-			return msg_usage(usage_text);
-		}
-	} else
-		o.root = to;
-	o.base_url = base;
+	if (prun_target(&o, to, list || history, &e) < 0)
+		goto bad_value;
 	o.prog = msg_progname();
 	o.note = msg_note;
-	if ((list || history) && o.root == NULL) {
-		msg_error("--list and --history read a publication folder");
-		return msg_usage(usage_text);
-	}
-	if (list)
-		status = prun_list(&o, stdout, &e);
-	else if (history)
-		status = prun_history(&o, history, stdout, &e);
-	else {
+	if (list || history) {
+		buf_init(&out, (size_t)1 << 30);
+		status = list ? prun_list(&o, &out, &e) :
+		    prun_history(&o, history, &out, &e);
+		if (status == 0 && fd_write_full(STDOUT_FILENO, out.ptr,
+		    out.len) < 0)
+			err_sys(&e, status = MUNI_EXIT_IO, errno,
+			    "cannot write to standard output");
+		buf_release(&out);
+	} else {
 		if (o.meta == NULL || o.schema == NULL) {
 			msg_error("give the metadata with --meta and the "
 			    "schema with --schema");
@@ -235,8 +233,6 @@ main(int argc, char **argv)
 	}
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);
-	if ((list || history) && fclose(stdout) != 0 && status == 0)
-		status = MUNI_EXIT_IO;
 	return status;
 
 bad_value:

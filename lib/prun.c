@@ -1407,6 +1407,28 @@ fail:
 	return MUNI_EXIT_IO;
 }
 
+int
+prun_target(struct prun_options *o, const char *to, int listing,
+    struct muni_err *e)
+{
+	if (strncmp(to, "datagouv:", 9) != 0) {
+		o->root = to;
+		return 0;
+	}
+	o->datagouv = to + 9;
+	if (o->datagouv[0] == '\0' || o->api_key_file == NULL) {
+		err_set(e, MUNI_EXIT_USAGE, "--to datagouv:ID needs the "
+		    "dataset's id and --api-key-file");
+		return -1;
+	}
+	if (listing) {
+		err_set(e, MUNI_EXIT_USAGE, "--list and --history read a "
+		    "publication folder");
+		return -1;
+	}
+	return 0;
+}
+
 /* --to datagouv:ID: the same gate, then the file sent to the API. */
 static int
 publish_datagouv(struct run *r, struct muni_err *e)
@@ -1519,28 +1541,30 @@ done:
 static int
 print_list(void *ctx, const struct cat_version *v)
 {
-	fprintf(ctx, "%s\t%s\t%s\t%llu\t%llu\t%s\n", v->dataset, v->number,
-	    v->published, v->rows, v->bytes, v->sha256);
-	return 0;
+	return buf_addf(ctx, "%s\t%s\t%s\t%llu\t%llu\t%s\n", v->dataset,
+	    v->number, v->published, v->rows, v->bytes, v->sha256) < 0;
 }
 
 static int
 print_history(void *ctx, const struct cat_version *v)
 {
-	fprintf(ctx, "%s\t%s\t%s\t%llu\t", v->stamp, v->number, v->published,
-	    v->rows);
+	struct buf *out = ctx;
+	int rc;
+
+	rc = buf_addf(out, "%s\t%s\t%s\t%llu\t", v->stamp, v->number,
+	    v->published, v->rows);
 	if (v->compared)
-		fprintf(ctx, "+%llu -%llu ~%llu", v->added, v->removed,
+		rc |= buf_addf(out, "+%llu -%llu ~%llu", v->added, v->removed,
 		    v->changed);
 	else
-		fputs("-", ctx);
-	fprintf(ctx, "\t%s\t%s\t%s\n", v->validation, v->anonymization,
-	    v->sha256);
-	return 0;
+		rc |= buf_addstr(out, "-");
+	rc |= buf_addf(out, "\t%s\t%s\t%s\n", v->validation,
+	    v->anonymization, v->sha256);
+	return rc < 0;
 }
 
 int
-prun_list(const struct prun_options *o, FILE *out, struct muni_err *e)
+prun_list(const struct prun_options *o, struct buf *out, struct muni_err *e)
 {
 	struct catalog *c;
 	int lockfd = -1, rc;
@@ -1554,7 +1578,7 @@ prun_list(const struct prun_options *o, FILE *out, struct muni_err *e)
 }
 
 int
-prun_history(const struct prun_options *o, const char *name, FILE *out,
+prun_history(const struct prun_options *o, const char *name, struct buf *out,
     struct muni_err *e)
 {
 	struct catalog *c;

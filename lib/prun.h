@@ -28,8 +28,6 @@
 #ifndef MUNI_PRUN_H
 #define MUNI_PRUN_H
 
-#include <stdio.h>
-
 #include "csvin.h"
 #include "err.h"
 
@@ -56,11 +54,19 @@ struct prun_options {
 	void *note_ctx;
 };
 
-int prun_publish(const struct prun_options *o, struct muni_err *e);
-/* --list: every dataset's current version, to out. */
-int prun_list(const struct prun_options *o, FILE *out, struct muni_err *e);
-/* --history NAME: every version of a dataset, newest first. */
-int prun_history(const struct prun_options *o, const char *name, FILE *out,
+/*
+ * --to TARGET: a folder (root), or datagouv:ID (which needs the key file,
+ * and cannot be listed); -1 with a usage error in e.
+ */
+int prun_target(struct prun_options *o, const char *to, int listing,
     struct muni_err *e);
+int prun_publish(const struct prun_options *o, struct muni_err *e);
+/* --list: every dataset's current version, a line each, appended to out. */
+struct buf;
+int prun_list(const struct prun_options *o, struct buf *out,
+    struct muni_err *e);
+/* --history NAME: every version of a dataset, newest first. */
+int prun_history(const struct prun_options *o, const char *name,
+    struct buf *out, struct muni_err *e);
 
 #endif
