@@ -162,9 +162,15 @@ pval_is_package(const char *path)
 	if (n <= 0)
 		return 0;
 	head[n] = '\0';
-	/* A JSON object that names resources: a descriptor, not a CSV. */
+	/*
+	 * A JSON object that names resources (a package), or a path and a
+	 * schema or profile (a resource): a descriptor, not a CSV.
+	 */
 	return head[strspn(head, " \t\r\n\xef\xbb\xbf")] == '{' &&
-	    strstr(head, "\"resources\"") != NULL;
+	    (strstr(head, "\"resources\"") != NULL ||
+	    (strstr(head, "\"path\"") != NULL &&
+	    (strstr(head, "\"schema\"") != NULL ||
+	    strstr(head, "\"profile\"") != NULL)));
 }
 
 /* The licences allowed without approval, by SPDX id, alias or URL. */
@@ -464,6 +470,8 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 			    str(dialect, "delimiter")[0];
 		if (str(res, "encoding"))
 			vo.csv.encoding = str(res, "encoding");
+		if (YAJL_IS_FALSE(jg_member(dialect, "header")))
+			vo.no_header = 1;
 		vo.csv.raw_hook = hash_hook;
 		vo.csv.raw_ctx = &h;
 		/* Foreign keys: the package's other resources, by name. */
@@ -531,6 +539,7 @@ check_package(struct pval_run *p, const char *descriptor, const char *dir,
 {
 	struct resource_ctx rc;
 	struct report *pkg;
+	struct yajl_val_s single;
 	struct buf text;
 	char shown[2048], err[256] = "";
 	yajl_val d, res;
@@ -558,8 +567,15 @@ check_package(struct pval_run *p, const char *descriptor, const char *dir,
 		yajl_tree_free(d);
 		return 0;
 	}
-	check_metadata(p, pkg, d, shown);
 	res = jg_member(d, "resources");
+	if (res == NULL && jg_member(d, "path")) {
+		/* A resource descriptor: itself the one resource, no package. */
+		single.type = yajl_t_array;
+		single.u.array.values = &d;
+		single.u.array.len = 1;
+		res = &single;
+	} else
+		check_metadata(p, pkg, d, shown);
 	if (!YAJL_IS_ARRAY(res) || res->u.array.len == 0)
 		add_error(pkg, ERR_PACKAGE, "\"resources\" is not a non-empty "
 		    "array");

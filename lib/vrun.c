@@ -235,6 +235,7 @@ run_table(const struct vrun_options *o, struct report *rp,
 	struct outfile rej;
 	struct csvout out;
 	struct report *const r = rp;
+	struct record hdr, *pending = NULL;
 	struct schema *s = NULL;
 	struct validator *v = NULL;
 	struct csvin *in = NULL;
@@ -248,6 +249,7 @@ run_table(const struct vrun_options *o, struct report *rp,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&rej, 0, sizeof(rej));
+	memset(&hdr, 0, sizeof(hdr));
 	buf_init(&tmp, (size_t)1 << 24);
 	if (csvout_init(&out, o->out_fd) < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate the output");
@@ -315,6 +317,24 @@ run_table(const struct vrun_options *o, struct report *rp,
 			report_add(r, &err);
 		goto finish;
 	}
+	if (rc > 0 && o->no_header && s) {
+		/* The schema's names as the header; the record read is data. */
+		hdr.fields = calloc(s->nfields + 1, sizeof(*hdr.fields));
+		if (hdr.fields == NULL) {
+			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			status = MUNI_EXIT_IO;
+			goto end;
+		}
+		for (i = 0; i < s->nfields; i++) {
+			hdr.fields[i].ptr = s->fields[i].name;
+			hdr.fields[i].len = strlen(s->fields[i].name);
+		}
+		hdr.nfields = s->nfields;
+		hdr.row = 0;
+		hdr.line = 0;
+		pending = rec;
+		rec = &hdr;
+	}
 	if (rc > 0) {
 		if (validator_header(v, rec, e) < 0) {
 			status = e->status;
@@ -342,7 +362,8 @@ run_table(const struct vrun_options *o, struct report *rp,
 			csvout_record(&rej.out, wide, width + 1);
 		}
 		while (out_ok && (o->limit_rows == 0 || r->rows < o->limit_rows) &&
-		    (rc = csvin_next(in, &rec, e)) > 0) {
+		    (pending ? (rec = pending, pending = NULL, rc = 1) :
+		    (rc = csvin_next(in, &rec, e))) > 0) {
 			const struct verror *errs;
 			size_t nerr;
 
@@ -440,6 +461,7 @@ end:
 		close(fd);
 	validator_free(v);
 	schema_free(s);
+	free(hdr.fields);
 	csvout_release(&out);
 	buf_release(&tmp);
 	free(wide);

@@ -42,6 +42,11 @@ struct vrun_options {
 	const char *rejects;
 	enum vrun_format format;
 	int quiet_data, valid_rows, schema_sync, summary;
+	/*
+	 * The file has no header row (a dialect's "header": false): the
+	 * schema's field names stand for it, and the first row is data.
+	 */
+	int no_header;
 	size_t limit_errors;			/* default 1000; 0: none */
 	size_t limit_rows;			/* 0: all */
 	size_t html_rows;			/* rows shown by HTML, 50 */

@@ -200,4 +200,24 @@ muni validate "$K/datapackage.json" >"$t/out" 2>"$t/err"; st=$?
 check "foreign keys between resources are resolved" \
     '[ $st -eq 1 ] && grep -q "lieux.csv:3: .*\[foreign-key\]" "$t/err" && ! grep -q "communes.csv:.*foreign-key" "$t/err"'
 
+# A resource descriptor whose table has no header row (dialect.header
+# false, frictionless' issue 1478): the schema's names stand for it.
+H=$t/noheader
+mkdir -p "$H"
+printf 'DEBE_PR_0001|01.06.2023|15.09.2023|nicht geschlossen\nDEBE_PR_0002|01.06.2023|31.08.2023|zeitweise geschlossen\n' >"$H/table.csv"
+cat >"$H/resource.json" <<'JSON'
+{"path": "table.csv", "name": "saison", "profile": "tabular-data-resource",
+ "dialect": {"delimiter": "|", "header": false},
+ "schema": {"fields": [{"name": "ID"}, {"name": "BEGINN", "type": "date", "format": "%d.%m.%Y"},
+   {"name": "ENDE", "type": "date", "format": "%d.%m.%Y"},
+   {"name": "GESCHLOSSEN", "constraints": {"enum": ["nicht geschlossen", "ganze Saison geschlossen", "zeitweise geschlossen"]}}]}}
+JSON
+muni validate --summary "$H/resource.json" >"$t/out" 2>"$t/err"; st=$?
+check "a resource descriptor without a header row: both rows are data, valid" \
+    '[ $st -eq 0 ] && grep -q "table.csv: valid: 0 errors in 2 rows" "$t/err"'
+sed 's/zeitweise/manchmal/' "$H/table.csv" >"$H/t2" && mv "$H/t2" "$H/table.csv"
+muni validate "$H/resource.json" >"$t/out" 2>"$t/err"; st=$?
+check "without a header row, rows are numbered from 1: the second row's error is row 2" \
+    '[ $st -eq 1 ] && grep -q "table.csv:2: field .GESCHLOSSEN.: .*\[constraint-error\]" "$t/err"'
+
 tap_end
