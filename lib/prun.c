@@ -911,27 +911,38 @@ next_number(const struct cat_version *cur, int found, const char *schema_sha,
 /*
  * The time of the new version: now (or SOURCE_DATE_EPOCH, never later
  * than now), later than the current version's by a second at least,
- * and never in the future: a run that comes within the same second waits.
+ * and never in the future: a run that comes within the same second waits
+ * for the next. A current version more than a few seconds ahead of the
+ * clock (the clock was set back) is an error rather than a long wait.
  */
-static void
+static int
 version_time(const struct cat_version *cur, int found, char stamp[32],
-    char iso[32])
+    char iso[32], struct muni_err *e)
 {
 	time_t t = provenance_epoch(), now = time(NULL), prev = 0;
 	struct tm tm;
 
 	if (t > now)
 		t = now;
+	memset(&tm, 0, sizeof(tm));
 	if (found && strptime(cur->published, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
 		prev = timegm(&tm);
 		if (t <= prev)
 			t = prev + 1;
+	}
+	if (t > now + 2) {
+		err_set(e, MUNI_EXIT_IO, "version %s was published at %s, later "
+		    "than the clock says it is now: was the clock set back? "
+		    "Publish again once it has passed", cur->number,
+		    cur->published);
+		return -1;
 	}
 	while (t > time(NULL))
 		sleep(1);
 	gmtime_r(&t, &tm);
 	strftime(stamp, 32, "%Y%m%dT%H%M%SZ", &tm);
 	strftime(iso, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
 }
 
 static int
@@ -1342,7 +1353,9 @@ publish_local(struct run *r, struct muni_err *e)
 		return e->status;
 	next_number(&r->cur, r->found, r->schema_sha, r->v.sha256,
 	    r->v.number);
-	version_time(&r->cur, r->found, r->v.stamp, r->v.published);
+	if (version_time(&r->cur, r->found, r->v.stamp, r->v.published,
+	    e) < 0)
+		return e->status;
 	/*
 	 * The versions kept: the new one and the newest earlier ones, --keep
 	 * counting the new one; the page and the live view list them.
