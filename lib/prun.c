@@ -662,6 +662,139 @@ in_versions(const struct versions *vs, const char *stamp)
 	return 0;
 }
 
+static int sha_of(const void *p, size_t n, char out[65]);
+
+static int
+stamp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One version folder's descriptor back into a catalog.db row. */
+static int
+adopt_one(const struct prun_options *o, struct catalog *c, const char *name,
+    const char *stamp, struct muni_err *e)
+{
+	struct cat_version v;
+	struct buf text, schema;
+	char path[PATH_MAX_LEN];
+	yajl_val d, res, ch, pd;
+	size_t i;
+	int rc = -1;
+
+	memset(&v, 0, sizeof(v));
+	buf_init(&text, (size_t)256 << 20);
+	buf_init(&schema, SCHEMA_MAX_BYTES);
+	if (path_fmt(path, e, "%s/.muni/%s/%s/datapackage.json", o->root,
+	    name, stamp) < 0 || jl_read(path, "descriptor", text.max, &text,
+	    e) < 0 || (d = yajl_tree_parse(text.ptr, NULL, 0)) == NULL) {
+		buf_release(&text);
+		buf_release(&schema);
+		return 0;	/* not a version of ours: left alone */
+	}
+	snprintf(v.dataset, sizeof(v.dataset), "%s", name);
+	snprintf(v.stamp, sizeof(v.stamp), "%s", stamp);
+#define COPY(field, value) snprintf(v.field, sizeof(v.field), "%s", \
+	    YAJL_IS_STRING(value) ? (value)->u.string : "")
+	COPY(number, jg_member(d, "version"));
+	COPY(published, jg_member(d, "created"));
+	COPY(identifier, jg_member(d, "id"));
+	COPY(validation, jg_member(d, "validation"));
+	pd = jg_member(d, "personalData");
+	COPY(anonymization, jg_member(pd, "anonymization"));
+	res = jg_member(d, "resources");
+	for (i = 0; YAJL_IS_ARRAY(res) && i < res->u.array.len && i < 2;
+	    i++) {
+		yajl_val r = res->u.array.values[i], h = jg_member(r, "hash"),
+		    b = jg_member(r, "bytes");
+		const char *hex = YAJL_IS_STRING(h) && strncmp(h->u.string,
+		    "sha256:", 7) == 0 ? h->u.string + 7 : "";
+
+		snprintf(i ? v.gz_sha256 : v.sha256, 65, "%s", hex);
+		*(i ? &v.gz_bytes : &v.bytes) = YAJL_IS_INTEGER(b) ?
+		    (unsigned long long)YAJL_GET_INTEGER(b) : 0;
+	}
+	ch = jg_member(d, "changes");
+	v.rows = YAJL_IS_INTEGER(jg_member(ch, "rows")) ?
+	    (unsigned long long)YAJL_GET_INTEGER(jg_member(ch, "rows")) : 0;
+	if (YAJL_IS_INTEGER(jg_member(ch, "added"))) {
+		v.compared = 1;
+		v.added = (unsigned long long)YAJL_GET_INTEGER(jg_member(ch,
+		    "added"));
+		v.removed = (unsigned long long)YAJL_GET_INTEGER(jg_member(ch,
+		    "removed"));
+		v.changed = (unsigned long long)YAJL_GET_INTEGER(jg_member(ch,
+		    "changed"));
+	}
+#undef COPY
+	/* The metadata's digest is unknown: the next run makes a version. */
+	snprintf(v.meta_sha256, sizeof(v.meta_sha256), "adopted");
+	if (path_fmt(path, e, "%s/.muni/%s/%s/schema.json", o->root, name,
+	    stamp) == 0 && jl_read(path, "schema", schema.max, &schema,
+	    e) == 0)
+		sha_of(schema.ptr, schema.len, v.schema_sha256);
+	err_clear(e);
+	v.descriptor = text.ptr;
+	if (v.sha256[0] && v.number[0] && v.published[0])
+		rc = catalog_add(c, &v, e);
+	else
+		rc = 0;
+	yajl_tree_free(d);
+	buf_release(&text);
+	buf_release(&schema);
+	return rc;
+}
+
+/*
+ * A dataset published but unknown to catalog.db (the file was lost or
+ * replaced): its versions are read back from their descriptors, the one
+ * the link points to made current, so that no history is lost.
+ */
+static int
+adopt_versions(const struct prun_options *o, struct catalog *c,
+    const char *name, const char *live, struct muni_err *e)
+{
+	char dir[PATH_MAX_LEN], **stamps = NULL;
+	size_t n = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (path_fmt(dir, e, "%s/.muni/%s", o->root, name) < 0 ||
+	    (d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && rc == 0) {
+		char **ns;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    strchr(de->d_name, '.') != NULL)
+			continue;
+		ns = realloc(stamps, (n + 1) * sizeof(*ns));
+		if (ns == NULL || (ns[n] = strdup(de->d_name)) == NULL) {
+			stamps = ns ? ns : stamps;
+			rc = -1;
+			break;
+		}
+		stamps = ns;
+		n++;
+	}
+	closedir(d);
+	if (rc == 0)
+		qsort(stamps, n, sizeof(*stamps), stamp_cmp);
+	for (i = 0; i < n && rc == 0; i++)
+		if (strcmp(stamps[i], live) != 0)
+			rc = adopt_one(o, c, name, stamps[i], e);
+	/* The live one last: catalog_add makes it current. */
+	if (rc == 0)
+		rc = adopt_one(o, c, name, live, e);
+	for (i = 0; i < n; i++)
+		free(stamps[i]);
+	free(stamps);
+	if (rc < 0 && e->msg[0] == '\0')
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+	return rc;
+}
+
 /*
  * Complete or undo what a killed run left in ROOT/.muni/NAME: the link
  * switched to the version catalog.db says is current (its live view built
@@ -683,9 +816,17 @@ recover_dataset(const struct prun_options *o, struct catalog *c,
 	if (found < 0)
 		return -1;
 	cat_version_release(&cur);
+	live_stamp(o, name, live);
+	if (!found && live[0]) {
+		if (adopt_versions(o, c, name, live, e) < 0)
+			return -1;
+		found = catalog_current(c, name, &cur, e);
+		if (found < 0)
+			return -1;
+		cat_version_release(&cur);
+	}
 	if (versions_load(c, name, &vs, e) < 0)
 		return -1;
-	live_stamp(o, name, live);
 	if (found && strcmp(live, cur.stamp) != 0) {
 		if (build_live(o, name, cur.stamp, &vs, e) < 0 ||
 		    switch_link(o, name, cur.stamp, e) < 0) {
