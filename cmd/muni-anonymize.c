@@ -112,12 +112,9 @@ main(int argc, char **argv)
 			o.csv.encoding = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_help(usage_text, help_text);
 		case 'V':
-			printf("muni-anonymize %s\n", muni_version());
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_version("muni-anonymize");
 		case OPT_AUDIT:
 			o.audit = 1;
 			break;

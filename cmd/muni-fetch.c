@@ -182,9 +182,7 @@ main(int argc, char **argv)
 			o.grid.skip_set = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_help(usage_text, help_text);
 		case OPT_LIST:
 			o.list = 1;
 			break;
@@ -208,8 +206,7 @@ main(int argc, char **argv)
 			o.table = optarg;
 			break;
 		case 'V':
-			printf("muni-fetch %s\n", muni_version());
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_version("muni-fetch");
 		default:
 			return msg_usage(usage_text);
 		}

@@ -17,7 +17,6 @@
 #include "msg.h"
 #include "opt.h"
 #include "prun.h"
-#include "version.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -134,9 +133,7 @@ main(int argc, char **argv)
 			o.csv.encoding = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_help(usage_text, help_text);
 		case 'm':
 			o.meta = optarg;
 			break;
@@ -150,8 +147,7 @@ main(int argc, char **argv)
 			to = optarg;
 			break;
 		case 'V':
-			printf("muni-publish %s\n", muni_version());
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_version("muni-publish");
 		case OPT_ALLOW_INVALID:
 			o.allow_invalid = 1;
 			break;

@@ -13,7 +13,6 @@
 #include "msg.h"
 #include "opt.h"
 #include "trun.h"
-#include "version.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -109,9 +108,7 @@ main(int argc, char **argv)
 			o.csv.encoding = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_help(usage_text, help_text);
 		case 'm':
 			o.map = optarg;
 			break;
@@ -122,8 +119,7 @@ main(int argc, char **argv)
 			o.schema = optarg;
 			break;
 		case 'V':
-			printf("muni-transform %s\n", muni_version());
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_version("muni-transform");
 		case OPT_AUTO:
 			o.autom = 1;
 			break;

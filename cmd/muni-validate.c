@@ -17,7 +17,6 @@
 #include "msg.h"
 #include "opt.h"
 #include "report.h"
-#include "version.h"
 #include "pval.h"
 #include "vrun.h"
 #include "banned.h"
@@ -146,9 +145,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_help(usage_text, help_text);
 		case OPT_LANG:
 			if (msg_lang_option(optarg, &e) < 0)
 				goto bad_value;
@@ -210,8 +207,7 @@ main(int argc, char **argv)
 			po.strict = 1;
 			break;
 		case 'V':
-			printf("muni-validate %s\n", muni_version());
-			return fclose(stdout) == 0 ? 0 : MUNI_EXIT_IO;
+			return msg_version("muni-validate");
 		default:
 			return msg_usage(usage_text);
 		}

@@ -9,6 +9,7 @@
 
 #include "exitcode.h"
 #include "msg.h"
+#include "version.h"
 #include "banned.h"
 
 static const char *msg_prog = "muni";
@@ -143,4 +144,19 @@ msg_lang_option(const char *lang, struct muni_err *e)
 	}
 	msg_lang(lang);
 	return 0;
+}
+
+int
+msg_help(const char *synopsis, const char *help)
+{
+	fputs(synopsis, stdout);
+	fputs(help, stdout);
+	return fclose(stdout) == 0 ? MUNI_EXIT_OK : MUNI_EXIT_IO;
+}
+
+int
+msg_version(const char *tool)
+{
+	printf("%s %s\n", tool, muni_version());
+	return fclose(stdout) == 0 ? MUNI_EXIT_OK : MUNI_EXIT_IO;
 }

@@ -40,6 +40,13 @@ int msg_lang_option(const char *lang, struct muni_err *e);
  * ends with a newline, after "prog: ".
  */
 void msg_note(void *ctx, const char *text);
+/*
+ * --help and --version: the synopsis and the help, or "tool VERSION", on
+ * standard output, which is closed; the exit status (MUNI_EXIT_IO when the
+ * output could not be written).
+ */
+int msg_help(const char *synopsis, const char *help);
+int msg_version(const char *tool);
 /* The synopsis, then "Try 'prog --help'."; returns MUNI_EXIT_USAGE. */
 int msg_usage(const char *synopsis);
 

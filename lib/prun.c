@@ -1250,7 +1250,10 @@ take_data(struct run *r, struct muni_err *e)
 	vrun_options_init(&vo);
 	vo.csv = o->csv;
 	vo.input = o->input;
+	/* The schema read once (a URL is not fetched twice), named as given. */
 	vo.schema = o->schema;
+	vo.schema_text = r->schema_text.ptr;
+	vo.schema_len = r->schema_text.len;
 	vo.out_fd = wfd;
 	vo.prog = o->prog;
 	vo.on_record = collect_record;
