@@ -197,6 +197,7 @@ main(int argc, char **argv)
 	o.tool = tool;
 	o.out_fd = STDOUT_FILENO;
 	o.note = msg_note;
+	o.csv.warn = msg_warn_cb;
 	status = arun(&o, &e);
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);

@@ -79,12 +79,6 @@ enum {
 	OPT_RECORDS, OPT_MAX_DOWNLOAD, OPT_RETRIES, OPT_STATE
 };
 
-static void
-warn(void *ctx, const char *msg)
-{
-	(void)ctx;
-	msg_warn("%s", msg);
-}
 
 static const struct option longopts[] = {
 	{ "delimiter", required_argument, NULL, 'd' },
@@ -224,7 +218,8 @@ main(int argc, char **argv)
 	o.tool = tool;
 	o.input = argc == 1 ? argv[0] : "-";
 	o.out_fd = STDOUT_FILENO;
-	o.pick.warn = warn;
+	o.pick.warn = msg_warn_cb;
+	o.csv.warn = msg_warn_cb;
 	if (o.state && !http_is_url(o.input)) {
 		msg_error("--state is for a URL");
 		return msg_usage(usage_text);

@@ -73,12 +73,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void
-warn(void *ctx, const char *msg)
-{
-	(void)ctx;
-	msg_warn("%s", msg);
-}
 
 static void
 note(void *ctx, const char *text)
@@ -171,7 +165,8 @@ main(int argc, char **argv)
 	}
 	o.input = argc == 1 ? argv[0] : "-";
 	o.out_fd = STDOUT_FILENO;
-	o.warn = warn;
+	o.warn = msg_warn_cb;
+	o.csv.warn = msg_warn_cb;
 	o.note = note;
 	status = trun(&o, &e);
 	if (status != MUNI_EXIT_OK && e.msg[0])

@@ -34,6 +34,7 @@
 /* libcsv's parser states (private to libcsv.c, stable since 3.0). */
 #define LIBCSV_ROW_NOT_BEGUN 0
 #define LIBCSV_FIELD_BEGUN 2
+#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
 
 struct slot {
 	size_t off;
@@ -56,6 +57,7 @@ struct batch {
 	int full;		/* filled by the reader, not yet read */
 	int end;		/* 1: end of input after these; -1: error */
 	struct muni_err err;
+	struct buf warns;	/* warnings, each ended by a NUL */
 	struct buf bytes;
 	struct slot *slots;
 	size_t nslots, slots_cap;
@@ -70,6 +72,11 @@ struct csvin {
 	size_t max_record;
 	void (*raw_hook)(void *, const void *, size_t);
 	void *raw_ctx;
+	void (*warn)(void *, const char *);
+	void *warn_ctx;
+	/* Warnings not yet delivered, each ended by a NUL; their count. */
+	struct buf warns;
+	unsigned long long nwarn;
 
 	/* Raw bytes from the descriptor. */
 	unsigned char *raw;
@@ -191,6 +198,48 @@ fail_sys(struct csvin *in, const char *what)
 	fail(in, MUNI_EXIT_IO, "%s: %s", what, strerror(saved));
 	in->err.errnum = saved;
 	in->err.row = 0;
+}
+
+static void
+warn(struct csvin *in, unsigned long long row, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Queue a warning about row (0: the input as a whole). */
+static void
+warn(struct csvin *in, unsigned long long row, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	int n;
+
+	if (in->warn == NULL || ++in->nwarn > CSVIN_MAX_WARNINGS)
+		return;
+	if (row)
+		n = snprintf(msg, sizeof(msg), "%s:%llu: ", in->name, row);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: ", in->name);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* Out of memory, a warning is lost: never the data. */
+	(void)buf_add(&in->warns, msg, strlen(msg) + 1);
+}
+
+/* Hand the queued warnings to the caller's callback, in order. */
+static void
+deliver(struct csvin *in, struct buf *w)
+{
+	size_t i = 0;
+
+	while (i < w->len) {
+		const char *m = w->ptr + i;
+
+		in->warn(in->warn_ctx, m);
+		i += strlen(m) + 1;
+	}
+	buf_reset(w);
 }
 
 /*
@@ -618,18 +667,52 @@ on_record(int c, void *data)
 	in->rec_line = in->line;
 }
 
+/*
+ * libcsv has just read a quote that may close a quoted field, and c comes
+ * next. A quote (a doubled quote), the delimiter or a line end are libcsv's
+ * to read. Anything else is text after the closing quote: libcsv would
+ * take the quote for a character and read on as quoted, up to the next
+ * quote of the file, merging rows. Python's csv module and spreadsheets
+ * append the text to the field and read it on unquoted; so does this: the
+ * closing quote, already in libcsv's entry buffer, is taken back.
+ */
+static void
+after_quote(struct csvin *in, unsigned char c)
+{
+	struct csv_parser *p = &in->parser;
+
+	if (c == '"' || c == (unsigned char)in->delimiter || c == '\r' ||
+	    c == '\n')
+		return;
+	p->entry_pos--;
+	p->quoted = 0;
+	p->spaces = 0;
+	p->pstate = LIBCSV_FIELD_BEGUN;
+	warn(in, in->rows + 1, "column %zu: text after the closing quote "
+	    "is kept in the field, as spreadsheets read it; quote the whole "
+	    "field and double the quotes inside it",
+	    in->nslots - in->cur_first + 1);
+}
+
 /* Feed libcsv one line of txt, or what is left of a line. */
 static void
 feed(struct csvin *in)
 {
-	const char *p = in->txt.ptr + in->txt_pos;
-	size_t n = in->txt.len - in->txt_pos, len;
+	const char *p = in->txt.ptr + in->txt_pos, *s, *end, *q;
+	size_t n = in->txt.len - in->txt_pos, len, seg;
 	const char *nl = memchr(p, in->term, n);
 
 	len = nl ? (size_t)(nl - p) + 1 : n;
 	if (in->at_line_start && in->parser.pstate == LIBCSV_ROW_NOT_BEGUN)
 		in->rec_line = in->line;
-	csv_parse(&in->parser, p, len, on_field, on_record, in);
+	/* Up to each quote, so that what follows a closing one is seen. */
+	for (s = p, end = p + len; s < end; s += seg) {
+		if (in->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED)
+			after_quote(in, (unsigned char)*s);
+		q = memchr(s, '"', (size_t)(end - s));
+		seg = q ? (size_t)(q - s) + 1 : (size_t)(end - s);
+		csv_parse(&in->parser, s, seg, on_field, on_record, in);
+	}
 	if (csv_error(&in->parser) != CSV_SUCCESS && !in->failed)
 		fail(in, MUNI_EXIT_IO, "cannot parse: %s",
 		    csv_strerror(csv_error(&in->parser)));
@@ -658,6 +741,13 @@ finish(struct csvin *in)
 		in->rec_line = in->line;
 	csv_fini(&in->parser, on_field, on_record, in);
 	in->done = 1;
+	if (in->warn && in->nwarn > CSVIN_MAX_WARNINGS) {
+		unsigned long long more = in->nwarn - CSVIN_MAX_WARNINGS;
+
+		in->nwarn = CSVIN_MAX_WARNINGS - 1;	/* let this one through */
+		warn(in, 0, "%llu more warnings like these were not shown",
+		    more);
+	}
 }
 
 /* Move the record being built to the start of the buffers. */
@@ -724,11 +814,61 @@ encoding_name(const char *given, const unsigned char *p, size_t n,
 	return name;
 }
 
+/* Refuse a sample that is not text (sniff_not_text). */
+static int
+refuse_binary(struct csvin *in, const unsigned char *p, size_t n, int magic)
+{
+	size_t off;
+	const char *what = sniff_not_text(p, n, magic, &off);
+
+	if (what == NULL)
+		return 0;
+	if (off || strcmp(what, "binary data") == 0)
+		fail(in, MUNI_EXIT_DATA, "this is not a text table but %s: byte "
+		    "0x%02X at byte offset %zu is a control code no text file "
+		    "holds (a spreadsheet, a database or an archive is read "
+		    "by muni-fetch)", what, p[off], off);
+	else
+		fail(in, MUNI_EXIT_DATA, "this is not a text table but %s",
+		    what);
+	in->err.row = 0;
+	in->err.code = "source-error";
+	return -1;
+}
+
+/*
+ * Excel's hint: a first line "sep=X" names the delimiter and is no row.
+ * Returns X, having stepped over the line, or 0.
+ */
+static int
+sep_hint(struct csvin *in)
+{
+	const char *t = in->txt.ptr;
+	size_t n = in->txt.len, k = 5;
+	int c;
+
+	if (n < 5 || memcmp(t, "sep=", 4) != 0)
+		return 0;
+	c = (unsigned char)t[4];
+	if (!(c == '\t' || (c > ' ' && c < 0x7f && c != '"')))
+		return 0;
+	if (k < n && t[k] == '\r')
+		k++;
+	if (k < n && t[k] == '\n')
+		k++;
+	if (k == 5 && n > 5)
+		return 0;		/* more text on the line: a header */
+	in->txt_pos = k;
+	in->line = 2;
+	in->rec_line = 2;
+	return c;
+}
+
 static int
 setup(struct csvin *in, const struct csvin_options *opt)
 {
 	size_t bom;
-	int rc;
+	int rc, hint;
 
 	/* The first chunk says whether this is gzip. */
 	if (opt->nprefix > CSVIN_PREFIX_MAX) {
@@ -770,6 +910,23 @@ setup(struct csvin *in, const struct csvin_options *opt)
 	in->bom = bom > 0;
 	in->dec_pos = bom;
 	in->utf8 = strcmp(in->encoding, "UTF-8") == 0;
+	if (strncmp(in->encoding, "UTF-16", 6) != 0 && refuse_binary(in,
+	    (unsigned char *)in->dec.ptr + bom, in->dec.len - bom, 1) < 0)
+		return -1;
+	if (opt->encoding == NULL && !in->utf8 &&
+	    strncmp(in->encoding, "UTF-16", 6) != 0) {
+		size_t bad, seqs = sniff_utf8_evidence((unsigned char *)
+		    in->dec.ptr, in->dec.len, &bad);
+
+		if (seqs > 0 && bad < in->dec.len)
+			warn(in, 0, "read as %s: byte 0x%02X at byte offset "
+			    "%zu is not UTF-8, yet the sample holds %zu UTF-8 "
+			    "multibyte sequence%s; if the file is UTF-8 with a "
+			    "damaged byte, give --encoding utf-8 to have it "
+			    "named with its row", in->encoding,
+			    (unsigned char)in->dec.ptr[bad], bad, seqs,
+			    seqs > 1 ? "s" : "");
+	}
 	if (!in->utf8) {
 		in->cd = iconv_open("UTF-8", in->encoding);
 		if (in->cd == (iconv_t)-1) {
@@ -782,12 +939,17 @@ setup(struct csvin *in, const struct csvin_options *opt)
 	}
 	if (transcode(in) < 0)
 		return -1;
+	if (strncmp(in->encoding, "UTF-16", 6) == 0 && refuse_binary(in,
+	    (unsigned char *)in->txt.ptr, in->txt.len, 0) < 0)
+		return -1;
 
-	in->delimiter = opt->delimiter ? opt->delimiter :
-	    sniff_delimiter(in->txt.ptr, in->txt.len, in->dec_eof);
+	hint = sep_hint(in);
+	in->delimiter = opt->delimiter ? opt->delimiter : hint ? hint :
+	    sniff_delimiter(in->txt.ptr + in->txt_pos,
+	    in->txt.len - in->txt_pos, in->dec_eof);
 	/* Old Mac files end lines with CR alone. */
 	in->term = '\n';
-	if (!memchr(in->txt.ptr, '\n', in->txt.len) &&
+	if (!memchr(in->txt.ptr + in->txt_pos, '\n', in->txt.len - in->txt_pos) &&
 	    memchr(in->txt.ptr, '\r', in->txt.len))
 		in->term = '\r';
 
@@ -820,6 +982,9 @@ csvin_new(int fd, const char *name, const struct csvin_options *opt,
 	in->max_record = opt->max_record ? opt->max_record : CSVIN_MAX_RECORD;
 	in->raw_hook = opt->raw_hook;
 	in->raw_ctx = opt->raw_ctx;
+	in->warn = opt->warn;
+	in->warn_ctx = opt->warn_ctx;
+	buf_init(&in->warns, (size_t)1 << 20);
 	in->cd = (iconv_t)-1;
 	in->line = 1;
 	in->rec_line = 1;
@@ -842,8 +1007,10 @@ csvin_new(int fd, const char *name, const struct csvin_options *opt,
 	if (opt->threads) {
 		size_t i;
 
-		for (i = 0; i < NBATCH; i++)
+		for (i = 0; i < NBATCH; i++) {
 			buf_init(&in->batches[i].bytes, (size_t)-1 / 2);
+			buf_init(&in->batches[i].warns, (size_t)1 << 20);
+		}
 		if (pthread_mutex_init(&in->lock, NULL) != 0 ||
 		    pthread_cond_init(&in->cond, NULL) != 0) {
 			err_set(e, MUNI_EXIT_IO, "cannot start the reader");
@@ -931,6 +1098,7 @@ static void
 batch_release(struct batch *b)
 {
 	buf_release(&b->bytes);
+	buf_release(&b->warns);
 	free(b->slots);
 	free(b->recs);
 }
@@ -1006,6 +1174,7 @@ reader_thread(void *arg)
 			pthread_cond_wait(&in->cond, &in->lock);
 		pthread_cleanup_pop(1);
 		buf_reset(&b->bytes);
+		buf_reset(&b->warns);
 		b->nslots = b->nrecs = 0;
 		b->end = 0;
 		while (b->bytes.len < BATCH_BYTES && b->nrecs < BATCH_RECORDS) {
@@ -1025,6 +1194,10 @@ reader_thread(void *arg)
 			if (rc <= 0)
 				break;
 		}
+		/* The warnings travel with the records they came with. */
+		if (in->warns.len && buf_add(&b->warns, in->warns.ptr,
+		    in->warns.len) == 0)
+			buf_reset(&in->warns);
 		pthread_mutex_lock(&in->lock);
 		b->full = 1;
 		in->produce = (in->produce + 1) % NBATCH;
@@ -1053,6 +1226,8 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 
 	if (!in->threaded) {
 		rc = parse_next(in, &q);
+		if (in->warns.len)
+			deliver(in, &in->warns);
 		if (rc < 0)
 			*e = in->err;
 		if (rc <= 0)
@@ -1096,6 +1271,8 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 		pthread_mutex_unlock(&in->lock);
 		in->cur = b;
 		in->cur_pos = 0;
+		if (b->warns.len)
+			deliver(in, &b->warns);
 	}
 }
 
@@ -1121,6 +1298,7 @@ csvin_free(struct csvin *in)
 		iconv_close(in->cd);
 	buf_release(&in->dec);
 	buf_release(&in->txt);
+	buf_release(&in->warns);
 	buf_release(&in->bytes);
 	free(in->raw);
 	free(in->slots);

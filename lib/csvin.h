@@ -9,6 +9,19 @@
  * field's bytes are what stood between its delimiters (quotes removed,
  * doubled quotes undoubled).
  *
+ * Malformed quoting is read as Python's csv module and spreadsheets read
+ * it (muni(7), "Reading CSV"), and never changes the number of records:
+ *   - a quote inside an unquoted field is a character of it: 1"2 is 1"2;
+ *   - text after a closing quote is appended to the field, which goes on
+ *     unquoted to the next delimiter or line end: "A" ,1 is "A " and "1",
+ *     "x"y" is x\y" (a backslash escapes nothing); each such field is a
+ *     warning naming its row and column;
+ *   - a quoted field still open at the end of the input is an error.
+ * A first line "sep=X" (Excel's hint) gives the delimiter and is no row.
+ * Input that is not text (NUL bytes or control codes in the sample, the
+ * signature of a PDF, an image, an archive, a compressed stream inside
+ * gzip) is refused before any record is returned.
+ *
  * Rows are counted as frictionless counts them: the header is row 1 and
  * an empty line is a row with no fields (a "blank row"), not skipped.
  * Every record also knows the physical line where it starts.
@@ -70,7 +83,16 @@ struct csvin_options {
 	/* Called with every byte read from the descriptor, before inflating. */
 	void (*raw_hook)(void *ctx, const void *p, size_t n);
 	void *raw_ctx;
+	/*
+	 * Called, always in the caller's thread, with a warning that names
+	 * the input and its position ("t.csv:3: column 2: ..."): at most
+	 * CSVIN_MAX_WARNINGS of them, then one that counts the rest.
+	 */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
 };
+
+#define CSVIN_MAX_WARNINGS 20
 
 struct csvin;
 

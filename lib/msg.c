@@ -68,6 +68,13 @@ msg_warn(const char *fmt, ...)
 }
 
 void
+msg_warn_cb(void *ctx, const char *msg)
+{
+	(void)ctx;
+	msg_warn("%s", msg);
+}
+
+void
 msg_err(const struct muni_err *e)
 {
 	FILE *f = msg_stream ? msg_stream : stderr;

@@ -24,6 +24,8 @@ const char *msg_progname(void);
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: warning: message" */
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same as a warning callback for lib/ (csvin, sheets, runs). */
+void msg_warn_cb(void *ctx, const char *msg);
 /* "prog: FILE:ROW: field 'F': message", the parts that are known. */
 void msg_err(const struct muni_err *e);
 /*

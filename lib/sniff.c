@@ -69,6 +69,84 @@ utf8_valid_prefix(const unsigned char *p, size_t n, int *partial)
 	return i;
 }
 
+size_t
+sniff_utf8_evidence(const unsigned char *p, size_t n, size_t *first_bad)
+{
+	size_t i = 0, ok, seqs = 0, k;
+	int partial;
+
+	*first_bad = n;
+	while (i < n) {
+		ok = utf8_valid_prefix(p + i, n - i, &partial);
+		for (k = i; k < i + ok; k++)
+			seqs += p[k] >= 0xC0;	/* a lead byte */
+		i += ok;
+		if (i < n) {
+			if (partial)
+				break;		/* cut by the end of the sample */
+			if (*first_bad == n)
+				*first_bad = i;
+			i++;
+		}
+	}
+	return seqs;
+}
+
+const char *
+sniff_not_text(const unsigned char *p, size_t n, int magic, size_t *off)
+{
+	static const struct {
+		const char *sig;
+		size_t len;
+		const char *what;
+	} sigs[] = {
+		{ "%PDF-", 5, "a PDF document" },
+		{ "\x1f\x8b", 2, "gzip data inside gzip data (compressed twice)" },
+		{ "PK\x03\x04", 4, "a ZIP archive (an XLSX or ODS spreadsheet, "
+		    "a zipped file: muni-fetch reads those)" },
+		{ "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "an old Office "
+		    "document (an XLS spreadsheet: save it as XLSX or CSV)" },
+		{ "SQLite format 3", 16, "a SQLite database (muni-fetch reads "
+		    "its tables)" },
+		{ "\x89PNG\r\n\x1a\n", 8, "a PNG image" },
+		{ "\xff\xd8\xff", 3, "a JPEG image" },
+		{ "GIF87a", 6, "a GIF image" },
+		{ "GIF89a", 6, "a GIF image" },
+		{ "\xfd" "7zXZ", 6, "xz-compressed data" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed data" },
+		{ "7z\xbc\xaf\x27\x1c", 6, "a 7-Zip archive" },
+		{ "Rar!\x1a\x07", 6, "a RAR archive" },
+	};
+	size_t i, ctl = 0, first = n;
+
+	*off = 0;
+	for (i = 0; magic && i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (n >= sigs[i].len && memcmp(p, sigs[i].sig, sigs[i].len) == 0)
+			return sigs[i].what;
+	if (magic && n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' &&
+	    p[3] <= '9' && memcmp(p + 4, "1AY&SY", 6) == 0)
+		return "bzip2-compressed data";
+	for (i = 0; i < n; i++) {
+		unsigned c = p[i];
+
+		if (c >= 0x20 || c == '\t' || c == '\n' || c == '\v' ||
+		    c == '\f' || c == '\r' || (c == 0x1a && i + 1 == n))
+			continue;
+		if (c == 0) {
+			*off = i;
+			return "binary data";
+		}
+		if (first == n)
+			first = i;
+		ctl++;
+	}
+	if (ctl > 1 && ctl * 200 > n) {
+		*off = first;
+		return "binary data";
+	}
+	return NULL;
+}
+
 static int
 is_latin_letter(unsigned c)
 {

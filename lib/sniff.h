@@ -49,4 +49,23 @@ int sniff_delimiter(const char *p, size_t n, int at_eof);
  */
 size_t utf8_valid_prefix(const unsigned char *p, size_t n, int *partial);
 
+/*
+ * What speaks for UTF-8 in a sample that is not valid UTF-8: the number of
+ * well-formed multibyte sequences in p[0..n), and in *first_bad the offset
+ * of the first byte that is not UTF-8 (n if none).
+ */
+size_t sniff_utf8_evidence(const unsigned char *p, size_t n,
+    size_t *first_bad);
+
+/*
+ * Whether the sample p[0..n) is text: NULL if so, else a phrase naming what
+ * it is instead ("a PDF document", "a ZIP archive (...)", "binary data"),
+ * with the offset of the byte that tells in *off. A NUL byte, or control
+ * codes other than TAB, LF, VT, FF, CR (and a final Ctrl-Z) in more than
+ * one byte in 200 of the sample, are not text. For a sample already
+ * transcoded to UTF-8, magic says whether to look for file signatures.
+ */
+const char *sniff_not_text(const unsigned char *p, size_t n, int magic,
+    size_t *off);
+
 #endif

@@ -221,6 +221,13 @@ done:
 	return rc;
 }
 
+/* A warning of the reader (csvin) goes into the report. */
+static void
+warn_report(void *ctx, const char *msg)
+{
+	(void)report_warn(ctx, "%s", msg);
+}
+
 /*
  * The validation of one table into the report r (initialised by the
  * caller): everything vrun() does but writing the report. Returns the
@@ -294,6 +301,8 @@ run_table(const struct vrun_options *o, struct report *rp,
 		struct csvin_options copt = o->csv;
 
 		copt.threads = 1;
+		copt.warn = warn_report;
+		copt.warn_ctx = r;
 		in = csvin_new(fd, o->input, &copt, e);
 	}
 	if (in == NULL) {
