@@ -209,6 +209,7 @@ main(int argc, char **argv)
 		goto bad_value;
 	o.prog = msg_progname();
 	o.note = msg_note;
+	o.diag = msg_write;
 	if (list || history) {
 		buf_init(&out, (size_t)1 << 30);
 		status = list ? prun_list(&o, &out, &e) :

@@ -224,6 +224,7 @@ main(int argc, char **argv)
 	}
 	o.input = argc == 1 ? argv[0] : "-";
 	o.prog = msg_progname();
+	o.diag = msg_write;
 	po.v = o;
 	c = pval_if_package(&po, package, &e);
 	if (c == -2) {

@@ -16,6 +16,7 @@
 #ifndef MUNI_BUF_H
 #define MUNI_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -51,6 +52,8 @@ int buf_addstr(struct buf *b, const char *s);
 int buf_addch(struct buf *b, int c);
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "siret.h"
 #include "i18n.h"
+#include "text.h"
 #include "ohours.h"
 #include "phone.h"
 #include "banned.h"
@@ -51,6 +52,7 @@ add(struct check_finding *f, size_t *n, enum error_code code, long column,
 	va_start(ap, fmt);
 	vsnprintf(f[*n].message, sizeof(f[*n].message), _(fmt), ap);
 	va_end(ap);
+	text_fix_end(f[*n].message);
 	(*n)++;
 }
 
@@ -287,7 +289,7 @@ check_nomenclature(const char *p, size_t n, long col, struct check_finding *f,
 
 	if (slash == NULL) {
 		add(f, nf, ERR_NOMENCLATURE, col, "'%.*s' has no '/' between "
-		    "the matter and its detail", (int)(n < 100 ? n : 100), p);
+		    "the matter and its detail", (int)text_cut(p, n, 100), p);
 		return;
 	}
 	if (slash > p && slash[-1] == ' ') {
@@ -307,7 +309,7 @@ check_nomenclature(const char *p, size_t n, long col, struct check_finding *f,
 			return;
 	add(f, nf, ERR_NOMENCLATURE, col, "'%.*s' is not a matter of the "
 	    "Actes nomenclature (Commande publique, Urbanisme, ...)",
-	    (int)(slash - p < 100 ? slash - p : 100), p);
+	    (int)text_cut(p, (size_t)(slash - p), 100), p);
 }
 
 static void
@@ -325,7 +327,7 @@ check_year_interval(const char *p, size_t n, int year_only, long col,
 	if (n != 9 || p[4] != '/' || !all_digits(p, 4) ||
 	    !all_digits(p + 5, 4)) {
 		add(f, nf, ERR_YEAR_INTERVAL, col, "'%.*s' is not an interval "
-		    "of years YYYY/YYYY", (int)(n < 100 ? n : 100), p);
+		    "of years YYYY/YYYY", (int)text_cut(p, n, 100), p);
 		return;
 	}
 	y1 = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
@@ -381,11 +383,11 @@ check_gps(const struct check_binding *b, const char *p, size_t n, long col,
 	if (in_france(v.lat, v.lon))
 		add(f, nf, ERR_REVERSED_GPS, col, "'%.*s' is in France only "
 		    "with longitude and latitude swapped",
-		    (int)(n < 100 ? n : 100), p);
+		    (int)text_cut(p, n, 100), p);
 	else
 		add(f, nf, ERR_GPS, col, "'%.*s' is not in France (metropolitan "
 		    "France, Corsica or an overseas département)",
-		    (int)(n < 100 ? n : 100), p);
+		    (int)text_cut(p, n, 100), p);
 }
 
 static void
@@ -419,12 +421,12 @@ check_compare(const struct check_binding *b, const char *p1, size_t n1,
 	if (!ok)
 		add(f, nf, ERR_COMPARE, b->column, "'%.*s' in column '%s' "
 		    "should be %s '%.*s' in column '%s'",
-		    (int)(n1 < 100 ? n1 : 100), p1, b->def->column,
+		    (int)text_cut(p1, n1, 100), p1, b->def->column,
 		    strcmp(op, "<") == 0 ? _("less than") :
 		    strcmp(op, "<=") == 0 ? _("less than or equal to") :
 		    strcmp(op, "==") == 0 ? _("equal to") :
 		    strcmp(op, ">=") == 0 ? _("greater than or equal to") :
-		    _("greater than"), (int)(n2 < 100 ? n2 : 100), p2,
+		    _("greater than"), (int)text_cut(p2, n2, 100), p2,
 		    b->def->column2);
 }
 
@@ -441,13 +443,13 @@ check_row(const struct check_binding *b, const struct record *rec,
 		if (cell(b, rec, b->column, &p, &n) && !siret_valid(p, n))
 			add(f, nf, ERR_FRENCH_SIRET, b->column, "'%.*s' is not "
 			    "a valid SIRET number (14 digits with a valid key)",
-			    (int)(n < 100 ? n : 100), p);
+			    (int)text_cut(p, n, 100), p);
 		break;
 	case K_SIREN:
 		if (cell(b, rec, b->column, &p, &n) && !siren_valid(p, n))
 			add(f, nf, ERR_FRENCH_SIREN, b->column, "'%.*s' is not "
 			    "a valid SIREN number (9 digits with a valid key)",
-			    (int)(n < 100 ? n : 100), p);
+			    (int)text_cut(p, n, 100), p);
 		break;
 	case K_ONE_OF:
 		if (!cell(b, rec, b->column, &p, &n) &&
@@ -480,8 +482,8 @@ check_row(const struct check_binding *b, const struct record *rec,
 				return;
 		if (!whole(p, n, &target)) {
 			add(f, nf, ERR_SUM, b->column, "'%.*s' is not a whole "
-			    "number to compare with a sum", (int)(n < 100 ? n :
-			    100), p);
+			    "number to compare with a sum",
+			    (int)text_cut(p, n, 100), p);
 			break;
 		}
 		sum = 0;
@@ -490,7 +492,7 @@ check_row(const struct check_binding *b, const struct record *rec,
 			if (!whole(p2, n2, &part)) {
 				add(f, nf, ERR_SUM, b->columns[i], "'%.*s' is "
 				    "not a whole number to add up",
-				    (int)(n2 < 100 ? n2 : 100), p2);
+				    (int)text_cut(p2, n2, 100), p2);
 				return;
 			}
 			sum += part;
@@ -518,14 +520,14 @@ check_row(const struct check_binding *b, const struct record *rec,
 			add(f, nf, ERR_OPENING_HOURS, b->column, "'%.*s' is not "
 			    "opening hours in the OpenStreetMap syntax (for "
 			    "example Mo-Fr 08:00-12:00,14:00-18:00; Sa "
-			    "09:00-12:00)", (int)(n < 100 ? n : 100), p);
+			    "09:00-12:00)", (int)text_cut(p, n, 100), p);
 		break;
 	case K_PHONE:
 		if (cell(b, rec, b->column, &p, &n) && !phone_valid(p, n))
 			add(f, nf, ERR_PHONE, b->column, "'%.*s' is not a valid "
 			    "phone number (10 digits in France such as 01 99 00 "
 			    "27 37, +33 1 99 00 27 37, or a short number such "
-			    "as 3949)", (int)(n < 100 ? n : 100), p);
+			    "as 3949)", (int)text_cut(p, n, 100), p);
 		break;
 	default:
 		break;

@@ -27,6 +27,7 @@
 #include "csvin.h"
 #include "exitcode.h"
 #include "sniff.h"
+#include "text.h"
 #include "banned.h"
 
 #define RAW_CHUNK ((size_t)64 << 10)
@@ -188,6 +189,7 @@ fail(struct csvin *in, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(in->err.msg, sizeof(in->err.msg), fmt, ap);
 	va_end(ap);
+	text_fix_end(in->err.msg);
 }
 
 static void

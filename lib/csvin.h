@@ -18,7 +18,8 @@
  *     warning naming its row and column;
  *   - a quoted field still open at the end of the input is an error.
  * A first line "sep=X" (Excel's hint) gives the delimiter and is no row.
- * Input that is not text (NUL bytes or control codes in the sample, the
+ * Input that is not text (NUL bytes and control codes in more than 1 % of
+ * the sample, the
  * signature of a PDF, an image, an archive, a compressed stream inside
  * gzip) is refused before any record is returned.
  *

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "text.h"
 #include "banned.h"
 
 void
@@ -22,6 +23,7 @@ err_set(struct muni_err *e, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	text_fix_end(e->msg);
 }
 
 void
@@ -39,4 +41,5 @@ err_sys(struct muni_err *e, int status, int errnum, const char *fmt, ...)
 	n = strlen(e->msg);
 	if (errnum && n < sizeof(e->msg))
 		snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
+	text_fix_end(e->msg);
 }

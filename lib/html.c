@@ -1,24 +1,33 @@
 #include <string.h>
 
 #include "html.h"
+#include "text.h"
 #include "banned.h"
 
 int
 html_textn(struct buf *out, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, from = 0;
 	int rc = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		const char *esc;
+
 		switch (s[i]) {
-		case '&': rc |= buf_addstr(out, "&amp;"); break;
-		case '<': rc |= buf_addstr(out, "&lt;"); break;
-		case '>': rc |= buf_addstr(out, "&gt;"); break;
-		case '"': rc |= buf_addstr(out, "&quot;"); break;
-		case '\'': rc |= buf_addstr(out, "&#39;"); break;
-		default: rc |= buf_addch(out, s[i]); break;
+		case '&': esc = "&amp;"; break;
+		case '<': esc = "&lt;"; break;
+		case '>': esc = "&gt;"; break;
+		case '"': esc = "&quot;"; break;
+		case '\'': esc = "&#39;"; break;
+		default: continue;
 		}
-	return rc;
+		/* What lies between, with forbidden characters made visible. */
+		rc |= text_visible(out, s + from, i - from, 0);
+		rc |= buf_addstr(out, esc);
+		from = i + 1;
+	}
+	rc |= text_visible(out, s + from, n - from, 0);
+	return rc ? -1 : 0;
 }
 
 int

@@ -7,7 +7,10 @@
 
 #include "buf.h"
 
-/* Append s with & < > " ' escaped and nothing else changed; -1 on failure. */
+/*
+ * Append s with & < > " ' escaped, and what XML 1.0 forbids made visible
+ * (text_visible: "\u0001"); -1 on failure.
+ */
 int html_text(struct buf *out, const char *s);
 /* The same for n bytes. */
 int html_textn(struct buf *out, const char *s, size_t n);

@@ -39,6 +39,16 @@ jg_str(yajl_gen g, const char *s)
 }
 
 void
+jg_strn(yajl_gen g, const char *s, size_t n)
+{
+	if (s == NULL) {
+		s = "";
+		n = 0;
+	}
+	yajl_gen_string(g, (const unsigned char *)s, n);
+}
+
+void
 jg_key_str(yajl_gen g, const char *key, const char *value)
 {
 	jg_str(g, key);

@@ -18,6 +18,8 @@ yajl_gen jg_new(void);
 int jg_finish(yajl_gen g, struct buf *out);
 
 void jg_str(yajl_gen g, const char *s);
+/* n bytes of s, NULs included (written as \u0000). */
+void jg_strn(yajl_gen g, const char *s, size_t n);
 void jg_key_str(yajl_gen g, const char *key, const char *value);
 void jg_key_uint(yajl_gen g, const char *key, unsigned long long value);
 void jg_key_bool(yajl_gen g, const char *key, int value);

@@ -74,6 +74,17 @@ msg_warn_cb(void *ctx, const char *msg)
 	msg_warn("%s", msg);
 }
 
+int
+msg_write(void *ctx, const char *text, size_t len)
+{
+	FILE *f = msg_stream ? msg_stream : stderr;
+
+	(void)ctx;
+	if (len && fwrite(text, 1, len, f) != len)
+		return -1;
+	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+}
+
 void
 msg_err(const struct muni_err *e)
 {

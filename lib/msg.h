@@ -26,6 +26,11 @@ void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same as a warning callback for lib/ (csvin, sheets, runs). */
 void msg_warn_cb(void *ctx, const char *msg);
+/*
+ * Text lib/ renders for standard error (a report's lines, already
+ * prefixed), written whole: -1 when it could not be (a full disk).
+ */
+int msg_write(void *ctx, const char *text, size_t len);
 /* "prog: FILE:ROW: field 'F': message", the parts that are known. */
 void msg_err(const struct muni_err *e);
 /*

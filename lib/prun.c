@@ -1256,6 +1256,8 @@ take_data(struct run *r, struct muni_err *e)
 	vo.schema_len = r->schema_text.len;
 	vo.out_fd = wfd;
 	vo.prog = o->prog;
+	vo.diag = o->diag;
+	vo.diag_ctx = o->diag_ctx;
 	vo.on_record = collect_record;
 	vo.record_ctx = &r->col;
 	err_clear(&ve);

@@ -52,6 +52,9 @@ struct prun_options {
 	const char *prog;
 	void (*note)(void *ctx, const char *text);
 	void *note_ctx;
+	/* The validation report for standard error (vrun's diag). */
+	int (*diag)(void *ctx, const char *text, size_t len);
+	void *diag_ctx;
 };
 
 /*

@@ -1015,10 +1015,8 @@ emit(const struct pval_options *o, struct pval_run *p, const char *title,
 			    "report");
 			rc = -1;
 		}
-	} else if (out.len) {
-		fwrite(out.ptr, 1, out.len, o->v.diag);
-		fflush(o->v.diag);
-	}
+	} else if (out.len)
+		rc = vrun_diag(&o->v, &out, e);
 	buf_release(&out);
 	return rc;
 }

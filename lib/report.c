@@ -10,6 +10,7 @@
 #include "jsongen.h"
 #include "html.h"
 #include "report.h"
+#include "text.h"
 #include "banned.h"
 
 enum {
@@ -144,6 +145,37 @@ strdup_opt(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* A copy of text for a report: one line, what XML forbids made visible. */
+static char *
+visible_opt(const char *s)
+{
+	struct buf b;
+	char *copy;
+
+	if (s == NULL)
+		return NULL;
+	buf_init(&b, (size_t)1 << 24);
+	if (text_visible(&b, s, strlen(s), 1) < 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	copy = strndup(b.ptr, b.len);
+	buf_release(&b);
+	return copy;
+}
+
+static char *
+memdup0(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
 const char *
 error_code_name(enum error_code code)
 {
@@ -154,7 +186,7 @@ void
 report_init(struct report *r, const char *file, size_t limit)
 {
 	memset(r, 0, sizeof(*r));
-	r->file = strdup_opt(file);
+	r->file = visible_opt(file);
 	r->limit = limit;
 }
 
@@ -189,6 +221,7 @@ report_release(struct report *r)
 		for (k = 0; k < r->sample[i].ncells; k++)
 			free(r->sample[i].cells[k]);
 		free(r->sample[i].cells);
+		free(r->sample[i].lens);
 	}
 	free(r->sample);
 	free(r->file);
@@ -268,11 +301,13 @@ report_add(struct report *r, const struct verror *err)
 	copy->row = err->row;
 	copy->line = err->line;
 	copy->field = err->field;
-	copy->field_name = strdup_opt(err->field_name);
-	copy->cell = strdup_opt(err->cell);
-	copy->note = strdup_opt(err->note ? err->note : "");
-	copy->message = strdup_opt(err->message);
-	copy->hint = strdup_opt(err->hint);
+	copy->field_name = visible_opt(err->field_name);
+	copy->cell_len = err->cell && err->cell_len == 0 ? strlen(err->cell) :
+	    err->cell_len;
+	copy->cell = err->cell ? memdup0(err->cell, copy->cell_len) : NULL;
+	copy->note = visible_opt(err->note ? err->note : "");
+	copy->message = visible_opt(err->message);
+	copy->hint = visible_opt(err->hint);
 	if (r->limit && r->total >= r->limit) {
 		r->limit_reached = 1;
 		return 1;
@@ -297,18 +332,24 @@ report_add_simple(struct report *r, enum error_code code, const char *message)
 int
 report_warn(struct report *r, const char *fmt, ...)
 {
-	char msg[512];
+	struct buf msg;
 	char **w;
 	va_list ap;
+	int rc;
 
+	buf_init(&msg, (size_t)1 << 24);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	w = realloc(r->warnings, (r->nwarnings + 1) * sizeof(*w));
-	if (w == NULL)
+	w = rc < 0 ? NULL : realloc(r->warnings, (r->nwarnings + 1) *
+	    sizeof(*w));
+	if (w == NULL) {
+		buf_release(&msg);
 		return -1;
+	}
 	r->warnings = w;
-	w[r->nwarnings] = strdup_opt(msg);
+	w[r->nwarnings] = visible_opt(msg.ptr);
+	buf_release(&msg);
 	if (w[r->nwarnings] == NULL)
 		return -1;
 	r->nwarnings++;
@@ -425,12 +466,12 @@ gen_error(yajl_gen g, const struct report *r, const struct verror *err,
 		yajl_gen_integer(g, 1);
 		yajl_gen_array_close(g);
 		jg_str(g, "label");
-		jg_str(g, err->cell);
+		jg_strn(g, err->cell, err->cell_len);
 	} else if (err->row) {
 		jg_key_uint(g, "rowNumber", err->row);
 		if (codes[err->code].tags & TAG_CELL) {
 			jg_str(g, "cell");
-			jg_str(g, err->cell);
+			jg_strn(g, err->cell, err->cell_len);
 		}
 	}
 	if (err->field) {
@@ -456,11 +497,13 @@ report_keep_row(struct report *r, const struct record *rec)
 	}
 	row = &r->sample[r->nsample];
 	row->cells = calloc(rec->nfields + 1, sizeof(char *));
-	if (row->cells == NULL)
+	row->lens = calloc(rec->nfields + 1, sizeof(size_t));
+	if (row->cells == NULL || row->lens == NULL)
 		return -1;
 	row->row = rec->row;
 	for (k = 0; k < rec->nfields; k++) {
-		row->cells[k] = strndup(rec->fields[k].ptr, rec->fields[k].len);
+		row->cells[k] = memdup0(rec->fields[k].ptr, rec->fields[k].len);
+		row->lens[k] = rec->fields[k].len;
 		if (row->cells[k] == NULL)
 			return -1;
 		row->ncells++;
@@ -626,7 +669,7 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 			else
 				rc |= buf_addf(out, "<tr><td>%s</td><td>",
 				    _("header"));
-			rc |= html_text(out, e->cell);
+			rc |= html_textn(out, e->cell, e->cell_len);
 			rc |= buf_addf(out, "</td><td>%s</td><td>",
 			    codes[e->code].name);
 			rc |= html_text(out, e->message);
@@ -668,7 +711,8 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 					rc |= buf_addstr(out, "\">");
 				} else
 					rc |= buf_addstr(out, "<td>");
-				rc |= html_text(out, row->cells[c]);
+				rc |= html_textn(out, row->cells[c],
+				    row->lens[c]);
 				rc |= buf_addstr(out, "</td>");
 			}
 			rc |= buf_addstr(out, "</tr>\n");
@@ -756,30 +800,49 @@ static int
 csv_rows(const struct report *r, const char *resource, struct buf *out)
 {
 	struct field f[7], *g = resource ? f + 1 : f;
+	struct buf cells[4];
 	char row[32], num[32];
 	size_t i, k, n = resource ? 7 : 6;
+	int rc = 0;
 
+	/*
+	 * The columns muni writes may be opened in a spreadsheet: a formula
+	 * is neutralised (a leading "'"), control codes are made visible.
+	 */
+	for (k = 0; k < 4; k++)
+		buf_init(&cells[k], (size_t)1 << 26);
 	if (resource) {
-		f[0].ptr = resource;
-		f[0].len = strlen(resource);
+		rc |= text_cell(&cells[3], resource, strlen(resource));
+		f[0].ptr = cells[3].ptr;
+		f[0].len = cells[3].len;
 	}
-	for (i = 0; i < r->nerrors; i++) {
+	for (i = 0; i < r->nerrors && rc == 0; i++) {
 		const struct verror *err = &r->errors[i];
+		const char *name = err->field_name ? err->field_name : "";
+		const char *msg = err->message ? err->message : "";
 
+		for (k = 0; k < 3; k++)
+			buf_reset(&cells[k]);
+		rc |= text_cell(&cells[0], name, strlen(name));
+		rc |= text_cell(&cells[1], err->cell ? err->cell : "",
+		    err->cell_len);
+		rc |= text_cell(&cells[2], msg, strlen(msg));
 		snprintf(row, sizeof(row), "%llu", err->row);
 		snprintf(num, sizeof(num), "%zu", err->field);
 		g[0].ptr = err->row ? row : "";
 		g[1].ptr = err->field ? num : "";
 		g[2].ptr = codes[err->code].name;
-		g[3].ptr = err->field_name ? err->field_name : "";
-		g[4].ptr = err->cell ? err->cell : "";
-		g[5].ptr = err->message ? err->message : "";
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < 3; k++)
 			g[k].len = strlen(g[k].ptr);
-		if (csvout_render(out, f, n) < 0)
-			return -1;
+		for (k = 0; k < 3; k++) {
+			g[3 + k].ptr = cells[k].ptr;
+			g[3 + k].len = cells[k].len;
+		}
+		rc |= csvout_render(out, f, n);
 	}
-	return 0;
+	for (k = 0; k < 4; k++)
+		buf_release(&cells[k]);
+	return rc ? -1 : 0;
 }
 
 static int

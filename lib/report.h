@@ -43,7 +43,8 @@ struct verror {
 	unsigned long long line;	/* physical line of the row, 1 for the header */
 	size_t field;
 	char *field_name;
-	char *cell;
+	char *cell;		/* the cell's bytes, NULs included */
+	size_t cell_len;	/* 0 with a cell: strlen(cell) */
 	char *note;		/* frictionless' note */
 	char *message;		/* in the steward's terms, hint included */
 	char *hint;		/* the likely fix, or NULL */
@@ -80,6 +81,7 @@ struct report {
 struct report_row {
 	unsigned long long row;
 	char **cells;
+	size_t *lens;		/* each cell's length, NULs included */
 	size_t ncells;
 };
 

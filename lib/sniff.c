@@ -132,15 +132,11 @@ sniff_not_text(const unsigned char *p, size_t n, int magic, size_t *off)
 		if (c >= 0x20 || c == '\t' || c == '\n' || c == '\v' ||
 		    c == '\f' || c == '\r' || (c == 0x1a && i + 1 == n))
 			continue;
-		if (c == 0) {
-			*off = i;
-			return "binary data";
-		}
 		if (first == n)
 			first = i;
 		ctl++;
 	}
-	if (ctl > 1 && ctl * 200 > n) {
+	if (ctl > 1 && ctl * 100 > n) {
 		*off = first;
 		return "binary data";
 	}

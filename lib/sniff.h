@@ -60,10 +60,11 @@ size_t sniff_utf8_evidence(const unsigned char *p, size_t n,
 /*
  * Whether the sample p[0..n) is text: NULL if so, else a phrase naming what
  * it is instead ("a PDF document", "a ZIP archive (...)", "binary data"),
- * with the offset of the byte that tells in *off. A NUL byte, or control
+ * with the offset of the first such byte in *off. NUL bytes and control
  * codes other than TAB, LF, VT, FF, CR (and a final Ctrl-Z) in more than
- * one byte in 200 of the sample, are not text. For a sample already
- * transcoded to UTF-8, magic says whether to look for file signatures.
+ * one byte in 100 of the sample are not text (binary formats are full of
+ * them; a text may hold a stray one). For a sample already transcoded to
+ * UTF-8, magic says whether to look for file signatures.
  */
 const char *sniff_not_text(const unsigned char *p, size_t n, int magic,
     size_t *off);

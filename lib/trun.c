@@ -12,6 +12,7 @@
 #include "mapping.h"
 #include "outfile.h"
 #include "schema.h"
+#include "text.h"
 #include "trun.h"
 #include "banned.h"
 
@@ -70,7 +71,8 @@ warn_value(struct state *s, const struct record *rec,
 		return;
 	snprintf(msg, sizeof(msg), "%s:%llu: column '%s': '%.*s': %s; "
 	    "written as it was", o->input, rec->row, c->name,
-	    (int)(s->src.len > 200 ? 200 : s->src.len), s->src.ptr, why);
+	    (int)text_cut(s->src.ptr, s->src.len, 200), s->src.ptr, why);
+	text_fix_end(msg);
 	o->warn(o->ctx, msg);
 }
 
@@ -78,7 +80,9 @@ static int
 reject(struct state *s, const struct record *rec, const char *reason,
     size_t len)
 {
+	struct buf cell;
 	size_t i;
+	int rc;
 
 	s->c.rejected++;
 	if (!s->rejecting)
@@ -87,9 +91,15 @@ reject(struct state *s, const struct record *rec, const char *reason,
 		s->wide[i].ptr = i < rec->nfields ? rec->fields[i].ptr : "";
 		s->wide[i].len = i < rec->nfields ? rec->fields[i].len : 0;
 	}
-	s->wide[s->width].ptr = reason;
-	s->wide[s->width].len = len;
-	return csvout_record(&s->rej.out, s->wide, s->width + 1);
+	/* The reason may be opened in a spreadsheet: no formula. */
+	buf_init(&cell, (size_t)1 << 24);
+	rc = text_cell(&cell, reason, len);
+	s->wide[s->width].ptr = cell.ptr;
+	s->wide[s->width].len = cell.len;
+	if (rc == 0)
+		rc = csvout_record(&s->rej.out, s->wide, s->width + 1);
+	buf_release(&cell);
+	return rc;
 }
 
 /* Map one row; 0 written or rejected, -1 on a write error. */

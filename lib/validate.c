@@ -11,11 +11,14 @@
 #include "exitcode.h"
 #include "hint.h"
 #include "i18n.h"
+#include "text.h"
 #include "validate.h"
 #include "banned.h"
 
 /* Longest cell text quoted in a message; the report keeps it whole. */
 #define SHOW 60
+/* Its bytes at most: a character made visible is "\u0001" or "\xFF\xFF...". */
+#define SHOWN_MAX (SHOW * 16 + 8)
 
 struct reference {
 	char *resource;
@@ -97,16 +100,18 @@ add_error(struct validator *v, enum error_code code,
 	err->line = row ? v->line : 1;
 	err->field = field;
 	err->field_name = name ? strdup(name) : NULL;
-	err->cell = cell ? strndup(cell, cell_len) : NULL;
+	if (cell) {
+		err->cell = malloc(cell_len + 1);
+		if (err->cell) {
+			memcpy(err->cell, cell, cell_len);
+			err->cell[cell_len] = '\0';
+		}
+		err->cell_len = cell_len;
+	}
 	err->note = strdup(note ? note : "");
 	buf_reset(&v->msg);
 	va_start(ap, fmt);
-	{
-		char line[1024];
-
-		vsnprintf(line, sizeof(line), _(fmt), ap);
-		buf_addstr(&v->msg, line);
-	}
+	(void)buf_vaddf(&v->msg, _(fmt), ap);
 	va_end(ap);
 	if (v->hint) {
 		buf_addf(&v->msg, "; %s", v->hint);
@@ -219,27 +224,29 @@ validator_row_errors(const struct validator *v, size_t *n)
 	return v->errors;
 }
 
-/* A cell as quoted in a message: shortened, one line. */
+/*
+ * A cell as quoted in a message: its first SHOW characters, cut between
+ * two characters and followed by an ellipsis when longer, on one line,
+ * control codes made visible (text_visible).
+ */
 static const char *
-show(const char *p, size_t n, char out[SHOW * 4 + 8])
+show(const char *p, size_t n, char out[SHOWN_MAX])
 {
-	size_t i, k = 0, chars = 0;
+	size_t i = 0, chars = 0;
+	struct buf b;
 
-	for (i = 0; i < n && chars < SHOW; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if ((c & 0xC0) != 0x80)
-			chars++;
-		out[k++] = c == '\n' || c == '\r' ? ' ' : (char)c;
+	while (i < n && chars < SHOW) {
+		i++;
+		while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
 	}
-	/* Do not cut a UTF-8 sequence. */
-	while (i < n && ((unsigned char)p[i] & 0xC0) == 0x80)
-		out[k++] = p[i++];
-	if (i < n) {
-		memcpy(out + k, "...", 3);
-		k += 3;
-	}
-	out[k] = '\0';
+	buf_init(&b, SHOWN_MAX - 1);
+	if (text_visible(&b, p, i, 1) < 0 || (i < n &&
+	    buf_addstr(&b, TEXT_ELLIPSIS) < 0))
+		buf_setlen(&b, text_cut(b.ptr, b.len, SHOWN_MAX - 8));
+	memcpy(out, b.ptr, b.len + 1);
+	buf_release(&b);
 	return out;
 }
 
@@ -325,7 +332,7 @@ validator_header(struct validator *v, const struct record *rec,
 		goto nomem;
 
 	for (i = 0; i < v->nlabels; i++) {
-		char shown[SHOW * 4 + 8];
+		char shown[SHOWN_MAX];
 
 		if (v->labels[i][0] == '\0') {
 			add_error(v, ERR_BLANK_LABEL, 0, i + 1,
@@ -386,7 +393,7 @@ validator_header(struct validator *v, const struct record *rec,
 		v->column_used[j] = (int)j + 1;
 		if (v->labels[j][0] && strcmp(v->labels[j],
 		    s->fields[j].name) != 0) {
-			char shown[SHOW * 4 + 8];
+			char shown[SHOWN_MAX];
 
 			add_error(v, ERR_INCORRECT_LABEL, 0, j + 1,
 			    s->fields[j].name, v->labels[j],
@@ -399,7 +406,7 @@ validator_header(struct validator *v, const struct record *rec,
 		}
 	}
 	for (i = s->nfields; i < v->nlabels; i++) {
-		char shown[SHOW * 4 + 8];
+		char shown[SHOWN_MAX];
 
 		add_error(v, ERR_EXTRA_LABEL, 0, i + 1, v->labels[i],
 		    v->labels[i], strlen(v->labels[i]), "",
@@ -502,7 +509,7 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 {
 	const struct schema_field *f = &v->schema->fields[j];
 	const struct constraint_set *c = &f->c;
-	char shown[SHOW * 4 + 8], what[160], note[512], hint[HINT_MAX];
+	char shown[SHOWN_MAX], what[160], note[512], hint[HINT_MAX];
 	unsigned long long row = rec->row;
 	struct cast_value val;
 	size_t k;
@@ -763,7 +770,7 @@ validator_row(struct validator *v, const struct record *rec,
 	}
 	if (!v->schema_sync || !s) {
 		for (i = width; i < rec->nfields; i++) {
-			char shown[SHOW * 4 + 8];
+			char shown[SHOWN_MAX];
 
 			add_error(v, ERR_EXTRA_CELL, rec->row, i + 1,
 			    i < v->nlabels ? v->labels[i] : "",

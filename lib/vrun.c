@@ -15,6 +15,7 @@
 #include "report.h"
 #include "i18n.h"
 #include "schema.h"
+#include "text.h"
 #include "validate.h"
 #include "outfile.h"
 #include "vrun.h"
@@ -27,7 +28,6 @@ vrun_options_init(struct vrun_options *o)
 	o->limit_errors = 1000;
 	o->html_rows = 50;
 	o->out_fd = STDOUT_FILENO;
-	o->diag = stderr;
 	o->prog = "muni-validate";
 	o->input = "-";
 }
@@ -130,17 +130,25 @@ write_reject(struct outfile *rej, const struct record *rec,
     struct field *fields, size_t width)
 {
 	size_t i, n = rec->nfields < width ? rec->nfields : width;
+	struct buf raw;
+	int rc;
 
 	/* The message of each error, after its code and field. */
-	buf_reset(tmp);
+	buf_init(&raw, tmp->max);
 	for (i = 0; i < nerr; i++) {
 		if (i)
-			buf_addstr(tmp, "; ");
+			buf_addstr(&raw, "; ");
 		if (errs[i].field_name && errs[i].field_name[0])
-			buf_addf(tmp, "%s: ", errs[i].field_name);
-		buf_addf(tmp, "%s [%s]", errs[i].message,
+			buf_addf(&raw, "%s: ", errs[i].field_name);
+		buf_addf(&raw, "%s [%s]", errs[i].message,
 		    error_code_name(errs[i].code));
 	}
+	/* The reason may be opened in a spreadsheet: no formula. */
+	buf_reset(tmp);
+	rc = text_cell(tmp, raw.ptr, raw.len);
+	buf_release(&raw);
+	if (rc < 0)
+		return -1;
 	for (i = 0; i < n; i++)
 		fields[i] = rec->fields[i];
 	for (; i < width; i++) {
@@ -152,6 +160,18 @@ write_reject(struct outfile *rej, const struct record *rec,
 	fields[width].ptr = tmp->ptr;
 	fields[width].len = tmp->len;
 	return csvout_record(&rej->out, fields, width + 1);
+}
+
+/* The report to the tool's standard error; -1 and e when it is lost. */
+int
+vrun_diag(const struct vrun_options *o, const struct buf *out,
+    struct muni_err *e)
+{
+	if (o->diag == NULL || o->diag(o->diag_ctx, out->ptr, out->len) == 0)
+		return 0;
+	err_sys(e, MUNI_EXIT_IO, errno, "cannot write the report to standard "
+	    "error");
+	return -1;
 }
 
 static int
@@ -183,10 +203,8 @@ emit_report(const struct vrun_options *o, struct report *r,
 				    "cannot write the report");
 				rc = -1;
 			}
-		} else {
-			fwrite(out.ptr, 1, out.len, o->diag);
-			fflush(o->diag);
-		}
+		} else
+			rc = vrun_diag(o, &out, e);
 		goto done;
 	}
 	/* Text: one line a warning and an error, and a summary. */
@@ -212,10 +230,8 @@ emit_report(const struct vrun_options *o, struct report *r,
 	}
 	if (o->report)
 		rc = atomic_write(o->report, out.ptr, out.len, 0644, e);
-	else if (out.len) {
-		fwrite(out.ptr, 1, out.len, o->diag);
-		fflush(o->diag);
-	}
+	else if (out.len)
+		rc = vrun_diag(o, &out, e);
 done:
 	buf_release(&out);
 	return rc;

@@ -7,8 +7,9 @@
  *
  * Where things go: the data to out_fd; the report to the file named by
  * report (written whole, by rename), else for JSON to out_fd when the data
- * is not written, else to the stream diag, where text lines are prefixed
- * with prog as every muni message is. Failures of set-up (schema,
+ * is not written, else to the tool's callback diag (standard error), where
+ * text lines are prefixed with prog as every muni message is; a report
+ * that cannot be written is status 3. Failures of set-up (schema,
  * options, files) are returned in e for the tool to print.
  *
  * vrun() returns the exit status: 0 valid, 1 invalid, 2 usage or schema
@@ -62,11 +63,20 @@ struct vrun_options {
 	int (*on_record)(void *ctx, const struct record *rec,
 	    struct muni_err *e);
 	void *record_ctx;
-	FILE *diag;
+	/*
+	 * The report meant for standard error, whole: -1 when it could not
+	 * be written. NULL: it is not written.
+	 */
+	int (*diag)(void *ctx, const char *text, size_t len);
+	void *diag_ctx;
 	const char *prog;
 };
 
 void vrun_options_init(struct vrun_options *o);
+struct buf;
+/* out to the diag callback; -1 and status 3 in e when it is lost. */
+int vrun_diag(const struct vrun_options *o, const struct buf *out,
+    struct muni_err *e);
 /* NAME=FILE from --resource. */
 int vrun_add_resource(struct vrun_options *o, const char *arg,
     struct muni_err *e);

@@ -206,7 +206,7 @@ check_not_text(void)
 	check("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
 	    "error: this is not a text table but a PDF document", "a PDF");
 	check_opt(dbf, sizeof(dbf), &opt, "error: this is not a text table "
-	    "but binary data: byte 0x00 at byte offset 5", "a damaged DBF");
+	    "but binary data: byte 0x03 at byte offset 0", "a damaged DBF");
 	check("PK\x03\x04\x14\x00", "error: this is not a text table but a ZIP",
 	    "a ZIP archive");
 	check("a,b\n1,\x01\x02\x03\n", "error: this is not a text table but "
@@ -216,6 +216,19 @@ check_not_text(void)
 	    "36,37\n38,39\n40,41\n42,43\n44,45\n46,47\n48,49\n50,51\n52,53\n"
 	    "54,55\n", "1@1:[a|b]\n2@2:[1|\x1b[1m]\n...",
 	    "one stray control code in a text is text");
+	{
+		static const char nul[] = "a,b\n1,x\0y\n2,3\n3,4\n4,5\n5,6\n"
+		    "6,7\n7,8\n8,9\n9,10\n10,11\n11,12\n12,13\n13,14\n"
+		    "14,15\n15,16\n16,17\n17,18\n18,19\n19,20\n";
+		struct buf out;
+
+		buf_init(&out, 1 << 20);
+		render(nul, sizeof(nul) - 1, &opt, &out);
+		ok(memmem(out.ptr, out.len, "2@2:[1|x\0y]\n", 12) != NULL &&
+		    strstr(out.ptr, "error") == NULL,
+		    "one NUL in a text is text: the value keeps it");
+		buf_release(&out);
+	}
 	check("a\tb\x0b\x0c\n1\t2\n\x1a", "1@1:[a|b\x0b\x0c]\n2@2:[1|2]\n3@3:[\x1a]\n",
 	    "TAB, VT, FF and a final Ctrl-Z are text");
 	/* gzip inside gzip. */
