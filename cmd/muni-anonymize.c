@@ -3,6 +3,7 @@
  * none is left and that no one can be singled out, and refuse to let the
  * data through otherwise.
  */
+#include <errno.h>
 #include <config.h>
 
 #include <getopt.h>
@@ -181,8 +182,11 @@ main(int argc, char **argv)
 		buf_init(&rules, (size_t)16 << 20);
 		status = arun_scan(&o, &rules, &e) < 0 ? e.status : 0;
 		if (status == 0 && fd_write_full(STDOUT_FILENO, rules.ptr,
-		    rules.len) < 0)
+		    rules.len) < 0) {
+			err_sys(&e, MUNI_EXIT_IO, errno, "cannot write the "
+			    "rules proposed to standard output");
 			status = MUNI_EXIT_IO;
+		}
 		buf_release(&rules);
 		if (status != 0 && e.msg[0])
 			msg_err(&e);

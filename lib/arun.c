@@ -764,7 +764,8 @@ report(struct run *r, const struct kanon_result *before,
 	buf_init(&json, (size_t)16 << 20);
 	rc = jg_finish(g, &json);
 	if (rc == 0)
-		rc = atomic_write(r->o->report, json.ptr, json.len, 0644, e);
+		rc = atomic_write_user(r->o->report, json.ptr, json.len, 0644,
+		    e);
 	else
 		err_set(e, MUNI_EXIT_IO, "cannot render the report");
 	buf_release(&json);
@@ -946,6 +947,11 @@ arun(const struct arun_options *o, struct muni_err *e)
 		goto end;
 	}
 	if (o->rules && (r.rs = rules_load(o->rules, e)) == NULL) {
+		status = e->status;
+		goto end;
+	}
+	/* A report that could not be written is known before any data. */
+	if (o->report && atomic_check(o->report, e) < 0) {
 		status = e->status;
 		goto end;
 	}

@@ -194,7 +194,8 @@ write_provenance(struct run *r, struct muni_err *e)
 	buf_init(&json, 1 << 20);
 	rc = provenance_json(&r->p, &json, e);
 	if (rc == 0)
-		rc = atomic_write(r->o->provenance, json.ptr, json.len, 0644, e);
+		rc = atomic_write_user(r->o->provenance, json.ptr, json.len,
+		    0644, e);
 	buf_release(&json);
 	return rc;
 }
@@ -831,6 +832,11 @@ frun(const struct frun_options *o, struct muni_err *e)
 	if (digest_init(&r.d) < 0 || csvout_init(&r.out, o->out_fd) < 0) {
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot initialise the reader");
 		status = MUNI_EXIT_INTERNAL;
+		goto end;
+	}
+	/* A provenance that could not be written is known before any data. */
+	if (o->provenance && atomic_check(o->provenance, e) < 0) {
+		status = MUNI_EXIT_IO;
 		goto end;
 	}
 	if (url && (status = download(&r, &st, &res, e)) != 0) {

@@ -1008,7 +1008,7 @@ emit(const struct pval_options *o, struct pval_run *p, const char *title,
 	if (rc < 0)
 		err_set(e, MUNI_EXIT_IO, "cannot render the report");
 	else if (o->v.report)
-		rc = atomic_write(o->v.report, out.ptr, out.len, 0644, e);
+		rc = atomic_write_user(o->v.report, out.ptr, out.len, 0644, e);
 	else if (o->v.format != VRUN_TEXT) {
 		if (fd_write_full(o->v.out_fd, out.ptr, out.len) < 0) {
 			err_sys(e, MUNI_EXIT_IO, errno, "cannot write the "

@@ -261,8 +261,9 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 		return -1;
 	if (o->emit_map) {
 		buf_init(&json, (size_t)16 << 20);
-		if (mapping_json(s->m, &json) < 0 || atomic_write(o->emit_map,
-		    json.ptr, json.len, 0644, e) < 0) {
+		if (mapping_json(s->m, &json) < 0 ||
+		    atomic_write_user(o->emit_map, json.ptr, json.len, 0644,
+		    e) < 0) {
 			if (e->status == 0)
 				err_set(e, MUNI_EXIT_IO, "cannot write '%s'",
 				    o->emit_map);
@@ -310,7 +311,7 @@ trun(const struct trun_options *o, struct muni_err *e)
 	struct csvin *in = NULL;
 	struct record *rec;
 	size_t max = o->csv.max_record ? o->csv.max_record : CSVIN_MAX_RECORD;
-	int fd, rc, status = MUNI_EXIT_OK;
+	int fd = -1, rc, status = MUNI_EXIT_OK;
 
 	err_clear(e);
 	memset(&s, 0, sizeof(s));
@@ -320,6 +321,10 @@ trun(const struct trun_options *o, struct muni_err *e)
 	buf_init(&s.b, max);
 	buf_init(&s.src, max);
 	buf_init(&s.reason, 1 << 16);
+	if (o->emit_map && atomic_check(o->emit_map, e) < 0) {
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
 	fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO :
 	    open(o->input, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {

@@ -196,7 +196,7 @@ emit_report(const struct vrun_options *o, struct report *r,
 			goto done;
 		}
 		if (o->report)
-			rc = atomic_write(o->report, out.ptr, out.len, 0644, e);
+			rc = atomic_write_user(o->report, out.ptr, out.len, 0644, e);
 		else if (o->quiet_data) {
 			if (fd_write_full(o->out_fd, out.ptr, out.len) < 0) {
 				err_sys(e, MUNI_EXIT_IO, errno,
@@ -229,7 +229,7 @@ emit_report(const struct vrun_options *o, struct report *r,
 		buf_addstr(&out, rows_line);
 	}
 	if (o->report)
-		rc = atomic_write(o->report, out.ptr, out.len, 0644, e);
+		rc = atomic_write_user(o->report, out.ptr, out.len, 0644, e);
 	else if (out.len)
 		rc = vrun_diag(o, &out, e);
 done:
@@ -302,6 +302,11 @@ run_table(const struct vrun_options *o, struct report *rp,
 	}
 	if (s && load_references(o, s, v, e) < 0) {
 		status = e->status;
+		goto end;
+	}
+	/* A report that could not be written is known before any data. */
+	if (o->report && atomic_check(o->report, e) < 0) {
+		status = MUNI_EXIT_IO;
 		goto end;
 	}
 	fd = open_input(o->input, e);
