@@ -963,7 +963,7 @@ parse_json(const char *p, size_t n)
 	}
 	memcpy(copy, p, n);
 	copy[n] = '\0';
-	root = yajl_tree_parse(copy, NULL, 0);
+	root = jg_parse(copy, NULL, 0);
 	if (copy != local)
 		free(copy);
 	return root;

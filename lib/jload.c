@@ -179,7 +179,7 @@ jl_parse(struct jload *l, const char *json, size_t len)
 	memcpy(copy, json, len);
 	copy[len] = '\0';
 	errbuf[0] = '\0';
-	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
+	root = jg_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (root == NULL) {
 		/* yajl's first line says what; the rest draws where */

@@ -1,5 +1,7 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_parse.h>
 
 #include "jsongen.h"
 #include "banned.h"
@@ -126,4 +128,150 @@ jg_tree(yajl_gen g, yajl_val v)
 		break;
 	}
 	return rc;
+}
+
+/* What the depth check knows of where it is. */
+struct depth {
+	int depth;
+	int exceeded;
+	struct {
+		int array;
+		long index;
+		char key[40];
+	} lv[JG_MAX_DEPTH + 1];
+};
+
+/* A value begins at the current level: an array counts it. */
+static void
+depth_value(struct depth *d)
+{
+	if (d->lv[d->depth].array)
+		d->lv[d->depth].index++;
+}
+
+static int
+depth_scalar(void *ctx)
+{
+	depth_value(ctx);
+	return 1;
+}
+
+static int
+depth_bool(void *ctx, int b)
+{
+	(void)b;
+	return depth_scalar(ctx);
+}
+
+static int
+depth_number(void *ctx, const char *s, size_t n)
+{
+	(void)s;
+	(void)n;
+	return depth_scalar(ctx);
+}
+
+static int
+depth_string(void *ctx, const unsigned char *s, size_t n)
+{
+	(void)s;
+	(void)n;
+	return depth_scalar(ctx);
+}
+
+static int
+depth_key(void *ctx, const unsigned char *s, size_t n)
+{
+	struct depth *d = ctx;
+	size_t k = n < sizeof(d->lv[0].key) - 1 ? n :
+	    sizeof(d->lv[0].key) - 1;
+
+	/* Cut between characters. */
+	while (k < n && k > 0 && (s[k] & 0xC0) == 0x80)
+		k--;
+	memcpy(d->lv[d->depth].key, s, k);
+	d->lv[d->depth].key[k] = '\0';
+	return 1;
+}
+
+static int
+depth_open(struct depth *d, int array)
+{
+	depth_value(d);
+	if (d->depth == JG_MAX_DEPTH) {
+		d->exceeded = 1;
+		return 0;
+	}
+	d->depth++;
+	d->lv[d->depth].array = array;
+	d->lv[d->depth].index = -1;
+	d->lv[d->depth].key[0] = '\0';
+	return 1;
+}
+
+static int
+depth_map(void *ctx)
+{
+	return depth_open(ctx, 0);
+}
+
+static int
+depth_array(void *ctx)
+{
+	return depth_open(ctx, 1);
+}
+
+static int
+depth_close(void *ctx)
+{
+	((struct depth *)ctx)->depth--;
+	return 1;
+}
+
+yajl_val
+jg_parse(const char *text, char *errbuf, size_t errlen)
+{
+	static const yajl_callbacks cb = {
+		depth_scalar, depth_bool, NULL, NULL, depth_number,
+		depth_string, depth_map, depth_key, depth_close, depth_array,
+		depth_close
+	};
+	struct depth *d = calloc(1, sizeof(*d));
+	yajl_handle h;
+	int i;
+
+	if (d == NULL)
+		return NULL;
+	h = yajl_alloc(&cb, NULL, d);
+	if (h == NULL) {
+		free(d);
+		return NULL;
+	}
+	/* Syntax errors are yajl_tree_parse's to tell: only depth here. */
+	(void)yajl_parse(h, (const unsigned char *)text, strlen(text));
+	if (!d->exceeded)
+		(void)yajl_complete_parse(h);
+	yajl_free(h);
+	if (d->exceeded) {
+		if (errbuf && errlen) {
+			struct buf path;
+
+			buf_init(&path, errlen);
+			for (i = 1; i <= d->depth && path.len < 160; i++)
+				if (d->lv[i].array)
+					buf_addf(&path, "[%ld]", d->lv[i].index);
+				else
+					buf_addf(&path, "%s%s", i > 1 ? "." :
+					    "", d->lv[i].key);
+			if (i <= d->depth)
+				buf_addstr(&path, "...");
+			snprintf(errbuf, errlen, "nesting deeper than %d levels "
+			    "at %s", JG_MAX_DEPTH, path.len ? path.ptr : "the top");
+			buf_release(&path);
+		}
+		free(d);
+		return NULL;
+	}
+	free(d);
+	return yajl_tree_parse(text, errbuf, errlen);
 }

@@ -24,6 +24,20 @@ void jg_key_str(yajl_gen g, const char *key, const char *value);
 void jg_key_uint(yajl_gen g, const char *key, unsigned long long value);
 void jg_key_bool(yajl_gen g, const char *key, int value);
 
+/*
+ * The deepest nesting of objects and arrays read as a tree: yajl builds
+ * and frees trees by recursion, which a document nested 400,000 levels
+ * deep would overflow the stack with.
+ */
+#define JG_MAX_DEPTH 64
+
+/*
+ * yajl_tree_parse() of the NUL-terminated text, refusing (NULL, with
+ * "nesting deeper than 64 levels at PATH" in errbuf) a document nested
+ * deeper than JG_MAX_DEPTH before any tree is built. errbuf may be NULL.
+ */
+yajl_val jg_parse(const char *text, char *errbuf, size_t errlen);
+
 /* Write the tree v (as yajl_tree_parse made it) with g; -1 on failure. */
 int jg_tree(yajl_gen g, yajl_val v);
 

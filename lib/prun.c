@@ -571,7 +571,7 @@ root_add(void *ctx, const struct cat_version *v)
 	l->d = nd;
 	l->v[l->n] = *v;
 	l->v[l->n].descriptor = NULL;
-	l->d[l->n] = yajl_tree_parse(v->descriptor, NULL, 0);
+	l->d[l->n] = jg_parse(v->descriptor, NULL, 0);
 	if (l->d[l->n] == NULL)
 		return 1;
 	l->n++;
@@ -687,7 +687,7 @@ adopt_one(const struct prun_options *o, struct catalog *c, const char *name,
 	buf_init(&schema, SCHEMA_MAX_BYTES);
 	if (path_fmt(path, e, "%s/.muni/%s/%s/datapackage.json", o->root,
 	    name, stamp) < 0 || jl_read(path, "descriptor", text.max, &text,
-	    e) < 0 || (d = yajl_tree_parse(text.ptr, NULL, 0)) == NULL) {
+	    e) < 0 || (d = jg_parse(text.ptr, NULL, 0)) == NULL) {
 		buf_release(&text);
 		buf_release(&schema);
 		return 0;	/* not a version of ours: left alone */
@@ -947,7 +947,7 @@ parse_doc(const struct buf *b, const char *kind, const char *path,
 	yajl_val v;
 
 	err[0] = '\0';
-	v = yajl_tree_parse(b->ptr, err, sizeof(err));
+	v = jg_parse(b->ptr, err, sizeof(err));
 	if (v == NULL || !YAJL_IS_OBJECT(v)) {
 		err[strcspn(err, "\n")] = '\0';
 		err_set(e, MUNI_EXIT_USAGE, "%s '%s' is not a JSON object%s%s",
@@ -1353,7 +1353,7 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 	buf_init(&oldkey, SCHEMA_MAX_BYTES);
 	fd = open(keyfile, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && fd_read_all(fd, &oldkey) == 0) {
-		yajl_val s = yajl_tree_parse(oldkey.ptr, NULL, 0);
+		yajl_val s = jg_parse(oldkey.ptr, NULL, 0);
 		size_t *k = NULL, nk = 0;
 		struct buf names;
 
@@ -1426,7 +1426,7 @@ write_version_files(struct run *r, const struct versions *kept,
 		goto done;
 	}
 	r->v.descriptor = strdup(out.ptr);
-	desc = yajl_tree_parse(out.ptr, NULL, 0);
+	desc = jg_parse(out.ptr, NULL, 0);
 	if (r->v.descriptor == NULL || desc == NULL) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		goto done;

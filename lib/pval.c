@@ -558,12 +558,12 @@ check_package(struct pval_run *p, const char *descriptor, const char *dir,
 		buf_release(&text);
 		return 0;
 	}
-	d = yajl_tree_parse(text.ptr, err, sizeof(err));
+	d = jg_parse(text.ptr, err, sizeof(err));
 	buf_release(&text);
 	if (!YAJL_IS_OBJECT(d)) {
 		err[strcspn(err, "\n")] = '\0';
-		add_error(pkg, ERR_PACKAGE, "not a JSON object%s%s",
-		    err[0] ? ": " : "", err);
+		add_error(pkg, ERR_PACKAGE, "%s%s", d ? "not a JSON object" :
+		    "not valid JSON: ", err);
 		yajl_tree_free(d);
 		return 0;
 	}

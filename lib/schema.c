@@ -548,7 +548,7 @@ schema_parse(const char *json, size_t len, const char *source,
 	l.e = e;
 	l.path[0] = '\0';
 	errbuf[0] = '\0';
-	root = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
+	root = jg_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (root == NULL) {
 		char *nl = strchr(errbuf, '\n');

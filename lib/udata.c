@@ -62,7 +62,7 @@ judge(long code, const struct buf *body, const char *what,
 
 	if (code >= 200 && code < 300)
 		return 0;
-	v = yajl_tree_parse(body->ptr, NULL, 0);
+	v = jg_parse(body->ptr, NULL, 0);
 	if (YAJL_IS_STRING(jg_member(v, "message")))
 		snprintf(msg, sizeof(msg), ": %s",
 		    jg_member(v, "message")->u.string);
@@ -167,7 +167,7 @@ udata_upload(const struct udata_upload *u, char resource_id[128],
 	buf_addf(&url, "%.*s/datasets/%s/", (int)alen, api, u->dataset);
 	if (call(url.ptr, &rq, &out, "read the dataset", u, e) < 0)
 		goto done;
-	ds = yajl_tree_parse(out.ptr, NULL, 0);
+	ds = jg_parse(out.ptr, NULL, 0);
 	if (!YAJL_IS_OBJECT(ds)) {
 		err_set(e, MUNI_EXIT_IO, "data.gouv.fr's answer about dataset "
 		    "'%s' is not a JSON object", u->dataset);
@@ -203,7 +203,7 @@ udata_upload(const struct udata_upload *u, char resource_id[128],
 		goto done;
 	rq.file = NULL;
 	if (!found) {
-		yajl_val a = yajl_tree_parse(out.ptr, NULL, 0);
+		yajl_val a = jg_parse(out.ptr, NULL, 0);
 
 		v = jg_member(a, "id");
 		if (!YAJL_IS_STRING(v)) {
