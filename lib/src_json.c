@@ -76,6 +76,17 @@ struct json_src {
 	int geom_depth, geom_point, ncoord;
 	char coord[2][64];
 	int warned_geom;
+	/*
+	 * UTF-16 surrogates escaped alone (\ud800 with no low half after
+	 * it, a low half alone), which yajl would turn into bytes that are
+	 * not UTF-8: made \ufffd in the text before yajl reads it. The bytes
+	 * of an escape cut by the end of a chunk wait in held.
+	 */
+	int in_str;
+	unsigned char held[16];
+	size_t nheld;
+	unsigned long long surrogates;
+	int warned_sur;
 	/* columns */
 	struct colset cols;
 	/* records read, waiting to be returned */
@@ -684,28 +695,135 @@ start(struct json_src *s, enum pass pass, struct muni_err *e)
 	}
 	s->eof = 0;
 	s->offset = 0;
+	s->in_str = 0;
+	s->nheld = 0;
+	s->surrogates = 0;
 	return 0;
+}
+
+static int
+hex4(const unsigned char *p, unsigned *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		unsigned c = p[i];
+
+		if (c >= '0' && c <= '9')
+			*v = *v * 16 + (c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			*v = *v * 16 + ((c | 0x20) - 'a' + 10);
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Make every unpaired surrogate escape of p[0..n) \ufffd, in place, and
+ * return how many bytes may go to yajl: the rest (an escape that the end
+ * of the chunk cuts, or a high half whose next escape is not there yet)
+ * waits for the next chunk unless at_eof.
+ */
+static size_t
+fix_surrogates(struct json_src *s, unsigned char *p, size_t n, int at_eof)
+{
+	size_t i = 0;
+	unsigned v, w;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (!s->in_str) {
+			s->in_str = c == '"';
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			s->in_str = 0;
+			i++;
+			continue;
+		}
+		if (c != '\\') {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			return at_eof ? n : i;
+		if (p[i + 1] != 'u') {
+			i += 2;
+			continue;
+		}
+		if (i + 6 > n)
+			return at_eof ? n : i;
+		if (!hex4(p + i + 2, &v)) {
+			i += 2;		/* yajl's to refuse */
+			continue;
+		}
+		if (v >= 0xD800 && v <= 0xDBFF) {
+			if (i + 12 > n && !at_eof)
+				return i;
+			if (i + 12 <= n && p[i + 6] == '\\' && p[i + 7] == 'u' &&
+			    hex4(p + i + 8, &w) && w >= 0xDC00 && w <= 0xDFFF) {
+				i += 12;	/* a pair: one character */
+				continue;
+			}
+		} else if (!(v >= 0xDC00 && v <= 0xDFFF)) {
+			i += 6;
+			continue;
+		}
+		/* A half alone: the replacement character, said once. */
+		if (s->surrogates++ == 0 && !s->warned_sur && s->o.warn) {
+			char msg[300];
+
+			snprintf(msg, sizeof(msg), "%s: the escape \\u%.4s near "
+			    "byte %llu is half of a UTF-16 pair, not a "
+			    "character: read as U+FFFD (every such escape is)",
+			    s->file, (const char *)p + i + 2,
+			    s->offset + (unsigned long long)i);
+			s->o.warn(s->o.warn_ctx, msg);
+			s->warned_sur = 1;	/* once, not at each pass */
+		}
+		memcpy(p + i + 2, "fffd", 4);
+		i += 6;
+	}
+	return n;
 }
 
 /* Parse the next chunk: 1 more to come, 0 at the end, -1 on error. */
 static int
 feed(struct json_src *s, struct muni_err *e)
 {
-	unsigned char chunk[CHUNK], *msg;
+	unsigned char chunk[CHUNK + sizeof(s->held)], *msg;
 	yajl_status st;
 	ssize_t n;
+	size_t have, ok;
 
 	s->e = e;
-	n = fd_read_full(s->fd, chunk, sizeof(chunk));
+	/* What waited from the last chunk comes first. */
+	memcpy(chunk, s->held, s->nheld);
+	n = fd_read_full(s->fd, chunk + s->nheld, CHUNK);
 	if (n < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", s->file);
 		return -1;
 	}
-	st = n > 0 ? yajl_parse(s->h, chunk, (size_t)n) :
+	have = s->nheld + (size_t)n;
+	/* Held bytes start at a backslash inside a string. */
+	if (s->nheld)
+		s->in_str = 1;
+	s->nheld = 0;
+	ok = fix_surrogates(s, chunk, have, n == 0);
+	if (ok < have) {
+		s->nheld = have - ok;
+		memcpy(s->held, chunk + ok, s->nheld);
+	}
+	st = ok > 0 ? yajl_parse(s->h, chunk, ok) : n > 0 ? yajl_status_ok :
 	    yajl_complete_parse(s->h);
+	n = (ssize_t)ok;
 	if (st == yajl_status_ok) {
 		s->offset += (unsigned long long)n;
-		return n > 0;
+		return n > 0 || s->nheld > 0;
 	}
 	if (s->stop)
 		return 0;
