@@ -693,8 +693,10 @@ mapping_keeps(const struct map_filter *f, const struct record *rec)
 			    memcmp(f->values[i], p, n) == 0;
 		break;
 	case MAP_MATCHES:
-		match = pcre2_match(f->re, (PCRE2_SPTR)p, n, 0, 0, f->md,
-		    NULL) >= 0;
+		match = pcre2_match(f->re, (PCRE2_SPTR)p, n, 0, 0, f->md, NULL);
+		if (match < 0 && match != PCRE2_ERROR_NOMATCH)
+			return -1;	/* undecided: not "no match" */
+		match = match >= 0;
 		break;
 	case MAP_EMPTY:
 		match = (n == 0) == (f->empty != 0);

@@ -65,7 +65,10 @@ int mapping_resolve(struct mapping *m, const struct record *header,
 /* The mapping as a mapping file (what --emit-map writes). */
 int mapping_json(const struct mapping *m, struct buf *out);
 
-/* Whether filter f keeps the row. */
+/*
+ * Whether filter f keeps the row: 1 or 0; -1 when its pattern could not be
+ * decided (PCRE2's match or depth limit).
+ */
 int mapping_keeps(const struct map_filter *f, const struct record *rec);
 
 #endif

@@ -127,13 +127,31 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 		    s->o->input, rec->row, rec->nfields, s->width);
 		s->o->warn(s->o->ctx, msg);
 	}
-	for (i = 0; i < m->nfilters; i++)
-		if (!mapping_keeps(&m->filters[i], rec)) {
-			buf_reset(&s->reason);
+	for (i = 0; i < m->nfilters; i++) {
+		int keep = mapping_keeps(&m->filters[i], rec);
+
+		if (keep > 0)
+			continue;
+		buf_reset(&s->reason);
+		if (keep < 0) {
+			/* Neither kept nor left out: a failure of the row. */
+			s->c.failed++;
+			buf_addf(&s->reason, "the filter (%s) could not be "
+			    "decided: its pattern reached PCRE2's match limit",
+			    m->filters[i].what);
+			if (s->o->warn) {
+				char msg[400];
+
+				snprintf(msg, sizeof(msg), "%s:%llu: %s",
+				    s->o->input, rec->row, s->reason.ptr);
+				text_fix_end(msg);
+				s->o->warn(s->o->ctx, msg);
+			}
+		} else
 			buf_addf(&s->reason, "filtered out (%s)",
 			    m->filters[i].what);
-			return reject(s, rec, s->reason.ptr, s->reason.len);
-		}
+		return reject(s, rec, s->reason.ptr, s->reason.len);
+	}
 	buf_reset(&s->row);
 	buf_reset(&s->reason);
 	for (i = 0; i < m->ncols; i++) {

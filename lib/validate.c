@@ -493,13 +493,23 @@ expected(const struct cast_spec *spec, char out[160])
 	}
 }
 
+/*
+ * 1 when the value matches, 0 when it does not, -1 when PCRE2 could not
+ * decide (a match or depth limit: why says which).
+ */
 static int
-pattern_matches(const struct constraint_set *c, const char *p, size_t n)
+pattern_matches(const struct constraint_set *c, const char *p, size_t n,
+    char why[120])
 {
 	int rc = pcre2_match(c->pattern_code, (PCRE2_SPTR)p, n, 0, 0,
 	    c->pattern_match, NULL);
 
-	return rc >= 0;
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	pcre2_get_error_message(rc, (PCRE2_UCHAR *)why, 120);
+	return -1;
 }
 
 /* Check one cell of a field; the cell is present in the row. */
@@ -509,8 +519,9 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 {
 	const struct schema_field *f = &v->schema->fields[j];
 	const struct constraint_set *c = &f->c;
-	char shown[SHOWN_MAX], what[160], note[512], hint[HINT_MAX];
+	char shown[SHOWN_MAX], what[160], note[512], hint[HINT_MAX], why[120];
 	unsigned long long row = rec->row;
+	int matched;
 	struct cast_value val;
 	size_t k;
 
@@ -576,14 +587,22 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 		    c->maximum_text);
 	}
 	if (c->pattern_code && (f->spec.type == TYPE_STRING) &&
-	    !pattern_matches(c, p, n)) {
+	    (matched = pattern_matches(c, p, n, why)) <= 0) {
 		snprintf(note, sizeof(note), "constraint \"pattern\" is \"%s\"",
 		    c->pattern);
-		if (strstr(c->pattern, "14}"))
-			v->hint = hint_siret(p, n, hint);
-		add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n, note,
-		    "'%s' does not match the pattern %s", show(p, n, shown),
-		    c->pattern);
+		if (matched < 0)
+			/* Undecided is not "does not match": said as such. */
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    note, "'%s' could not be checked against the "
+			    "pattern %s: %s", show(p, n, shown), c->pattern,
+			    why);
+		else {
+			if (strstr(c->pattern, "14}"))
+				v->hint = hint_siret(p, n, hint);
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    note, "'%s' does not match the pattern %s",
+			    show(p, n, shown), c->pattern);
+		}
 	}
 	if (c->nenum) {
 		buf_reset(&v->key);

@@ -208,6 +208,9 @@ extract(const struct xf_op *op, const char *p, size_t n, struct buf *out,
 	PCRE2_SIZE *ov;
 	int rc = pcre2_match(op->re, (PCRE2_SPTR)p, n, 0, 0, op->md, NULL);
 
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		return cannot(why, whylen, "%s", "the pattern could not be "
+		    "decided (PCRE2's match limit)");
 	if (rc < 0 || rc <= op->number)
 		return cannot(why, whylen, "%s", "the pattern does not match");
 	ov = pcre2_get_ovector_pointer(op->md);
