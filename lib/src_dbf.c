@@ -116,6 +116,21 @@ ldid_encoding(unsigned char id)
 	}
 }
 
+/*
+ * A field name as dBASE writes them, NUL-padded: no control code (letters
+ * of the code page, such as an accented one, are names too).
+ */
+static int
+name_is_text(const char *n)
+{
+	if (*n == '\0')
+		return 0;
+	for (; *n; n++)
+		if ((unsigned char)*n <= ' ' || (unsigned char)*n == 0x7f)
+			return 0;
+	return 1;
+}
+
 struct dbf_src *
 src_dbf_open(int fd, const char *name, const void *prefix, size_t nprefix,
     const char *encoding, void (*hook)(void *, const void *, size_t),
@@ -169,6 +184,12 @@ src_dbf_open(int fd, const char *name, const void *prefix, size_t nprefix,
 		used += 31;
 		memcpy(s->fields[s->nfields].name, desc, 11);
 		s->fields[s->nfields].name[11] = '\0';
+		if (!name_is_text(s->fields[s->nfields].name)) {
+			err_set(e, MUNI_EXIT_DATA, "'%s': the dBASE header is "
+			    "damaged: the name of field %zu is not text", name,
+			    s->nfields + 1);
+			goto fail;
+		}
 		s->fields[s->nfields].type = (char)desc[11];
 		s->fields[s->nfields].length = desc[16];
 		if (desc[11] == 'C')	/* long text fields: 16-bit length */
@@ -178,10 +199,16 @@ src_dbf_open(int fd, const char *name, const void *prefix, size_t nprefix,
 		s->fields[s->nfields].offset = offset;
 		if (offset + s->fields[s->nfields].length > s->record_length)
 			goto bad;
-		if (!strchr("CNFDLM", desc[11])) {
-			err_set(e, MUNI_EXIT_DATA, "'%s': field '%s' has the "
-			    "type '%c', which muni does not read", name,
-			    s->fields[s->nfields].name, desc[11]);
+		if (desc[11] == 0 || !strchr("CNFDLM", desc[11])) {
+			if (desc[11] > ' ' && desc[11] < 0x7f)
+				err_set(e, MUNI_EXIT_DATA, "'%s': field '%s' has "
+				    "the type '%c', which muni does not read",
+				    name, s->fields[s->nfields].name, desc[11]);
+			else
+				err_set(e, MUNI_EXIT_DATA, "'%s': the dBASE "
+				    "header is damaged: field '%s' has the type "
+				    "byte 0x%02X", name,
+				    s->fields[s->nfields].name, desc[11]);
 			goto fail;
 		}
 		s->nfields++;
