@@ -842,7 +842,10 @@ deliver(struct run *r, int suppress, unsigned long long *suppressed,
 	return rc < 0 ? -1 : 0;
 }
 
-/* Copy a file to fd, hashing it; -1 with e set. */
+/*
+ * Copy a file to fd (-1: nowhere, only hashing it), hashing it; -1 with e
+ * set.
+ */
 static int
 copy_out(const char *path, int fd, struct digest *d, struct muni_err *e)
 {
@@ -856,7 +859,7 @@ copy_out(const char *path, int fd, struct digest *d, struct muni_err *e)
 	}
 	while ((n = fd_read_full(in, chunk, sizeof(chunk))) > 0) {
 		digest_update(d, chunk, (size_t)n);
-		if (fd_write_full(fd, chunk, (size_t)n) < 0) {
+		if (fd >= 0 && fd_write_full(fd, chunk, (size_t)n) < 0) {
 			err_sys(e, MUNI_EXIT_IO, errno,
 			    "cannot write to standard output");
 			close(in);
@@ -921,7 +924,7 @@ arun(const struct arun_options *o, struct muni_err *e)
 	struct kanon_result kb, ka;
 	struct buf reasons, hnames;
 	struct field *hf = NULL;
-	char in_sha[65] = "", out_sha[65] = "", line[300];
+	char in_sha[65] = "", out_sha[65] = "", line[300], final[4096] = "";
 	unsigned long long suppressed = 0, cells;
 	int fd = -1, tfd = -1, rc, status = MUNI_EXIT_OK, recode = 0, pass;
 	size_t c, i;
@@ -1124,10 +1127,14 @@ arun(const struct arun_options *o, struct muni_err *e)
 			pass = 0;
 		}
 	}
+	/*
+	 * The bytes to write are in a file: hashed first, so that the report
+	 * (which names them) is written before any of them leaves; a report
+	 * that cannot be written leaves standard output empty.
+	 */
 	if (pass && !o->audit) {
 		if (o->suppress && r.nquasi && ka.smallest <
 		    (unsigned long long)r.k) {
-			char final[4096];
 			int ffd = temp_file(final, e);
 
 			if (ffd < 0) {
@@ -1144,12 +1151,12 @@ arun(const struct arun_options *o, struct muni_err *e)
 				r.o = keep;
 			}
 			close(ffd);
-			if (rc == 0)
-				rc = copy_out(final, o->out_fd, &r.dout, e);
-			unlink(final);
-		} else
-			rc = copy_out(r.tmp_out, o->out_fd, &r.dout, e);
-		if (rc < 0) {
+			if (rc < 0) {
+				status = e->status;
+				goto end;
+			}
+		}
+		if (copy_out(final[0] ? final : r.tmp_out, -1, &r.dout, e) < 0) {
 			status = e->status;
 			goto end;
 		}
@@ -1164,6 +1171,21 @@ arun(const struct arun_options *o, struct muni_err *e)
 		status = e->status;
 		goto end;
 	}
+	if (pass && !o->audit) {
+		struct digest sink;
+
+		if (digest_init(&sink) < 0) {
+			err_set(e, MUNI_EXIT_INTERNAL, "cannot start libcrypto");
+			status = e->status;
+			goto end;
+		}
+		rc = copy_out(final[0] ? final : r.tmp_out, o->out_fd, &sink, e);
+		digest_release(&sink);
+		if (rc < 0) {
+			status = e->status;
+			goto end;
+		}
+	}
 	if (!pass && o->note) {
 		struct buf text;
 
@@ -1176,6 +1198,8 @@ arun(const struct arun_options *o, struct muni_err *e)
 		buf_release(&text);
 	}
 end:
+	if (final[0])
+		unlink(final);
 	if (tfd >= 0)
 		close(tfd);
 	csvout_release(&out);

@@ -32,6 +32,9 @@ struct cat_version {
 	char meta_sha256[65];
 	char validation[32];	/* "valid", "invalid (allowed)" */
 	char anonymization[32];	/* "pass", "not given" */
+	/* The report that said pass, kept in the descriptor (not a column). */
+	char anon_report_sha256[65];
+	char anon_key_id[64];
 	int compared;		/* added/removed/changed are known */
 	unsigned long long added, removed, changed;
 	char *descriptor;	/* datapackage.json */

@@ -186,6 +186,15 @@ pkg_render(const struct pkg_input *in, struct buf *out)
 	if (m->legal_basis)
 		jg_key_str(g, "legalBasis", m->legal_basis);
 	jg_key_str(g, "anonymization", v->anonymization);
+	if (v->anon_report_sha256[0]) {
+		/* What the verdict was read from, and under which key. */
+		jg_str(g, "anonymizationReport");
+		yajl_gen_map_open(g);
+		jg_key_str(g, "sha256", v->anon_report_sha256);
+		if (v->anon_key_id[0])
+			jg_key_str(g, "keyId", v->anon_key_id);
+		yajl_gen_map_close(g);
+	}
 	yajl_gen_map_close(g);
 	jg_key_str(g, "validation", v->validation);
 	if (!in->stable) {

@@ -1086,41 +1086,76 @@ version_time(const struct cat_version *cur, int found, char stamp[32],
 	return 0;
 }
 
+/*
+ * The anonymization report binds its verdict to the bytes muni-anonymize
+ * wrote (its output's SHA-256): a passing report made for other data, a
+ * report that does not pass, an audit's (bound to no output) or a report
+ * that cannot be read publishes nothing (status 1). sha is what is being
+ * published; v gets the verdict, the report's own SHA-256 and key id.
+ */
 static int
-check_anonymization(const struct prun_options *o, char verdict[32],
-    struct muni_err *e)
+check_anonymization(const struct prun_options *o, const char *sha,
+    struct cat_version *v, struct muni_err *e)
 {
+	const char *path = o->anonymization_report;
+	const char *verdict, *mode, *out, *key;
 	struct buf b;
-	yajl_val r, v;
-	int rc = 0;
+	yajl_val r;
+	int rc = -1;
 
-	snprintf(verdict, 32, "not given");
-	if (o->anonymization_report == NULL)
+	snprintf(v->anonymization, sizeof(v->anonymization), "not given");
+	v->anon_report_sha256[0] = v->anon_key_id[0] = '\0';
+	if (path == NULL)
 		return 0;
 	buf_init(&b, SCHEMA_MAX_BYTES);
-	if (read_doc(o->anonymization_report, "anonymization report", &b,
-	    e) < 0) {
-		buf_release(&b);
-		return -1;
+	r = NULL;
+	if (read_doc(path, "anonymization report", &b, e) < 0 ||
+	    (r = parse_doc(&b, "anonymization report", path, e)) == NULL ||
+	    sha_of(b.ptr, b.len, v->anon_report_sha256) < 0) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
+		    "anonymization report cannot be read: %s", why);
+		goto done;
 	}
-	r = parse_doc(&b, "anonymization report", o->anonymization_report, e);
-	buf_release(&b);
-	if (r == NULL)
-		return -1;
-	v = jg_member(r, "verdict");
-	if (!YAJL_IS_STRING(v)) {
-		err_set(e, MUNI_EXIT_USAGE, "anonymization report '%s' has no "
-		    "\"verdict\": is it a report of muni-anonymize?",
-		    o->anonymization_report);
-		rc = -1;
-	} else if (strcmp(v->u.string, "pass") != 0) {
+	verdict = YAJL_IS_STRING(jg_member(r, "verdict")) ?
+	    jg_member(r, "verdict")->u.string : NULL;
+	mode = YAJL_IS_STRING(jg_member(r, "mode")) ?
+	    jg_member(r, "mode")->u.string : "";
+	out = YAJL_IS_STRING(jg_member(jg_member(r, "output"), "sha256")) ?
+	    jg_member(jg_member(r, "output"), "sha256")->u.string : NULL;
+	key = YAJL_IS_STRING(jg_member(r, "key_id")) ?
+	    jg_member(r, "key_id")->u.string : "";
+	if (verdict == NULL)
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
+		    "anonymization report '%s' has no \"verdict\": is it a "
+		    "report of muni-anonymize?", path);
+	else if (strcmp(verdict, "pass") != 0)
 		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
 		    "anonymization report '%s' says \"%s\", not \"pass\"",
-		    o->anonymization_report, v->u.string);
-		rc = -1;
-	} else
-		snprintf(verdict, 32, "pass");
+		    path, verdict);
+	else if (strcmp(mode, "audit") == 0 || out == NULL)
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
+		    "anonymization report '%s' is an audit, bound to no data: "
+		    "give the report of the muni-anonymize run that wrote the "
+		    "data", path);
+	else if (strcmp(out, sha) != 0)
+		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
+		    "anonymization report '%s' was made for other data (its "
+		    "output's SHA-256 is %.12s..., the data read is %.12s...): "
+		    "give the report of the muni-anonymize run that wrote "
+		    "this data", path, out, sha);
+	else {
+		snprintf(v->anonymization, sizeof(v->anonymization), "pass");
+		snprintf(v->anon_key_id, sizeof(v->anon_key_id), "%s", key);
+		rc = 0;
+	}
+done:
+	if (rc < 0)
+		v->anon_report_sha256[0] = '\0';
 	yajl_tree_free(r);
+	buf_release(&b);
 	return rc;
 }
 
@@ -1207,12 +1242,12 @@ prepare(struct run *r, struct muni_err *e)
  * before they exit, which is before the end of the data reaches here.
  */
 static int
-after_data(struct run *r, struct muni_err *e)
+after_data(struct run *r, const char *sha, struct muni_err *e)
 {
 	const struct prun_options *o = r->o;
 	struct buf b;
 
-	if (check_anonymization(o, r->v.anonymization, e) < 0)
+	if (check_anonymization(o, sha, &r->v, e) < 0)
 		return -1;
 	if (o->provenance) {
 		buf_init(&b, SCHEMA_MAX_BYTES);
@@ -1270,7 +1305,7 @@ take_data(struct run *r, struct muni_err *e)
 	if (rc < 0)
 		return MUNI_EXIT_IO;
 	/* A failed anonymization explains an empty input: it comes first. */
-	if (after_data(r, e) < 0)
+	if (after_data(r, s.sha, e) < 0)
 		return e->status;
 	if (!r->col.header) {
 		err_set(e, MUNI_EXIT_DATA, "nothing published: the input is "
@@ -1632,12 +1667,38 @@ publish_datagouv(struct run *r, struct muni_err *e)
 	return MUNI_EXIT_OK;
 }
 
+/*
+ * A publication refused in a folder that had none: what open_root() and
+ * the run made (catalog.db and its journal, .muni/ and its lock, the
+ * folder itself if it was made) is taken away, so that refused means
+ * nothing on disk. rmdir() leaves a folder that holds anything else.
+ */
+static void
+undo_new(const struct prun_options *o, const char *name, int made_root)
+{
+	static const char *const files[] = { "catalog.db", "catalog.db-wal",
+	    "catalog.db-shm", "catalog.db-journal", ".muni/lock" };
+	char path[PATH_MAX_LEN];
+	struct muni_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (path_fmt(path, &e, "%s/%s", o->root, files[i]) == 0)
+			unlink(path);
+	if (name && path_fmt(path, &e, "%s/.muni/%s", o->root, name) == 0)
+		rmdir(path);
+	if (path_fmt(path, &e, "%s/.muni", o->root) == 0)
+		rmdir(path);
+	if (made_root)
+		rmdir(o->root);
+}
+
 int
 prun_publish(const struct prun_options *o, struct muni_err *e)
 {
 	struct run r;
 	char dsdir[PATH_MAX_LEN];
-	int status;
+	int status, fresh = 0, made_root = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
@@ -1657,6 +1718,13 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 		status = publish_datagouv(&r, e);
 		goto done;
 	}
+	/* A refused first publication leaves nothing behind: see undo_new(). */
+	if (path_fmt(dsdir, e, "%s/catalog.db", o->root) < 0) {
+		status = e->status;
+		goto done;
+	}
+	fresh = access(dsdir, F_OK) != 0;
+	made_root = access(o->root, F_OK) != 0;
 	r.c = open_root(o, 1, &r.lockfd, e);
 	if (r.c == NULL) {
 		status = e->status;
@@ -1693,7 +1761,10 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 	if (status == MUNI_EXIT_OK)
 		status = publish_local(&r, e);
 done:
+	snprintf(dsdir, sizeof(dsdir), "%s", r.m ? r.m->name : "");
 	run_release(&r);
+	if (status != MUNI_EXIT_OK && fresh)
+		undo_new(o, dsdir[0] ? dsdir : NULL, made_root);
 	return status;
 }
 
