@@ -32,6 +32,17 @@ writers=(
 	"anonymize --report|muni-anonymize --rules $fx/anonymize/people.rules.json --key-file $t/key --k 1 --report @T@ $fx/anonymize/people.csv|\"verdict\""
 )
 
+# Run $cmd with $t/$1 as its target, a new FIFO $t/fifo read into $t/got
+# (by a cat bounded in time: a tool that never opens it leaves it waiting).
+through_fifo() {
+	rm -f "$t/fifo" "$t/got"
+	mkfifo "$t/fifo"
+	timeout 20 cat "$t/fifo" >"$t/got" &
+	reader=$!
+	eval "${cmd//@T@/\"\$t/$1\"}" >/dev/null 2>"$t/err"
+	wait "$reader"
+}
+
 for w in "${writers[@]}"; do
 	name=${w%%|*}
 	rest=${w#*|}
@@ -39,13 +50,7 @@ for w in "${writers[@]}"; do
 	want=${rest##*|}
 
 	# A FIFO, read by a background cat.
-	rm -f "$t/fifo" "$t/got"
-	mkfifo "$t/fifo"
-	# (A tool that never opened the FIFO leaves cat waiting: bounded.)
-	timeout 20 cat "$t/fifo" >"$t/got" &
-	reader=$!
-	eval "${cmd//@T@/\"\$t/fifo\"}" >/dev/null 2>"$t/err"
-	wait "$reader"
+	through_fifo fifo
 	check "$name: a FIFO is written into and stays a FIFO" \
 	    '[ -p "$t/fifo" ] && grep -qF -- "$want" "$t/got"'
 
@@ -67,13 +72,9 @@ for w in "${writers[@]}"; do
 	    '[ $status = 3 ] && [ -S "$t/sock" ]'
 
 	# A symlink to a FIFO.
-	rm -f "$t/fifo" "$t/got" "$t/link"
-	mkfifo "$t/fifo"
+	rm -f "$t/link"
 	ln -s fifo "$t/link"
-	timeout 20 cat "$t/fifo" >"$t/got" &
-	reader=$!
-	eval "${cmd//@T@/\"\$t/link\"}" >/dev/null 2>"$t/err"
-	wait "$reader"
+	through_fifo link
 	check "$name: a symlink to a FIFO stays one, the FIFO written into" \
 	    '[ -L "$t/link" ] && [ -p "$t/fifo" ] && grep -qF -- "$want" "$t/got"'
 

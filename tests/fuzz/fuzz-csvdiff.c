@@ -51,6 +51,16 @@ save_record(struct ref *r)
 enum state { START_RECORD, START_FIELD, IN_FIELD, IN_QUOTED,
 	QUOTE_IN_QUOTED };
 
+/* A line end c closes the field and the record. */
+static enum state
+end_record(struct ref *r, char c, int *after_cr)
+{
+	save_field(r);
+	save_record(r);
+	*after_cr = c == '\r';
+	return START_RECORD;
+}
+
 /* Split t[0..n); 1 when the input ends inside a quoted field. */
 static int
 reference(const char *t, size_t n, int delim, struct ref *r)
@@ -84,10 +94,7 @@ reference(const char *t, size_t n, int delim, struct ref *r)
 				save_field(r);
 				st = START_FIELD;
 			} else if (nl) {
-				save_field(r);
-				save_record(r);
-				after_cr = c == '\r';
-				st = START_RECORD;
+				st = end_record(r, c, &after_cr);
 			} else {
 				buf_addch(&r->field, c);
 				st = IN_FIELD;
@@ -98,10 +105,7 @@ reference(const char *t, size_t n, int delim, struct ref *r)
 				save_field(r);
 				st = START_FIELD;
 			} else if (nl) {
-				save_field(r);
-				save_record(r);
-				after_cr = c == '\r';
-				st = START_RECORD;
+				st = end_record(r, c, &after_cr);
 			} else
 				buf_addch(&r->field, c);
 			break;
@@ -119,10 +123,7 @@ reference(const char *t, size_t n, int delim, struct ref *r)
 				save_field(r);
 				st = START_FIELD;
 			} else if (nl) {
-				save_field(r);
-				save_record(r);
-				after_cr = c == '\r';
-				st = START_RECORD;
+				st = end_record(r, c, &after_cr);
 			} else {
 				/* Text after the closing quote: appended. */
 				buf_addch(&r->field, c);
