@@ -10,6 +10,23 @@ using i18n::phonenumbers::PhoneNumberUtil;
 using i18n::phonenumbers::ShortNumberInfo;
 
 extern "C" int
+phone_is_number(const char *digits, int strict)
+{
+	const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+	PhoneNumber number;
+
+	try {
+		if (util->Parse(std::string(digits), digits[0] == '+' ? "ZZ" :
+		    "FR", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+			return 0;
+		return strict ? util->IsValidNumber(number) :
+		    util->IsPossibleNumber(number);
+	} catch (...) {
+		return 0;
+	}
+}
+
+extern "C" int
 phone_valid(const char *p, size_t n)
 {
 	static const ShortNumberInfo *short_info = new ShortNumberInfo();

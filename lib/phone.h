@@ -16,6 +16,17 @@ extern "C" {
 #endif
 
 int phone_valid(const char *p, size_t n);
+/*
+ * Whether a phone number candidate found in free text is a phone number:
+ * digits is "+" and the international digits (any country), or national
+ * digits read in region FR (metropolitan and overseas). strict: a number
+ * libphonenumber knows as allocated (IsValidNumber), for ten bare digits
+ * that nothing else says are a phone; else a number of a possible length
+ * for its country (IsPossibleNumber), for what is written as a phone is
+ * (a number unallocated today is still someone's typo or tomorrow's line).
+ * Short numbers (115, 3949) are not persons' and do not count.
+ */
+int phone_is_number(const char *digits, int strict);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,10 @@
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "phone.h"
 #include "pii.h"
+#include "siret.h"
 #include "banned.h"
 
 static const char *const names[PII_NKINDS] = {
@@ -81,12 +84,43 @@ sep_at(const char *p, size_t n, size_t i)
 
 /* ---- phones ---- */
 
+/*
+ * The text only finds candidates; libphonenumber decides (phone_is_number).
+ * A candidate is digits (ASCII or fullwidth) with separators between them
+ * (space, no-break and thin spaces, a zero-width space, . - / _), after an
+ * optional + or 00 and country code, "(+33)" and "(0)" as people write
+ * them. Ten national digits are a phone only when grouped as numbers are
+ * written (all ten, 2-2-2-2-2, 4-3-3, 4-2-2-2, one separator throughout),
+ * so that a date followed by a count is not one; SIRETs (14 digits) and
+ * SIRENs (9) are never ten digits.
+ */
+
+/*
+ * Whether ten national digits are an allocated French number, asked of
+ * libphonenumber once for each first six digits: its French patterns never
+ * look further (the deepest, premium 0836 0X, is six digits), and asking
+ * for every cell of a column of phones would halve the throughput.
+ */
+static int
+french_valid(const char *d)
+{
+	static unsigned char known[1000000];	/* 0 unknown, 1 no, 2 yes */
+	size_t k = 0, i;
+
+	for (i = 0; i < 6; i++)
+		k = k * 10 + (size_t)(d[i] - '0');
+	if (known[k] == 0)
+		known[k] = phone_is_number(d, 1) ? 2 : 1;
+	return known[k] == 2;
+}
+
+/* Whether a word that announces a phone stands just before p[at]. */
 static int
 phone_context(const char *p, size_t at)
 {
 	static const char *const words[] = { "tel", "t\xc3\xa9l", "phone",
-	    "portable", "mobile", "fixe", "joindre", "appeler", "contact",
-	    "gsm", "fax", NULL };
+	    "portable", "mobile", "fixe", "joindre", "joignable", "appeler",
+	    "contact", "gsm", "fax", "num\xc3\xa9ro", NULL };
 	size_t from = at > 40 ? at - 40 : 0, i, k;
 	int j;
 
@@ -99,56 +133,194 @@ phone_context(const char *p, size_t at)
 	return 0;
 }
 
-/* A French phone number at p[i]: its length, or 0. */
+/* A digit at p[i]: its value in *v and its length, or 0. */
+static size_t
+digit_at(const char *p, size_t n, size_t i, char *v)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (i < n && is_digit(u[i])) {
+		*v = (char)u[i];
+		return 1;
+	}
+	/* U+FF10-U+FF19, the fullwidth digits: EF BC 90-99 */
+	if (i + 2 < n && u[i] == 0xef && u[i + 1] == 0xbc && u[i + 2] >= 0x90 &&
+	    u[i + 2] <= 0x99) {
+		*v = (char)('0' + u[i + 2] - 0x90);
+		return 3;
+	}
+	return 0;
+}
+
+/*
+ * What is invisible inside a number at p[i] (zero-width space, joiners,
+ * word joiner, soft hyphen): its length, or 0. It is no separator.
+ */
+static size_t
+invisible_at(const char *p, size_t n, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (i + 1 < n && u[i] == 0xc2 && u[i + 1] == 0xad)
+		return 2;
+	if (i + 2 < n && u[i] == 0xe2 && u[i + 1] == 0x80 &&
+	    u[i + 2] >= 0x8b && u[i + 2] <= 0x8d)
+		return 3;
+	if (i + 2 < n && u[i] == 0xe2 && u[i + 1] == 0x81 && u[i + 2] == 0xa0)
+		return 3;
+	return 0;
+}
+
+/*
+ * A separator between a number's digits at p[i]: its length, or 0, and in
+ * *cls what kind it is (every space, no-break or thin, is a space).
+ */
+static size_t
+phone_sep_at(const char *p, size_t n, size_t i, char *cls)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	*cls = ' ';
+	if (i < n && p[i] != '\0' && strchr(" .-/_", p[i])) {
+		*cls = p[i];
+		return 1;
+	}
+	if (i + 1 < n && u[i] == 0xc2 && u[i + 1] == 0xa0)
+		return 2;	/* no-break space */
+	if (i + 2 < n && u[i] == 0xe2 && u[i + 1] == 0x80 &&
+	    (u[i + 2] == 0xaf || u[i + 2] == 0x89))
+		return 3;	/* narrow no-break space, thin space */
+	return 0;
+}
+
+/* Whether national digits in these groups are written as numbers are. */
+static int
+national_grouping(const size_t *g, size_t ng, int one_sep)
+{
+	static const size_t forms[][6] = { { 10 }, { 2, 2, 2, 2, 2 },
+	    { 4, 3, 3 }, { 4, 2, 2, 2 } };
+	size_t f, k;
+
+	if (!one_sep)
+		return 0;
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		for (k = 0; k < ng && k < 6 && forms[f][k] == g[k]; k++)
+			;
+		if (k == ng && (k == 6 || forms[f][k] == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* A phone number at p[i]: its length, or 0. */
 static size_t
 phone_at(const char *p, size_t n, size_t i)
 {
-	size_t j = i, s, digits = 0, seps = 0;
-	int intl = 0;
+	char d[20], v, sep = 0, cls;
+	size_t j = i, last = i, nd = 0, g[12], ng = 0, cur = 0, k, sl;
+	int plus = 0, paren = 0, one_sep = 1;
 
-	if (!left_edge(p, i) && p[i] != '+')
-		return 0;
-	if (p[j] == '+' && j + 3 <= n && strncmp(p + j, "+33", 3) == 0) {
-		j += 3;
-		intl = 1;
-	} else if (j + 4 <= n && strncmp(p + j, "0033", 4) == 0) {
-		j += 4;
-		intl = 1;
+	if (j < n && p[j] == '(' && j + 1 < n && p[j + 1] == '+') {
+		paren = 1;
+		j++;
 	}
-	if (intl) {
-		while ((s = sep_at(p, n, j)) > 0)
-			j += s;
-		if (j + 3 <= n && strncmp(p + j, "(0)", 3) == 0)
-			j += 3;
-		while ((s = sep_at(p, n, j)) > 0)
-			j += s;
-		if (j >= n || !is_digit((unsigned char)p[j]) || p[j] == '0')
-			return 0;
-		digits = 1;	/* the national 0 */
-	} else if (j + 1 >= n || p[j] != '0' || p[j + 1] < '1' ||
-	    p[j + 1] > '9')
-		return 0;
-	/* then digits, by pairs or not, separators between */
-	while (j < n && digits < 10) {
-		if (is_digit((unsigned char)p[j])) {
-			digits++;
-			j++;
+	if (j < n && p[j] == '+') {
+		plus = 1;
+		j++;
+	}
+	for (;;) {
+		if ((k = digit_at(p, n, j, &v)) > 0) {
+			if (nd == sizeof(d) - 1)
+				return 0;	/* too long for a phone */
+			d[nd++] = v;
+			cur++;
+			j += k;
+			last = j;
 			continue;
 		}
-		s = sep_at(p, n, j);
-		if (s == 0 || digits % 2 != 0 || j + s >= n ||
-		    !is_digit((unsigned char)p[j + s]))
+		if (nd > 0 && (k = invisible_at(p, n, j)) > 0 &&
+		    digit_at(p, n, j + k, &v) > 0) {
+			j += k;
+			continue;
+		}
+		if (nd == 0 || ng == sizeof(g) / sizeof(g[0]) - 1)
+			return 0;
+		if (paren && p[j] == ')') {
+			paren = 0;
+			j++;
+			g[ng++] = cur;
+			cur = 0;
+			while ((sl = phone_sep_at(p, n, j, &cls)) > 0)
+				j += sl;
+			continue;
+		}
+		/* the national 0 written anyway: +33 (0)5 ... */
+		sl = phone_sep_at(p, n, j, &cls);
+		if ((plus || (nd >= 2 && d[0] == '0' && d[1] == '0')) &&
+		    j + sl + 3 <= n && strncmp(p + j + sl, "(0)", 3) == 0) {
+			j += sl + 3;
+			g[ng++] = cur;
+			cur = 0;
+			while ((sl = phone_sep_at(p, n, j, &cls)) > 0)
+				j += sl;
+			continue;
+		}
+		if (sl == 0 || digit_at(p, n, j + sl, &v) == 0)
 			break;
-		seps++;
-		j += s;
+		if (sep == 0)
+			sep = cls;
+		else if (sep != cls)
+			one_sep = 0;
+		g[ng++] = cur;
+		cur = 0;
+		j += sl;
 	}
-	if (digits != 10 || !right_edge(p, n, j) || (j < n && p[j] == '.' &&
-	    j + 1 < n && is_digit((unsigned char)p[j + 1])))
+	if (cur)
+		g[ng++] = cur;
+	d[nd] = '\0';
+	/* the end of a word or number, not a decimal part */
+	if (!right_edge(p, n, last) || (last + 1 < n && (p[last] == ',' ||
+	    p[last] == '.') && is_digit((unsigned char)p[last + 1])))
 		return 0;
-	/* ten bare digits are a phone only where a word says so */
-	if (!intl && seps == 0 && !phone_context(p, i))
+	if (plus || (nd > 2 && d[0] == '0' && d[1] == '0')) {
+		static const char *const french[] = { "33", "262", "269",
+		    "508", "590", "594", "596", "681", "687", "689" };
+		char intl[22];
+		size_t f;
+
+		if (nd < (plus ? 8u : 10u))
+			return 0;
+		/*
+		 * 00 and digits with no separator may be a SIRET or another
+		 * identifier: only a French country code, and no valid SIRET.
+		 */
+		if (!plus && ng == 1) {
+			for (f = 0; f < sizeof(french) / sizeof(french[0]); f++)
+				if (strncmp(d + 2, french[f],
+				    strlen(french[f])) == 0)
+					break;
+			if (f == sizeof(french) / sizeof(french[0]) ||
+			    (nd == 14 && siret_valid(d, 14)))
+				return 0;
+		}
+		snprintf(intl, sizeof(intl), "+%s", plus ? d : d + 2);
+		/* +33 and nine digits is possible: the common case, not asked */
+		if (strncmp(intl, "+33", 3) == 0 && strlen(intl) == 12 &&
+		    intl[3] != '0')
+			return last - i;
+		return phone_is_number(intl, 0) ? last - i : 0;
+	}
+	if (nd != 10 || d[0] != '0' || d[1] == '0' ||
+	    !national_grouping(g, ng, one_sep))
 		return 0;
-	return j - i;
+	/*
+	 * Written as a phone (grouped, or announced by a word): ten national
+	 * digits are a possible French number, no need to ask. Ten bare
+	 * digits alone only if allocated (french_valid).
+	 */
+	if (ng > 1 || phone_context(p, i))
+		return last - i;
+	return french_valid(d) ? last - i : 0;
 }
 
 /* ---- e-mail ---- */
@@ -458,7 +630,8 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 
 		/* most bytes start nothing: a cheap test first */
 		if (c != '@' && !(c >= '0' && c <= '9') && c != '+' &&
-		    !(c >= 'A' && c <= 'Z') && c != 'n') {
+		    !(c >= 'A' && c <= 'Z') && c != 'n' && c != '(' &&
+		    c != 0xef) {
 			i++;
 			continue;
 		}
@@ -490,8 +663,8 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 			kind = PII_PLATE;
 		else if ((mask & 1u << PII_NIR) && (len = nir_at(p, n, i)) > 0)
 			kind = PII_NIR;
-		else if ((c == '0' || c == '+') && (mask & 1u << PII_PHONE) &&
-		    (len = phone_at(p, n, i)) > 0)
+		else if ((c == '0' || c == '+' || c == '(' || c == 0xef) &&
+		    (mask & 1u << PII_PHONE) && (len = phone_at(p, n, i)) > 0)
 			kind = PII_PHONE;
 		if (kind == PII_NKINDS) {
 			i++;

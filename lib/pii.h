@@ -5,9 +5,11 @@
  * high confidence (a SIRET, an amount, the date of a deliberation or a
  * reference number are left alone):
  *
- *   phone     French numbers: 0X XX XX XX XX with spaces, dots or dashes,
- *             +33 or 0033 (with or without "(0)"); ten bare digits only
- *             after a word that announces a phone (tél, portable, ...)
+ *   phone     numbers as written (grouped national digits, +33, 0033,
+ *             (+33), (0), any country after +, fullwidth digits, invisible
+ *             and no-break spaces): candidates found in the text, decided
+ *             by libphonenumber (phone_is_number); ten bare digits after a
+ *             word that announces a phone, or allocated French numbers
  *   email     local@domain.tld
  *   nir       the social security number: 13 digits and the key, 97 minus
  *             the number modulo 97 (2A and 2B as Corsica's 19 and 18)

@@ -21,6 +21,30 @@ static const struct {
 	{ "+33 (0)5 49 00 00 00", "+33 (0)5 49 00 00 00", PII_PHONE },
 	{ "0033612345678", "0033612345678", PII_PHONE },
 	{ "portable : 0612345678", "0612345678", PII_PHONE },
+	/* as people write them, decided by libphonenumber (issue 15) */
+	{ "joignable au 0612345679 le soir", "0612345679", PII_PHONE },
+	{ "R\xc3\xa9" "f. 0612345678", "0612345678", PII_PHONE },
+	{ "06/12/34/56/78", "06/12/34/56/78", PII_PHONE },
+	{ "06_12_34_56_78", "06_12_34_56_78", PII_PHONE },
+	{ "(+33) 6 12 34 56 78", "(+33) 6 12 34 56 78", PII_PHONE },
+	{ "(+33) 612345678", "(+33) 612345678", PII_PHONE },
+	{ "0612 345 678", "0612 345 678", PII_PHONE },
+	{ "+262 692 12 34 56", "+262 692 12 34 56", PII_PHONE },
+	{ "+590 690 12 34 56", "+590 690 12 34 56", PII_PHONE },
+	{ "+596 696 12 34 56", "+596 696 12 34 56", PII_PHONE },
+	{ "+594 694 12 34 56", "+594 694 12 34 56", PII_PHONE },
+	{ "+269 333 12 34", "+269 333 12 34", PII_PHONE },
+	{ "+687 75 12 34", "+687 75 12 34", PII_PHONE },
+	{ "+689 87 12 34 56", "+689 87 12 34 56", PII_PHONE },
+	{ "t\xc3\xa9l \xef\xbc\x90\xef\xbc\x96\xef\xbc\x91\xef\xbc\x92"
+	    "\xef\xbc\x93\xef\xbc\x94\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97"
+	    "\xef\xbc\x98 merci", "\xef\xbc\x90\xef\xbc\x96\xef\xbc\x91"
+	    "\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94\xef\xbc\x95\xef\xbc\x96"
+	    "\xef\xbc\x97\xef\xbc\x98", PII_PHONE },
+	{ "au 06\xe2\x80\x8b" "12 34 56 78.", "06\xe2\x80\x8b" "12 34 56 78",
+	    PII_PHONE },
+	{ "au 06\xc2\xa0" "12\xc2\xa0" "34 56 78", "06\xc2\xa0" "12\xc2\xa0"
+	    "34 56 78", PII_PHONE },
 	{ "\xc3\xa9" "crire \xc3\xa0 jean.dupont@example.fr ou", "jean.dupont@example.fr",
 	    PII_EMAIL },
 	{ "<marie-claire.o'neil+asso@mairie-poitiers.gouv.fr>",
@@ -46,12 +70,16 @@ static const struct {
 
 static const char *const negatives[] = {
 	"SIRET 21860194600013",
+	"SIRET 00919954834942",
+	"00919954834942",
 	"siret : 218 601 946 00013",
 	"montant 12 345,67 \xe2\x82\xac",
 	"1 234 567,00",
 	"d\xc3\xa9lib\xc3\xa9ration du 12/03/2024, s\xc3\xa9" "ance du 5 mars 2024",
-	"R\xc3\xa9" "f. 0612345678",
-	"dossier 0612345678 du service",
+	"le 01/02/2023 12 dossiers",
+	"01 02 2023 12",
+	"0612345678,5",
+	"appeler le 115 ou le 3949",
 	"code postal 86000, INSEE 86194",
 	"article L312-1-2 du CRPA",
 	"1 85 05 78 006 084 92",
