@@ -325,44 +325,173 @@ phone_at(const char *p, size_t n, size_t i)
 
 /* ---- e-mail ---- */
 
+/*
+ * A letter of a name written in UTF-8 at p[i], for internationalised
+ * addresses (jean@exémple.fr, élodie@...): its length, or 0. Letters are
+ * U+00C0 and above but for the signs, punctuation and symbols around the
+ * text (× ÷, U+2000-U+2BFF, U+3000-U+303F, the fullwidth forms' signs).
+ */
+static size_t
+utf8_letter(const char *p, size_t n, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)p + i;
+	unsigned cp;
+	size_t len;
+
+	if (i >= n || u[0] < 0xc3)
+		return 0;
+	if (u[0] >= 0xf0)
+		return 0;
+	len = u[0] < 0xe0 ? 2 : 3;
+	cp = len == 2 ? (u[0] & 0x1fu) << 6 : (u[0] & 0x0fu) << 12;
+	if (i + len > n || (u[1] & 0xc0) != 0x80 ||
+	    (len == 3 && (u[2] & 0xc0) != 0x80))
+		return 0;
+	cp |= len == 2 ? (u[1] & 0x3fu) : ((u[1] & 0x3fu) << 6 | (u[2] & 0x3fu));
+	if (cp < 0xc0 || cp == 0xd7 || cp == 0xf7 ||
+	    (cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
+	    (cp >= 0xfe00 && cp <= 0xfe6f) || (cp >= 0xff00 && cp <= 0xff20) ||
+	    (cp >= 0xff3b && cp <= 0xff40) || cp >= 0xff5b)
+		return 0;
+	return len;
+}
+
 static int
 local_char(int c)
 {
-	return is_alnum(c) || strchr("._%+-'", c) != NULL;
+	return (c < 0x80 && is_alnum(c)) || (c != 0 && strchr("._%+-'", c));
 }
 
+/* The separator of an address at p[i] ("@" and the ways people write it). */
 static size_t
-email_at(const char *p, size_t n, size_t at, size_t *start)
+at_sign(const char *p, size_t n, size_t i)
 {
-	size_t l = at, r = at + 1, dot = 0;
+	static const char *const spelled[] = { " (at) ", " [at] ", " {at} ",
+	    "(at)", "[at]", "{at}", " (arobase) ", " [arobase] ", "(arobase)",
+	    "[arobase]", " arobase ", " at ", NULL };
+	size_t k;
+	int j;
 
-	while (l > 0 && local_char((unsigned char)p[l - 1]) &&
-	    (unsigned char)p[l - 1] < 0x80)
-		l--;
-	while (l < at && (p[l] == '.' || p[l] == '-'))
-		l++;
-	if (l == at)
+	if (p[i] == '@')
+		return 1;
+	if (i + 2 < n && (unsigned char)p[i] == 0xef &&
+	    (unsigned char)p[i + 1] == 0xbc && (unsigned char)p[i + 2] == 0xa0)
+		return 3;	/* U+FF20, the fullwidth @ */
+	if (p[i] != ' ' && p[i] != '(' && p[i] != '[' && p[i] != '{')
 		return 0;
-	while (r < n && (is_alnum((unsigned char)p[r]) || p[r] == '.' ||
-	    p[r] == '-') && (unsigned char)p[r] < 0x80) {
-		if (p[r] == '.')
-			dot = r;
-		r++;
+	/* " a..." begins many words: only " at " and " arobase " are ours */
+	if (p[i] == ' ' && i + 2 < n && (p[i + 1] | 0x20) == 'a' &&
+	    (p[i + 2] | 0x20) != 't' && (p[i + 2] | 0x20) != 'r')
+		return 0;
+	for (j = 0; spelled[j]; j++) {
+		k = strlen(spelled[j]);
+		if (i + k <= n && strncasecmp(p + i, spelled[j], k) == 0)
+			return k;
 	}
-	while (r > at + 1 && (p[r - 1] == '.' || p[r - 1] == '-'))
-		r--;
-	if (dot == 0 || dot >= r - 2 || dot <= at + 1)
+	return 0;
+}
+
+/* A dot of the domain at p[j]: "." or its spellings; its length. */
+static size_t
+dot_at(const char *p, size_t n, size_t j)
+{
+	static const char *const spelled[] = { " (dot) ", " [dot] ", "(dot)",
+	    "[dot]", " (point) ", " [point] ", "(point)", "[point]",
+	    " point ", " dot ", NULL };
+	size_t k;
+	int i;
+
+	if (p[j] == '.')
+		return 1;
+	for (i = 0; spelled[i]; i++) {
+		k = strlen(spelled[i]);
+		if (j + k <= n && strncasecmp(p + j, spelled[i], k) == 0)
+			return k;
+	}
+	return 0;
+}
+
+/*
+ * An address around the separator of length sl at p[at]: its length, and
+ * its start in *start. The local part may be quoted ("jean dupont"@...);
+ * local part and domain may hold letters of any script; the domain ends
+ * with a top-level name of letters after a dot.
+ */
+static size_t
+email_at(const char *p, size_t n, size_t at, size_t sl, size_t *start)
+{
+	size_t l = at, r = at + sl, tld = 0, k;
+	int spelled = sl > 1 && p[at] != (char)0xef;
+
+	if (l > 0 && p[l - 1] == '"' && !spelled) {
+		/* a quoted local part: back to its opening quote */
+		for (k = l - 1; k > 0 && p[k - 1] != '"' && at - k < 64; k--)
+			;
+		if (k == 0 || p[k - 1] != '"' || k == l - 1)
+			return 0;
+		l = k - 1;
+	} else {
+		for (;;) {
+			if (l > 0 && local_char((unsigned char)p[l - 1])) {
+				l--;
+				continue;
+			}
+			/* back over a UTF-8 letter: its lead byte is >= 0xc3 */
+			for (k = 2; k <= 3 && k <= l; k++)
+				if (utf8_letter(p, n, l - k) == k)
+					break;
+			if (k <= 3 && k <= l) {
+				l -= k;
+				continue;
+			}
+			break;
+		}
+		while (l < at && (p[l] == '.' || p[l] == '-'))
+			l++;
+		if (l == at)
+			return 0;
+	}
+	/* the domain: labels of letters, digits and dashes, and dots */
+	for (;;) {
+		size_t d;
+
+		if (r < n && (((unsigned char)p[r] < 0x80 &&
+		    is_alnum((unsigned char)p[r])) || p[r] == '-')) {
+			r++;
+			continue;
+		}
+		if ((k = utf8_letter(p, n, r)) > 0) {
+			r += k;
+			continue;
+		}
+		if (r < n && (d = dot_at(p, n, r)) > 0 && r > at + sl &&
+		    r + d < n && (is_alnum((unsigned char)p[r + d]) ||
+		    utf8_letter(p, n, r + d))) {
+			tld = r + d;
+			r += d;
+			continue;
+		}
+		break;
+	}
+	if (tld == 0 || r - tld < 2)
 		return 0;
-	for (size_t k = dot + 1; k < r; k++)
+	for (k = tld; k < r; k++)
 		if (!is_alpha((unsigned char)p[k]))
 			return 0;
+	/* "at" written out needs the local part to look like an address's */
+	if (spelled && p[at] == ' ' && strncasecmp(p + at, " at ", 4) == 0 &&
+	    memchr(p + l, '.', at - l) == NULL)
+		return 0;
 	*start = l;
 	return r - l;
 }
 
 /* ---- NIR ---- */
 
-/* The digits of a number written with optional spaces, as text. */
+/*
+ * The digits of a number written with optional separators (spaces, dots,
+ * dashes: the key that follows is what tells a NIR), as text.
+ */
 static size_t
 grouped(const char *p, size_t n, size_t i, char *d, size_t want,
     int corsica)
@@ -377,7 +506,7 @@ grouped(const char *p, size_t n, size_t i, char *d, size_t want,
 			continue;
 		}
 		s = sep_at(p, n, j);
-		if (s == 0 || p[j] == '.' || k == 0 || j + s >= n)
+		if (s == 0 || k == 0 || j + s >= n)
 			break;
 		j += s;
 	}
@@ -393,7 +522,8 @@ nir_at(const char *p, size_t n, size_t i)
 	unsigned long long v = 0;
 	int key, k;
 
-	if (!left_edge(p, i) || !strchr("12378", p[i]))
+	if (!(p[i] == '1' || p[i] == '2' || p[i] == '3' || p[i] == '7' ||
+	    p[i] == '8') || !left_edge(p, i))
 		return 0;
 	len = grouped(p, n, i, d, 15, 1);
 	if (len == 0)
@@ -419,6 +549,12 @@ nir_at(const char *p, size_t n, size_t i)
 
 /* ---- IBAN ---- */
 
+static int
+ascii_letter(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 static size_t
 iban_at(const char *p, size_t n, size_t i)
 {
@@ -427,20 +563,20 @@ iban_at(const char *p, size_t n, size_t i)
 	unsigned rem = 0;
 	int m;
 
-	if (!left_edge(p, i) || i + 4 > n || !(p[i] >= 'A' && p[i] <= 'Z') ||
-	    !(p[i + 1] >= 'A' && p[i + 1] <= 'Z') ||
-	    !is_digit((unsigned char)p[i + 2]) ||
+	if (!left_edge(p, i) || i + 4 > n || !ascii_letter(p[i]) ||
+	    !ascii_letter(p[i + 1]) || !is_digit((unsigned char)p[i + 2]) ||
 	    !is_digit((unsigned char)p[i + 3]))
 		return 0;
+	/* any case; by fours, between them a space, dash or no-break space */
 	while (j < n && k < 34) {
-		if (is_digit((unsigned char)p[j]) || (p[j] >= 'A' &&
-		    p[j] <= 'Z')) {
-			c[k++] = p[j++];
+		if (is_digit((unsigned char)p[j]) || ascii_letter(p[j])) {
+			c[k++] = (char)(p[j] >= 'a' ? p[j] - 'a' + 'A' : p[j]);
+			j++;
 			continue;
 		}
-		s = p[j] == ' ' ? 1 : 0;
-		if (s == 0 || k % 4 != 0 || j + 1 >= n ||
-		    !is_alnum((unsigned char)p[j + 1]))
+		s = p[j] == '.' ? 0 : sep_at(p, n, j);
+		if (s == 0 || k % 4 != 0 || j + s >= n ||
+		    !is_alnum((unsigned char)p[j + s]))
 			break;
 		j += s;
 	}
@@ -465,27 +601,36 @@ iban_at(const char *p, size_t n, size_t i)
 static int
 plate_letter(int c)
 {
+	if (c >= 'a' && c <= 'z')
+		c -= 'a' - 'A';
 	return c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'U';
 }
 
+/*
+ * AB-123-CD in any case, with dashes, spaces or nothing between the parts
+ * (the same on both sides); 000 is never issued.
+ */
 static size_t
 plate_at(const char *p, size_t n, size_t i)
 {
+	size_t w;
 	char sep;
 
-	if (!left_edge(p, i) || i + 9 > n || !plate_letter(p[i]) ||
+	if (!left_edge(p, i) || i + 7 > n || !plate_letter(p[i]) ||
 	    !plate_letter(p[i + 1]))
 		return 0;
 	sep = p[i + 2];
-	if ((sep != '-' && sep != ' ') || !is_digit((unsigned char)p[i + 3]) ||
-	    !is_digit((unsigned char)p[i + 4]) ||
-	    !is_digit((unsigned char)p[i + 5]) || p[i + 6] != sep ||
-	    !plate_letter(p[i + 7]) || !plate_letter(p[i + 8]) ||
-	    !right_edge(p, n, i + 9))
+	w = sep == '-' || sep == ' ' ? 1 : 0;
+	if (i + 7 + 2 * w > n || !is_digit((unsigned char)p[i + 2 + w]) ||
+	    !is_digit((unsigned char)p[i + 3 + w]) ||
+	    !is_digit((unsigned char)p[i + 4 + w]) ||
+	    (w && p[i + 5 + w] != sep) || !plate_letter(p[i + 5 + 2 * w]) ||
+	    !plate_letter(p[i + 6 + 2 * w]) ||
+	    !right_edge(p, n, i + 7 + 2 * w))
 		return 0;
-	if (strncmp(p + i + 3, "000", 3) == 0)
+	if (strncmp(p + i + 2 + w, "000", 3) == 0)
 		return 0;
-	return 9;
+	return 7 + 2 * w;
 }
 
 /* ---- births ---- */
@@ -621,17 +766,46 @@ size_t
 pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
     size_t max)
 {
-	size_t i = 0, count = 0, len, start;
+	size_t i = 0, count = 0, len, start, k;
 	enum pii_kind kind;
 
 	while (i < n && count < max) {
 		unsigned char c = (unsigned char)p[i];
 		int edge;
 
+		/*
+		 * Inside a word or number nothing starts (an address is found
+		 * from its @, after the word): step over the rest of it.
+		 */
+		if (c < 0x80 && is_alnum(c) && !left_edge(p, i)) {
+			while (i < n && (unsigned char)p[i] < 0x80 &&
+			    is_alnum((unsigned char)p[i]))
+				i++;
+			continue;
+		}
+		/*
+		 * A word in lower case starts an IBAN or a plate only with a
+		 * digit third (fr76..., ab123cd, ab-123-cd), a birth with n.
+		 */
+		if (c >= 'a' && c <= 'z' && c != 'n' && !(i + 3 < n &&
+		    (is_digit((unsigned char)p[i + 2]) || ((p[i + 2] == '-' ||
+		    p[i + 2] == ' ') && is_digit((unsigned char)p[i + 3]))))) {
+			while (i < n && (unsigned char)p[i] < 0x80 &&
+			    is_alnum((unsigned char)p[i]))
+				i++;
+			continue;
+		}
+		/* a space starts an address's "(at)" or "at" only */
+		if (c == ' ' && (!(mask & 1u << PII_EMAIL) || i + 1 >= n ||
+		    (p[i + 1] != '(' && p[i + 1] != '[' && p[i + 1] != '{' &&
+		    p[i + 1] != 'a' && p[i + 1] != 'A'))) {
+			i++;
+			continue;
+		}
 		/* most bytes start nothing: a cheap test first */
-		if (c != '@' && !(c >= '0' && c <= '9') && c != '+' &&
-		    !(c >= 'A' && c <= 'Z') && c != 'n' && c != '(' &&
-		    c != 0xef) {
+		if (c != '@' && c != ' ' && !(c >= '0' && c <= '9') && c != '+' &&
+		    !ascii_letter(c) && c != '(' && c != '[' && c != '{' &&
+		    c != 0xef && c != '"') {
 			i++;
 			continue;
 		}
@@ -639,12 +813,15 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		len = 0;
 		start = i;
 		kind = PII_NKINDS;
-		if (c == '@') {
-			if ((mask & 1u << PII_EMAIL) &&
-			    (len = email_at(p, n, i, &start)) > 0 &&
+		if ((mask & 1u << PII_EMAIL) && (k = at_sign(p, n, i)) > 0) {
+			if ((len = email_at(p, n, i, k, &start)) > 0 &&
 			    (count == 0 || start >= m[count - 1].start +
 			    m[count - 1].len))
 				kind = PII_EMAIL;
+			else {
+				i++;
+				continue;
+			}
 		} else if (!edge && c != '+') {
 			i++;
 			continue;
@@ -655,13 +832,14 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		else if ((c == 'n' || c == 'N') && (mask & 1u << PII_BIRTH) &&
 		    (len = birth_at(p, n, i, &start)) > 0)
 			kind = PII_BIRTH;
-		else if (c >= 'A' && c <= 'Z' && (mask & 1u << PII_IBAN) &&
+		else if (ascii_letter(c) && (mask & 1u << PII_IBAN) &&
 		    (len = iban_at(p, n, i)) > 0)
 			kind = PII_IBAN;
-		else if (c >= 'A' && c <= 'Z' && (mask & 1u << PII_PLATE) &&
+		else if (ascii_letter(c) && (mask & 1u << PII_PLATE) &&
 		    (len = plate_at(p, n, i)) > 0)
 			kind = PII_PLATE;
-		else if ((mask & 1u << PII_NIR) && (len = nir_at(p, n, i)) > 0)
+		else if (c >= '1' && c <= '8' && (mask & 1u << PII_NIR) &&
+		    (len = nir_at(p, n, i)) > 0)
 			kind = PII_NIR;
 		else if ((c == '0' || c == '+' || c == '(' || c == 0xef) &&
 		    (mask & 1u << PII_PHONE) && (len = phone_at(p, n, i)) > 0)

@@ -10,11 +10,16 @@
  *             and no-break spaces): candidates found in the text, decided
  *             by libphonenumber (phone_is_number); ten bare digits after a
  *             word that announces a phone, or allocated French numbers
- *   email     local@domain.tld
- *   nir       the social security number: 13 digits and the key, 97 minus
+ *   email     local@domain.tld, letters of any script in both parts, a
+ *             quoted local part, the fullwidth @, and the spellings that
+ *             fool robots: (at), [at], [arobase], " at ", (dot), point
+ *   nir       the social security number (spaces, dots or dashes between
+ *             its parts): 13 digits and the key, 97 minus
  *             the number modulo 97 (2A and 2B as Corsica's 19 and 18)
- *   iban      two letters, two check digits, the account; modulo 97 is 1
- *   plate     SIV registration plates, AB-123-CD (or with spaces)
+ *   iban      two letters, two check digits, the account; modulo 97 is 1;
+ *             any case, by fours with spaces, dashes or no-break spaces
+ *   plate     SIV registration plates, AB-123-CD in any case, with dashes,
+ *             spaces or nothing between the parts
  *   birth     a date after "né le", "née le", "né(e) le"
  *   person    one to three capitalised names after a civility (M., Mme,
  *             Mlle, Monsieur, Madame, Mademoiselle, Me, Maître, Dr, Pr)
