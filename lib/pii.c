@@ -653,12 +653,17 @@ date_at(const char *p, size_t n, size_t i)
 		return j + 6 <= n ? 10 : 0;
 	if (d < 1 || d > 2)
 		return 0;
+	/* dd/mm/yyyy or dd/mm/yy, with / - or . */
 	if (j < n && (p[j] == '/' || p[j] == '-' || p[j] == '.') &&
-	    j + 8 <= n && is_digit((unsigned char)p[j + 1]) &&
+	    j + 6 <= n && is_digit((unsigned char)p[j + 1]) &&
 	    is_digit((unsigned char)p[j + 2]) && p[j + 3] == p[j] &&
-	    is_digit((unsigned char)p[j + 4]))
-		return j + 4 - i + (j + 8 <= n &&
-		    is_digit((unsigned char)p[j + 7]) ? 4 : 2);
+	    is_digit((unsigned char)p[j + 4]) &&
+	    is_digit((unsigned char)p[j + 5])) {
+		if (j + 8 <= n && is_digit((unsigned char)p[j + 6]) &&
+		    is_digit((unsigned char)p[j + 7]))
+			return right_edge(p, n, j + 8) ? j + 8 - i : 0;
+		return right_edge(p, n, j + 6) ? j + 6 - i : 0;
+	}
 	if (j + 2 < n && strncmp(p + j, "er", 2) == 0)
 		j += 2;
 	if (j >= n || p[j] != ' ')
@@ -674,26 +679,159 @@ date_at(const char *p, size_t n, size_t i)
 	return 0;
 }
 
+static size_t name_at(const char *p, size_t n, size_t i);
+
+/*
+ * How many bytes of p[i..n) match the lower-case pattern pat, letters
+ * compared without case (ASCII, and the accented capitals of Latin-1 as
+ * their small letters: É as é); 0 when they do not.
+ */
+static size_t
+match_fold(const char *p, size_t n, size_t i, const char *pat)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t j = i, k = 0;
+
+	while (pat[k]) {
+		unsigned char c;
+
+		if (j >= n)
+			return 0;
+		c = u[j];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if (c == 0xc3 && j + 1 < n && (unsigned char)pat[k] == 0xc3 &&
+		    pat[k + 1]) {
+			unsigned char d = u[j + 1];
+
+			if (d >= 0x80 && d <= 0x9e && d != 0x97)
+				d = (unsigned char)(d + 0x20);
+			if (d != (unsigned char)pat[k + 1])
+				return 0;
+			j += 2;
+			k += 2;
+			continue;
+		}
+		if (c != (unsigned char)pat[k])
+			return 0;
+		j++;
+		k++;
+	}
+	return j - i;
+}
+
+/* Spaces at p[j]: how many. */
+static size_t
+spaces_at(const char *p, size_t n, size_t j)
+{
+	size_t k = 0;
+
+	while (j + k < n && p[j + k] == ' ')
+		k++;
+	return k;
+}
+
+/* A month and a year (août 1956, après "né en"): its length, or 0. */
+static size_t
+month_year_at(const char *p, size_t n, size_t i)
+{
+	size_t k, d;
+	int m;
+
+	for (m = 0; month_names[m]; m++)
+		if ((k = match_fold(p, n, i, month_names[m])) > 0 &&
+		    i + k + 5 <= n && p[i + k] == ' ') {
+			for (d = 0; d < 4 && is_digit((unsigned char)p[i + k +
+			    1 + d]); d++)
+				;
+			if (d == 4 && right_edge(p, n, i + k + 5))
+				return k + 5;
+		}
+	return 0;
+}
+
+/*
+ * What introduces a birth date at p[i], up to the date: "né le", "née
+ * le", "né(e) le", "NÉE LE" (any case), "né à Lyon le", "né en", "date de
+ * naissance :", "naissance :". Its length, and in *year_ok whether a
+ * month and year or a year alone may follow (after "en").
+ */
+static size_t
+birth_intro(const char *p, size_t n, size_t i, int *year_ok)
+{
+	static const char *const born[] = { "n\xc3\xa9(e)", "n\xc3\xa9" "e",
+	    "n\xc3\xa9", "nee", "ne", NULL };
+	size_t j, k, w;
+	int b;
+
+	*year_ok = 0;
+	if ((k = match_fold(p, n, i, "date de naissance")) > 0 ||
+	    (k = match_fold(p, n, i, "naissance")) > 0) {
+		j = i + k;
+		j += spaces_at(p, n, j);
+		if (j < n && p[j] == ':') {
+			j++;
+			j += spaces_at(p, n, j);
+		} else if ((k = match_fold(p, n, j, "le ")) > 0)
+			j += k;
+		else if (j == i + k)
+			return 0;
+		return j - i;
+	}
+	for (b = 0; born[b]; b++)
+		if ((k = match_fold(p, n, i, born[b])) > 0 && i + k < n &&
+		    p[i + k] == ' ')
+			break;
+	if (born[b] == NULL)
+		return 0;
+	j = i + k + 1;
+	if ((k = match_fold(p, n, j, "le ")) > 0)
+		return j + k - i;
+	if ((k = match_fold(p, n, j, "en ")) > 0) {
+		*year_ok = 1;
+		return j + k - i;
+	}
+	/* né à Lyon le, née à Saint-Jean-d'Angély, le */
+	if ((k = match_fold(p, n, j, "\xc3\xa0 ")) == 0 &&
+	    (k = match_fold(p, n, j, "a ")) == 0)
+		return 0;
+	j += k;
+	for (w = 0; w < 6 && j < n && (w == 0 || p[j] != 'l'); w++) {
+		if ((k = name_at(p, n, j)) == 0 && (k = match_fold(p, n, j,
+		    "la ")) == 0 && (k = match_fold(p, n, j, "le ")) == 0)
+			break;
+		j += k;
+		if (j < n && p[j] == ',')
+			j++;
+		j += spaces_at(p, n, j);
+		if ((k = match_fold(p, n, j, "le ")) > 0 && j + k < n &&
+		    is_digit((unsigned char)p[j + k]))
+			return j + k - i;
+	}
+	return 0;
+}
+
 static size_t
 birth_at(const char *p, size_t n, size_t i, size_t *start)
 {
-	static const char *const intro[] = { "n\xc3\xa9(e) le ",
-	    "n\xc3\xa9" "e le ", "n\xc3\xa9 le ", "N\xc3\xa9(e) le ",
-	    "N\xc3\xa9" "e le ", "N\xc3\xa9 le ", "ne le ", "nee le ", NULL };
 	size_t k, len;
-	int j;
+	int year_ok;
 
-	if (!left_edge(p, i))
+	if (!left_edge(p, i) || (k = birth_intro(p, n, i, &year_ok)) == 0)
 		return 0;
-	for (j = 0; intro[j]; j++) {
-		k = strlen(intro[j]);
-		if (i + k <= n && strncmp(p + i, intro[j], k) == 0 &&
-		    (len = date_at(p, n, i + k)) > 0) {
-			*start = i + k;
-			return len;
-		}
+	if ((len = date_at(p, n, i + k)) == 0 && year_ok &&
+	    (len = month_year_at(p, n, i + k)) == 0) {
+		size_t d;
+
+		for (d = 0; d < 4 && i + k + d < n &&
+		    is_digit((unsigned char)p[i + k + d]); d++)
+			;
+		len = d == 4 && right_edge(p, n, i + k + 4) ? 4 : 0;
 	}
-	return 0;
+	if (len == 0)
+		return 0;
+	*start = i + k;
+	return len;
 }
 
 /* ---- persons ---- */
@@ -785,9 +923,10 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		}
 		/*
 		 * A word in lower case starts an IBAN or a plate only with a
-		 * digit third (fr76..., ab123cd, ab-123-cd), a birth with n.
+		 * digit third (fr76..., ab123cd, ab-123-cd), a birth with n or
+		 * d (né le, date de naissance).
 		 */
-		if (c >= 'a' && c <= 'z' && c != 'n' && !(i + 3 < n &&
+		if (c >= 'a' && c <= 'z' && c != 'n' && c != 'd' && !(i + 3 < n &&
 		    (is_digit((unsigned char)p[i + 2]) || ((p[i + 2] == '-' ||
 		    p[i + 2] == ' ') && is_digit((unsigned char)p[i + 3]))))) {
 			while (i < n && (unsigned char)p[i] < 0x80 &&
@@ -829,7 +968,8 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		    (mask & 1u << PII_PERSON) &&
 		    (len = person_at(p, n, i, &start)) > 0)
 			kind = PII_PERSON;
-		else if ((c == 'n' || c == 'N') && (mask & 1u << PII_BIRTH) &&
+		else if ((c == 'n' || c == 'N' || c == 'd' || c == 'D') &&
+		    (mask & 1u << PII_BIRTH) &&
 		    (len = birth_at(p, n, i, &start)) > 0)
 			kind = PII_BIRTH;
 		else if (ascii_letter(c) && (mask & 1u << PII_IBAN) &&

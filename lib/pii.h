@@ -20,7 +20,9 @@
  *             any case, by fours with spaces, dashes or no-break spaces
  *   plate     SIV registration plates, AB-123-CD in any case, with dashes,
  *             spaces or nothing between the parts
- *   birth     a date after "né le", "née le", "né(e) le"
+ *   birth     a date after "né le", "née le", "né(e) le" in any case, "né à
+ *             Lyon le", "date de naissance :", "naissance :"; a month
+ *             and a year or a year alone after "né en"
  *   person    one to three capitalised names after a civility (M., Mme,
  *             Mlle, Monsieur, Madame, Mademoiselle, Me, Maître, Dr, Pr)
  */
