@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "names.h"
 #include "phone.h"
 #include "pii.h"
 #include "siret.h"
@@ -865,27 +866,106 @@ name_at(const char *p, size_t n, size_t i)
 	return j - i >= 2 ? j - i : 0;
 }
 
-static size_t
-person_at(const char *p, size_t n, size_t i, size_t *start)
+/* Whether p[i..i+n) is all capitals (DUPONT), two letters at least. */
+static int
+all_caps(const char *p, size_t i, size_t n)
 {
-	static const char *const civ[] = { "Monsieur ", "Madame ",
-	    "Mademoiselle ", "M. ", "Mme ", "Mme. ", "Mlle ", "Mlle. ",
-	    "Me ", "Ma\xc3\xaetre ", "Dr ", "Dr. ", "Docteur ", "Pr ",
-	    "Pr. ", "Professeur ", "MM. ", "Mmes ", NULL };
-	size_t k, j, len, words = 0, end = 0;
-	int c;
+	const unsigned char *u = (const unsigned char *)p + i;
+	size_t k, letters = 0;
 
-	if (!left_edge(p, i))
-		return 0;
-	for (c = 0; civ[c]; c++) {
-		k = strlen(civ[c]);
-		if (i + k <= n && strncmp(p + i, civ[c], k) == 0)
-			break;
+	for (k = 0; k < n; k++) {
+		if (u[k] >= 'a' && u[k] <= 'z')
+			return 0;
+		if (u[k] == 0xc3 && k + 1 < n && u[k + 1] >= 0xa0)
+			return 0;	/* a small accented letter */
+		letters += (u[k] >= 'A' && u[k] <= 'Z') || u[k] == 0xc3;
 	}
-	if (civ[c] == NULL)
-		return 0;
-	j = i + k;
-	while (words < 3 && (len = name_at(p, n, j)) > 0) {
+	return letters >= 2;
+}
+
+/*
+ * A public place or thing named after a person stands before p[i] (rue
+ * Victor Hugo, salle Jean Moulin, collège Jean Jaurès, prix Goncourt):
+ * the word before, or the one before "du", "de", "de la", "des".
+ */
+static int
+public_before(const char *p, size_t i)
+{
+	static const char *const places[] = { "rue", "avenue", "boulevard",
+	    "bd", "place", "all\xc3\xa9" "e", "impasse", "quai", "square",
+	    "parc", "\xc3\xa9" "cole", "coll\xc3\xa8ge", "lyc\xc3\xa9" "e",
+	    "scolaire", "salle", "stade", "gymnase", "piscine",
+	    "m\xc3\xa9" "diath\xc3\xa8que", "biblioth\xc3\xa8que", "centre",
+	    "espace", "maison", "r\xc3\xa9sidence", "h\xc3\xb4pital",
+	    "fondation", "prix", "chemin", "route", "cours", "pont", "lotissement",
+	    "cit\xc3\xa9", "foyer", "institut", "lyc\xc3\xa9" "es", "rond-point",
+	    NULL };
+	size_t end = i, start, k;
+	int tries, j;
+
+	for (tries = 0; tries < 3; tries++) {
+		while (end > 0 && p[end - 1] == ' ')
+			end--;
+		start = end;
+		while (start > 0 && (is_alpha((unsigned char)p[start - 1]) ||
+		    p[start - 1] == '-'))
+			start--;
+		if (start == end)
+			return 0;
+		for (j = 0; places[j]; j++) {
+			k = strlen(places[j]);
+			if (end - start == k && match_fold(p, end, start,
+			    places[j]) == k)
+				return 1;
+		}
+		/* past a "du", "de", "de la", "des", "d'" */
+		if (!(match_fold(p, end, start, "du") == 2 && end - start == 2) &&
+		    !(match_fold(p, end, start, "de") == 2 && end - start == 2) &&
+		    !(match_fold(p, end, start, "des") == 3 && end - start == 3) &&
+		    !(match_fold(p, end, start, "la") == 2 && end - start == 2))
+			return 0;
+		end = start;
+	}
+	return 0;
+}
+
+/*
+ * Given names that are common words when capitalised (France, Saint...),
+ * alone or as the first part of a compound (Saint-Aubin is a place).
+ */
+static int
+common_word(const char *p, size_t n)
+{
+	static const char *const words[] = { "france", "avril", "mai",
+	    "saint", "sainte", "paris", "maire", "mars", "no\xc3\xabl", "noel",
+	    "chance", "prince", "constant", "esp\xc3\xa9rance", "fleur", "rose",
+	    "olive", "ange", "aime", "aim\xc3\xa9", "vendredi", "dimanche",
+	    "honor\xc3\xa9", "clair", "claire", "bon", "gentil", "le", "la",
+	    "les", "de", "du", "des", "un", "une", "en", "au", "aux", "et",
+	    "ou", "par", "pour", "sur", NULL };
+	const char *dash = memchr(p, '-', n);
+	size_t first = dash ? (size_t)(dash - p) : n;
+	int j;
+
+	for (j = 0; words[j]; j++)
+		if ((match_fold(p, n, 0, words[j]) == n && n > 0) ||
+		    (first < n && match_fold(p, first, 0, words[j]) == first &&
+		    first > 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * Up to three capitalised names from p[j], one space between: the end of
+ * the last, or 0 when there is none.
+ */
+static size_t
+names_from(const char *p, size_t n, size_t j, int most)
+{
+	size_t len, end = 0;
+	int words = 0;
+
+	while (words < most && (len = name_at(p, n, j)) > 0) {
 		words++;
 		end = j + len;
 		j = end;
@@ -894,10 +974,69 @@ person_at(const char *p, size_t n, size_t i, size_t *start)
 		else
 			break;
 	}
-	if (words == 0)
+	return end;
+}
+
+/*
+ * A person at p[i]: after a civility (M. Dupont, monsieur Dupont, Mr Smith,
+ * M Jean Dupont), after "famille" (la famille Benali), or a capitalised
+ * word pair of which one is a known given name: Jean Dupont, Jean DUPONT,
+ * Marie-Claire Lefèvre, DUPONT Jean (the surname first, in capitals, as
+ * French administration writes). Not after the name of a public place.
+ */
+static size_t
+person_at(const char *p, size_t n, size_t i, size_t *start)
+{
+	static const char *const civ[] = { "M. ", "Mme ", "Mme. ", "Mlle ",
+	    "Mlle. ", "Me ", "Dr ", "Dr. ", "Pr ", "Pr. ", "MM. ", "Mmes ",
+	    "Mr ", "Mr. ", "Mrs ", "M ", NULL };
+	static const char *const civ_words[] = { "monsieur ", "madame ",
+	    "mademoiselle ", "ma\xc3\xaetre ", "docteur ", "professeur ",
+	    "famille ", NULL };
+	size_t k = 0, j, end, w1, w2;
+	int c, found = 0, bare_m = 0;
+
+	/* not the inside of a compound: the Aubin of Saint-Aubin */
+	if (!left_edge(p, i) || (i > 0 && (p[i - 1] == '-' ||
+	    p[i - 1] == '\'')))
 		return 0;
-	*start = i + k;
-	return end - (i + k);
+	for (c = 0; civ[c] && !found; c++) {
+		k = strlen(civ[c]);
+		if (i + k <= n && strncmp(p + i, civ[c], k) == 0) {
+			found = 1;
+			bare_m = strcmp(civ[c], "M ") == 0;
+		}
+	}
+	for (c = 0; civ_words[c] && !found; c++)
+		if ((k = match_fold(p, n, i, civ_words[c])) > 0)
+			found = 1;
+	if (found) {
+		end = names_from(p, n, i + k, 3);
+		/* "M " alone needs two names: M Jean Dupont, not M 12 */
+		if (end == 0 || (bare_m && names_from(p, n, i + k, 1) == end) ||
+		    public_before(p, i))
+			return 0;
+		*start = i + k;
+		return end - (i + k);
+	}
+	/* two capitalised words */
+	if ((w1 = name_at(p, n, i)) == 0 || i + w1 + 1 >= n ||
+	    p[i + w1] != ' ' || (w2 = name_at(p, n, i + w1 + 1)) == 0)
+		return 0;
+	j = i + w1 + 1;
+	if (names_is_given(p + i, w1) && !common_word(p + i, w1) &&
+	    !all_caps(p, i, w1)) {
+		/* Jean Dupont, Jean DUPONT, Jean Paul Dupont */
+		end = names_from(p, n, j, 2);
+	} else if (all_caps(p, i, w1) && !all_caps(p, j, w2) &&
+	    names_is_given(p + j, w2) && !common_word(p + j, w2))
+		end = j + w2;		/* DUPONT Jean */
+	else
+		return 0;
+	if (public_before(p, i))
+		return 0;
+	*start = i;
+	return end - i;
 }
 
 size_t
@@ -926,7 +1065,8 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		 * digit third (fr76..., ab123cd, ab-123-cd), a birth with n or
 		 * d (né le, date de naissance).
 		 */
-		if (c >= 'a' && c <= 'z' && c != 'n' && c != 'd' && !(i + 3 < n &&
+		if (c >= 'a' && c <= 'z' && c != 'n' && c != 'd' && c != 'm' &&
+		    c != 'f' && !(i + 3 < n &&
 		    (is_digit((unsigned char)p[i + 2]) || ((p[i + 2] == '-' ||
 		    p[i + 2] == ' ') && is_digit((unsigned char)p[i + 3]))))) {
 			while (i < n && (unsigned char)p[i] < 0x80 &&
@@ -944,7 +1084,7 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		/* most bytes start nothing: a cheap test first */
 		if (c != '@' && c != ' ' && !(c >= '0' && c <= '9') && c != '+' &&
 		    !ascii_letter(c) && c != '(' && c != '[' && c != '{' &&
-		    c != 0xef && c != '"') {
+		    c != 0xef && c != 0xc3 && c != '"') {
 			i++;
 			continue;
 		}
@@ -964,8 +1104,8 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		} else if (!edge && c != '+') {
 			i++;
 			continue;
-		} else if ((c == 'M' || c == 'D' || c == 'P') &&
-		    (mask & 1u << PII_PERSON) &&
+		} else if ((upper_at(p + i, n - i) || c == 'm' || c == 'f' ||
+		    c == 'F') && (mask & 1u << PII_PERSON) &&
 		    (len = person_at(p, n, i, &start)) > 0)
 			kind = PII_PERSON;
 		else if ((c == 'n' || c == 'N' || c == 'd' || c == 'D') &&
