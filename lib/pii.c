@@ -246,7 +246,7 @@ phone_at(const char *p, size_t n, size_t i)
 		}
 		if (nd == 0 || ng == sizeof(g) / sizeof(g[0]) - 1)
 			return 0;
-		if (paren && p[j] == ')') {
+		if (paren && j < n && p[j] == ')') {
 			paren = 0;
 			j++;
 			g[ng++] = cur;
