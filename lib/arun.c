@@ -20,6 +20,7 @@
 #include "keyset.h"
 #include "pii.h"
 #include "rules.h"
+#include "siret.h"
 #include "xform.h"
 #include "banned.h"
 
@@ -1215,19 +1216,94 @@ end:
 
 /* ---- --scan ---- */
 
+/*
+ * Whether a word of the column name is one of words: the name is cut into
+ * words at what is not a letter and where a capital follows a small letter
+ * (nomAttribuant is nom and attribuant: its "rib" is no bank detail).
+ */
 static int
 name_has(const char *name, size_t n, const char *const *words)
 {
 	char low[256];
-	size_t i;
+	size_t i = 0, k, start;
+	const char *const *w;
 
-	for (i = 0; i < n && i + 1 < sizeof(low); i++)
-		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 :
-		    name[i]);
-	low[i] = '\0';
-	for (; *words; words++)
-		if (strstr(low, *words))
+	while (i < n) {
+		while (i < n && !((unsigned char)name[i] >= 0x80 ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z')))
+			i++;
+		start = i;
+		k = 0;
+		while (i < n && ((unsigned char)name[i] >= 0x80 ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z')) && k + 1 < sizeof(low)) {
+			if (i > start && name[i] >= 'A' && name[i] <= 'Z' &&
+			    name[i - 1] >= 'a' && name[i - 1] <= 'z')
+				break;
+			low[k++] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
+			    name[i] + 32 : name[i]);
+			i++;
+		}
+		low[k] = '\0';
+		for (w = words; k && *w; w++)
+			if (strcmp(low, *w) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether a value names an organisation (a beneficiary of a subsidy, an
+ * attributing body), not a person: a word of the kinds of bodies, a digit,
+ * or more words than a person's name has (four).
+ */
+static int
+organisation(const char *p, size_t n)
+{
+	static const char *const words[] = { "association", "asso", "club",
+	    "comit\xc3\xa9", "comite", "commune", "ville", "mairie", "sarl",
+	    "sas", "sa", "eurl", "scop", "gie", "ccas", "syndicat",
+	    "f\xc3\xa9" "d\xc3\xa9ration", "federation", "soci\xc3\xa9t\xc3\xa9",
+	    "societe", "ligue", "union", "office", "amicale", "centre",
+	    "d\xc3\xa9partement", "departement", "r\xc3\xa9gion", "region",
+	    "communaut\xc3\xa9", "communaute", "\xc3\xa9" "cole", "ecole",
+	    "coll\xc3\xa8ge", "college", "lyc\xc3\xa9" "e", "lycee", "fondation",
+	    "institut", "groupement", "conseil", "cr\xc3\xa8" "che", "creche",
+	    "us", "as", "fc", "cse", "cea", "mjc", "secours", "entreprise",
+	    "cabinet", "ehpad", "sdis", "epci", "sivu", "sivom", "smictom", NULL };
+	char word[64];
+	size_t i = 0, k, nwords = 0;
+	const char *const *w;
+
+	while (i < n) {
+		k = 0;
+		while (i < n && (p[i] == ' ' || p[i] == '-' || p[i] == '\'' ||
+		    p[i] == ',' || p[i] == '.' || p[i] == '(' || p[i] == ')'))
+			i++;
+		while (i < n && !(p[i] == ' ' || p[i] == '-' || p[i] == '\'' ||
+		    p[i] == ',' || p[i] == '.' || p[i] == '(' || p[i] == ')')) {
+			if (k + 1 < sizeof(word))
+				word[k++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ?
+				    p[i] + 32 : p[i]);
+			i++;
+		}
+		word[k] = '\0';
+		if (k == 0)
+			continue;
+		/* four words and more, or a digit: no person's name */
+		if (++nwords >= 4 || strpbrk(word, "0123456789"))
 			return 1;
+		/* É, È as é, è: capitals of Latin-1 in UTF-8 */
+		for (k = 0; word[k]; k++)
+			if ((unsigned char)word[k] == 0xc3 && word[k + 1] &&
+			    (unsigned char)word[k + 1] >= 0x80 &&
+			    (unsigned char)word[k + 1] <= 0x9e)
+				word[k + 1] = (char)(word[k + 1] + 0x20);
+		for (w = words; word[0] && *w; w++)
+			if (strcmp(word, *w) == 0)
+				return 1;
+	}
 	return 0;
 }
 
@@ -1245,10 +1321,19 @@ arun_scan(const struct arun_options *o, struct buf *out, struct muni_err *e)
 	    "iban", "rib", "nir", "secu", "s\xc3\xa9" "cu", NULL };
 	static const char *const ids[] = { "siret", "siren", "rna", "insee",
 	    NULL };
+	/* roles that only public or legal bodies hold */
+	static const char *const bodies[] = { "attribuant", "collectivite",
+	    "collectivit\xc3\xa9", "commune", "organisme", "producteur",
+	    "emetteur", "\xc3\xa9metteur", "acheteur", "etablissement",
+	    "\xc3\xa9tablissement", "structure", "operateur",
+	    "op\xc3\xa9rateur", "gestionnaire", "amenageur",
+	    "am\xc3\xa9nageur", "exploitant", "publicateur", "editeur",
+	    "\xc3\xa9" "diteur", "service", NULL };
 	struct csvin *in;
 	struct record *rec;
 	struct pii_match m[MAX_MATCHES];
 	unsigned long long (*hits)[PII_NKINDS] = NULL, *filled = NULL;
+	unsigned long long *ident = NULL, *orgs = NULL;
 	struct buf names_buf;
 	size_t *noff = NULL, width = 0, c, k, cnt;
 	yajl_gen g;
@@ -1271,7 +1356,10 @@ arun_scan(const struct arun_options *o, struct buf *out, struct muni_err *e)
 	hits = calloc(width + 1, sizeof(*hits));
 	filled = calloc(width + 1, sizeof(*filled));
 	noff = calloc(width + 2, sizeof(*noff));
-	if (hits == NULL || filled == NULL || noff == NULL) {
+	ident = calloc(width + 1, sizeof(*ident));
+	orgs = calloc(width + 1, sizeof(*orgs));
+	if (hits == NULL || filled == NULL || noff == NULL || ident == NULL ||
+	    orgs == NULL) {
 		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
 		rc = -1;
 		goto done;
@@ -1286,6 +1374,13 @@ arun_scan(const struct arun_options *o, struct buf *out, struct muni_err *e)
 			if (rec->fields[c].len == 0)
 				continue;
 			filled[c]++;
+			/* identifiers of bodies, names of organisations */
+			if (siret_valid(rec->fields[c].ptr, rec->fields[c].len) ||
+			    siren_valid(rec->fields[c].ptr, rec->fields[c].len))
+				ident[c]++;
+			else if (organisation(rec->fields[c].ptr,
+			    rec->fields[c].len))
+				orgs[c]++;
 			cnt = pii_scan(rec->fields[c].ptr, rec->fields[c].len,
 			    PII_ALL, m, MAX_MATCHES);
 			for (k = 0; k < cnt; k++)
@@ -1312,7 +1407,14 @@ arun_scan(const struct arun_options *o, struct buf *out, struct muni_err *e)
 		}
 		snprintf(key, sizeof(key), "%.*s", (int)nl, nm);
 		jg_str(g, key);
-		if (name_has(nm, nl, ids))
+		/*
+		 * Public columns stay: identifiers (SIRET, SIREN: of bodies,
+		 * not persons) and names of organisations, most of the values.
+		 */
+		if (name_has(nm, nl, ids) || name_has(nm, nl, bodies) ||
+		    (filled[c] && ident[c] * 2 >
+		    filled[c]) || (filled[c] && orgs[c] * 2 > filled[c] &&
+		    hits[c][PII_PERSON] * 10 < filled[c]))
 			jg_str(g, "keep");
 		else if (name_has(nm, nl, phones) || (kind == PII_PHONE &&
 		    most * 2 > filled[c])) {
@@ -1353,6 +1455,8 @@ done:
 	free(hits);
 	free(filled);
 	free(noff);
+	free(ident);
+	free(orgs);
 	buf_release(&names_buf);
 	csvin_free(in);
 	if (fd != STDIN_FILENO)

@@ -900,10 +900,16 @@ public_before(const char *p, size_t i)
 	    "fondation", "prix", "chemin", "route", "cours", "pont", "lotissement",
 	    "cit\xc3\xa9", "foyer", "institut", "lyc\xc3\xa9" "es", "rond-point",
 	    NULL };
+	static const char *const titles[] = { "du", "de", "des", "la", "docteur",
+	    "dr", "g\xc3\xa9n\xc3\xa9ral", "general", "mar\xc3\xa9" "chal",
+	    "pr\xc3\xa9sident", "professeur", "abb\xc3\xa9", "commandant",
+	    "colonel", "capitaine", "lieutenant", "amiral", "pasteur", "p\xc3\xa8re",
+	    "fr\xc3\xa8re", "s\xc5\x93ur", "soeur", "cardinal", "chanoine",
+	    "monseigneur", "saint", "sainte", "l", NULL };
 	size_t end = i, start, k;
 	int tries, j;
 
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; tries < 4; tries++) {
 		while (end > 0 && p[end - 1] == ' ')
 			end--;
 		start = end;
@@ -918,11 +924,17 @@ public_before(const char *p, size_t i)
 			    places[j]) == k)
 				return 1;
 		}
-		/* past a "du", "de", "de la", "des", "d'" */
-		if (!(match_fold(p, end, start, "du") == 2 && end - start == 2) &&
-		    !(match_fold(p, end, start, "de") == 2 && end - start == 2) &&
-		    !(match_fold(p, end, start, "des") == 3 && end - start == 3) &&
-		    !(match_fold(p, end, start, "la") == 2 && end - start == 2))
+		/*
+		 * past a "du", "de", "de la", "des", and a title (avenue du
+		 * Docteur Yves Bourde, place du Général Leclerc)
+		 */
+		for (j = 0; titles[j]; j++) {
+			k = strlen(titles[j]);
+			if (end - start == k && match_fold(p, end, start,
+			    titles[j]) == k)
+				break;
+		}
+		if (titles[j] == NULL)
 			return 0;
 		end = start;
 	}
