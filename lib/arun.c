@@ -1409,12 +1409,13 @@ arun_scan(const struct arun_options *o, struct buf *out, struct muni_err *e)
 		jg_str(g, key);
 		/*
 		 * Public columns stay: identifiers (SIRET, SIREN: of bodies,
-		 * not persons) and names of organisations, most of the values.
+		 * not persons), roles only bodies hold, and a column of names
+		 * most of which are organisations'.
 		 */
 		if (name_has(nm, nl, ids) || name_has(nm, nl, bodies) ||
-		    (filled[c] && ident[c] * 2 >
-		    filled[c]) || (filled[c] && orgs[c] * 2 > filled[c] &&
-		    hits[c][PII_PERSON] * 10 < filled[c]))
+		    (filled[c] && ident[c] * 2 > filled[c]) ||
+		    (name_has(nm, nl, names) && filled[c] && orgs[c] * 2 >
+		    filled[c] && hits[c][PII_PERSON] * 10 < filled[c]))
 			jg_str(g, "keep");
 		else if (name_has(nm, nl, phones) || (kind == PII_PHONE &&
 		    most * 2 > filled[c])) {
