@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -6,6 +7,7 @@
 #include "phone.h"
 #include "pii.h"
 #include "siret.h"
+#include "unorm.h"
 #include "banned.h"
 
 static const char *const names[PII_NKINDS] = {
@@ -866,6 +868,50 @@ name_at(const char *p, size_t n, size_t i)
 	return j - i >= 2 ? j - i : 0;
 }
 
+/*
+ * Whether the word at p[i] may be a civility or "famille" (may_civ), or
+ * the introducer of a birth (may_birth), by its first three letters in any
+ * case: the other words cost nothing more.
+ */
+static int
+may_civ(const char *p, size_t n, size_t i)
+{
+	unsigned a = (unsigned char)p[i] | 0x20;
+	unsigned b = i + 1 < n ? (unsigned char)p[i + 1] : 0;
+	unsigned c = i + 2 < n ? (unsigned char)p[i + 2] | 0x20 : 0;
+
+	if (b < 0x80)
+		b |= 0x20;
+	switch (a) {
+	case 'm':	/* M. M Mme Mlle MM. Me Mr Mrs monsieur madame maître */
+		return (unsigned char)p[i] == 'M' || (b == 'o' && c == 'n') ||
+		    (b == 'a' && (c == 'd' || c == 0xc3 || c == 'i'));
+	case 'd':	/* Dr docteur */
+		return b == 'r' || (b == 'o' && c == 'c');
+	case 'p':	/* Pr professeur */
+		return b == 'r';
+	case 'f':	/* famille */
+		return b == 'a' && c == 'm';
+	default:
+		return 0;
+	}
+}
+
+static int
+may_birth(const char *p, size_t n, size_t i)
+{
+	unsigned a = (unsigned char)p[i] | 0x20;
+	unsigned b = i + 1 < n ? (unsigned char)p[i + 1] : 0;
+	unsigned c = i + 2 < n ? (unsigned char)p[i + 2] | 0x20 : 0;
+
+	if (b < 0x80)
+		b |= 0x20;
+	if (a == 'n')	/* né née ne nee né(e) naissance */
+		return b == 0xc3 || (b == 'e' && (c == ' ' || c == 'e')) ||
+		    (b == 'a' && c == 'i');
+	return a == 'd' && b == 'a' && c == 't';	/* date de naissance */
+}
+
 /* Whether p[i..i+n) is all capitals (DUPONT), two letters at least. */
 static int
 all_caps(const char *p, size_t i, size_t n)
@@ -1012,6 +1058,8 @@ person_at(const char *p, size_t n, size_t i, size_t *start)
 	if (!left_edge(p, i) || (i > 0 && (p[i - 1] == '-' ||
 	    p[i - 1] == '\'')))
 		return 0;
+	if (!may_civ(p, n, i))
+		found = -1;
 	for (c = 0; civ[c] && !found; c++) {
 		k = strlen(civ[c]);
 		if (i + k <= n && strncmp(p + i, civ[c], k) == 0) {
@@ -1022,7 +1070,7 @@ person_at(const char *p, size_t n, size_t i, size_t *start)
 	for (c = 0; civ_words[c] && !found; c++)
 		if ((k = match_fold(p, n, i, civ_words[c])) > 0)
 			found = 1;
-	if (found) {
+	if (found > 0) {
 		end = names_from(p, n, i + k, 3);
 		/* "M " alone needs two names: M Jean Dupont, not M 12 */
 		if (end == 0 || (bare_m && names_from(p, n, i + k, 1) == end) ||
@@ -1051,8 +1099,8 @@ person_at(const char *p, size_t n, size_t i, size_t *start)
 	return end - i;
 }
 
-size_t
-pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
+static size_t
+scan_text(const char *p, size_t n, unsigned mask, struct pii_match *m,
     size_t max)
 {
 	size_t i = 0, count = 0, len, start, k;
@@ -1077,8 +1125,9 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		 * digit third (fr76..., ab123cd, ab-123-cd), a birth with n or
 		 * d (né le, date de naissance).
 		 */
-		if (c >= 'a' && c <= 'z' && c != 'n' && c != 'd' && c != 'm' &&
-		    c != 'f' && !(i + 3 < n &&
+		if (c >= 'a' && c <= 'z' && !may_civ(p, n, i) &&
+		    !may_birth(p, n, i) &&
+		    !(i + 3 < n &&
 		    (is_digit((unsigned char)p[i + 2]) || ((p[i + 2] == '-' ||
 		    p[i + 2] == ' ') && is_digit((unsigned char)p[i + 3]))))) {
 			while (i < n && (unsigned char)p[i] < 0x80 &&
@@ -1121,7 +1170,7 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		    (len = person_at(p, n, i, &start)) > 0)
 			kind = PII_PERSON;
 		else if ((c == 'n' || c == 'N' || c == 'd' || c == 'D') &&
-		    (mask & 1u << PII_BIRTH) &&
+		    (mask & 1u << PII_BIRTH) && may_birth(p, n, i) &&
 		    (len = birth_at(p, n, i, &start)) > 0)
 			kind = PII_BIRTH;
 		else if (ascii_letter(c) && (mask & 1u << PII_IBAN) &&
@@ -1151,4 +1200,53 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
 		i = start + len;
 	}
 	return count;
+}
+
+/*
+ * The text in NFKC (lib/unorm: fullwidth forms folded, no-break spaces as
+ * spaces, decomposed accents composed) is what the detectors read; what
+ * they find is mapped back to the input's bytes.
+ */
+size_t
+pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
+    size_t max)
+{
+	struct unorm u;
+	size_t count, i = 0, k, s, e;
+
+	/* ASCII, eight bytes at a time: NFKC changes nothing there */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < n && (unsigned char)p[i] < 0x80)
+		i++;
+	if (i == n)
+		return scan_text(p, n, mask, m, max);
+	unorm_init(&u);
+	if (unorm_nfkc(&u, p, n) <= 0) {
+		/* unchanged, or ICU failed: the text as it is */
+		unorm_release(&u);
+		return scan_text(p, n, mask, m, max);
+	}
+	count = scan_text(u.out.ptr, u.out.len, mask, m, max);
+	for (i = k = 0; i < count; i++) {
+		s = u.from[m[i].start];
+		e = u.to[m[i].start + m[i].len - 1];
+		if (k > 0 && s < m[k - 1].start + m[k - 1].len) {
+			/* two matches in one segment: one */
+			if (e > m[k - 1].start + m[k - 1].len)
+				m[k - 1].len = e - m[k - 1].start;
+			continue;
+		}
+		m[k] = m[i];
+		m[k].start = s;
+		m[k].len = e - s;
+		k++;
+	}
+	unorm_release(&u);
+	return k;
 }

@@ -3,7 +3,10 @@
  * scrub rule and its final scan. Each looks for a shape and, where the
  * shape has one, checks it, so that what is found is personal data with
  * high confidence (a SIRET, an amount, the date of a deliberation or a
- * reference number are left alone):
+ * reference number are left alone). They read the text in NFKC (lib/unorm,
+ * through ICU: fullwidth forms folded, no-break and thin spaces as spaces,
+ * decomposed accents composed); what they find is given as byte ranges of
+ * the text as it was.
  *
  *   phone     numbers as written (grouped national digits, +33, 0033,
  *             (+33), (0), any country after +, fullwidth digits, invisible

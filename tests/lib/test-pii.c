@@ -111,6 +111,17 @@ static const struct {
 	{ "M Jean Dupont", "Jean Dupont", PII_PERSON },
 	{ "Mr Smith", "Smith", PII_PERSON },
 	{ "Le Maire Jean Dupont", "Jean Dupont", PII_PERSON },
+	/* read in NFKC (ICU), cut out of the original bytes */
+	{ "re\xc3\xa7u E\xcc\x81lodie Martin hier", "E\xcc\x81lodie Martin",
+	    PII_PERSON },
+	{ "jean@exe\xcc\x81mple.fr ou", "jean@exe\xcc\x81mple.fr", PII_EMAIL },
+	{ "plaque \xef\xbc\xa1\xef\xbc\xa2-123-\xef\xbc\xa3\xef\xbc\xa4",
+	    "\xef\xbc\xa1\xef\xbc\xa2-123-\xef\xbc\xa3\xef\xbc\xa4", PII_PLATE },
+	{ "tel 06\xe2\x80\x89" "12\xe2\x80\x89" "34 56 78", "06\xe2\x80\x89" "12"
+	    "\xe2\x80\x89" "34 56 78", PII_PHONE },
+	{ "\xef\xac\x81n 06 12 34 56 78", "06 12 34 56 78", PII_PHONE },
+	{ "n\xc3\xa9" "e le 1\xef\xbc\x92/03/1980", "1\xef\xbc\x92/03/1980",
+	    PII_BIRTH },
 	{ NULL, NULL, 0 },
 };
 
