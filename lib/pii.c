@@ -656,16 +656,21 @@ date_at(const char *p, size_t n, size_t i)
 		return j + 6 <= n ? 10 : 0;
 	if (d < 1 || d > 2)
 		return 0;
-	/* dd/mm/yyyy or dd/mm/yy, with / - or . */
+	/* d/m/yyyy to dd/mm/yyyy, or with yy; with / - or . */
 	if (j < n && (p[j] == '/' || p[j] == '-' || p[j] == '.') &&
-	    j + 6 <= n && is_digit((unsigned char)p[j + 1]) &&
-	    is_digit((unsigned char)p[j + 2]) && p[j + 3] == p[j] &&
-	    is_digit((unsigned char)p[j + 4]) &&
-	    is_digit((unsigned char)p[j + 5])) {
-		if (j + 8 <= n && is_digit((unsigned char)p[j + 6]) &&
-		    is_digit((unsigned char)p[j + 7]))
-			return right_edge(p, n, j + 8) ? j + 8 - i : 0;
-		return right_edge(p, n, j + 6) ? j + 6 - i : 0;
+	    j + 1 < n && is_digit((unsigned char)p[j + 1])) {
+		size_t m = j + 1, y;
+
+		while (m < n && m < j + 3 && is_digit((unsigned char)p[m]))
+			m++;
+		if (m < n && p[m] == p[j]) {
+			for (y = m + 1; y < n && y < m + 5 &&
+			    is_digit((unsigned char)p[y]); y++)
+				;
+			if ((y == m + 3 || y == m + 5) && right_edge(p, n, y))
+				return y - i;
+		}
+		return 0;
 	}
 	if (j + 2 < n && strncmp(p + j, "er", 2) == 0)
 		j += 2;

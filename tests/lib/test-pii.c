@@ -93,6 +93,7 @@ static const struct {
 	{ "n\xc3\xa9 \xc3\xa0 La Rochelle le 12.03.1980", "12.03.1980",
 	    PII_BIRTH },
 	{ "n\xc3\xa9(e) le 03/07/89", "03/07/89", PII_BIRTH },
+	{ "n\xc3\xa9 le 3/7/1989 \xc3\xa0 Niort", "3/7/1989", PII_BIRTH },
 	{ "re\xc3\xa7u M. Jean DUPONT hier", "Jean DUPONT", PII_PERSON },
 	{ "Mme \xc3\x89lodie Martin-Lef\xc3\xa8vre a sign\xc3\xa9",
 	    "\xc3\x89lodie Martin-Lef\xc3\xa8vre", PII_PERSON },
