@@ -365,6 +365,20 @@ local_char(int c)
 	return (c < 0x80 && is_alnum(c)) || (c != 0 && strchr("._%+-'", c));
 }
 
+/* The length of the first of words (any case) that stands at p[i], or 0. */
+static size_t
+spelled_at(const char *p, size_t n, size_t i, const char *const *words)
+{
+	size_t k;
+
+	for (; *words; words++) {
+		k = strlen(*words);
+		if (i + k <= n && strncasecmp(p + i, *words, k) == 0)
+			return k;
+	}
+	return 0;
+}
+
 /* The separator of an address at p[i] ("@" and the ways people write it). */
 static size_t
 at_sign(const char *p, size_t n, size_t i)
@@ -372,8 +386,6 @@ at_sign(const char *p, size_t n, size_t i)
 	static const char *const spelled[] = { " (at) ", " [at] ", " {at} ",
 	    "(at)", "[at]", "{at}", " (arobase) ", " [arobase] ", "(arobase)",
 	    "[arobase]", " arobase ", " at ", NULL };
-	size_t k;
-	int j;
 
 	if (p[i] == '@')
 		return 1;
@@ -386,12 +398,7 @@ at_sign(const char *p, size_t n, size_t i)
 	if (p[i] == ' ' && i + 2 < n && (p[i + 1] | 0x20) == 'a' &&
 	    (p[i + 2] | 0x20) != 't' && (p[i + 2] | 0x20) != 'r')
 		return 0;
-	for (j = 0; spelled[j]; j++) {
-		k = strlen(spelled[j]);
-		if (i + k <= n && strncasecmp(p + i, spelled[j], k) == 0)
-			return k;
-	}
-	return 0;
+	return spelled_at(p, n, i, spelled);
 }
 
 /* A dot of the domain at p[j]: "." or its spellings; its length. */
@@ -401,17 +408,9 @@ dot_at(const char *p, size_t n, size_t j)
 	static const char *const spelled[] = { " (dot) ", " [dot] ", "(dot)",
 	    "[dot]", " (point) ", " [point] ", "(point)", "[point]",
 	    " point ", " dot ", NULL };
-	size_t k;
-	int i;
-
 	if (p[j] == '.')
 		return 1;
-	for (i = 0; spelled[i]; i++) {
-		k = strlen(spelled[i]);
-		if (j + k <= n && strncasecmp(p + j, spelled[i], k) == 0)
-			return k;
-	}
-	return 0;
+	return spelled_at(p, n, j, spelled);
 }
 
 /*
