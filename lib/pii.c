@@ -1,4 +1,3 @@
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -877,15 +876,24 @@ name_at(const char *p, size_t n, size_t i)
  * the introducer of a birth (may_birth), by its first three letters in any
  * case: the other words cost nothing more.
  */
+/* The first three letters at p[i] in lower case (a UTF-8 lead byte kept). */
+static void
+first3(const char *p, size_t n, size_t i, unsigned *a, unsigned *b,
+    unsigned *c)
+{
+	*a = (unsigned char)p[i] | 0x20;
+	*b = i + 1 < n ? (unsigned char)p[i + 1] : 0;
+	*c = i + 2 < n ? (unsigned char)p[i + 2] | 0x20 : 0;
+	if (*b < 0x80)
+		*b |= 0x20;
+}
+
 static int
 may_civ(const char *p, size_t n, size_t i)
 {
-	unsigned a = (unsigned char)p[i] | 0x20;
-	unsigned b = i + 1 < n ? (unsigned char)p[i + 1] : 0;
-	unsigned c = i + 2 < n ? (unsigned char)p[i + 2] | 0x20 : 0;
+	unsigned a, b, c;
 
-	if (b < 0x80)
-		b |= 0x20;
+	first3(p, n, i, &a, &b, &c);
 	switch (a) {
 	case 'm':	/* M. M Mme Mlle MM. Me Mr Mrs monsieur madame maître */
 		return (unsigned char)p[i] == 'M' || (b == 'o' && c == 'n') ||
@@ -904,12 +912,9 @@ may_civ(const char *p, size_t n, size_t i)
 static int
 may_birth(const char *p, size_t n, size_t i)
 {
-	unsigned a = (unsigned char)p[i] | 0x20;
-	unsigned b = i + 1 < n ? (unsigned char)p[i + 1] : 0;
-	unsigned c = i + 2 < n ? (unsigned char)p[i + 2] | 0x20 : 0;
+	unsigned a, b, c;
 
-	if (b < 0x80)
-		b |= 0x20;
+	first3(p, n, i, &a, &b, &c);
 	if (a == 'n')	/* né née ne nee né(e) naissance */
 		return b == 0xc3 || (b == 'e' && (c == ' ' || c == 'e')) ||
 		    (b == 'a' && c == 'i');
@@ -1216,20 +1221,8 @@ pii_scan(const char *p, size_t n, unsigned mask, struct pii_match *m,
     size_t max)
 {
 	struct unorm u;
-	size_t count, i = 0, k, s, e;
+	size_t count, i, k, s, e;
 
-	/* ASCII, eight bytes at a time: NFKC changes nothing there */
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, p + i, 8);
-		if (w & 0x8080808080808080ULL)
-			break;
-	}
-	while (i < n && (unsigned char)p[i] < 0x80)
-		i++;
-	if (i == n)
-		return scan_text(p, n, mask, m, max);
 	unorm_init(&u);
 	if (unorm_nfkc(&u, p, n) <= 0) {
 		/* unchanged, or ICU failed: the text as it is */
