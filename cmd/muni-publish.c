@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "exitcode.h"
 #include "fdio.h"
+#include "meta.h"
 #include "msg.h"
 #include "opt.h"
 #include "prun.h"
@@ -49,7 +50,7 @@ static const char help_text[] =
     "      --api-url URL        data.gouv.fr: the API (default\n"
     "                           https://www.data.gouv.fr/api/1)\n"
     "  -b, --base-url URL       where the root is served, for the catalogue\n"
-    "                           (default: relative URLs)\n"
+    "                           (needed once, then remembered)\n"
     "      --catalog-title TEXT the title of the catalogue and root page\n"
     "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
     "      --diff FILE          write the keys of the rows added, removed\n"
@@ -117,12 +118,17 @@ main(int argc, char **argv)
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
 	err_clear(&e);
-	o.catalog_title = "Données ouvertes";
 	o.api_url = "https://www.data.gouv.fr/api/1";
 	while ((c = getopt_long(argc, argv, "b:d:e:hm:p:s:t:V", longopts,
 	    NULL)) != -1)
 		switch (c) {
 		case 'b':
+			if (!meta_url_ok(optarg)) {
+				err_set(&e, MUNI_EXIT_USAGE, "--base-url '%s' is "
+				    "not an absolute http:// or https:// URL",
+				    optarg);
+				goto bad_value;
+			}
 			o.base_url = optarg;
 			break;
 		case 'd':
@@ -184,6 +190,12 @@ main(int argc, char **argv)
 			o.private_dataset = 1;
 			break;
 		case OPT_SCHEMA_URL:
+			if (!meta_url_ok(optarg)) {
+				err_set(&e, MUNI_EXIT_USAGE, "--schema-url '%s' "
+				    "is not an absolute http:// or https:// URL",
+				    optarg);
+				goto bad_value;
+			}
 			o.schema_url = optarg;
 			break;
 		case OPT_SUMMARY:

@@ -1,7 +1,10 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "exitcode.h"
@@ -12,8 +15,12 @@ struct catalog {
 	const char *path;
 };
 
+/*
+ * Rollback journal, synced: the file is whole after every commit and
+ * nothing sits beside it once the catalogue is closed.
+ */
 static const char ddl[] =
-    "PRAGMA journal_mode = WAL;"
+    "PRAGMA journal_mode = DELETE;"
     "PRAGMA synchronous = FULL;"
     "CREATE TABLE IF NOT EXISTS datasets ("
     " name TEXT PRIMARY KEY, identifier TEXT NOT NULL,"
@@ -27,7 +34,9 @@ static const char ddl[] =
     " validation TEXT NOT NULL, anonymization TEXT NOT NULL,"
     " compared INTEGER NOT NULL, added INTEGER, removed INTEGER,"
     " changed INTEGER, descriptor TEXT NOT NULL,"
-    " PRIMARY KEY (dataset, stamp));";
+    " PRIMARY KEY (dataset, stamp));"
+    "CREATE TABLE IF NOT EXISTS settings ("
+    " key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 static const char columns[] =
     "v.dataset, v.stamp, v.number, v.published, d.identifier, v.sha256,"
@@ -44,36 +53,23 @@ fail(struct catalog *c, struct muni_err *e, const char *what)
 }
 
 struct catalog *
-catalog_open(const char *path, struct muni_err *e)
+catalog_open(const char *path, enum catalog_mode mode, struct muni_err *e)
 {
 	struct catalog *c = calloc(1, sizeof(*c));
+	int flags = mode == CATALOG_READ ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | (mode == CATALOG_WRITE ?
+	    SQLITE_OPEN_CREATE : 0);
 
 	if (c == NULL) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		return NULL;
 	}
 	c->path = path;
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(c->db, 30000) != SQLITE_OK ||
-	    sqlite3_exec(c->db, ddl, NULL, NULL, NULL) != SQLITE_OK) {
+	    (mode == CATALOG_WRITE && sqlite3_exec(c->db, ddl, NULL, NULL,
+	    NULL) != SQLITE_OK)) {
 		fail(c, e, "open");
-		catalog_close(c);
-		return NULL;
-	}
-	/*
-	 * The write-ahead log stays between runs: a run that changes
-	 * nothing leaves the root's folder as it found it.
-	 */
-	{
-		int one = 1;
-
-		sqlite3_file_control(c->db, "main", SQLITE_FCNTL_PERSIST_WAL,
-		    &one);
-		sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
-		    NULL);
-	}
-	if (0) {
 		catalog_close(c);
 		return NULL;
 	}
@@ -87,6 +83,52 @@ catalog_close(struct catalog *c)
 		return;
 	sqlite3_close(c->db);
 	free(c);
+}
+
+int
+catalog_finish(struct catalog *c, struct muni_err *e)
+{
+	int rc = 0;
+
+	if (c == NULL)
+		return 0;
+	if (sqlite3_close(c->db) != SQLITE_OK) {
+		err_set(e, MUNI_EXIT_IO, "cannot close the catalogue '%s': %s",
+		    c->path, sqlite3_errmsg(c->db));
+		rc = -1;
+		/* Still open: released below, whatever it says. */
+		sqlite3_close_v2(c->db);
+	}
+	free(c);
+	return rc;
+}
+
+int
+catalog_snapshot(struct catalog *c, const char *path, struct muni_err *e)
+{
+	char *sql = sqlite3_mprintf("VACUUM INTO %Q", path);
+	int rc, fd;
+
+	if (sql == NULL)
+		return fail(c, e, "copy");
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
+		err_set(e, MUNI_EXIT_IO, "cannot copy the catalogue to '%s': %s",
+		    path, sqlite3_errmsg(c->db));
+		unlink(path);
+		return -1;
+	}
+	/* VACUUM INTO does not sync what it wrote. */
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 static void
@@ -172,9 +214,10 @@ exec(struct catalog *c, const char *sql)
 
 int
 catalog_add(struct catalog *c, const struct cat_version *v,
-    struct muni_err *e)
+    const char *const *drop, size_t ndrop, struct muni_err *e)
 {
 	sqlite3_stmt *st = NULL;
+	size_t i;
 	int rc;
 
 	if (exec(c, "BEGIN IMMEDIATE") != SQLITE_OK)
@@ -212,7 +255,8 @@ catalog_add(struct catalog *c, const struct cat_version *v,
 	if (rc == SQLITE_DONE)
 		rc = sqlite3_prepare_v2(c->db, "INSERT INTO datasets VALUES"
 		    " (?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-		    " current = excluded.current", -1, &st, NULL);
+		    " current = excluded.current,"
+		    " identifier = excluded.identifier", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		bind_text(st, 1, v->dataset);
 		bind_text(st, 2, v->identifier);
@@ -220,44 +264,25 @@ catalog_add(struct catalog *c, const struct cat_version *v,
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_DONE && ndrop)
+		rc = sqlite3_prepare_v2(c->db, "DELETE FROM versions WHERE"
+		    " dataset = ?1 AND stamp = ?2", -1, &st, NULL);
+	for (i = 0; i < ndrop && rc == SQLITE_OK; i++) {
+		sqlite3_reset(st);
+		bind_text(st, 1, v->dataset);
+		bind_text(st, 2, drop[i]);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	if (ndrop && rc == SQLITE_OK)
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE || exec(c, "COMMIT") != SQLITE_OK) {
 		fail(c, e, "write");
 		exec(c, "ROLLBACK");
 		return -1;
 	}
 	return 0;
-}
-
-static int
-run(struct catalog *c, const char *sql, const char *a, const char *b,
-    struct muni_err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-
-	if (rc == SQLITE_OK) {
-		bind_text(st, 1, a);
-		bind_text(st, 2, b);
-		rc = sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(c, e, "write");
-}
-
-int
-catalog_set_current(struct catalog *c, const char *dataset,
-    const char *stamp, struct muni_err *e)
-{
-	return run(c, "UPDATE datasets SET current = ?2 WHERE name = ?1",
-	    dataset, stamp, e);
-}
-
-int
-catalog_delete(struct catalog *c, const char *dataset, const char *stamp,
-    struct muni_err *e)
-{
-	return run(c, "DELETE FROM versions WHERE dataset = ?1 AND stamp = ?2",
-	    dataset, stamp, e);
 }
 
 int
@@ -299,6 +324,91 @@ catalog_each(struct catalog *c, const char *dataset,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return fail(c, e, "read");
+	return 0;
+}
+
+int
+catalog_setting(struct catalog *c, const char *key, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	out[0] = '\0';
+	/* A catalogue written before settings has none. */
+	if (sqlite3_prepare_v2(c->db, "SELECT value FROM settings WHERE"
+	    " key = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	bind_text(st, 1, key);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		text(st, 0, out, n);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
+catalog_set(struct catalog *c, const char *key, const char *value,
+    struct muni_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, "INSERT INTO settings VALUES"
+	    " (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	    -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		bind_text(st, 1, key);
+		bind_text(st, 2, value);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(c, e, "write");
+}
+
+struct version_list {
+	struct cat_version *v;
+	size_t n;
+	int failed;
+};
+
+static int
+list_add(void *ctx, const struct cat_version *v)
+{
+	struct version_list *l = ctx;
+	struct cat_version *nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+
+	if (nv == NULL) {
+		l->failed = 1;
+		return 1;
+	}
+	l->v = nv;
+	l->v[l->n] = *v;
+	l->v[l->n].descriptor = NULL;
+	l->n++;
+	return 0;
+}
+
+int
+catalog_versions(struct catalog *c, const char *dataset,
+    struct cat_version **v, size_t *n, struct muni_err *e)
+{
+	struct version_list l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	rc = catalog_each(c, dataset, list_add, &l, e);
+	if (rc == 0 && l.v == NULL && l.n == 0)
+		l.v = calloc(1, sizeof(*l.v));
+	if (rc < 0 || l.v == NULL || l.failed) {
+		free(l.v);
+		if (rc == 0)
+			err_set(e, MUNI_EXIT_IO, "out of memory");
+		*v = NULL;
+		*n = 0;
+		return -1;
+	}
+	*v = l.v;
+	*n = l.n;
 	return 0;
 }
 

@@ -1,20 +1,25 @@
 /*
- * catalog: a publication's catalog.db (SQLite, WAL), the record of every
+ * catalog: a publication's catalog.db (SQLite), the record of every
  * dataset under a root and of every version published: when, its digest,
  * size and row count, the digest of its schema and metadata, the verdicts
  * of validation and anonymization, the changes against the version
  * before, and the descriptor (datapackage.json) it was published with.
  * muni-publish writes it under its lock; --list and --history read it.
  *
- * A version row is written before the publication is switched to it
- * (lib/prun): "current" in the datasets table is what the publication is,
- * or is about to be once a killed run is completed.
+ * Each generation of a publication (lib/publication) holds its own
+ * catalog.db, a self-contained file in rollback-journal mode (no -wal or
+ * -shm beside it): a copy of the file alone holds the whole history. A
+ * publication copies the current generation's file into the next one
+ * (catalog_snapshot), changes the copy and switches to it; the file of a
+ * generation readers can reach never changes.
  *
  * The struct catalog owns the database handle; cat_version's descriptor is
  * owned by the struct and freed by cat_version_release().
  */
 #ifndef MUNI_CATALOG_H
 #define MUNI_CATALOG_H
+
+#include <stddef.h>
 
 #include "err.h"
 
@@ -42,21 +47,31 @@ struct cat_version {
 
 struct catalog;
 
-/* Open (creating) ROOT/catalog.db. */
-struct catalog *catalog_open(const char *path, struct muni_err *e);
+/*
+ * CATALOG_WRITE opens (creating) a catalogue to change; CATALOG_READ a
+ * generation's, read-only; CATALOG_LEGACY the catalog.db of a publication
+ * made before generations (write-ahead log), read to be copied.
+ */
+enum catalog_mode { CATALOG_WRITE, CATALOG_READ, CATALOG_LEGACY };
+struct catalog *catalog_open(const char *path, enum catalog_mode mode,
+    struct muni_err *e);
+/* Close, reporting a failure to finish writing; -1 with e. */
+int catalog_finish(struct catalog *c, struct muni_err *e);
+/* Copy the whole catalogue into a new file at path, synced to disk. */
+int catalog_snapshot(struct catalog *c, const char *path, struct muni_err *e);
 void catalog_close(struct catalog *c);
 
 /* The dataset's current version: 1 found, 0 none, -1 error. */
 int catalog_current(struct catalog *c, const char *dataset,
     struct cat_version *v, struct muni_err *e);
-/* Record v and make it the dataset's current version, in one transaction. */
+/*
+ * Record v and make it the dataset's current version (the dataset's
+ * identifier becoming v's), and forget the
+ * versions of the dataset stamped in drop (ndrop of them), in one
+ * transaction.
+ */
 int catalog_add(struct catalog *c, const struct cat_version *v,
-    struct muni_err *e);
-/* Make an existing version current (completing a killed run). */
-int catalog_set_current(struct catalog *c, const char *dataset,
-    const char *stamp, struct muni_err *e);
-int catalog_delete(struct catalog *c, const char *dataset, const char *stamp,
-    struct muni_err *e);
+    const char *const *drop, size_t ndrop, struct muni_err *e);
 
 /*
  * Call fn for each dataset's current version (dataset NULL), in name
@@ -66,6 +81,21 @@ int catalog_delete(struct catalog *c, const char *dataset, const char *stamp,
 int catalog_each(struct catalog *c, const char *dataset,
     int (*fn)(void *ctx, const struct cat_version *v), void *ctx,
     struct muni_err *e);
+
+/*
+ * The publication's settings (its base URL, its title): 1 with the value
+ * in out (n bytes), 0 when unset.
+ */
+int catalog_setting(struct catalog *c, const char *key, char *out, size_t n);
+int catalog_set(struct catalog *c, const char *key, const char *value,
+    struct muni_err *e);
+
+/*
+ * catalog_each() into an array (*v, malloc'd, *n of them) without the
+ * descriptors; -1 with e.
+ */
+int catalog_versions(struct catalog *c, const char *dataset,
+    struct cat_version **v, size_t *n, struct muni_err *e);
 
 void cat_version_release(struct cat_version *v);
 

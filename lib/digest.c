@@ -64,3 +64,17 @@ digest_hook(void *ctx, const void *p, size_t n)
 {
 	digest_update(ctx, p, n);
 }
+
+int
+digest_of(const void *p, size_t n, char hex[65])
+{
+	struct digest d;
+	int rc;
+
+	if (digest_init(&d) < 0)
+		return -1;
+	digest_update(&d, p, n);
+	rc = digest_hex(&d, hex);
+	digest_release(&d);
+	return rc;
+}

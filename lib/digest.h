@@ -21,6 +21,9 @@ void digest_update(struct digest *d, const void *p, size_t n);
 int digest_hex(struct digest *d, char hex[65]);
 void digest_release(struct digest *d);
 
+/* The SHA-256 of n bytes at p, in one call; -1 on failure. */
+int digest_of(const void *p, size_t n, char hex[65]);
+
 /* A raw_hook for csvin_options: ctx is a struct digest. */
 void digest_hook(void *ctx, const void *p, size_t n);
 

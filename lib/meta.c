@@ -42,6 +42,137 @@ static const struct frequency {
 	{ "unknown", "UNKNOWN" },
 };
 
+/* The EU data-theme vocabulary (data-theme), by code. */
+static const struct theme {
+	const char *code;
+	const char *label;
+} themes[] = {
+	{ "AGRI", "Agriculture, fisheries, forestry and food" },
+	{ "ECON", "Economy and finance" },
+	{ "EDUC", "Education, culture and sport" },
+	{ "ENER", "Energy" },
+	{ "ENVI", "Environment" },
+	{ "GOVE", "Government and public sector" },
+	{ "HEAL", "Health" },
+	{ "INTR", "International issues" },
+	{ "JUST", "Justice, legal system and public safety" },
+	{ "REGI", "Regions and cities" },
+	{ "SOCI", "Population and society" },
+	{ "TECH", "Science and technology" },
+	{ "TRAN", "Transport" },
+};
+
+/*
+ * The themes of the schemas of schema.data.gouv.fr that communes publish,
+ * by the schema's "name" (or the last part of its URL): the theme under
+ * which data.gouv.fr and data.europa.eu list such data.
+ */
+static const struct schema_theme {
+	const char *names;	/* space separated */
+	const char *themes[3];
+} schema_themes[] = {
+	{ "subventions budget decp marches-publics", { "ECON", "GOVE" } },
+	{ "deliberations catalogue catalogue-donnees", { "GOVE" } },
+	{ "equipements", { "REGI", "SOCI" } },
+	{ "prenoms", { "SOCI" } },
+	{ "menus-collectifs", { "AGRI", "EDUC" } },
+	{ "dae", { "HEAL" } },
+	{ "stationnement stationnement-cyclable lieux-covoiturage "
+	  "stationstaxi schema-irve-dynamique schema-irve-statique irve "
+	  "aires-livraison aire-livraison arrete-circulation-marchandises",
+	  { "TRAN" } },
+	{ "dispositif-aide", { "ECON", "GOVE" } },
+};
+
+/* The publisher types of ADMS (purl.org/adms/publishertype). */
+static const char *const publisher_types[] = {
+	"Academia-ScientificOrganisation", "Company", "IndustryConsortium",
+	"LocalAuthority", "NationalAuthority", "NonGovernmentalOrganisation",
+	"NonProfitOrganisation", "PrivateIndividual(s)", "RegionalAuthority",
+	"StandardisationBody", "SupraNationalAuthority",
+};
+
+int
+meta_url_ok(const char *s)
+{
+	const char *host;
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else
+		return 0;
+	if (host[0] == '\0' || strchr("/?#@:", host[0]))
+		return 0;
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f ||
+		    strchr("\"<>\\^`{|}", s[i]))
+			return 0;
+	return 1;
+}
+
+/* An e-mail address: one @, text on both sides, nothing a URL cannot hold. */
+static int
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t i;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strchr(at + 1, '.') == NULL)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f ||
+		    strchr("\"<>\\^`{|}:/?#[]", s[i]))
+			return 0;
+	return 1;
+}
+
+const char *const *
+meta_schema_themes(const char *schema_name)
+{
+	size_t i, k = schema_name ? strlen(schema_name) : 0;
+	const char *p;
+
+	for (i = 0; k && i < sizeof(schema_themes) / sizeof(schema_themes[0]);
+	    i++)
+		for (p = schema_themes[i].names; *p; p += strcspn(p, " "),
+		    p += *p == ' ')
+			if (strncmp(p, schema_name, k) == 0 &&
+			    (p[k] == ' ' || p[k] == '\0'))
+				return schema_themes[i].themes;
+	return NULL;
+}
+
+const char *
+meta_theme_label(const char *code)
+{
+	size_t i;
+
+	for (i = 0; code && i < sizeof(themes) / sizeof(themes[0]); i++)
+		if (strcmp(code, themes[i].code) == 0)
+			return themes[i].label;
+	return NULL;
+}
+
+/* A URL member: absolute http(s), else the error names it. */
+static int
+url_member(struct jload *l, const char *key, const char *value)
+{
+	size_t n;
+
+	if (value == NULL || meta_url_ok(value))
+		return 0;
+	n = jl_enter(l, ".%s", key);
+	jl_fail(l, "'%.200s' is not an absolute http:// or https:// URL", value);
+	jl_leave(l, n);
+	return -1;
+}
+
 int
 meta_name_ok(const char *s)
 {
@@ -75,13 +206,18 @@ date_ok(const char *s)
 static int
 party(struct jload *l, yajl_val v, struct meta_party *p, int producer)
 {
+	char *type = NULL;
+	size_t i, n;
+
+	if (producer)
+		p->type = "LocalAuthority";
 	if (YAJL_IS_STRING(v)) {
 		p->name = strdup(v->u.string);
 		return p->name ? 0 : jl_fail(l, "out of memory");
 	}
 	if (!YAJL_IS_OBJECT(v))
 		return jl_fail(l, "a name, or an object with \"name\"");
-	if (jl_known_keys(l, v, producer ? "name url email siret" :
+	if (jl_known_keys(l, v, producer ? "name url email siret type" :
 	    "name url email role") < 0 ||
 	    jl_string(l, v, "name", &p->name, NULL) < 0 ||
 	    jl_string(l, v, "url", &p->url, NULL) < 0 ||
@@ -94,6 +230,33 @@ party(struct jload *l, yajl_val v, struct meta_party *p, int producer)
 	if (p->siret && (strlen(p->siret) != 14 ||
 	    strspn(p->siret, "0123456789") != 14))
 		return jl_fail(l, "\"siret\" is 14 digits");
+	if (url_member(l, "url", p->url) < 0)
+		return -1;
+	if (p->email && !email_ok(p->email)) {
+		n = jl_enter(l, ".email");
+		jl_fail(l, "'%.200s' is not an e-mail address", p->email);
+		jl_leave(l, n);
+		return -1;
+	}
+	if (producer && jl_string(l, v, "type", &type, NULL) < 0)
+		return -1;
+	if (type) {
+		for (i = 0; i < sizeof(publisher_types) /
+		    sizeof(publisher_types[0]); i++)
+			if (strcasecmp(type, publisher_types[i]) == 0)
+				p->type = publisher_types[i];
+		if (p->type == NULL || strcasecmp(type, p->type) != 0) {
+			n = jl_enter(l, ".type");
+			jl_fail(l, "unknown publisher type \"%.100s\" (known: "
+			    "LocalAuthority, RegionalAuthority, "
+			    "NationalAuthority, NonProfitOrganisation, "
+			    "Company, ... of the ADMS vocabulary)", type);
+			jl_leave(l, n);
+			free(type);
+			return -1;
+		}
+		free(type);
+	}
 	return 0;
 }
 
@@ -150,6 +313,8 @@ load_spatial(struct jload *l, yajl_val v, struct meta *m)
 		rc = -1;
 	else if (m->spatial == NULL)
 		rc = jl_fail(l, "\"name\" is required");
+	else if (url_member(l, "uri", m->spatial_uri) < 0)
+		rc = -1;
 	else if (m->spatial_code && (strlen(m->spatial_code) != 5 ||
 	    strspn(m->spatial_code, "0123456789AB") != 5))
 		rc = jl_fail(l, "\"insee\" is a code of 5 characters "
@@ -209,6 +374,43 @@ load_frequency(struct jload *l, yajl_val root, struct meta *m)
 		jl_leave(l, n);
 	}
 	free(word);
+	return rc;
+}
+
+static int
+load_themes(struct jload *l, yajl_val v, struct meta *m)
+{
+	size_t n = jl_enter(l, ".themes"), i, k, count;
+	char **given = NULL;
+	int rc = 0;
+
+	if (jl_strings(l, v, &given, &count) < 0) {
+		jl_leave(l, n);
+		return -1;
+	}
+	m->themes = calloc(count + 1, sizeof(*m->themes));
+	if (m->themes == NULL)
+		rc = jl_fail(l, "out of memory");
+	for (i = 0; rc == 0 && i < count; i++) {
+		const char *g = given[i];
+
+		/* A code, or the code's URI. */
+		if (strncmp(g, META_THEME_BASE, strlen(META_THEME_BASE)) == 0)
+			g += strlen(META_THEME_BASE);
+		for (k = 0; k < sizeof(themes) / sizeof(themes[0]); k++)
+			if (strcasecmp(g, themes[k].code) == 0)
+				break;
+		if (k == sizeof(themes) / sizeof(themes[0]))
+			rc = jl_fail(l, "unknown theme \"%.100s\" (the EU data "
+			    "themes: AGRI, ECON, EDUC, ENER, ENVI, GOVE, HEAL, "
+			    "INTR, JUST, REGI, SOCI, TECH, TRAN)", given[i]);
+		else
+			m->themes[m->nthemes++] = themes[k].code;
+	}
+	for (i = 0; i < count; i++)
+		free(given[i]);
+	free(given);
+	jl_leave(l, n);
 	return rc;
 }
 
@@ -282,13 +484,40 @@ meta_parse(const char *json, size_t len, const char *source,
 	}
 	if (jl_known_keys(&l, root, "name title description license producer "
 	    "contributors keywords spatial temporal frequency homepage "
-	    "personal_data schema_url") < 0 ||
+	    "personal_data schema_url base_url identifier themes "
+	    "keep_source_query") < 0 ||
 	    jl_string(&l, root, "name", &m->name, NULL) < 0 ||
 	    jl_string(&l, root, "title", &m->title, NULL) < 0 ||
 	    jl_string(&l, root, "description", &m->description, NULL) < 0 ||
 	    jl_string(&l, root, "homepage", &m->homepage, NULL) < 0 ||
 	    jl_string(&l, root, "schema_url", &m->schema_url, NULL) < 0 ||
+	    jl_string(&l, root, "base_url", &m->base_url, NULL) < 0 ||
+	    jl_string(&l, root, "identifier", &m->identifier, NULL) < 0 ||
+	    url_member(&l, "homepage", m->homepage) < 0 ||
+	    url_member(&l, "schema_url", m->schema_url) < 0 ||
+	    url_member(&l, "base_url", m->base_url) < 0 ||
 	    load_license(&l, root, m) < 0 || load_frequency(&l, root, m) < 0)
+		goto done;
+	if (m->identifier && (m->identifier[0] == '\0' ||
+	    strlen(m->identifier) > 79 || strpbrk(m->identifier,
+	    " \t\r\n<>\"") != NULL)) {
+		n = jl_enter(&l, ".identifier");
+		jl_fail(&l, "an identifier is 1 to 79 characters, without "
+		    "spaces, quotes or angle brackets");
+		jl_leave(&l, n);
+		goto done;
+	}
+	if ((v = jg_member(root, "keep_source_query")) != NULL) {
+		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v)) {
+			n = jl_enter(&l, ".keep_source_query");
+			jl_fail(&l, "true or false");
+			jl_leave(&l, n);
+			goto done;
+		}
+		m->keep_source_query = YAJL_IS_TRUE(v);
+	}
+	if ((v = jg_member(root, "themes")) != NULL &&
+	    load_themes(&l, v, m) < 0)
 		goto done;
 	if (m->name && !meta_name_ok(m->name)) {
 		n = jl_enter(&l, ".name");
@@ -404,5 +633,8 @@ meta_free(struct meta *m)
 	free(m->homepage);
 	free(m->legal_basis);
 	free(m->schema_url);
+	free(m->base_url);
+	free(m->identifier);
+	free(m->themes);
 	free(m);
 }

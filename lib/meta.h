@@ -22,9 +22,10 @@
 
 struct meta_party {
 	char *name;
-	char *url;
+	char *url;		/* http(s) */
 	char *email;
 	char *siret;		/* producers */
+	const char *type;	/* producers: ADMS publisher type, "LocalAuthority" */
 	char *role;		/* contributors */
 };
 
@@ -54,6 +55,11 @@ struct meta {
 	int personal_data;
 	char *legal_basis;
 	char *schema_url;
+	char *base_url;		/* where the publication is served, http(s) */
+	char *identifier;	/* pinned dct:identifier, or NULL */
+	const char **themes;	/* EU data-theme codes ("ECON"), NULL-ended */
+	size_t nthemes;
+	int keep_source_query;	/* publish a source URL's query string */
 };
 
 struct meta *meta_load(const char *path, struct muni_err *e);
@@ -63,6 +69,29 @@ void meta_free(struct meta *m);
 
 /* Whether s is a dataset name: 1 to 64 of [a-z0-9-], not starting with -. */
 int meta_name_ok(const char *s);
+
+/*
+ * Whether s is an absolute http(s) URL with a host, and no character a URL
+ * cannot hold (space, control, quote, angle bracket): what the metadata,
+ * --base-url and --schema-url accept, since pages link to them.
+ */
+int meta_url_ok(const char *s);
+
+/*
+ * The EU data themes of a schema by its name (schema.data.gouv.fr's
+ * "subventions", "budget"...), NULL-ended, or NULL when none is known.
+ */
+const char *const *meta_schema_themes(const char *schema_name);
+
+/* The English label of an EU data-theme code, or NULL when unknown. */
+const char *meta_theme_label(const char *code);
+
+/* The EU data-theme vocabulary's URI base. */
+#define META_THEME_BASE \
+	"http://publications.europa.eu/resource/authority/data-theme/"
+
+/* The ADMS publisher-type vocabulary's URI base. */
+#define META_PUBLISHER_TYPE_BASE "http://purl.org/adms/publishertype/"
 
 /* The EU code of a frequency word ("annual": "ANNUAL"), or NULL. */
 const char *meta_frequency_code(const char *word);

@@ -25,6 +25,7 @@
 #include "csvout.h"
 #include "dcat.h"
 #include "digest.h"
+#include "folder.h"
 #include "exitcode.h"
 #include "fdio.h"
 #include "http.h"
@@ -34,6 +35,7 @@
 #include "outfile.h"
 #include "page.h"
 #include "pkg.h"
+#include "publication.h"
 #include "provenance.h"
 #include "prun.h"
 #include "rowidx.h"
@@ -41,23 +43,9 @@
 #include "vrun.h"
 #include "banned.h"
 
-#define PATH_MAX_LEN 4096
+#define PATH_MAX_LEN FOLDER_PATH_MAX
 #define SCHEMA_MAX_BYTES ((size_t)16 << 20)
-
-/*
- * Fault injection for the test suite: with MUNI_TEST_CRASH_AT set to a
- * step's name, the process kills itself (SIGKILL) right after that step,
- * so that each state a crash can leave is tested, not only those a timer
- * happens to hit.
- */
-static void
-crash_point(const char *step)
-{
-	const char *at = getenv("MUNI_TEST_CRASH_AT");
-
-	if (at && strcmp(at, step) == 0)
-		raise(SIGKILL);
-}
+#define DEFAULT_TITLE "Données ouvertes"
 
 static void note(const struct prun_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -74,62 +62,6 @@ note(const struct prun_options *o, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	o->note(o->note_ctx, text);
-}
-
-static int path_fmt(char *out, struct muni_err *e, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* A path into out (PATH_MAX_LEN bytes); a longer one is an error. */
-static int
-path_fmt(char *out, struct muni_err *e, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out, PATH_MAX_LEN, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX_LEN) {
-		err_set(e, MUNI_EXIT_USAGE, "a path under the root is longer "
-		    "than %d bytes", PATH_MAX_LEN);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
-
-/* Remove a folder muni made, with what it holds; links are not followed. */
-static int
-rm_rf(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int
-fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* Write a whole file in a folder being built (synced; no rename needed). */
@@ -341,139 +273,6 @@ collect_record(void *ctx, const struct record *rec, struct muni_err *e)
 	return 0;
 }
 
-/* A publication's lock: ROOT/.muni/lock, held until the process ends. */
-static int
-take_lock(const struct prun_options *o, struct muni_err *e)
-{
-	char path[PATH_MAX_LEN];
-	int fd;
-
-	if (path_fmt(path, e, "%s/.muni/lock", o->root) < 0)
-		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
-		return -1;
-	}
-	while (flock(fd, LOCK_EX | (o->wait ? 0 : LOCK_NB)) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno == EWOULDBLOCK)
-			err_set(e, MUNI_EXIT_IO, "another publication to '%s' "
-			    "is in progress: try again later, or give --wait "
-			    "to wait for it", o->root);
-		else
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot lock '%s'",
-			    path);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-make_dir(const char *path, struct muni_err *e)
-{
-	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* The versions of a dataset from catalog.db, newest first. */
-struct versions {
-	struct cat_version *v;
-	size_t n;
-};
-
-static int
-versions_add(void *ctx, const struct cat_version *v)
-{
-	struct versions *vs = ctx;
-	struct cat_version *nv = realloc(vs->v, (vs->n + 1) * sizeof(*nv));
-
-	if (nv == NULL)
-		return 1;
-	vs->v = nv;
-	vs->v[vs->n] = *v;
-	vs->v[vs->n].descriptor = NULL;
-	vs->n++;
-	return 0;
-}
-
-static int
-versions_load(struct catalog *c, const char *name, struct versions *vs,
-    struct muni_err *e)
-{
-	memset(vs, 0, sizeof(*vs));
-	return catalog_each(c, name, versions_add, vs, e);
-}
-
-/* The files of a version folder, linked into its live view. */
-static const char *const version_files[] = { ".csv", ".csv.gz",
-    "datapackage.json", "index.html", "schema.json" };
-
-/*
- * Build ROOT/.muni/NAME/live-STAMP: hard links to the version's files and
- * versions/S -> ../../S for the versions kept, made under a temporary name
- * and renamed, so that a live view that exists is whole.
- */
-static int
-build_live(const struct prun_options *o, const char *name, const char *stamp,
-    const struct versions *kept, struct muni_err *e)
-{
-	char dir[PATH_MAX_LEN], tmp[PATH_MAX_LEN], a[PATH_MAX_LEN],
-	    b[PATH_MAX_LEN], file[128];
-	size_t i;
-
-	if (path_fmt(dir, e, "%s/.muni/%s/live-%s", o->root, name, stamp) < 0 ||
-	    path_fmt(tmp, e, "%s/.muni/%s/.tmp-live-XXXXXX", o->root, name) < 0)
-		return -1;
-	if (access(dir, F_OK) == 0)
-		return 0;
-	if (mkdtemp(tmp) == NULL || chmod(tmp, 0755) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", tmp);
-		return -1;
-	}
-	for (i = 0; i < sizeof(version_files) / sizeof(version_files[0]);
-	    i++) {
-		snprintf(file, sizeof(file), "%s%s", version_files[i][0] ==
-		    '.' ? name : "", version_files[i]);
-		if (path_fmt(a, e, "%s/.muni/%s/%s/%s", o->root, name, stamp,
-		    file) < 0 || path_fmt(b, e, "%s/%s", tmp, file) < 0)
-			goto fail;
-		if (link(a, b) < 0 && errno != ENOENT) {
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot link '%s'", b);
-			goto fail;
-		}
-	}
-	if (path_fmt(b, e, "%s/versions", tmp) < 0 || make_dir(b, e) < 0)
-		goto fail;
-	for (i = 0; i < kept->n; i++) {
-		if (path_fmt(a, e, "../../%s", kept->v[i].stamp) < 0 ||
-		    path_fmt(b, e, "%s/versions/%s", tmp, kept->v[i].stamp) < 0)
-			goto fail;
-		if (symlink(a, b) < 0) {
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot link '%s'", b);
-			goto fail;
-		}
-	}
-	if (path_fmt(b, e, "%s/versions", tmp) < 0)
-		goto fail;
-	if (fsync_path(b) < 0 || fsync_path(tmp) < 0 || rename(tmp, dir) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", dir);
-		goto fail;
-	}
-	if (path_fmt(a, e, "%s/.muni/%s", o->root, name) < 0)
-		return -1;
-	fsync_path(a);
-	return 0;
-fail:
-	rm_rf(tmp);
-	return -1;
-}
-
 /* Whether ROOT/NAME is free or a link of muni's. */
 static int
 check_link(const struct prun_options *o, const char *name, struct muni_err *e)
@@ -481,7 +280,7 @@ check_link(const struct prun_options *o, const char *name, struct muni_err *e)
 	char link_path[PATH_MAX_LEN];
 	struct stat st;
 
-	if (path_fmt(link_path, e, "%s/%s", o->root, name) < 0)
+	if (folder_path(link_path, e, "%s/%s", o->root, name) < 0)
 		return -1;
 	if (lstat(link_path, &st) == 0 && !S_ISLNK(st.st_mode)) {
 		err_set(e, MUNI_EXIT_IO, "'%s' exists and is not a publication "
@@ -491,442 +290,111 @@ check_link(const struct prun_options *o, const char *name, struct muni_err *e)
 	return 0;
 }
 
-/* Point ROOT/NAME at the live view of stamp, by renaming a new link. */
+/*
+ * The root's catalog.rdf and index.html for a generation, rendered from
+ * its catalogue into dir (the publication's render hook).
+ */
 static int
-switch_link(const struct prun_options *o, const char *name, const char *stamp,
-    struct muni_err *e)
+render_root(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 {
-	char link_path[PATH_MAX_LEN], tmp[PATH_MAX_LEN], target[PATH_MAX_LEN];
-
-	if (check_link(o, name, e) < 0 ||
-	    path_fmt(link_path, e, "%s/%s", o->root, name) < 0 ||
-	    path_fmt(tmp, e, "%s/.muni/%s/.tmp-link", o->root, name) < 0 ||
-	    path_fmt(target, e, ".muni/%s/live-%s", name, stamp) < 0)
-		return -1;
-	/* The link is made in .muni/NAME, so its target is one level up. */
-	unlink(tmp);
-	if (symlink(target, tmp) < 0 || rename(tmp, link_path) < 0 ||
-	    fsync_path(o->root) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot switch '%s'", link_path);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* The stamp ROOT/NAME points to, or "" when it points nowhere of ours. */
-static void
-live_stamp(const struct prun_options *o, const char *name, char out[64])
-{
-	char link_path[PATH_MAX_LEN], target[PATH_MAX_LEN], prefix[128];
-	ssize_t n;
-
-	out[0] = '\0';
-	snprintf(link_path, sizeof(link_path), "%s/%s", o->root, name);
-	n = readlink(link_path, target, sizeof(target) - 1);
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	snprintf(prefix, sizeof(prefix), ".muni/%s/live-", name);
-	if (strncmp(target, prefix, strlen(prefix)) == 0)
-		snprintf(out, 64, "%s", target + strlen(prefix));
-}
-
-/* Render the root's catalog.rdf and index.html; write those that differ. */
-static int
-write_if_changed(const char *path, const struct buf *b, struct muni_err *e)
-{
-	struct buf old;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), same = 0;
-
-	if (fd >= 0) {
-		buf_init(&old, b->len + 1);
-		same = fd_read_all(fd, &old) == 0 && old.len == b->len &&
-		    memcmp(old.ptr, b->ptr, b->len) == 0;
-		buf_release(&old);
-		close(fd);
-	}
-	return same ? 0 : atomic_write(path, b->ptr, b->len, 0644, e);
-}
-
-struct root_list {
-	struct cat_version *v;
-	yajl_val *d;
-	size_t n;
-};
-
-static int
-root_add(void *ctx, const struct cat_version *v)
-{
-	struct root_list *l = ctx;
-	struct cat_version *nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
-	yajl_val *nd;
-
-	if (nv == NULL)
-		return 1;
-	l->v = nv;
-	nd = realloc(l->d, (l->n + 1) * sizeof(*nd));
-	if (nd == NULL)
-		return 1;
-	l->d = nd;
-	l->v[l->n] = *v;
-	l->v[l->n].descriptor = NULL;
-	l->d[l->n] = jg_parse(v->descriptor, NULL, 0);
-	if (l->d[l->n] == NULL)
-		return 1;
-	l->n++;
-	return 0;
-}
-
-static int
-write_root(const struct prun_options *o, struct catalog *c,
-    struct muni_err *e)
-{
-	struct root_list l;
+	const struct prun_options *o = ctx;
+	struct cat_version *v = NULL;
 	struct dcat_dataset *ds = NULL;
 	struct page_entry *pe = NULL;
 	struct dcat_catalog cat;
+	yajl_val *d = NULL;
 	struct buf out;
-	char path[PATH_MAX_LEN], modified[32] = "", base[2048];
-	size_t i;
+	char path[PATH_MAX_LEN], modified[32] = "", base[2048], given[2048],
+	    title[512];
+	size_t n = 0, i;
 	int rc = -1;
 
-	memset(&l, 0, sizeof(l));
 	buf_init(&out, (size_t)256 << 20);
-	if (catalog_each(c, NULL, root_add, &l, e) < 0)
+	if (catalog_versions(c, NULL, &v, &n, e) < 0)
 		goto done;
-	if (l.n == 0) {
-		/* An empty catalogue is not published. */
-		rc = 0;
-		goto done;
-	}
-	ds = calloc(l.n + 1, sizeof(*ds));
-	pe = calloc(l.n + 1, sizeof(*pe));
-	if (ds == NULL || pe == NULL) {
+	ds = calloc(n + 1, sizeof(*ds));
+	pe = calloc(n + 1, sizeof(*pe));
+	d = calloc(n + 1, sizeof(*d));
+	if (ds == NULL || pe == NULL || d == NULL) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < l.n; i++) {
-		ds[i].descriptor = pe[i].descriptor = l.d[i];
-		ds[i].modified = l.v[i].published;
-		pe[i].v = &l.v[i];
-		if (strcmp(l.v[i].published, modified) > 0)
+	for (i = 0; i < n; i++) {
+		struct cat_version full;
+
+		/* catalog_versions() leaves the descriptors out. */
+		if (catalog_current(c, v[i].dataset, &full, e) < 0)
+			goto done;
+		d[i] = jg_parse(full.descriptor ? full.descriptor : "", NULL,
+		    0);
+		cat_version_release(&full);
+		if (d[i] == NULL) {
+			err_set(e, MUNI_EXIT_IO, "the descriptor of '%s' in the "
+			    "catalogue is not JSON", v[i].dataset);
+			goto done;
+		}
+		ds[i].descriptor = pe[i].descriptor = d[i];
+		ds[i].modified = v[i].published;
+		pe[i].v = &v[i];
+		if (strcmp(v[i].published, modified) > 0)
 			snprintf(modified, sizeof(modified), "%s",
-			    l.v[i].published);
+			    v[i].published);
 	}
-	/* URLs are built as BASE + name: one slash between. */
-	snprintf(base, sizeof(base), "%s%s", o->base_url ? o->base_url : "",
-	    o->base_url && o->base_url[0] && o->base_url[strlen(o->base_url) -
-	    1] != '/' ? "/" : "");
+	/*
+	 * What the publication was given (a folder of an older muni may
+	 * have neither); URLs are built as BASE + name, one slash between.
+	 */
+	if (!catalog_setting(c, "base_url", given, sizeof(given)))
+		snprintf(given, sizeof(given), "%s", o->base_url ?
+		    o->base_url : "");
+	if (!catalog_setting(c, "catalog_title", title, sizeof(title)))
+		snprintf(title, sizeof(title), "%s", o->catalog_title ?
+		    o->catalog_title : DEFAULT_TITLE);
+	snprintf(base, sizeof(base), "%s%s", given, given[0] &&
+	    given[strlen(given) - 1] != '/' ? "/" : "");
 	memset(&cat, 0, sizeof(cat));
-	cat.title = o->catalog_title;
+	cat.title = title;
 	cat.base = base;
 	cat.modified = modified[0] ? modified : NULL;
 	cat.datasets = ds;
-	cat.ndatasets = l.n;
+	cat.ndatasets = n;
 	if (dcat_render(&cat, &out) < 0) {
 		err_set(e, MUNI_EXIT_IO, "cannot render catalog.rdf");
 		goto done;
 	}
-	if (path_fmt(path, e, "%s/catalog.rdf", o->root) < 0 ||
-	    write_if_changed(path, &out, e) < 0)
+	if (folder_path(path, e, "%s/catalog.rdf", dir) < 0 ||
+	    write_file(path, out.ptr, out.len, e) < 0)
 		goto done;
 	buf_reset(&out);
-	if (page_root(o->catalog_title, pe, l.n, &out) < 0) {
+	if (page_root(title, pe, n, &out) < 0) {
 		err_set(e, MUNI_EXIT_IO, "cannot render index.html");
 		goto done;
 	}
-	if (path_fmt(path, e, "%s/index.html", o->root) < 0 ||
-	    write_if_changed(path, &out, e) < 0)
+	if (folder_path(path, e, "%s/index.html", dir) < 0 ||
+	    write_file(path, out.ptr, out.len, e) < 0)
 		goto done;
 	rc = 0;
 done:
-	for (i = 0; i < l.n; i++)
-		yajl_tree_free(l.d[i]);
-	free(l.d);
-	free(l.v);
+	for (i = 0; d && i < n; i++)
+		yajl_tree_free(d[i]);
+	free(d);
+	free(v);
 	free(ds);
 	free(pe);
 	buf_release(&out);
 	return rc;
 }
 
+/* Open the root for a run: its lock, and what a killed run left mended. */
 static int
-in_versions(const struct versions *vs, const char *stamp)
-{
-	size_t i;
-
-	for (i = 0; i < vs->n; i++)
-		if (strcmp(vs->v[i].stamp, stamp) == 0)
-			return 1;
-	return 0;
-}
-
-static int sha_of(const void *p, size_t n, char out[65]);
-
-static int
-stamp_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* One version folder's descriptor back into a catalog.db row. */
-static int
-adopt_one(const struct prun_options *o, struct catalog *c, const char *name,
-    const char *stamp, struct muni_err *e)
-{
-	struct cat_version v;
-	struct buf text, schema;
-	char path[PATH_MAX_LEN];
-	yajl_val d, res, ch, pd;
-	size_t i;
-	int rc = -1;
-
-	memset(&v, 0, sizeof(v));
-	buf_init(&text, (size_t)256 << 20);
-	buf_init(&schema, SCHEMA_MAX_BYTES);
-	if (path_fmt(path, e, "%s/.muni/%s/%s/datapackage.json", o->root,
-	    name, stamp) < 0 || jl_read(path, "descriptor", text.max, &text,
-	    e) < 0 || (d = jg_parse(text.ptr, NULL, 0)) == NULL) {
-		buf_release(&text);
-		buf_release(&schema);
-		return 0;	/* not a version of ours: left alone */
-	}
-	snprintf(v.dataset, sizeof(v.dataset), "%s", name);
-	snprintf(v.stamp, sizeof(v.stamp), "%s", stamp);
-#define COPY(field, value) snprintf(v.field, sizeof(v.field), "%s", \
-	    YAJL_IS_STRING(value) ? (value)->u.string : "")
-	COPY(number, jg_member(d, "version"));
-	COPY(published, jg_member(d, "created"));
-	COPY(identifier, jg_member(d, "id"));
-	COPY(validation, jg_member(d, "validation"));
-	pd = jg_member(d, "personalData");
-	COPY(anonymization, jg_member(pd, "anonymization"));
-	res = jg_member(d, "resources");
-	for (i = 0; YAJL_IS_ARRAY(res) && i < res->u.array.len && i < 2;
-	    i++) {
-		yajl_val r = res->u.array.values[i], h = jg_member(r, "hash"),
-		    b = jg_member(r, "bytes");
-		const char *hex = YAJL_IS_STRING(h) && strncmp(h->u.string,
-		    "sha256:", 7) == 0 ? h->u.string + 7 : "";
-
-		snprintf(i ? v.gz_sha256 : v.sha256, 65, "%s", hex);
-		*(i ? &v.gz_bytes : &v.bytes) = YAJL_IS_INTEGER(b) ?
-		    (unsigned long long)YAJL_GET_INTEGER(b) : 0;
-	}
-	ch = jg_member(d, "changes");
-	v.rows = YAJL_IS_INTEGER(jg_member(ch, "rows")) ?
-	    (unsigned long long)YAJL_GET_INTEGER(jg_member(ch, "rows")) : 0;
-	if (YAJL_IS_INTEGER(jg_member(ch, "added"))) {
-		v.compared = 1;
-		v.added = (unsigned long long)YAJL_GET_INTEGER(jg_member(ch,
-		    "added"));
-		v.removed = (unsigned long long)YAJL_GET_INTEGER(jg_member(ch,
-		    "removed"));
-		v.changed = (unsigned long long)YAJL_GET_INTEGER(jg_member(ch,
-		    "changed"));
-	}
-#undef COPY
-	/* The metadata's digest is unknown: the next run makes a version. */
-	snprintf(v.meta_sha256, sizeof(v.meta_sha256), "adopted");
-	if (path_fmt(path, e, "%s/.muni/%s/%s/schema.json", o->root, name,
-	    stamp) == 0 && jl_read(path, "schema", schema.max, &schema,
-	    e) == 0)
-		sha_of(schema.ptr, schema.len, v.schema_sha256);
-	err_clear(e);
-	v.descriptor = text.ptr;
-	if (v.sha256[0] && v.number[0] && v.published[0])
-		rc = catalog_add(c, &v, e);
-	else
-		rc = 0;
-	yajl_tree_free(d);
-	buf_release(&text);
-	buf_release(&schema);
-	return rc;
-}
-
-/*
- * A dataset published but unknown to catalog.db (the file was lost or
- * replaced): its versions are read back from their descriptors, the one
- * the link points to made current, so that no history is lost.
- */
-static int
-adopt_versions(const struct prun_options *o, struct catalog *c,
-    const char *name, const char *live, struct muni_err *e)
-{
-	char dir[PATH_MAX_LEN], **stamps = NULL;
-	size_t n = 0, i;
-	struct dirent *de;
-	DIR *d;
-	int rc = 0;
-
-	if (path_fmt(dir, e, "%s/.muni/%s", o->root, name) < 0 ||
-	    (d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && rc == 0) {
-		char **ns;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
-		    strchr(de->d_name, '.') != NULL)
-			continue;
-		ns = realloc(stamps, (n + 1) * sizeof(*ns));
-		if (ns == NULL || (ns[n] = strdup(de->d_name)) == NULL) {
-			stamps = ns ? ns : stamps;
-			rc = -1;
-			break;
-		}
-		stamps = ns;
-		n++;
-	}
-	closedir(d);
-	if (rc == 0)
-		qsort(stamps, n, sizeof(*stamps), stamp_cmp);
-	for (i = 0; i < n && rc == 0; i++)
-		if (strcmp(stamps[i], live) != 0)
-			rc = adopt_one(o, c, name, stamps[i], e);
-	/* The live one last: catalog_add makes it current. */
-	if (rc == 0)
-		rc = adopt_one(o, c, name, live, e);
-	for (i = 0; i < n; i++)
-		free(stamps[i]);
-	free(stamps);
-	if (rc < 0 && e->msg[0] == '\0')
-		err_set(e, MUNI_EXIT_IO, "out of memory");
-	return rc;
-}
-
-/*
- * Complete or undo what a killed run left in ROOT/.muni/NAME: the link
- * switched to the version catalog.db says is current (its live view built
- * if need be), and the temporary folders, other live views and versions
- * unknown to catalog.db removed. Returns 1 when it changed the link.
- */
-static int
-recover_dataset(const struct prun_options *o, struct catalog *c,
-    const char *name, struct muni_err *e)
-{
-	struct versions vs;
-	struct cat_version cur;
-	char live[64], dir[PATH_MAX_LEN], p[PATH_MAX_LEN], stamp[64];
-	struct dirent *de;
-	DIR *d;
-	int found, switched = 0, keep_all;
-
-	found = catalog_current(c, name, &cur, e);
-	if (found < 0)
-		return -1;
-	cat_version_release(&cur);
-	live_stamp(o, name, live);
-	if (!found && live[0]) {
-		if (adopt_versions(o, c, name, live, e) < 0)
-			return -1;
-		found = catalog_current(c, name, &cur, e);
-		if (found < 0)
-			return -1;
-		cat_version_release(&cur);
-	}
-	if (versions_load(c, name, &vs, e) < 0)
-		return -1;
-	if (found && strcmp(live, cur.stamp) != 0) {
-		if (build_live(o, name, cur.stamp, &vs, e) < 0 ||
-		    switch_link(o, name, cur.stamp, e) < 0) {
-			free(vs.v);
-			return -1;
-		}
-		snprintf(live, sizeof(live), "%s", cur.stamp);
-		switched = 1;
-	}
-	if (path_fmt(dir, e, "%s/.muni/%s", o->root, name) < 0 ||
-	    (d = opendir(dir)) == NULL) {
-		free(vs.v);
-		return switched;
-	}
-	/*
-	 * A dataset that is published but unknown to catalog.db (the file
-	 * was lost or replaced) keeps its versions: only what a run left
-	 * half-made goes.
-	 */
-	keep_all = !found && live[0];
-	while ((de = readdir(d)) != NULL) {
-		const char *n = de->d_name;
-		size_t len = strlen(n);
-		int drop = 0;
-
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
-			continue;
-		if (strncmp(n, ".tmp-", 5) == 0)
-			drop = 1;
-		else if (keep_all)
-			drop = 0;
-		else if (strncmp(n, "live-", 5) == 0)
-			drop = strcmp(n + 5, live) != 0;
-		else if (len > 4 && strcmp(n + len - 4, ".idx") == 0) {
-			snprintf(stamp, sizeof(stamp), "%.*s", (int)(len - 4),
-			    n);
-			drop = !in_versions(&vs, stamp);
-		} else if (n[0] >= '0' && n[0] <= '9')
-			drop = !in_versions(&vs, n);
-		if (drop && path_fmt(p, e, "%s/%s", dir, n) == 0)
-			rm_rf(p);
-	}
-	closedir(d);
-	free(vs.v);
-	return switched;
-}
-
-static int
-recover(const struct prun_options *o, struct catalog *c, struct muni_err *e)
-{
-	char dir[PATH_MAX_LEN];
-	struct dirent *de;
-	DIR *d;
-	int rc = 0;
-
-	if (path_fmt(dir, e, "%s/.muni", o->root) < 0)
-		return -1;
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while (rc == 0 && (de = readdir(d)) != NULL)
-		if (meta_name_ok(de->d_name) &&
-		    recover_dataset(o, c, de->d_name, e) < 0)
-			rc = -1;
-	closedir(d);
-	if (rc == 0)
-		rc = write_root(o, c, e);
-	return rc;
-}
-
-/* Open the root for a run: folders, lock, catalogue, recovery. */
-static struct catalog *
-open_root(const struct prun_options *o, int create, int *lockfd,
+open_root(const struct prun_options *o, struct publication *p, int create,
     struct muni_err *e)
 {
-	char path[PATH_MAX_LEN];
-	struct catalog *c;
-	struct stat st;
-
-	if (stat(o->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		if (!create || mkdir(o->root, 0755) < 0) {
-			err_sys(e, create ? MUNI_EXIT_IO : MUNI_EXIT_USAGE,
-			    errno ? errno : ENOTDIR, "cannot use the "
-			    "publication folder '%s'", o->root);
-			return NULL;
-		}
-	}
-	if (path_fmt(path, e, "%s/.muni", o->root) < 0 ||
-	    make_dir(path, e) < 0)
-		return NULL;
-	*lockfd = take_lock(o, e);
-	if (*lockfd < 0)
-		return NULL;
-	if (path_fmt(path, e, "%s/catalog.db", o->root) < 0)
-		return NULL;
-	c = catalog_open(path, e);
-	if (c && recover(o, c, e) < 0) {
-		catalog_close(c);
-		return NULL;
-	}
-	return c;
+	memset(p, 0, sizeof(*p));
+	p->lockfd = -1;
+	p->render = render_root;
+	p->render_ctx = (void *)(uintptr_t)o;
+	return publication_open(p, o->root, create, o->wait, e);
 }
 
 /* Read a file or URL whole (schemas, reports, provenance). */
@@ -956,20 +424,6 @@ parse_doc(const struct buf *b, const char *kind, const char *path,
 		return NULL;
 	}
 	return v;
-}
-
-static int
-sha_of(const void *p, size_t n, char out[65])
-{
-	struct digest d;
-	int rc;
-
-	if (digest_init(&d) < 0)
-		return -1;
-	digest_update(&d, p, n);
-	rc = digest_hex(&d, out);
-	digest_release(&d);
-	return rc;
 }
 
 /* The fields of the primary key, and their names as a CSV record. */
@@ -1111,7 +565,7 @@ check_anonymization(const struct prun_options *o, const char *sha,
 	r = NULL;
 	if (read_doc(path, "anonymization report", &b, e) < 0 ||
 	    (r = parse_doc(&b, "anonymization report", path, e)) == NULL ||
-	    sha_of(b.ptr, b.len, v->anon_report_sha256) < 0) {
+	    digest_of(b.ptr, b.len, v->anon_report_sha256) < 0) {
 		char why[sizeof(e->msg)];
 
 		snprintf(why, sizeof(why), "%s", e->msg);
@@ -1159,16 +613,24 @@ done:
 	return rc;
 }
 
+/* A catalogue's versions, as catalog_versions() gives them. */
+struct versions {
+	struct cat_version *v;
+	size_t n;
+};
+
 struct run {
 	const struct prun_options *o;
+	struct publication pub;
 	struct meta *m;
 	struct buf schema_text;
 	yajl_val schema, provenance;
 	char schema_sha[65];
 	size_t *key, nkey;
 	struct buf key_names;
-	struct catalog *c;
-	int lockfd;
+	struct catalog *c;	/* the current generation's, or NULL */
+	char base[2048];	/* the catalogue's base URL */
+	char title[512];	/* and its title */
 	char tmp[PATH_MAX_LEN];
 	struct collect col;
 	struct cat_version v, cur;
@@ -1180,7 +642,7 @@ static void
 run_release(struct run *r)
 {
 	if (r->tmp[0])
-		rm_rf(r->tmp);
+		folder_remove(r->tmp);
 	meta_free(r->m);
 	buf_release(&r->schema_text);
 	buf_release(&r->key_names);
@@ -1188,8 +650,7 @@ run_release(struct run *r)
 	yajl_tree_free(r->provenance);
 	free(r->key);
 	catalog_close(r->c);
-	if (r->lockfd >= 0)
-		close(r->lockfd);
+	publication_close(&r->pub);
 	page_preview_release(&r->col.preview);
 	rowidx_free(r->col.idx);
 	cat_version_release(&r->v);
@@ -1222,7 +683,7 @@ prepare(struct run *r, struct muni_err *e)
 		return -1;
 	r->schema = parse_doc(&r->schema_text, "schema", o->schema, e);
 	if (r->schema == NULL ||
-	    sha_of(r->schema_text.ptr, r->schema_text.len, r->schema_sha) < 0)
+	    digest_of(r->schema_text.ptr, r->schema_text.len, r->schema_sha) < 0)
 		return -1;
 	if (primary_key(r->schema, &r->key, &r->nkey, &r->key_names) < 0) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
@@ -1272,8 +733,8 @@ take_data(struct run *r, struct muni_err *e)
 	char csv[PATH_MAX_LEN], gz[PATH_MAX_LEN];
 	int wfd = -1, status, rc;
 
-	if (path_fmt(csv, e, "%s/%s.csv", r->tmp, r->m->name) < 0 ||
-	    path_fmt(gz, e, "%s/%s.csv.gz", r->tmp, r->m->name) < 0)
+	if (folder_path(csv, e, "%s/%s.csv", r->tmp, r->m->name) < 0 ||
+	    folder_path(gz, e, "%s/%s.csv.gz", r->tmp, r->m->name) < 0)
 		return MUNI_EXIT_USAGE;
 	r->col.idx = rowidx_new(r->tmp, r->key, r->nkey, e);
 	if (r->col.idx == NULL)
@@ -1331,17 +792,21 @@ take_data(struct run *r, struct muni_err *e)
 	return MUNI_EXIT_OK;
 }
 
-/* A dataset's identifier: a UUID from the producer and the name. */
+/*
+ * A new dataset's identifier: a UUID from the dataset's IRI (the base
+ * URL and its name), which no later change of its metadata changes. It
+ * is kept in catalog.db from then on; the metadata may pin another.
+ */
 static void
-make_identifier(const struct meta *m, char out[80])
+make_identifier(const char *base, const struct meta *m, char out[80])
 {
 	struct buf b;
 	char h[65];
 
 	buf_init(&b, 4096);
-	buf_addf(&b, "muni:%s:%s", m->producer.siret ? m->producer.siret :
-	    m->producer.name, m->name);
-	if (sha_of(b.ptr, b.len, h) < 0)
+	buf_addf(&b, "muni:%s%s%s/", base, base[0] && base[strlen(base) - 1] !=
+	    '/' ? "/" : "", m->name);
+	if (digest_of(b.ptr, b.len, h) < 0)
 		memset(h, '0', 64);
 	buf_release(&b);
 	/* The form of a version-5-like UUID: 8-4-4-4-12, variant 10. */
@@ -1380,8 +845,8 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 
 	if (!r->found)
 		return 0;
-	if (path_fmt(old, e, "%s/.muni/%s/%s.idx", o->root, r->m->name,
-	    r->cur.stamp) < 0 || path_fmt(keyfile, e, "%s/.muni/%s/%s/"
+	if (folder_path(old, e, "%s/.muni/%s/%s.idx", o->root, r->m->name,
+	    r->cur.stamp) < 0 || folder_path(keyfile, e, "%s/.muni/%s/%s/"
 	    "schema.json", o->root, r->m->name, r->cur.stamp) < 0)
 		return -1;
 	/* Rows compare only under the same key. */
@@ -1423,28 +888,6 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 	return 0;
 }
 
-/* Remove the earlier versions from the first one not kept on. */
-static int
-prune(struct run *r, size_t nkept, struct muni_err *e)
-{
-	char p[PATH_MAX_LEN];
-	size_t i;
-
-	for (i = nkept; i < r->hist.n; i++) {
-		const char *stamp = r->hist.v[i].stamp;
-
-		if (catalog_delete(r->c, r->m->name, stamp, e) < 0)
-			return -1;
-		if (path_fmt(p, e, "%s/.muni/%s/%s", r->o->root, r->m->name,
-		    stamp) == 0)
-			rm_rf(p);
-		if (path_fmt(p, e, "%s/.muni/%s/%s.idx", r->o->root,
-		    r->m->name, stamp) == 0)
-			unlink(p);
-	}
-	return 0;
-}
-
 static int
 write_version_files(struct run *r, const struct versions *kept,
     struct muni_err *e)
@@ -1466,10 +909,10 @@ write_version_files(struct run *r, const struct versions *kept,
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		goto done;
 	}
-	if (path_fmt(p, e, "%s/datapackage.json", r->tmp) < 0 ||
+	if (folder_path(p, e, "%s/datapackage.json", r->tmp) < 0 ||
 	    write_file(p, out.ptr, out.len, e) < 0)
 		goto done;
-	if (path_fmt(p, e, "%s/schema.json", r->tmp) < 0 ||
+	if (folder_path(p, e, "%s/schema.json", r->tmp) < 0 ||
 	    write_file(p, r->schema_text.ptr, r->schema_text.len, e) < 0)
 		goto done;
 	buf_reset(&out);
@@ -1484,7 +927,7 @@ write_version_files(struct run *r, const struct versions *kept,
 		err_set(e, MUNI_EXIT_IO, "cannot render index.html");
 		goto done;
 	}
-	if (path_fmt(p, e, "%s/index.html", r->tmp) < 0 ||
+	if (folder_path(p, e, "%s/index.html", r->tmp) < 0 ||
 	    write_file(p, out.ptr, out.len, e) < 0)
 		goto done;
 	rc = 0;
@@ -1499,14 +942,16 @@ publish_local(struct run *r, struct muni_err *e)
 {
 	const struct prun_options *o = r->o;
 	struct versions kept;
+	struct catalog *next = NULL;
 	struct buf stable;
 	char meta_sha[65], idx[PATH_MAX_LEN], dest[PATH_MAX_LEN],
 	    didx[PATH_MAX_LEN], dsdir[PATH_MAX_LEN];
-	size_t nkept;
+	const char **drop = NULL;
+	size_t nkept, i;
 
 	buf_init(&stable, (size_t)256 << 20);
 	if (render_descriptor(r, 1, &stable) < 0 ||
-	    sha_of(stable.ptr, stable.len, meta_sha) < 0) {
+	    digest_of(stable.ptr, stable.len, meta_sha) < 0) {
 		buf_release(&stable);
 		err_set(e, MUNI_EXIT_IO, "cannot render datapackage.json");
 		return MUNI_EXIT_IO;
@@ -1521,7 +966,7 @@ publish_local(struct run *r, struct muni_err *e)
 			    r->cur.rows);
 		return MUNI_EXIT_OK;
 	}
-	if (path_fmt(idx, e, "%s/rows.idx", r->tmp) < 0)
+	if (folder_path(idx, e, "%s/rows.idx", r->tmp) < 0)
 		return MUNI_EXIT_USAGE;
 	{
 		struct rowidx *x = r->col.idx;
@@ -1539,51 +984,52 @@ publish_local(struct run *r, struct muni_err *e)
 		return e->status;
 	/*
 	 * The versions kept: the new one and the newest earlier ones, --keep
-	 * counting the new one; the page and the live view list them.
+	 * counting the new one; the page and the live view list them. The
+	 * others are forgotten by the new generation's catalogue.
 	 */
 	nkept = r->hist.n;
 	if (o->keep && nkept > o->keep - 1)
 		nkept = o->keep - 1;
 	kept.v = malloc((nkept + 1) * sizeof(*kept.v));
-	if (kept.v == NULL) {
+	drop = calloc(r->hist.n - nkept + 1, sizeof(*drop));
+	if (kept.v == NULL || drop == NULL) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
-		return MUNI_EXIT_IO;
+		goto fail;
 	}
 	kept.v[0] = r->v;
 	kept.v[0].descriptor = NULL;
 	if (nkept)
 		memcpy(kept.v + 1, r->hist.v, nkept * sizeof(*kept.v));
 	kept.n = nkept + 1;
+	for (i = nkept; i < r->hist.n; i++)
+		drop[i - nkept] = r->hist.v[i].stamp;
 	if (write_version_files(r, &kept, e) < 0)
 		goto fail;
-	if (path_fmt(dsdir, e, "%s/.muni/%s", o->root, r->m->name) < 0 ||
-	    path_fmt(dest, e, "%s/%s", dsdir, r->v.stamp) < 0 ||
-	    path_fmt(didx, e, "%s/%s.idx", dsdir, r->v.stamp) < 0)
+	if (folder_path(dsdir, e, "%s/.muni/%s", o->root, r->m->name) < 0 ||
+	    folder_path(dest, e, "%s/%s", dsdir, r->v.stamp) < 0 ||
+	    folder_path(didx, e, "%s/%s.idx", dsdir, r->v.stamp) < 0)
 		goto fail;
-	if (rename(idx, didx) < 0 || fsync_path(r->tmp) < 0 ||
-	    rename(r->tmp, dest) < 0 || fsync_path(dsdir) < 0) {
+	if (rename(idx, didx) < 0 || folder_sync(r->tmp) < 0 ||
+	    rename(r->tmp, dest) < 0 || folder_sync(dsdir) < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", dest);
 		goto fail;
 	}
 	r->tmp[0] = '\0';
-	crash_point("version");
-	if (build_live(o, r->m->name, r->v.stamp, &kept, e) < 0)
+	folder_test_crash("version");
+	if (publication_live(&r->pub, r->m->name, r->v.stamp, kept.v, kept.n,
+	    e) < 0)
 		goto fail;
+	folder_test_crash("live");
+	next = publication_begin(&r->pub, r->c, e);
+	if (next == NULL || catalog_set(next, "base_url", r->base, e) < 0 ||
+	    catalog_set(next, "catalog_title", r->title, e) < 0 ||
+	    catalog_add(next, &r->v, drop, r->hist.n - nkept, e) < 0)
+		goto fail;
+	folder_test_crash("catalog");
 	free(kept.v);
-	kept.v = NULL;
-	crash_point("live");
-	if (catalog_add(r->c, &r->v, e) < 0)
-		return MUNI_EXIT_IO;
-	crash_point("catalog");
-	if (switch_link(o, r->m->name, r->v.stamp, e) < 0)
-		return MUNI_EXIT_IO;
-	crash_point("switch");
-	if (prune(r, nkept, e) < 0)
-		return MUNI_EXIT_IO;
-	crash_point("prune");
-	/* The old live views and anything left over go. */
-	if (recover_dataset(o, r->c, r->m->name, e) < 0 ||
-	    write_root(o, r->c, e) < 0)
+	free(drop);
+	/* Everything written and synced, then one rename. */
+	if (publication_switch(&r->pub, next, e) < 0)
 		return MUNI_EXIT_IO;
 	if (o->summary) {
 		if (r->v.compared)
@@ -1597,7 +1043,9 @@ publish_local(struct run *r, struct muni_err *e)
 	}
 	return MUNI_EXIT_OK;
 fail:
+	catalog_close(next);
 	free(kept.v);
+	free(drop);
 	return MUNI_EXIT_IO;
 }
 
@@ -1633,7 +1081,7 @@ publish_datagouv(struct run *r, struct muni_err *e)
 	const char *tmpdir = getenv("TMPDIR");
 	int status, rc;
 
-	if (path_fmt(r->tmp, e, "%s/muni-publish-XXXXXX",
+	if (folder_path(r->tmp, e, "%s/muni-publish-XXXXXX",
 	    tmpdir && tmpdir[0] ? tmpdir : "/tmp") < 0)
 		return MUNI_EXIT_USAGE;
 	if (mkdtemp(r->tmp) == NULL) {
@@ -1645,7 +1093,7 @@ publish_datagouv(struct run *r, struct muni_err *e)
 	if (status != MUNI_EXIT_OK)
 		return status;
 	snprintf(title, sizeof(title), "%s.csv", r->m->name);
-	if (path_fmt(csv, e, "%s/%s", r->tmp, title) < 0)
+	if (folder_path(csv, e, "%s/%s", r->tmp, title) < 0)
 		return MUNI_EXIT_USAGE;
 	memset(&u, 0, sizeof(u));
 	u.api_url = o->api_url;
@@ -1673,21 +1121,50 @@ publish_datagouv(struct run *r, struct muni_err *e)
  * folder itself if it was made) is taken away, so that refused means
  * nothing on disk. rmdir() leaves a folder that holds anything else.
  */
+/*
+ * The base URL and title of the catalogue: given now (option, then
+ * metadata), else as the publication was given them. Without a base URL
+ * the catalogue's IRIs would be relative, which harvesters cannot read.
+ */
+static int
+settings(struct run *r, struct muni_err *e)
+{
+	const struct prun_options *o = r->o;
+
+	r->base[0] = r->title[0] = '\0';
+	if (o->base_url)
+		snprintf(r->base, sizeof(r->base), "%s", o->base_url);
+	else if (r->m->base_url)
+		snprintf(r->base, sizeof(r->base), "%s", r->m->base_url);
+	else if (r->c)
+		catalog_setting(r->c, "base_url", r->base, sizeof(r->base));
+	if (r->base[0] == '\0') {
+		err_set(e, MUNI_EXIT_USAGE, "a catalogue for portals needs "
+		    "absolute URLs: give --base-url, where '%s' is served "
+		    "(such as https://data.example.fr/opendata/), or "
+		    "\"base_url\" in the metadata; it is remembered for the "
+		    "next publications", o->root);
+		return -1;
+	}
+	if (o->catalog_title)
+		snprintf(r->title, sizeof(r->title), "%s", o->catalog_title);
+	else if (!r->c || !catalog_setting(r->c, "catalog_title", r->title,
+	    sizeof(r->title)))
+		snprintf(r->title, sizeof(r->title), "%s", DEFAULT_TITLE);
+	return 0;
+}
+
 static void
 undo_new(const struct prun_options *o, const char *name, int made_root)
 {
-	static const char *const files[] = { "catalog.db", "catalog.db-wal",
-	    "catalog.db-shm", "catalog.db-journal", ".muni/lock" };
 	char path[PATH_MAX_LEN];
 	struct muni_err e;
-	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (path_fmt(path, &e, "%s/%s", o->root, files[i]) == 0)
-			unlink(path);
-	if (name && path_fmt(path, &e, "%s/.muni/%s", o->root, name) == 0)
+	if (folder_path(path, &e, "%s/.muni/lock", o->root) == 0)
+		unlink(path);
+	if (name && folder_path(path, &e, "%s/.muni/%s", o->root, name) == 0)
 		rmdir(path);
-	if (path_fmt(path, &e, "%s/.muni", o->root) == 0)
+	if (folder_path(path, &e, "%s/.muni", o->root) == 0)
 		rmdir(path);
 	if (made_root)
 		rmdir(o->root);
@@ -1698,11 +1175,11 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 {
 	struct run r;
 	char dsdir[PATH_MAX_LEN];
-	int status, fresh = 0, made_root = 0;
+	int status, fresh = 0, made_root = 0, none;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
-	r.lockfd = -1;
+	r.pub.lockfd = -1;
 	buf_init(&r.schema_text, SCHEMA_MAX_BYTES);
 	buf_init(&r.key_names, (size_t)1 << 20);
 	page_preview_init(&r.col.preview);
@@ -1719,24 +1196,24 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 		goto done;
 	}
 	/* A refused first publication leaves nothing behind: see undo_new(). */
-	if (path_fmt(dsdir, e, "%s/catalog.db", o->root) < 0) {
-		status = e->status;
-		goto done;
-	}
-	fresh = access(dsdir, F_OK) != 0;
 	made_root = access(o->root, F_OK) != 0;
-	r.c = open_root(o, 1, &r.lockfd, e);
-	if (r.c == NULL) {
+	if (open_root(o, &r.pub, 1, e) < 0) {
 		status = e->status;
 		goto done;
 	}
+	r.c = publication_read(&r.pub, &none, e);
+	if (r.c == NULL && !none) {
+		status = e->status;
+		goto done;
+	}
+	fresh = none;
 	if (check_link(o, r.m->name, e) < 0) {
 		status = e->status;
 		goto done;
 	}
-	if (path_fmt(dsdir, e, "%s/.muni/%s", o->root, r.m->name) < 0 ||
-	    make_dir(dsdir, e) < 0 ||
-	    path_fmt(r.tmp, e, "%s/.tmp-XXXXXX", dsdir) < 0) {
+	if (folder_path(dsdir, e, "%s/.muni/%s", o->root, r.m->name) < 0 ||
+	    folder_make(dsdir, e) < 0 ||
+	    folder_path(r.tmp, e, "%s/.tmp-XXXXXX", dsdir) < 0) {
 		status = e->status;
 		goto done;
 	}
@@ -1746,18 +1223,26 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 		status = MUNI_EXIT_IO;
 		goto done;
 	}
-	r.found = catalog_current(r.c, r.m->name, &r.cur, e);
-	if (r.found < 0 || versions_load(r.c, r.m->name, &r.hist, e) < 0) {
+	r.found = r.c ? catalog_current(r.c, r.m->name, &r.cur, e) : 0;
+	if (r.found < 0 || (r.c && catalog_versions(r.c, r.m->name,
+	    &r.hist.v, &r.hist.n, e) < 0)) {
 		status = MUNI_EXIT_IO;
 		goto done;
 	}
-	if (r.found)
+	if (settings(&r, e) < 0) {
+		status = e->status;
+		goto done;
+	}
+	if (r.m->identifier)
+		snprintf(r.v.identifier, sizeof(r.v.identifier), "%s",
+		    r.m->identifier);
+	else if (r.found)
 		snprintf(r.v.identifier, sizeof(r.v.identifier), "%s",
 		    r.cur.identifier);
 	else
-		make_identifier(r.m, r.v.identifier);
+		make_identifier(r.base, r.m, r.v.identifier);
 	status = take_data(&r, e);
-	crash_point("data");
+	folder_test_crash("data");
 	if (status == MUNI_EXIT_OK)
 		status = publish_local(&r, e);
 done:
@@ -1793,17 +1278,30 @@ print_history(void *ctx, const struct cat_version *v)
 	return rc < 0;
 }
 
+/* The current catalogue of a folder for --list and --history. */
+static struct catalog *
+open_listing(const struct prun_options *o, struct publication *p, int *none,
+    struct muni_err *e)
+{
+	struct catalog *c;
+
+	if (open_root(o, p, 0, e) < 0)
+		return NULL;
+	c = publication_read(p, none, e);
+	return c;
+}
+
 int
 prun_list(const struct prun_options *o, struct buf *out, struct muni_err *e)
 {
+	struct publication p;
 	struct catalog *c;
-	int lockfd = -1, rc;
+	int rc, none = 0;
 
-	c = open_root(o, 0, &lockfd, e);
-	rc = c ? catalog_each(c, NULL, print_list, out, e) : -1;
+	c = open_listing(o, &p, &none, e);
+	rc = c ? catalog_each(c, NULL, print_list, out, e) : none ? 0 : -1;
 	catalog_close(c);
-	if (lockfd >= 0)
-		close(lockfd);
+	publication_close(&p);
 	return rc < 0 ? e->status : MUNI_EXIT_OK;
 }
 
@@ -1811,14 +1309,16 @@ int
 prun_history(const struct prun_options *o, const char *name, struct buf *out,
     struct muni_err *e)
 {
+	struct publication p;
 	struct catalog *c;
 	struct cat_version cur;
-	int lockfd = -1, rc = -1;
+	int rc = -1, none = 0;
 
-	c = open_root(o, 0, &lockfd, e);
-	if (c) {
-		rc = catalog_current(c, name, &cur, e);
-		cat_version_release(&cur);
+	c = open_listing(o, &p, &none, e);
+	if (c || none) {
+		rc = c ? catalog_current(c, name, &cur, e) : 0;
+		if (c)
+			cat_version_release(&cur);
 		if (rc == 0) {
 			err_set(e, MUNI_EXIT_USAGE, "no dataset '%s' in '%s'",
 			    name, o->root);
@@ -1827,7 +1327,6 @@ prun_history(const struct prun_options *o, const char *name, struct buf *out,
 			rc = catalog_each(c, name, print_history, out, e);
 	}
 	catalog_close(c);
-	if (lockfd >= 0)
-		close(lockfd);
+	publication_close(&p);
 	return rc < 0 ? e->status : MUNI_EXIT_OK;
 }

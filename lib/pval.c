@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "jload.h"
 #include "jsongen.h"
+#include "publication.h"
 #include "pval.h"
 #include "report.h"
 #include "xmlrd.h"
@@ -43,6 +44,7 @@ struct file_fact {
 
 struct pval_run {
 	const struct pval_options *o;
+	char bound[4096];		/* the folder nothing may leave (realpath) */
 	struct report **r;
 	size_t n;
 	struct file_fact *facts;
@@ -141,6 +143,46 @@ path_safe(const char *s)
 			p++;
 	}
 	return 1;
+}
+
+/*
+ * Whether path, every link followed, stays in the folder p->bound: 1 with
+ * the resolved path in out, 0 when it leaves it, -1 (errno) when it
+ * cannot be resolved. A link is followed only to be checked: what it
+ * points to is never read when outside.
+ */
+static int
+inside(const struct pval_run *p, const char *path, char out[4096])
+{
+	char *real = realpath(path, NULL);
+	size_t n = strlen(p->bound);
+	int in;
+
+	if (real == NULL)
+		return -1;
+	in = strncmp(real, p->bound, n) == 0 && (real[n] == '/' ||
+	    real[n] == '\0') && strlen(real) < 4096;
+	if (in)
+		snprintf(out, 4096, "%s", real);
+	free(real);
+	return in;
+}
+
+/* Set the folder nothing may leave; -1 with e when it cannot be read. */
+static int
+set_bound(struct pval_run *p, const char *dir, struct muni_err *e)
+{
+	char *real = realpath(dir, NULL);
+
+	if (real == NULL || strlen(real) >= sizeof(p->bound)) {
+		err_sys(e, MUNI_EXIT_USAGE, real ? ENAMETOOLONG : errno,
+		    "cannot open '%s'", dir);
+		free(real);
+		return -1;
+	}
+	snprintf(p->bound, sizeof(p->bound), "%s", real);
+	free(real);
+	return 0;
 }
 
 int
@@ -407,8 +449,22 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 		}
 		close(fd);
 		snprintf(full, sizeof(full), "%s", tmp);
-	} else
-		snprintf(full, sizeof(full), "%s/%s", rc->dir, path);
+	} else {
+		char joined[4096];
+
+		snprintf(joined, sizeof(joined), "%s/%s", rc->dir, path);
+		switch (inside(p, joined, full)) {
+		case 0:
+			add_error(r, ERR_SCHEME, "the path '%s' leads out of "
+			    "the %s's folder through a symbolic link: "
+			    "refused", shown, rc->prefix[0] ? "publication" :
+			    "package");
+			return 0;
+		case -1:
+			snprintf(full, sizeof(full), "%s", joined);
+			break;
+		}
+	}
 	if (access(full, R_OK) < 0) {
 		add_error(r, ERR_SOURCE, "the file '%s' of resource '%s' "
 		    "cannot be read: %s", shown, str(res, "name") ?
@@ -459,8 +515,19 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 				    schema->u.string);
 				goto done;
 			} else {
+				char joined[4096];
+
+				snprintf(joined, sizeof(joined), "%s/%s",
+				    rc->dir, schema->u.string);
+				if (inside(p, joined, schema_path) == 0) {
+					add_error(r, ERR_SCHEME, "the schema "
+					    "path '%s' leads out of the "
+					    "folder through a symbolic link: "
+					    "refused", schema->u.string);
+					goto done;
+				}
 				snprintf(schema_path, sizeof(schema_path),
-				    "%s/%s", rc->dir, schema->u.string);
+				    "%s", joined);
 				vo.schema = schema_path;
 			}
 		}
@@ -482,13 +549,20 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 			const char *n = str(x, "name"), *pp = str(x, "path");
 			struct vrun_resource *vr;
 			static char paths[VRUN_MAX_RESOURCES][4096];
+			char joined[4096];
+			int in;
 
 			if (!n || !pp || is_url(pp) || !path_safe(pp))
 				continue;
+			snprintf(joined, sizeof(joined), "%s/%s", rc->dir, pp);
+			in = inside(p, joined, paths[vo.nresources]);
+			if (in == 0)
+				continue;
+			if (in < 0)
+				snprintf(paths[vo.nresources], sizeof(paths[0]),
+				    "%s", joined);
 			vr = &vo.resources[vo.nresources];
 			snprintf(vr->name, sizeof(vr->name), "%s", n);
-			snprintf(paths[vo.nresources], sizeof(paths[0]),
-			    "%s/%s", rc->dir, pp);
 			vr->path = paths[vo.nresources++];
 		}
 		err_clear(&e);
@@ -772,6 +846,12 @@ check_catalogue(struct pval_run *p, const char *root, char (*names)[256],
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", root, rel);
+		if (inside(p, path, path) == 0) {
+			add_error(r, ERR_CATALOG, "the download URL '%s' leads "
+			    "out of the publication's folder through a "
+			    "symbolic link", d->url);
+			continue;
+		}
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 			add_error(r, ERR_CATALOG, "the download URL '%s' points "
 			    "to '%s', which is not a file of the publication",
@@ -816,7 +896,7 @@ check_db(struct pval_run *p, const char *root, char (*names)[256],
 	struct report *r;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	char path[4096], uri[4200];
+	char path[4096];
 	size_t i;
 	int *seen = calloc(nnames + 1, sizeof(int)), rc;
 
@@ -831,9 +911,7 @@ check_db(struct pval_run *p, const char *root, char (*names)[256],
 		free(seen);
 		return;
 	}
-	snprintf(uri, sizeof(uri), "file:%s?mode=ro", path);
-	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-	    NULL) != SQLITE_OK || sqlite3_busy_timeout(db, 30000) != SQLITE_OK ||
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK || sqlite3_busy_timeout(db, 30000) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT d.name, v.sha256, v.bytes, v.rows "
 	    "FROM datasets d JOIN versions v ON v.dataset = d.name AND "
 	    "v.stamp = d.current ORDER BY d.name", -1, &st, NULL) !=
@@ -932,6 +1010,16 @@ check_publication(struct pval_run *p, const char *root, struct muni_err *e)
 		snprintf(dir, sizeof(dir), "%.3800s/%s", root, names[i]);
 		snprintf(path, sizeof(path), "%.4070s/datapackage.json", dir);
 		snprintf(prefix, sizeof(prefix), "%s/", names[i]);
+		if (inside(p, path, path) == 0) {
+			struct report *r = new_report(p, prefix, 1);
+
+			if (r)
+				add_error(r, ERR_SCHEME, "the dataset '%s' "
+				    "leads out of the publication's folder "
+				    "through a symbolic link: refused",
+				    names[i]);
+			continue;
+		}
 		if (check_package(p, path, dir, prefix, e) < 0) {
 			free(names);
 			return -1;
@@ -1026,9 +1114,9 @@ pval(const struct pval_options *o, const char *path, struct muni_err *e)
 {
 	struct pval_run p;
 	struct stat st;
-	char dir[4096], file[4096];
+	char dir[4096], file[4096], gen[FOLDER_PATH_MAX];
 	size_t i;
-	int rc, status;
+	int rc, status, lockfd = -1;
 
 	memset(&p, 0, sizeof(p));
 	p.o = o;
@@ -1048,7 +1136,21 @@ pval(const struct pval_options *o, const char *path, struct muni_err *e)
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(file, sizeof(file), "%s/catalog.rdf", path);
 		snprintf(dir, sizeof(dir), "%s/catalog.db", path);
-		if (access(file, F_OK) == 0 || access(dir, F_OK) == 0)
+		if (set_bound(&p, path, e) < 0) {
+			status = e->status;
+			goto done;
+		}
+		/* One generation, held while it is read: see publication.h. */
+		rc = publication_resolve(path, gen, &lockfd);
+		if (rc < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot read the "
+			    "publication '%s'", path);
+			status = MUNI_EXIT_IO;
+			goto done;
+		}
+		if (rc == 1)
+			rc = check_publication(&p, gen, e);
+		else if (access(file, F_OK) == 0 || access(dir, F_OK) == 0)
 			rc = check_publication(&p, path, e);
 		else {
 			if (snprintf(file, sizeof(file), "%.4000s/"
@@ -1070,6 +1172,10 @@ pval(const struct pval_options *o, const char *path, struct muni_err *e)
 			    path);
 		else
 			snprintf(dir, sizeof(dir), ".");
+		if (set_bound(&p, dir, e) < 0) {
+			status = e->status;
+			goto done;
+		}
 		rc = check_package(&p, path, dir, "", e);
 	}
 	if (rc < 0 || p.failed) {
@@ -1097,6 +1203,8 @@ done:
 	}
 	free(p.r);
 	free(p.facts);
+	if (lockfd >= 0)
+		close(lockfd);
 	return status;
 }
 

@@ -300,7 +300,6 @@ rules_parse(const char *json, size_t len, const char *source,
 {
 	struct rules *rs = calloc(1, sizeof(*rs));
 	struct jload l;
-	struct digest d;
 	yajl_val root, x;
 	size_t i, n;
 	long v;
@@ -310,12 +309,8 @@ rules_parse(const char *json, size_t len, const char *source,
 		err_set(e, MUNI_EXIT_IO, "out of memory reading rules");
 		return NULL;
 	}
-	if (digest_init(&d) == 0) {
-		digest_update(&d, json, len);
-		if (digest_hex(&d, rs->sha256) < 0)
-			rs->sha256[0] = '\0';
-		digest_release(&d);
-	}
+	if (digest_of(json, len, rs->sha256) < 0)
+		rs->sha256[0] = '\0';
 	memset(&l, 0, sizeof(l));
 	l.kind = "rules";
 	l.source = rs->source;

@@ -43,10 +43,10 @@ for c in \
     "muni-transform -m|muni-transform -m @J@ $t/a.csv" \
     "muni-transform -s --auto|muni-transform -s @J@ --auto $t/a.csv" \
     "muni-anonymize --rules|muni-anonymize --rules @J@ --key-file $t/key $t/a.csv" \
-    "muni-publish -m|muni-publish -s $sample/subventions-2025.schema.json -m @J@ -t $t/pub $sample/subventions-2025.csv" \
-    "muni-publish -s|muni-publish -s @J@ -m $sample/subventions-2025.meta.json -t $t/pub $sample/subventions-2025.csv" \
-    "muni-publish -p|muni-publish -s $sample/subventions-2025.schema.json -m $sample/subventions-2025.meta.json -p @J@ -t $t/pub $sample/subventions-2025.csv" \
-    "muni-publish --anonymization-report|muni-publish -s $sample/subventions-2025.schema.json -m $sample/subventions-2025.meta.json --anonymization-report @J@ -t $t/pub $sample/subventions-2025.csv"; do
+    "muni-publish -m|muni-publish -s $sample/subventions-2025.schema.json -m @J@ -b https://data.example.fr/ -t $t/pub $sample/subventions-2025.csv" \
+    "muni-publish -s|muni-publish -s @J@ -m $sample/subventions-2025.meta.json -b https://data.example.fr/ -t $t/pub $sample/subventions-2025.csv" \
+    "muni-publish -p|muni-publish -s $sample/subventions-2025.schema.json -m $sample/subventions-2025.meta.json -p @J@ -b https://data.example.fr/ -t $t/pub $sample/subventions-2025.csv" \
+    "muni-publish --anonymization-report|muni-publish -s $sample/subventions-2025.schema.json -m $sample/subventions-2025.meta.json --anonymization-report @J@ -b https://data.example.fr/ -t $t/pub $sample/subventions-2025.csv"; do
 	name=${c%%|*}
 	cmd=${c#*|}
 	for doc in deep deep70; do

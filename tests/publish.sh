@@ -156,7 +156,7 @@ names = sys.stdin.readline().strip().split(",")
 print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.json"
 	sed 's/,aide en nature,/,aide en nature ,/' "$t/big1.csv" >"$t/big2.csv"
 	K=$t/killed
-	printf '{"name": "big", "title": "t", "description": "d", "producer": "p"}' >"$t/big.meta.json"
+	printf '{"name": "big", "title": "t", "description": "d", "producer": "p", "base_url": "https://data.example.fr/"}' >"$t/big.meta.json"
 	consistent() {
 		# The link, the files, datapackage.json, catalog.db, catalog.rdf.
 		python3 "$src/tests/check-datapackage.py" --files "$K/big" >/dev/null 2>&1 || return 1
@@ -188,7 +188,7 @@ print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.jso
 	    '[ $st -eq 0 ] && consistent && cmp -s "$K/big/big.csv" "$t/big1.csv"'
 	# Then a crash right after each step, by fault injection: every state
 	# a crash can leave, recovered by the next run (here --list).
-	for step in data version live catalog switch prune; do
+	for step in data version live catalog generation links switch; do
 		kills=$((kills + 1))
 		before=$(cut -f6 "$t/list")
 		# The file that is not published now, so that a version is made.
@@ -201,11 +201,14 @@ print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.jso
 		now=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resources"][0]["hash"][7:])' "$K/big/datapackage.json")
 		check "crash after step $step: killed, and the published files are whole" \
 		    '[ $st -eq 137 ] && python3 "$src/tests/check-datapackage.py" --files "$K/big" >/dev/null'
+		check "crash after step $step: before any recovery, the folder validates" \
+		    'muni validate -q "$K" >/dev/null 2>&1'
 		consistent
 		after=$(cut -f6 "$t/list")
+		# Until the one rename, the publication is the old one.
 		case $step in
-		data|version|live) want=$before ;;
-		*) want=$(sha256sum "$f" | cut -d" " -f1) ;;
+		switch) want=$(sha256sum "$f" | cut -d" " -f1) ;;
+		*) want=$before ;;
 		esac
 		check "crash after step $step: recovered to the $( [ "$want" = "$before" ] && echo old || echo new ) version, all agreeing" \
 		    '[ "$after" = "$want" ] && consistent'
@@ -213,6 +216,127 @@ print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.jso
 	check "after the kills, every version in catalog.db has its folder" \
 	    'muni publish -t "$K" --history big | cut -f1 | while read -r s; do [ -d "$K/.muni/big/$s" ] || exit 1; done'
 fi
+
+# 3b. Readers while a writer publishes: muni validate on the folder, in a
+#     loop, while versions of two datasets are published back to back;
+#     every validation sees the old publication or the new, never a mix.
+W=$t/readers
+printf '{"name": "autre", "title": "t", "description": "d", "producer": "p"}' >"$t/autre.meta.json"
+muni publish -s "$schema" -m "$F/sub.meta.json" -t "$W" --gzip "$R/subventions/subventions.csv"
+sed 's/sortie annuelle des aînés/sortie annuelle/' "$R/subventions/subventions.csv" >"$t/sub-b.csv"
+: >"$t/writer.done"
+rm -f "$t/writer.done"
+(
+	for i in 1 2 3 4 5 6; do
+		f=$R/subventions/subventions.csv
+		[ $((i % 2)) -eq 0 ] && f=$t/sub-b.csv
+		muni publish -s "$schema" -m "$F/sub.meta.json" -t "$W" --gzip --keep 2 "$f" || echo "writer failed at $i"
+		muni publish -s "$schema" -m "$t/autre.meta.json" -t "$W" "$f" || echo "writer failed at $i"
+	done >"$t/writer.log" 2>&1
+	touch "$t/writer.done"
+) &
+wpid=$!
+reads=0
+rfail=0
+start=$(date +%s)
+while [ ! -f "$t/writer.done" ] && [ $(($(date +%s) - start)) -lt 120 ]; do
+	reads=$((reads + 1))
+	if ! muni validate -q "$W" >"$t/reader.out" 2>&1; then
+		rfail=$((rfail + 1))
+		sed 's/^/# reader: /' "$t/reader.out" | head -5
+	fi
+done
+wait "$wpid"
+check "readers: $reads validations during 12 publications, none failed, the writer never failed" \
+    '[ "$rfail" -eq 0 ] && [ "$reads" -gt 0 ] && [ ! -s "$t/writer.log" ] &&
+     muni validate -q "$W" >/dev/null 2>&1'
+check "readers: no -wal or -shm beside catalog.db, a copy of catalog.db alone has both tables" \
+    '[ -z "$(find -L "$W" -name "*-wal" -o -name "*-shm" -o -name "*-journal")" ] &&
+     cp "$W/catalog.db" "$t/copy.db" &&
+     python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from versions\").fetchone()[0])" "$t/copy.db" | grep -q "^[1-9]" &&
+     [ "$(od -An -tu1 -j18 -N2 "$t/copy.db" | tr -d " ")" = 11 ]'
+check "readers: what no generation refers to is gone (one generation, --keep 2 kept)" \
+    '[ "$(ls -d "$W"/.muni/gen-* | wc -l)" -eq 1 ] &&
+     [ "$(ls -d "$W"/.muni/subventions/live-* | wc -l)" -eq 1 ] &&
+     [ "$(ls -d "$W"/.muni/subventions/2* | grep -vc idx)" -eq 2 ]'
+
+# 3c. A full disk at every step: a library preloaded makes the Nth call
+#     that takes space under the folder fail with ENOSPC, for each N until
+#     a run gets through. Each failing run is status 3 and leaves the old
+#     publication, valid; a run that gets through has switched to the new.
+D=$t/full
+cc=${CC:-cc}
+if $cc -shared -fPIC -o "$t/enospc.so" "$src/tests/enospc.c" -ldl 2>"$t/cc.err"; then
+	muni publish -s "$schema" -m "$F/sub.meta.json" -t "$D" --gzip "$R/subventions/subventions.csv"
+	after=0
+	bad=0
+	runs=0
+	while [ "$after" -lt 3000 ]; do
+		cur=$(sha256sum "$D/subventions/subventions.csv" | cut -d" " -f1)
+		f=$R/subventions/subventions.csv
+		[ "$(sha256sum "$f" | cut -d" " -f1)" = "$cur" ] && f=$t/sub-b.csv
+		LD_PRELOAD=$t/enospc.so ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 \
+		    MUNI_TEST_ENOSPC_UNDER=$D MUNI_TEST_ENOSPC_AFTER=$after \
+		    muni publish -s "$schema" -m "$F/sub.meta.json" -t "$D" --gzip "$f" 2>"$t/full.err"
+		st=$?
+		runs=$((runs + 1))
+		now=$(sha256sum "$D/subventions/subventions.csv" | cut -d" " -f1)
+		if [ $st -eq 3 ] && [ "$now" = "$cur" ] && muni validate -q "$D" >/dev/null 2>&1; then
+			:
+		elif [ $st -eq 0 ] && [ "$now" = "$(sha256sum "$f" | cut -d" " -f1)" ] &&
+		    muni validate -q "$D" >/dev/null 2>&1; then
+			break
+		else
+			bad=$((bad + 1))
+			echo "# full disk after $after calls: status $st, $(head -1 "$t/full.err")"
+		fi
+		after=$((after + 1))
+	done
+	check "full disk: a failure at each of the $runs steps is status 3 and leaves the old publication valid" \
+	    '[ "$bad" -eq 0 ] && [ "$after" -lt 3000 ] && [ "$runs" -gt 20 ]'
+	check "full disk: what the failed runs left is removed by the next one" \
+	    'muni publish -t "$D" --list >/dev/null &&
+	     [ "$(ls -d "$D"/.muni/gen-* | wc -l)" -eq 1 ] &&
+	     [ -z "$(find "$D" -name ".tmp-*" -o -name "*.muni-tmp")" ]'
+else
+	skip "full disk" "cannot build the preloaded library: $(head -1 "$t/cc.err")"
+fi
+
+# 3d. A folder published by an earlier muni (catalog.db at the root in WAL
+#     mode, the root's files regular, ROOT/NAME -> .muni/NAME/live-STAMP)
+#     is moved to generations by the next run, its history kept.
+M=$t/legacy
+muni publish -s "$schema" -m "$F/sub.meta.json" -t "$M" "$R/subventions/subventions.csv" &&
+    muni publish -s "$schema" -m "$F/sub.meta.json" -t "$M" "$t/sub-b.csv"
+python3 - "$M" <<'PY'
+import os, shutil, sqlite3, sys
+root = sys.argv[1]
+gen = os.path.join(root, ".muni", os.readlink(os.path.join(root, ".muni/current")))
+live = os.readlink(os.path.join(gen, "subventions"))          # ../subventions/live-S
+for f in ("catalog.rdf", "index.html", "catalog.db"):
+    os.unlink(os.path.join(root, f))
+    shutil.copy(os.path.join(gen, f), os.path.join(root, f))
+db = sqlite3.connect(os.path.join(root, "catalog.db"))
+db.execute("PRAGMA journal_mode = WAL")
+db.execute("DROP TABLE settings")
+db.commit()
+os.unlink(os.path.join(root, "subventions"))
+os.symlink(".muni/" + live[3:], os.path.join(root, "subventions"))
+os.unlink(os.path.join(root, ".muni/current"))
+shutil.rmtree(gen)
+db.close()
+PY
+muni publish -t "$M" --history subventions >"$t/legacy.hist"; st=$?
+check "legacy layout: moved to generations, both versions kept, the folder valid" \
+    '[ $st -eq 0 ] && [ "$(wc -l <"$t/legacy.hist")" -eq 2 ] &&
+     [ -L "$M/catalog.db" ] && [ -L "$M/catalog.rdf" ] && [ -L "$M/.muni/current" ] &&
+     [ "$(readlink "$M/subventions")" = .muni/current/subventions ] &&
+     [ -z "$(find "$M" -maxdepth 1 -name "catalog.db-*")" ] &&
+     muni validate -q "$M" >/dev/null 2>&1'
+muni publish -s "$schema" -m "$F/sub.meta.json" -t "$M" "$R/subventions/subventions.csv"; st=$?
+check "legacy layout: the next publication makes version 1.2.0" \
+    '[ $st -eq 0 ] && muni publish -t "$M" --history subventions | head -1 | cut -f2 | grep -qx 1.2.0 &&
+     muni validate -q "$M" >/dev/null 2>&1'
 
 # 4. The lock: --wait waits for the other publication, without it fails.
 L=$t/locked
