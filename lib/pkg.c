@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "jsongen.h"
 #include "pkg.h"
@@ -77,24 +78,59 @@ party(yajl_gen g, const struct meta_party *p, const char *role)
 	yajl_gen_map_close(g);
 }
 
+/*
+ * What may be published of a source: a URL without its user, password and
+ * fragment, and without its query (which may hold a token) unless
+ * keep_query; a local file by its name alone, without the folders of the
+ * machine it was read on.
+ */
+static void
+source_shown(const char *src, int keep_query, char *out, size_t n)
+{
+	const char *rest, *at, *end, *slash;
+	size_t scheme, len;
+
+	if (strncasecmp(src, "http://", 7) == 0 ||
+	    strncasecmp(src, "https://", 8) == 0) {
+		scheme = strchr(src, ':') - src + 3;
+		rest = src + scheme;
+		/* The authority ends at the first / ? or #; userinfo before @. */
+		end = rest + strcspn(rest, "/?#");
+		at = memchr(rest, '@', (size_t)(end - rest));
+		while (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
+			at = memchr(at + 1, '@', (size_t)(end - at - 1));
+		if (at)
+			rest = at + 1;
+		len = keep_query ? strcspn(rest, "#") : strcspn(rest, "?#");
+		snprintf(out, n, "%.*s%.*s", (int)scheme, src, (int)len, rest);
+		return;
+	}
+	slash = strrchr(src, '/');
+	if (strrchr(src, '\\') > slash)
+		slash = strrchr(src, '\\');
+	snprintf(out, n, "%s", slash ? slash + 1 : src);
+}
+
 /* With stable, what changes at every fetch (its time) is left out. */
 static void
-sources(yajl_gen g, yajl_val prov, int stable)
+sources(yajl_gen g, yajl_val prov, int stable, int keep_query)
 {
 	static const char *const keep[] = { "format", "sha256", "bytes",
 	    "encoding", "sheet", "entry", "fetched", "tool" };
 	yajl_val src = jg_member(prov, "source");
+	char shown[4096];
 	size_t i;
 
 	if (!YAJL_IS_STRING(src))
 		return;
+	source_shown(src->u.string, keep_query, shown, sizeof(shown));
 	jg_str(g, "sources");
 	yajl_gen_array_open(g);
 	yajl_gen_map_open(g);
-	jg_key_str(g, "title", src->u.string);
-	if (strncmp(src->u.string, "http://", 7) == 0 ||
-	    strncmp(src->u.string, "https://", 8) == 0)
-		jg_key_str(g, "path", src->u.string);
+	jg_key_str(g, "title", shown);
+	if (strncasecmp(shown, "http://", 7) == 0 ||
+	    strncasecmp(shown, "https://", 8) == 0)
+		jg_key_str(g, "path", shown);
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		yajl_val x = jg_member(prov, keep[i]);
 
@@ -144,7 +180,8 @@ pkg_render(const struct pkg_input *in, struct buf *out)
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
 	if (in->provenance)
-		sources(g, in->provenance, in->stable);
+		sources(g, in->provenance, in->stable,
+		    m->keep_source_query);
 	jg_str(g, "contributors");
 	yajl_gen_array_open(g);
 	party(g, &m->producer, "publisher");
