@@ -19,13 +19,16 @@ static const struct licence {
 	const char *id;
 	const char *title;
 	const char *url;
+	const char *types;	/* in ADMS's licence types */
 } licences[] = {
 	{ "etalab-2.0 lov2 licence-ouverte-2.0 lo-2.0 etalab",
 	  "etalab-2.0", "Licence Ouverte / Open Licence version 2.0",
-	  "https://www.etalab.gouv.fr/licence-ouverte-open-licence" },
+	  "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
+	  "Attribution" },
 	{ "odbl-1.0 odbl odc-odbl",
 	  "ODbL-1.0", "Open Data Commons Open Database License (ODbL) v1.0",
-	  "https://opendatacommons.org/licenses/odbl/1-0/" },
+	  "https://opendatacommons.org/licenses/odbl/1-0/",
+	  "Attribution ViralEffect-ShareAlike" },
 };
 
 /* The EU frequency vocabulary, by the word muni-meta(5) documents. */
@@ -433,6 +436,17 @@ load_personal(struct jload *l, yajl_val v, struct meta *m)
 		m->personal_data = YAJL_IS_TRUE(c);
 	jl_leave(l, n);
 	return rc;
+}
+
+const char *
+meta_license_types(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < sizeof(licences) / sizeof(licences[0]); i++)
+		if (strcmp(id, licences[i].id) == 0)
+			return licences[i].types;
+	return NULL;
 }
 
 const char *

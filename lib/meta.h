@@ -93,6 +93,12 @@ const char *meta_theme_label(const char *code);
 /* The ADMS publisher-type vocabulary's URI base. */
 #define META_PUBLISHER_TYPE_BASE "http://purl.org/adms/publishertype/"
 
+/*
+ * The ADMS licence types (purl.org/adms/licencetype) of a licence by its
+ * SPDX id, space separated ("Attribution"), or NULL when unknown.
+ */
+const char *meta_license_types(const char *id);
+
 /* The EU code of a frequency word ("annual": "ANNUAL"), or NULL. */
 const char *meta_frequency_code(const char *word);
 

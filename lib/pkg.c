@@ -28,17 +28,16 @@ dialect(yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
+/* The CSV, a tabular data resource with its dialect and schema. */
 static void
-resource(yajl_gen g, const struct pkg_input *in, int gz)
+resource(yajl_gen g, const struct pkg_input *in)
 {
 	const struct cat_version *v = in->v;
-	char name[96], path[96];
+	char path[96];
 
-	snprintf(name, sizeof(name), "%s%s", in->meta->name, gz ? "-gz" : "");
-	snprintf(path, sizeof(path), "%s.csv%s", in->meta->name,
-	    gz ? ".gz" : "");
+	snprintf(path, sizeof(path), "%s.csv", in->meta->name);
 	yajl_gen_map_open(g);
-	jg_key_str(g, "name", name);
+	jg_key_str(g, "name", in->meta->name);
 	jg_key_str(g, "path", path);
 	jg_key_str(g, "type", "table");
 	jg_key_str(g, "profile", "tabular-data-resource");
@@ -46,16 +45,43 @@ resource(yajl_gen g, const struct pkg_input *in, int gz)
 	jg_key_str(g, "format", "csv");
 	jg_key_str(g, "mediatype", "text/csv");
 	jg_key_str(g, "encoding", "utf-8");
-	if (gz)
-		jg_key_str(g, "compression", "gz");
-	jg_key_uint(g, "bytes", gz ? v->gz_bytes : v->bytes);
-	key_hash(g, gz ? v->gz_sha256 : v->sha256);
+	jg_key_uint(g, "bytes", v->bytes);
+	key_hash(g, v->sha256);
 	dialect(g);
 	jg_str(g, "schema");
 	if (in->schema_url)
 		jg_str(g, in->schema_url);
 	else
 		jg_tree(g, in->schema);
+	yajl_gen_map_close(g);
+}
+
+/*
+ * The .csv.gz: the same rows compressed, declared as a plain data resource
+ * (a file with its media type, no "format"), which v1 readers fetch as
+ * bytes rather than parse as CSV ("csv" would make it a table to them),
+ * and v2 readers (frictionless) read as compressed CSV by its path and
+ * "compression"; "description" says what it is a copy of.
+ */
+static void
+resource_gz(yajl_gen g, const struct pkg_input *in)
+{
+	const struct cat_version *v = in->v;
+	char name[96], path[96], what[160];
+
+	snprintf(name, sizeof(name), "%s-gz", in->meta->name);
+	snprintf(path, sizeof(path), "%s.csv.gz", in->meta->name);
+	snprintf(what, sizeof(what), "%s.csv compressed by gzip", in->meta->name);
+	yajl_gen_map_open(g);
+	jg_key_str(g, "name", name);
+	jg_key_str(g, "path", path);
+	jg_key_str(g, "description", what);
+	jg_key_str(g, "profile", "data-resource");
+	jg_key_str(g, "scheme", "file");
+	jg_key_str(g, "compression", "gz");
+	jg_key_str(g, "mediatype", "application/gzip");
+	jg_key_uint(g, "bytes", v->gz_bytes);
+	key_hash(g, v->gz_sha256);
 	yajl_gen_map_close(g);
 }
 
@@ -75,6 +101,8 @@ party(yajl_gen g, const struct meta_party *p, const char *role)
 	yajl_gen_array_close(g);
 	if (p->siret)
 		jg_key_str(g, "siret", p->siret);
+	if (p->type)
+		jg_key_str(g, "publisherType", p->type);
 	yajl_gen_map_close(g);
 }
 
@@ -159,7 +187,8 @@ pkg_render(const struct pkg_input *in, struct buf *out)
 	yajl_gen_map_open(g);
 	jg_key_str(g, "$schema",
 	    "https://datapackage.org/profiles/2.0/datapackage.json");
-	jg_key_str(g, "profile", "tabular-data-package");
+	/* Not "tabular-data-package": the .csv.gz is not a table to v1. */
+	jg_key_str(g, "profile", "data-package");
 	jg_key_str(g, "name", m->name);
 	jg_key_str(g, "id", v->identifier);
 	jg_key_str(g, "title", m->title);
@@ -217,6 +246,28 @@ pkg_render(const struct pkg_input *in, struct buf *out)
 	}
 	if (m->frequency)
 		jg_key_str(g, "frequency", m->frequency);
+	if (in->themes && in->themes[0]) {
+		jg_str(g, "themes");
+		yajl_gen_array_open(g);
+		for (i = 0; in->themes[i]; i++)
+			jg_str(g, in->themes[i]);
+		yajl_gen_array_close(g);
+	}
+	if (in->extent && in->extent->points) {
+		const double box[4] = { in->extent->west, in->extent->south,
+		    in->extent->east, in->extent->north };
+		char num[32];
+		int k, len;
+
+		jg_str(g, "bbox");
+		yajl_gen_array_open(g);
+		for (k = 0; k < 4; k++) {
+			/* Seven decimals: a centimetre, as GPS gives. */
+			len = snprintf(num, sizeof(num), "%.7f", box[k]);
+			yajl_gen_number(g, num, (size_t)len);
+		}
+		yajl_gen_array_close(g);
+	}
 	jg_str(g, "personalData");
 	yajl_gen_map_open(g);
 	jg_key_bool(g, "contains", m->personal_data);
@@ -261,9 +312,9 @@ pkg_render(const struct pkg_input *in, struct buf *out)
 	}
 	jg_str(g, "resources");
 	yajl_gen_array_open(g);
-	resource(g, in, 0);
+	resource(g, in);
 	if (v->gz_sha256[0])
-		resource(g, in, 1);
+		resource_gz(g, in);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	return jg_finish(g, out);

@@ -4,6 +4,10 @@
  * from the metadata (lib/meta), the facts of the version, the schema
  * (inline, or its URL) and the provenance record of muni-fetch.
  *
+ * Beyond Data Package: "bbox", the box [west, south, east, north] in WGS 84
+ * of the rows' points, and "themes", the EU data themes, which the
+ * catalogue (lib/dcat) reads back.
+ *
  * With stable set, the members that change at every publication (version,
  * created, the changes note) are left out: the digest of that rendering
  * tells whether the metadata changed since the last version.
@@ -15,6 +19,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "extent.h"
 #include "meta.h"
 
 struct pkg_input {
@@ -26,6 +31,8 @@ struct pkg_input {
 	const char *previous;		/* the number before, or NULL */
 	int allow_invalid;
 	int stable;
+	const struct extent *extent;	/* the points of the rows, or NULL */
+	const char *const *themes;	/* EU data-theme codes, NULL-ended */
 };
 
 int pkg_render(const struct pkg_input *in, struct buf *out);

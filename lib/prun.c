@@ -25,6 +25,7 @@
 #include "csvout.h"
 #include "dcat.h"
 #include "digest.h"
+#include "extent.h"
 #include "folder.h"
 #include "exitcode.h"
 #include "fdio.h"
@@ -39,6 +40,7 @@
 #include "provenance.h"
 #include "prun.h"
 #include "rowidx.h"
+#include "schema.h"
 #include "udata.h"
 #include "vrun.h"
 #include "banned.h"
@@ -253,6 +255,7 @@ struct collect {
 	int header;
 	struct page_preview preview;
 	struct rowidx *idx;
+	struct extent extent;	/* where the rows' points are */
 };
 
 static int
@@ -260,10 +263,13 @@ collect_record(void *ctx, const struct record *rec, struct muni_err *e)
 {
 	struct collect *c = ctx;
 
-	if (c->header)
+	if (c->header) {
 		c->rows++;
-	else
+		extent_add(&c->extent, rec);
+	} else {
 		c->header = 1;
+		extent_header(&c->extent, rec);
+	}
 	if (page_preview_add(&c->preview, rec) < 0) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		return -1;
@@ -305,7 +311,7 @@ render_root(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 	yajl_val *d = NULL;
 	struct buf out;
 	char path[PATH_MAX_LEN], modified[32] = "", base[2048], given[2048],
-	    title[512];
+	    title[512], key[128], first[32] = "", (*issued)[32] = NULL;
 	size_t n = 0, i;
 	int rc = -1;
 
@@ -315,7 +321,8 @@ render_root(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 	ds = calloc(n + 1, sizeof(*ds));
 	pe = calloc(n + 1, sizeof(*pe));
 	d = calloc(n + 1, sizeof(*d));
-	if (ds == NULL || pe == NULL || d == NULL) {
+	issued = calloc(n + 1, sizeof(*issued));
+	if (ds == NULL || pe == NULL || d == NULL || issued == NULL) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		goto done;
 	}
@@ -335,6 +342,12 @@ render_root(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 		}
 		ds[i].descriptor = pe[i].descriptor = d[i];
 		ds[i].modified = v[i].published;
+		snprintf(key, sizeof(key), "issued/%s", v[i].dataset);
+		if (catalog_setting(c, key, issued[i], sizeof(issued[i])))
+			ds[i].issued = issued[i];
+		if (ds[i].issued && (first[0] == '\0' ||
+		    strcmp(ds[i].issued, first) < 0))
+			snprintf(first, sizeof(first), "%s", ds[i].issued);
 		pe[i].v = &v[i];
 		if (strcmp(v[i].published, modified) > 0)
 			snprintf(modified, sizeof(modified), "%s",
@@ -356,6 +369,9 @@ render_root(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 	cat.title = title;
 	cat.base = base;
 	cat.modified = modified[0] ? modified : NULL;
+	if (!catalog_setting(c, "issued", given, sizeof(given)))
+		snprintf(given, sizeof(given), "%s", first);
+	cat.issued = given[0] ? given : NULL;
 	cat.datasets = ds;
 	cat.ndatasets = n;
 	if (dcat_render(&cat, &out) < 0) {
@@ -381,6 +397,7 @@ done:
 	free(v);
 	free(ds);
 	free(pe);
+	free(issued);
 	buf_release(&out);
 	return rc;
 }
@@ -625,6 +642,8 @@ struct run {
 	struct meta *m;
 	struct buf schema_text;
 	yajl_val schema, provenance;
+	struct schema *typed;	/* the schema parsed, for the extent */
+	char schema_name[128];	/* its "name", or its URL's last part */
 	char schema_sha[65];
 	size_t *key, nkey;
 	struct buf key_names;
@@ -647,6 +666,7 @@ run_release(struct run *r)
 	buf_release(&r->schema_text);
 	buf_release(&r->key_names);
 	yajl_tree_free(r->schema);
+	schema_free(r->typed);
 	yajl_tree_free(r->provenance);
 	free(r->key);
 	catalog_close(r->c);
@@ -656,6 +676,38 @@ run_release(struct run *r)
 	cat_version_release(&r->v);
 	cat_version_release(&r->cur);
 	free(r->hist.v);
+}
+
+/*
+ * The schema's name, by which the themes of a national schema are known:
+ * its "name", else the folder of its URL or path before the file
+ * (".../scdl/subventions/2.1.0/schema.json" is "subventions").
+ */
+static void
+schema_name(yajl_val schema, const char *where, char *out, size_t n)
+{
+	yajl_val v = jg_member(schema, "name");
+	const char *end, *start;
+
+	out[0] = '\0';
+	if (YAJL_IS_STRING(v)) {
+		snprintf(out, n, "%s", v->u.string);
+		return;
+	}
+	/* The last part that is not a file name or a version. */
+	end = where + strlen(where);
+	while (end > where) {
+		start = end;
+		while (start > where && start[-1] != '/')
+			start--;
+		if (end > start && memchr(start, '.', (size_t)(end - start)) ==
+		    NULL && !(start[0] >= '0' && start[0] <= '9') &&
+		    !(start[0] == 'v' && start[1] >= '0' && start[1] <= '9')) {
+			snprintf(out, n, "%.*s", (int)(end - start), start);
+			return;
+		}
+		end = start > where ? start - 1 : where;
+	}
 }
 
 /* Everything that can be checked before the data is read. */
@@ -685,6 +737,14 @@ prepare(struct run *r, struct muni_err *e)
 	if (r->schema == NULL ||
 	    digest_of(r->schema_text.ptr, r->schema_text.len, r->schema_sha) < 0)
 		return -1;
+	r->typed = schema_parse(r->schema_text.ptr, r->schema_text.len,
+	    o->schema, e);
+	if (r->typed == NULL)
+		return -1;
+	extent_init(&r->col.extent, r->typed);
+	schema_name(r->schema, o->schema_url ? o->schema_url :
+	    r->m->schema_url ? r->m->schema_url : o->schema, r->schema_name,
+	    sizeof(r->schema_name));
 	if (primary_key(r->schema, &r->key, &r->nkey, &r->key_names) < 0) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		return -1;
@@ -829,6 +889,9 @@ render_descriptor(struct run *r, int stable, struct buf *out)
 	in.previous = r->found ? r->cur.number : NULL;
 	in.allow_invalid = r->o->allow_invalid;
 	in.stable = stable;
+	in.extent = &r->col.extent;
+	in.themes = r->m->nthemes ? r->m->themes : meta_schema_themes(
+	    r->schema_name);
 	return pkg_render(&in, out);
 }
 
@@ -937,6 +1000,31 @@ done:
 	return rc;
 }
 
+/*
+ * The dates of first publication, of the catalogue and of the dataset,
+ * set once: the earliest version known (catalogues made before these
+ * dates were kept), else this one.
+ */
+static int
+first_issue(struct run *r, struct catalog *c, struct muni_err *e)
+{
+	const char *first = r->v.published;
+	char key[128], have[64];
+	size_t i;
+
+	for (i = 0; i < r->hist.n; i++)
+		if (strcmp(r->hist.v[i].published, first) < 0)
+			first = r->hist.v[i].published;
+	snprintf(key, sizeof(key), "issued/%s", r->m->name);
+	if (!catalog_setting(c, key, have, sizeof(have)) &&
+	    catalog_set(c, key, first, e) < 0)
+		return -1;
+	if (!catalog_setting(c, "issued", have, sizeof(have)) &&
+	    catalog_set(c, "issued", first, e) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 publish_local(struct run *r, struct muni_err *e)
 {
@@ -1023,6 +1111,7 @@ publish_local(struct run *r, struct muni_err *e)
 	next = publication_begin(&r->pub, r->c, e);
 	if (next == NULL || catalog_set(next, "base_url", r->base, e) < 0 ||
 	    catalog_set(next, "catalog_title", r->title, e) < 0 ||
+	    first_issue(r, next, e) < 0 ||
 	    catalog_add(next, &r->v, drop, r->hist.n - nkept, e) < 0)
 		goto fail;
 	folder_test_crash("catalog");

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Check a datapackage.json against the required members and types of the
-Data Package standard (v1 profiles data-package, tabular-data-package,
-tabular-data-resource; v2 where it adds: $schema, type "table").
+Data Package standard (v1 profiles data-package, tabular-data-resource,
+data-resource; v2 where it adds: $schema, type "table"). A resource that
+is not a table (the .csv.gz) must not look like one to a v1 reader: no
+format "csv".
 
 usage: check-datapackage.py [--files] FOLDER
 With --files, also check each resource's bytes and sha256 hash against its
@@ -61,11 +63,17 @@ def check_resource(r, i, folder, files):
     path = r.get("path", "")
     need(not os.path.isabs(path) and ".." not in path.split("/"),
          where + ": path stays in the folder")
-    need(r.get("type") == "table", where + ": type is table (v2)")
-    need(r.get("profile") == "tabular-data-resource",
-         where + ": profile is tabular-data-resource (v1)")
-    need("schema" in r, where + ": schema is required of a tabular resource")
-    check_schema(r.get("schema"), where)
+    if r.get("type") == "table" or r.get("profile") == "tabular-data-resource":
+        need(r.get("type") == "table", where + ": type is table (v2)")
+        need(r.get("profile") == "tabular-data-resource",
+             where + ": profile is tabular-data-resource (v1)")
+        need("schema" in r, where + ": schema is required of a tabular resource")
+        check_schema(r.get("schema"), where)
+    else:
+        need(r.get("profile") == "data-resource",
+             where + ": profile is data-resource (v1)")
+        need(r.get("format") not in ("csv", "tsv"),
+             where + ": a file that is not a table has no format csv (v1 would parse it)")
     for k in ("format", "encoding", "scheme"):
         string(r, k, where)
     string(r, "mediatype", where, False, re.compile(r"^(.+)/(.+)$"))

@@ -63,7 +63,9 @@ for (const r of report.results) {
 	const sev = r.severity ? r.severity.value.replace(/.*#/, '') : '?';
 	const msg = r.message.map((m) => m.value).join(' / ');
 	const line = `${sev}\t${r.focusNode ? r.focusNode.value : ''}\t` +
-	    `${r.path ? r.path.value : ''}\t${msg}`;
+	    `${r.path ? r.path.value : ''}\t${msg}` +
+	    (r.value ? `\t${r.value.termType === 'BlankNode' ? '_' :
+	    r.value.value}` : '');
 	// The same result from two shapes files counts once.
 	if (lines.has(line))
 		continue;

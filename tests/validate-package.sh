@@ -108,7 +108,9 @@ muni validate -f github "$t/tp" >"$t/gh" 2>"$t/err"
 muni validate -f csv "$t/tp" >"$t/csv" 2>"$t/err"
 muni validate -f html "$t/tp" >"$t/html" 2>"$t/err"
 check "tampered: github, csv and html reports name the file of each error" \
-    'grep -q "^::error file=catalog.db,line=1,title=catalog-error::" "$t/gh" &&
+    'grep -q "^::error file=$t/tp/catalog.db,line=1,title=catalog-error::" "$t/gh" &&
+     (cd "$t" && muni validate -f github tp | grep -q "^::error file=tp/catalog.db,line=1,title=catalog-error::") &&
+     (cd "$t/tp" && GITHUB_WORKSPACE=$t muni validate -f github . | grep -q "^::error file=tp/catalog.db,line=1") &&
      head -1 "$t/csv" | grep -q "^resource,row,field,type,fieldName,cell,message$" &&
      grep -q "^catalog.db,,,catalog-error,,,dataset" "$t/csv" &&
      [ "$(grep -c "<section>" "$t/html")" -eq 7 ] && grep -q "<span id=\"total\">1</span>" "$t/html"'
