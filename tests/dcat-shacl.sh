@@ -19,7 +19,10 @@ t=$(mktemp -d "${TMPDIR:-/tmp}/muni-shacl.XXXXXX") || exit 1
 trap 'rm -rf "$t"' EXIT INT TERM
 . "$src/tests/tap.sh"
 F=$src/tests/fixtures/publish
+# Where quickstart check installs the modules: this build, else the
+# source tree's build/ (the sanitizers' build has none of its own).
 NODE_PATH=$build/npm/node_modules
+[ -d "$NODE_PATH" ] || NODE_PATH=$src/build/npm/node_modules
 export NODE_PATH
 
 if [ ! -d "$corpus/schemas" ]; then
