@@ -35,14 +35,21 @@ static const struct licence {
 static const struct frequency {
 	const char *word;
 	const char *code;
+	const char *fr;		/* as a page says it */
 } frequencies[] = {
-	{ "continuous", "CONT" }, { "daily", "DAILY" },
-	{ "weekly", "WEEKLY" }, { "biweekly", "BIWEEKLY" },
-	{ "monthly", "MONTHLY" }, { "bimonthly", "BIMONTHLY" },
-	{ "quarterly", "QUARTERLY" }, { "semiannual", "ANNUAL_2" },
-	{ "annual", "ANNUAL" }, { "biennial", "BIENNIAL" },
-	{ "irregular", "IRREG" }, { "never", "NEVER" },
-	{ "unknown", "UNKNOWN" },
+	{ "continuous", "CONT", "en continu" },
+	{ "daily", "DAILY", "quotidienne" },
+	{ "weekly", "WEEKLY", "hebdomadaire" },
+	{ "biweekly", "BIWEEKLY", "toutes les deux semaines" },
+	{ "monthly", "MONTHLY", "mensuelle" },
+	{ "bimonthly", "BIMONTHLY", "tous les deux mois" },
+	{ "quarterly", "QUARTERLY", "trimestrielle" },
+	{ "semiannual", "ANNUAL_2", "semestrielle" },
+	{ "annual", "ANNUAL", "annuelle" },
+	{ "biennial", "BIENNIAL", "tous les deux ans" },
+	{ "irregular", "IRREG", "irrégulière" },
+	{ "never", "NEVER", "aucune (données figées)" },
+	{ "unknown", "UNKNOWN", "inconnue" },
 };
 
 /* The EU data-theme vocabulary (data-theme), by code. */
@@ -447,6 +454,18 @@ meta_license_types(const char *id)
 		if (strcmp(id, licences[i].id) == 0)
 			return licences[i].types;
 	return NULL;
+}
+
+const char *
+meta_frequency_fr(const char *word)
+{
+	size_t i;
+
+	for (i = 0; word && i < sizeof(frequencies) / sizeof(frequencies[0]);
+	    i++)
+		if (strcmp(word, frequencies[i].word) == 0)
+			return frequencies[i].fr;
+	return word;
 }
 
 const char *

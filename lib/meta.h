@@ -99,6 +99,9 @@ const char *meta_theme_label(const char *code);
  */
 const char *meta_license_types(const char *id);
 
+/* A frequency word in French ("annual": "annuelle"), else the word. */
+const char *meta_frequency_fr(const char *word);
+
 /* The EU code of a frequency word ("annual": "ANNUAL"), or NULL. */
 const char *meta_frequency_code(const char *word);
 

@@ -2,24 +2,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frdate.h"
 #include "html.h"
 #include "jsongen.h"
+#include "meta.h"
 #include "page.h"
 #include "banned.h"
 
+/*
+ * Readable from 390 pixels up: tables scroll sideways inside the page
+ * rather than widen it, names break only between their words (html_name),
+ * a digest anywhere, and the facts go under each other on a narrow screen.
+ */
 static const char style[] =
     "body{font-family:system-ui,sans-serif;margin:2rem auto;padding:0 1rem;"
     "color:#1b1b1b;background:#fff;max-width:70rem;line-height:1.5}"
-    "h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem}"
+    "h1{font-size:1.6rem;overflow-wrap:break-word}"
+    "h2{font-size:1.25rem;margin-top:2rem}"
     "a{color:#000091}"
     "table{border-collapse:collapse;margin:.5rem 0;display:block;"
-    "overflow-x:auto}"
+    "overflow-x:auto;max-width:100%}"
     "th,td{border:1px solid #8a8a8a;padding:.25rem .5rem;text-align:left;"
     "vertical-align:top}"
     "th{background:#e8e8e8}caption{text-align:left;font-weight:bold}"
-    "code{font-size:.9em;word-break:break-all}"
+    "#fields td:nth-child(3){min-width:10rem}"
+    "#fields td:nth-child(4){min-width:16rem}"
+    "#rows td{min-width:6rem}"
+    "code{font-size:.9em}code.digest{word-break:break-all}"
     "dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1rem}"
-    "dt{font-weight:bold}dd{margin:0}";
+    "dt{font-weight:bold}dd{margin:0;min-width:0;overflow-wrap:anywhere}"
+    "@media (max-width:40rem){body{margin:1rem auto}"
+    "dl{grid-template-columns:auto}dd{margin-bottom:.5rem}}";
 
 void
 page_preview_init(struct page_preview *p)
@@ -110,13 +123,45 @@ size_text(struct buf *out, unsigned long long n)
 	}
 }
 
-/* "2026-11-29T06:15:00Z" as "2026-11-29 à 06:15 UTC". */
+/*
+ * "2026-11-29T06:15:00Z" in words, in the time of Paris, with the time
+ * machines read in a <time> element.
+ */
 static int
 when(struct buf *out, const char *iso)
 {
-	if (iso == NULL || strlen(iso) < 16)
-		return html_text(out, iso ? iso : "");
-	return buf_addf(out, "%.10s à %.5s UTC", iso, iso + 11);
+	struct buf words;
+	int rc;
+
+	if (iso == NULL)
+		return 0;
+	buf_init(&words, 256);
+	rc = frdate_datetime(&words, iso);
+	rc |= buf_addstr(out, "<time datetime=\"");
+	rc |= html_text(out, iso);
+	rc |= buf_addstr(out, "\">");
+	rc |= html_text(out, words.ptr ? words.ptr : iso);
+	rc |= buf_addstr(out, "</time>");
+	buf_release(&words);
+	return rc;
+}
+
+/* A date of the metadata ("2025-01-01") in words. */
+static int
+day(struct buf *out, const char *ymd)
+{
+	struct buf words;
+	int rc;
+
+	buf_init(&words, 128);
+	rc = frdate_date(&words, ymd);
+	rc |= buf_addstr(out, "<time datetime=\"");
+	rc |= html_text(out, ymd);
+	rc |= buf_addstr(out, "\">");
+	rc |= html_text(out, words.ptr ? words.ptr : ymd);
+	rc |= buf_addstr(out, "</time>");
+	buf_release(&words);
+	return rc;
 }
 
 static int
@@ -143,17 +188,44 @@ download(struct buf *out, const char *file, unsigned long long bytes,
 	rc |= html_text(out, file);
 	rc |= buf_addstr(out, "</a> (");
 	rc |= size_text(out, bytes);
-	rc |= buf_addstr(out, ") — SHA-256 <code>");
+	rc |= buf_addstr(out, ") — SHA-256 <code class=\"digest\">");
 	rc |= html_text(out, sha);
 	rc |= buf_addstr(out, "</code></li>\n");
 	return rc;
 }
 
-/* One constraint of a field as text, in the table of fields. */
+/* A JSON value of a constraint as text: a string, a number, a boolean. */
+static int
+value_text(struct buf *out, yajl_val v)
+{
+	if (YAJL_IS_STRING(v))
+		return html_text(out, v->u.string);
+	if (YAJL_IS_NUMBER(v))
+		return html_text(out, v->u.number.r);
+	if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
+		return buf_addstr(out, YAJL_IS_TRUE(v) ? "vrai" : "faux");
+	return buf_addstr(out, "…");
+}
+
+/*
+ * A field's constraints in words: "obligatoire", "valeurs possibles :
+ * ...", "motif : ...", "au plus 14 caractères". A constraint that asks
+ * nothing (required false) is not said.
+ */
 static int
 constraints(struct buf *out, yajl_val c)
 {
-	size_t i;
+	static const struct {
+		const char *key, *before, *after;
+	} words[] = {
+		{ "minLength", "au moins ", " caractères" },
+		{ "maxLength", "au plus ", " caractères" },
+		{ "minimum", "au moins ", "" },
+		{ "maximum", "au plus ", "" },
+		{ "exclusiveMinimum", "plus de ", "" },
+		{ "exclusiveMaximum", "moins de ", "" },
+	};
+	size_t i, j, w;
 	int rc = 0, first = 1;
 
 	if (!YAJL_IS_OBJECT(c))
@@ -162,41 +234,132 @@ constraints(struct buf *out, yajl_val c)
 		const char *k = c->u.object.keys[i];
 		yajl_val v = c->u.object.values[i];
 
+		if ((strcmp(k, "required") == 0 || strcmp(k, "unique") == 0) &&
+		    !YAJL_IS_TRUE(v))
+			continue;
 		if (!first)
 			rc |= buf_addstr(out, "<br>");
 		first = 0;
-		if (strcmp(k, "required") == 0 && YAJL_IS_TRUE(v)) {
+		if (strcmp(k, "required") == 0) {
 			rc |= buf_addstr(out, "obligatoire");
 			continue;
 		}
-		if (strcmp(k, "unique") == 0 && YAJL_IS_TRUE(v)) {
-			rc |= buf_addstr(out, "unique");
+		if (strcmp(k, "unique") == 0) {
+			rc |= buf_addstr(out, "valeurs toutes différentes");
 			continue;
 		}
+		if (strcmp(k, "enum") == 0 && YAJL_IS_ARRAY(v)) {
+			rc |= buf_addstr(out, "valeurs possibles : ");
+			for (j = 0; j < v->u.array.len; j++) {
+				rc |= buf_addstr(out, j ? ", <code>" :
+				    "<code>");
+				rc |= value_text(out, v->u.array.values[j]);
+				rc |= buf_addstr(out, "</code>");
+			}
+			continue;
+		}
+		if (strcmp(k, "pattern") == 0) {
+			rc |= buf_addstr(out, "motif (expression régulière) : "
+			    "<code class=\"digest\">");
+			rc |= value_text(out, v);
+			rc |= buf_addstr(out, "</code>");
+			continue;
+		}
+		for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+			if (strcmp(k, words[w].key) == 0)
+				break;
+		if (w < sizeof(words) / sizeof(words[0])) {
+			rc |= buf_addstr(out, words[w].before);
+			rc |= value_text(out, v);
+			rc |= buf_addstr(out, words[w].after);
+			continue;
+		}
+		if (strcmp(k, "jsonSchema") == 0) {
+			rc |= buf_addstr(out, "conforme à un schéma JSON");
+			continue;
+		}
+		/* A constraint of a later version: said as written. */
 		rc |= html_text(out, k);
 		rc |= buf_addstr(out, " : <code>");
-		if (YAJL_IS_STRING(v))
-			rc |= html_text(out, v->u.string);
-		else if (YAJL_IS_NUMBER(v))
-			rc |= html_text(out, v->u.number.r);
-		else if (YAJL_IS_ARRAY(v)) {
-			size_t j;
-
-			for (j = 0; j < v->u.array.len; j++) {
-				yajl_val x = v->u.array.values[j];
-
-				if (j)
-					rc |= buf_addstr(out, ", ");
-				rc |= html_text(out, YAJL_IS_STRING(x) ?
-				    x->u.string : YAJL_IS_NUMBER(x) ?
-				    x->u.number.r : "…");
-			}
-		} else
-			rc |= buf_addstr(out, YAJL_IS_TRUE(v) ? "oui" :
-			    YAJL_IS_FALSE(v) ? "non" : "…");
+		rc |= value_text(out, v);
 		rc |= buf_addstr(out, "</code>");
 	}
 	return rc;
+}
+
+/* A field's type, and its format, in words. */
+static int
+type_words(struct buf *out, const char *type, const char *format)
+{
+	static const struct {
+		const char *name, *words;
+	} types[] = {
+		{ "string", "texte" }, { "number", "nombre" },
+		{ "integer", "nombre entier" }, { "boolean", "oui ou non" },
+		{ "date", "date" }, { "time", "heure" },
+		{ "datetime", "date et heure" }, { "year", "année" },
+		{ "yearmonth", "année et mois" }, { "duration", "durée" },
+		{ "geopoint", "point géographique" },
+		{ "geojson", "géométrie GeoJSON" }, { "object", "objet JSON" },
+		{ "array", "liste JSON" }, { "any", "toute valeur" },
+	}, formats[] = {
+		{ "email", "adresse électronique" },
+		{ "uri", "adresse web (URL)" }, { "uuid", "identifiant UUID" },
+		{ "binary", "données binaires en base64" },
+		{ "wkt", "géométrie WKT" }, { "topojson", "TopoJSON" },
+		{ "array", "[longitude, latitude]" },
+		{ "object", "{\"lon\": longitude, \"lat\": latitude}" },
+		{ "any", "sous toute forme reconnue" },
+	};
+	size_t i;
+	int rc = 0;
+
+	if (type == NULL)
+		type = "string";
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i].name) == 0)
+			break;
+	rc |= html_text(out, i < sizeof(types) / sizeof(types[0]) ?
+	    types[i].words : type);
+	if (format == NULL || strcmp(format, "default") == 0) {
+		if (strcmp(type, "geopoint") == 0)
+			rc |= buf_addstr(out, " (longitude, latitude)");
+		return rc;
+	}
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(format, formats[i].name) == 0)
+			break;
+	rc |= buf_addstr(out, " (");
+	if (i < sizeof(formats) / sizeof(formats[0]))
+		rc |= html_text(out, formats[i].words);
+	else {
+		/* A date pattern: %d/%m/%Y as jj/mm/aaaa. */
+		const char *p = strncmp(format, "fmt:", 4) == 0 ? format + 4 :
+		    format;
+
+		rc |= buf_addstr(out, "au format ");
+		for (; *p; p++) {
+			const char *w = NULL;
+
+			if (*p == '%' && p[1]) {
+				switch (*++p) {
+				case 'd': w = "jj"; break;
+				case 'm': w = "mm"; break;
+				case 'Y': w = "aaaa"; break;
+				case 'y': w = "aa"; break;
+				case 'H': w = "hh"; break;
+				case 'M': w = "mm"; break;
+				case 'S': w = "ss"; break;
+				default: w = NULL; p--; break;
+				}
+			}
+			if (w)
+				rc |= buf_addstr(out, w);
+			else
+				rc |= html_textn(out, p, 1);
+		}
+	}
+	return rc | buf_addstr(out, ")");
 }
 
 static int
@@ -217,24 +380,18 @@ fields_table(struct buf *out, yajl_val schema)
 		yajl_val x = f->u.array.values[i];
 
 		rc |= buf_addstr(out, "<tr><th scope=\"row\"><code>");
-		rc |= html_text(out, str(x, "name"));
+		rc |= html_name(out, str(x, "name"));
 		rc |= buf_addstr(out, "</code>");
 		if (str(x, "title")) {
 			rc |= buf_addstr(out, "<br>");
 			rc |= html_text(out, str(x, "title"));
 		}
 		rc |= buf_addstr(out, "</th><td>");
-		rc |= html_text(out, str(x, "type") ? str(x, "type") :
-		    "string");
-		if (str(x, "format")) {
-			rc |= buf_addstr(out, " (");
-			rc |= html_text(out, str(x, "format"));
-			rc |= buf_addstr(out, ")");
-		}
+		rc |= type_words(out, str(x, "type"), str(x, "format"));
 		rc |= buf_addstr(out, "</td><td>");
 		rc |= constraints(out, jg_member(x, "constraints"));
 		rc |= buf_addstr(out, "</td><td>");
-		rc |= html_text(out, str(x, "description"));
+		rc |= html_markdown(out, str(x, "description"));
 		rc |= buf_addstr(out, "</td></tr>\n");
 	}
 	return rc | buf_addstr(out, "</table>\n");
@@ -254,7 +411,7 @@ preview_table(struct buf *out, const struct page_preview *p,
 	    "</caption>\n<tr>", p->nrows - 1, rows);
 	for (c = 0; c < p->ncols; c++) {
 		rc |= buf_addstr(out, "<th scope=\"col\">");
-		rc |= html_text(out, p->cells[c]);
+		rc |= html_name(out, p->cells[c]);
 		rc |= buf_addstr(out, "</th>");
 	}
 	rc |= buf_addstr(out, "</tr>\n");
@@ -306,6 +463,45 @@ history_table(struct buf *out, const struct page_dataset *d)
 	return rc | buf_addstr(out, "</table>\n");
 }
 
+/* The place and the period the data covers, as the metadata gives them. */
+static int
+coverage(struct buf *out, yajl_val desc)
+{
+	yajl_val sp = jg_member(desc, "spatial"), tm = jg_member(desc,
+	    "temporal");
+	const char *start = str(tm, "start"), *end = str(tm, "end");
+	int rc = 0;
+
+	if (str(sp, "name")) {
+		rc |= buf_addstr(out, "<dt>Territoire</dt><dd id=\"place\">");
+		rc |= html_text(out, str(sp, "name"));
+		if (str(sp, "insee")) {
+			rc |= buf_addstr(out, " (code INSEE ");
+			rc |= html_text(out, str(sp, "insee"));
+			rc |= buf_addstr(out, ")");
+		}
+		rc |= buf_addstr(out, "</dd>\n");
+	}
+	if (start || end) {
+		rc |= buf_addstr(out, "<dt>Période couverte</dt>"
+		    "<dd id=\"period\">");
+		if (start && end) {
+			rc |= buf_addstr(out, "du ");
+			rc |= day(out, start);
+			rc |= buf_addstr(out, " au ");
+			rc |= day(out, end);
+		} else if (start) {
+			rc |= buf_addstr(out, "depuis le ");
+			rc |= day(out, start);
+		} else {
+			rc |= buf_addstr(out, "jusqu'au ");
+			rc |= day(out, end);
+		}
+		rc |= buf_addstr(out, "</dd>\n");
+	}
+	return rc;
+}
+
 int
 page_dataset(const struct page_dataset *d, struct buf *out)
 {
@@ -320,7 +516,7 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	rc |= buf_addstr(out, "<h1>");
 	rc |= html_text(out, str(desc, "title"));
 	rc |= buf_addstr(out, "</h1>\n<p id=\"description\">");
-	rc |= html_text(out, str(desc, "description"));
+	rc |= html_markdown(out, str(desc, "description"));
 	rc |= buf_addstr(out, "</p>\n<dl>\n<dt>Producteur</dt><dd>");
 	contrib = jg_member(desc, "contributors");
 	for (i = 0; YAJL_IS_ARRAY(contrib) && i < contrib->u.array.len; i++)
@@ -336,7 +532,16 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 		rc |= buf_addstr(out, "</a>");
 	} else
 		rc |= html_text(out, p ? str(p, "title") : "");
-	rc |= buf_addstr(out, "</dd>\n<dt>Licence</dt><dd id=\"license\">");
+	rc |= buf_addstr(out, "</dd>\n");
+	if (p && str(p, "email")) {
+		rc |= buf_addstr(out, "<dt>Contact</dt><dd id=\"contact\">"
+		    "<a href=\"mailto:");
+		rc |= html_text(out, str(p, "email"));
+		rc |= buf_addstr(out, "\">");
+		rc |= html_text(out, str(p, "email"));
+		rc |= buf_addstr(out, "</a></dd>\n");
+	}
+	rc |= buf_addstr(out, "<dt>Licence</dt><dd id=\"license\">");
 	lic = jg_member(desc, "licenses");
 	if (YAJL_IS_ARRAY(lic) && lic->u.array.len) {
 		yajl_val l = lic->u.array.values[0];
@@ -358,10 +563,13 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	rc |= buf_addf(out, "</dd>\n<dt>Lignes</dt><dd id=\"row-count\">%llu"
 	    "</dd>\n", v->rows);
 	if (str(desc, "frequency")) {
-		rc |= buf_addstr(out, "<dt>Fréquence de mise à jour</dt><dd>");
-		rc |= html_text(out, str(desc, "frequency"));
+		rc |= buf_addstr(out, "<dt>Fréquence de mise à jour</dt>"
+		    "<dd id=\"frequency\">");
+		rc |= html_text(out, meta_frequency_fr(str(desc,
+		    "frequency")));
 		rc |= buf_addstr(out, "</dd>\n");
 	}
+	rc |= coverage(out, desc);
 	kw = jg_member(desc, "keywords");
 	if (YAJL_IS_ARRAY(kw) && kw->u.array.len) {
 		rc |= buf_addstr(out, "<dt>Mots-clés</dt><dd>");
@@ -420,7 +628,7 @@ page_root(const char *title, const struct page_entry *e, size_t n,
 		rc |= buf_addstr(out, "/\">");
 		rc |= html_text(out, str(e[i].descriptor, "title"));
 		rc |= buf_addstr(out, "</a></th><td>");
-		rc |= html_text(out, str(e[i].descriptor, "description"));
+		rc |= html_markdown(out, str(e[i].descriptor, "description"));
 		rc |= buf_addstr(out, "</td><td>");
 		rc |= html_text(out, e[i].v->number);
 		rc |= buf_addstr(out, "</td><td>");

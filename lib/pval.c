@@ -250,16 +250,16 @@ check_metadata(struct pval_run *p, struct report *r, yajl_val d,
 	int producer = 0;
 
 	if (!str(d, "title"))
-		rule(p, r, where, "no \"title\"");
+		rule(p, r, where, _("no \"title\""));
 	if (!str(d, "description"))
-		rule(p, r, where, "no \"description\"");
+		rule(p, r, where, _("no \"description\""));
 	if (!YAJL_IS_ARRAY(lic) || lic->u.array.len == 0)
-		rule(p, r, where, "no licence (\"licenses\"): the Licence Ouverte "
-		    "2.0 (etalab-2.0) or the ODbL are expected");
+		rule(p, r, where, _("no licence (\"licenses\"): the Licence Ouverte "
+		    "2.0 (etalab-2.0) or the ODbL are expected"));
 	else if (!licence_allowed(lic->u.array.values[0]))
-		rule(p, r, where, "the licence '%s' is not one a public "
+		rule(p, r, where, _("the licence '%s' is not one a public "
 		    "administration may use without approval (etalab-2.0, "
-		    "ODbL-1.0)", str(lic->u.array.values[0], "name") ?
+		    "ODbL-1.0)"), str(lic->u.array.values[0], "name") ?
 		    str(lic->u.array.values[0], "name") :
 		    str(lic->u.array.values[0], "path") ?
 		    str(lic->u.array.values[0], "path") : "?");
@@ -279,10 +279,10 @@ check_metadata(struct pval_run *p, struct report *r, yajl_val d,
 				producer = 1;
 	}
 	if (!producer && !jg_member(d, "publisher"))
-		rule(p, r, where, "no producer (a contributor whose role is "
-		    "\"publisher\")");
+		rule(p, r, where, _("no producer (a contributor whose role is "
+		    "\"publisher\")"));
 	if (date == NULL)
-		rule(p, r, where, "no date of last update (\"created\")");
+		rule(p, r, where, _("no date of last update (\"created\")"));
 	else {
 		struct tm tm;
 		const char *end;
@@ -292,15 +292,15 @@ check_metadata(struct pval_run *p, struct report *r, yajl_val d,
 		if (end == NULL)
 			end = strptime(date, "%Y-%m-%d", &tm);
 		if (end == NULL)
-			add_error(r, ERR_PACKAGE, "the date of last update "
-			    "'%s' is not a date", date);
+			add_error(r, ERR_PACKAGE, _("the date of last update "
+			    "'%s' is not a date"), date);
 		else if (timegm(&tm) > time(NULL) + 60)
-			add_error(r, ERR_PACKAGE, "the date of last update "
-			    "'%s' is in the future", date);
+			add_error(r, ERR_PACKAGE, _("the date of last update "
+			    "'%s' is in the future"), date);
 	}
 	if (!str(d, "frequency") && !str(d, "updateFrequency") &&
 	    !str(d, "accrualPeriodicity"))
-		rule(p, r, where, "no update frequency (\"frequency\")");
+		rule(p, r, where, _("no update frequency (\"frequency\")"));
 }
 
 /* The bytes of a file as read: counted and hashed in the reader. */
@@ -427,8 +427,8 @@ remote_schema(struct pval_run *p, const struct resource_ctx *rc,
 	}
 	snprintf(joined, sizeof(joined), "%s/schema.json", rc->dir);
 	if (inside(p, joined, local) == 1) {
-		report_warn(r, "the schema '%s' cannot be fetched (%s): the copy "
-		    "schema.json published beside the data is used", url,
+		report_warn(r, _("the schema '%s' cannot be fetched (%s): the copy "
+		    "schema.json published beside the data is used"), url,
 		    e.msg);
 		vo->schema = local;
 		return;
@@ -464,21 +464,21 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 		return -1;
 	if (path == NULL) {
 		if (jg_member(res, "data"))
-			report_warn(r, "resource %zu: inline data is not "
-			    "checked", index);
+			report_warn(r, _("resource %zu: inline data is not "
+			    "checked"), index);
 		else
-			add_error(r, ERR_SCHEME, "resource %zu has no \"path\" "
-			    "(several paths are not supported)", index);
+			add_error(r, ERR_SCHEME, _("resource %zu has no \"path\" "
+			    "(several paths are not supported)"), index);
 		return 0;
 	}
 	if (is_url(path) && !o->allow_remote) {
-		add_error(r, ERR_SCHEME, "'%s' is a remote resource: it is "
-		    "fetched only with --allow-remote", path);
+		add_error(r, ERR_SCHEME, _("'%s' is a remote resource: it is "
+		    "fetched only with --allow-remote"), path);
 		return 0;
 	}
 	if (!is_url(path) && !path_safe(path)) {
-		add_error(r, ERR_SCHEME, "the path '%s' leaves the package's "
-		    "folder: refused", path);
+		add_error(r, ERR_SCHEME, _("the path '%s' leaves the package's "
+		    "folder: refused"), path);
 		return 0;
 	}
 	if (is_url(path)) {
@@ -496,7 +496,7 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 		go.max_wait = 60;
 		err_clear(&e);
 		if (fd < 0 || http_download(path, fd, &go, &hr, &e) < 0) {
-			add_error(r, ERR_SCHEME, "cannot fetch '%s': %s", path,
+			add_error(r, ERR_SCHEME, _("cannot fetch '%s': %s"), path,
 			    fd < 0 ? strerror(errno) : e.msg);
 			if (fd >= 0) {
 				close(fd);
@@ -512,10 +512,11 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 		snprintf(joined, sizeof(joined), "%s/%s", rc->dir, path);
 		switch (inside(p, joined, full)) {
 		case 0:
-			add_error(r, ERR_SCHEME, "the path '%s' leads out of "
-			    "the %s's folder through a symbolic link: "
-			    "refused", shown, rc->prefix[0] ? "publication" :
-			    "package");
+			add_error(r, ERR_SCHEME, rc->prefix[0] ?
+			    _("the path '%s' leads out of the publication's "
+			    "folder through a symbolic link: refused") :
+			    _("the path '%s' leads out of the package's folder "
+			    "through a symbolic link: refused"), shown);
 			return 0;
 		case -1:
 			snprintf(full, sizeof(full), "%s", joined);
@@ -523,8 +524,8 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 		}
 	}
 	if (access(full, R_OK) < 0) {
-		add_error(r, ERR_SOURCE, "the file '%s' of resource '%s' "
-		    "cannot be read: %s", shown, str(res, "name") ?
+		add_error(r, ERR_SOURCE, _("the file '%s' of resource '%s' "
+		    "cannot be read: %s"), shown, str(res, "name") ?
 		    str(res, "name") : "?", strerror(errno));
 		return 0;
 	}
@@ -532,8 +533,8 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 	digest_init(&h.sha256);
 	if (hash) {
 		if (parse_hash(hash, alg, &hex) < 0) {
-			add_error(r, ERR_HASH_COUNT, "the hash '%s' is not "
-			    "\"sha256:HEX\", \"sha1:HEX\" or \"md5:HEX\"", hash);
+			add_error(r, ERR_HASH_COUNT, _("the hash '%s' is not "
+			    "\"sha256:HEX\", \"sha1:HEX\" or \"md5:HEX\""), hash);
 			hash = NULL;
 		} else
 			h.have_declared = digest_init_named(&h.declared,
@@ -569,8 +570,8 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 				remote_schema(p, rc, r, schema->u.string,
 				    &schema_text, schema_path, &vo);
 			else if (!path_safe(schema->u.string)) {
-				add_error(r, ERR_SCHEME, "the schema path '%s' "
-				    "leaves the package's folder: refused",
+				add_error(r, ERR_SCHEME, _("the schema path '%s' "
+				    "leaves the package's folder: refused"),
 				    schema->u.string);
 				goto done;
 			} else {
@@ -579,10 +580,10 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 				snprintf(joined, sizeof(joined), "%s/%s",
 				    rc->dir, schema->u.string);
 				if (inside(p, joined, schema_path) == 0) {
-					add_error(r, ERR_SCHEME, "the schema "
+					add_error(r, ERR_SCHEME, _("the schema "
 					    "path '%s' leads out of the "
 					    "folder through a symbolic link: "
-					    "refused", schema->u.string);
+					    "refused"), schema->u.string);
 					goto done;
 				}
 				snprintf(schema_path, sizeof(schema_path),
@@ -644,26 +645,26 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 		}
 		for (i = 0; i < r->nlabels; i++)
 			if (strlen(r->labels[i]) >= 64)
-				rule(p, pkg, pkg->file, "%s: the column "
+				rule(p, pkg, pkg->file, _("%s: the column "
 				    "'%.40s...' has %zu characters: data.gouv.fr "
-				    "imports column names under 64", shown,
+				    "imports column names under 64"), shown,
 				    r->labels[i],
 				    strlen(r->labels[i]));
 	} else if (hash_file(full, &h) < 0) {
-		add_error(r, ERR_SOURCE, "cannot read '%s': %s", shown,
+		add_error(r, ERR_SOURCE, _("cannot read '%s': %s"), shown,
 		    strerror(errno));
 		goto done;
 	}
 	digest_hex(&h.sha256, sha);
 	if (YAJL_IS_INTEGER(bytes) && (unsigned long long)
 	    YAJL_GET_INTEGER(bytes) != h.bytes)
-		add_error(r, ERR_BYTE_COUNT, "'%s' has %llu bytes where the "
-		    "descriptor says %lld", shown, h.bytes,
+		add_error(r, ERR_BYTE_COUNT, _("'%s' has %llu bytes where the "
+		    "descriptor says %lld"), shown, h.bytes,
 		    YAJL_GET_INTEGER(bytes));
 	if (hash && h.have_declared && digest_hex(&h.declared, got) == 0 &&
 	    strcasecmp(got, hex) != 0)
-		add_error(r, ERR_HASH_COUNT, "the %s of '%s' is %s where the "
-		    "descriptor says %s", alg, shown, got, hex);
+		add_error(r, ERR_HASH_COUNT, _("the %s of '%s' is %s where the "
+		    "descriptor says %s"), alg, shown, got, hex);
 	if (!is_url(path))
 		fact_add(p, shown, &h, sha, r->rows, tabular);
 done:
@@ -724,15 +725,15 @@ check_package(struct pval_run *p, const char *descriptor, const char *dir,
 	} else
 		check_metadata(p, pkg, d, shown);
 	if (!YAJL_IS_ARRAY(res) || res->u.array.len == 0)
-		add_error(pkg, ERR_PACKAGE, "\"resources\" is not a non-empty "
-		    "array");
+		add_error(pkg, ERR_PACKAGE, _("\"resources\" is not a non-empty "
+		    "array"));
 	rc.dir = dir;
 	rc.prefix = prefix;
 	rc.resources = res;
 	for (i = 0; YAJL_IS_ARRAY(res) && i < res->u.array.len; i++)
 		if (!YAJL_IS_OBJECT(res->u.array.values[i]))
-			add_error(pkg, ERR_PACKAGE, "resources[%zu] is not an "
-			    "object", i);
+			add_error(pkg, ERR_PACKAGE, _("resources[%zu] is not an "
+			    "object"), i);
 		else if (check_resource(p, &rc, pkg, res->u.array.values[i],
 		    i) < 0) {
 			yajl_tree_free(d);
@@ -872,7 +873,7 @@ check_catalogue(struct pval_run *p, const char *root, char (*names)[256],
 	snprintf(path, sizeof(path), "%s/catalog.rdf", root);
 	err_clear(&e);
 	if (read_catalogue(path, &c, &e) < 0) {
-		add_error(r, ERR_CATALOG, "catalog.rdf cannot be read: %s",
+		add_error(r, ERR_CATALOG, _("catalog.rdf cannot be read: %s"),
 		    e.msg);
 		goto done;
 	}
@@ -883,8 +884,8 @@ check_catalogue(struct pval_run *p, const char *root, char (*names)[256],
 			if (strcmp(c.datasets[k], want) == 0)
 				break;
 		if (k == c.ndatasets)
-			add_error(r, ERR_CATALOG, "dataset '%s' is not in "
-			    "catalog.rdf (no dcat:Dataset '%s')", names[i],
+			add_error(r, ERR_CATALOG, _("dataset '%s' is not in "
+			    "catalog.rdf (no dcat:Dataset '%s')"), names[i],
 			    want);
 	}
 	for (k = 0; k < c.ndatasets; k++) {
@@ -896,8 +897,8 @@ check_catalogue(struct pval_run *p, const char *root, char (*names)[256],
 			    strcmp(rel + strlen(names[i]), "/") == 0)
 				break;
 		if (i == nnames)
-			add_error(r, ERR_CATALOG, "catalog.rdf lists the "
-			    "dataset '%s', which is not in the folder",
+			add_error(r, ERR_CATALOG, _("catalog.rdf lists the "
+			    "dataset '%s', which is not in the folder"),
 			    c.datasets[k]);
 	}
 	for (k = 0; k < c.ndists; k++) {
@@ -909,33 +910,33 @@ check_catalogue(struct pval_run *p, const char *root, char (*names)[256],
 		if (blen && strncmp(rel, c.base, blen) == 0)
 			rel += blen;
 		else if (is_url(rel) || rel[0] == '/') {
-			add_error(r, ERR_CATALOG, "the download URL '%s' is not "
-			    "under the catalogue's base '%s'", d->url, c.base);
+			add_error(r, ERR_CATALOG, _("the download URL '%s' is not "
+			    "under the catalogue's base '%s'"), d->url, c.base);
 			continue;
 		}
 		if (!path_safe(rel)) {
-			add_error(r, ERR_CATALOG, "the download URL '%s' leaves "
-			    "the publication's folder", d->url);
+			add_error(r, ERR_CATALOG, _("the download URL '%s' leaves "
+			    "the publication's folder"), d->url);
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", root, rel);
 		if (inside(p, path, path) == 0) {
-			add_error(r, ERR_CATALOG, "the download URL '%s' leads "
+			add_error(r, ERR_CATALOG, _("the download URL '%s' leads "
 			    "out of the publication's folder through a "
-			    "symbolic link", d->url);
+			    "symbolic link"), d->url);
 			continue;
 		}
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-			add_error(r, ERR_CATALOG, "the download URL '%s' points "
-			    "to '%s', which is not a file of the publication",
+			add_error(r, ERR_CATALOG, _("the download URL '%s' points "
+			    "to '%s', which is not a file of the publication"),
 			    d->url, rel);
 			continue;
 		}
 		f = find_fact(p, rel);
 		if (d->bytes[0] && strtoull(d->bytes, NULL, 10) !=
 		    (unsigned long long)st.st_size)
-			add_error(r, ERR_CATALOG, "catalog.rdf gives '%s' %s "
-			    "bytes; the file has %lld", rel, d->bytes,
+			add_error(r, ERR_CATALOG, _("catalog.rdf gives '%s' %s "
+			    "bytes; the file has %lld"), rel, d->bytes,
 			    (long long)st.st_size);
 		if (d->sha256[0]) {
 			struct hashing h;
@@ -951,8 +952,8 @@ check_catalogue(struct pval_run *p, const char *root, char (*names)[256],
 				digest_release(&h.sha256);
 			}
 			if (strcasecmp(sha, d->sha256) != 0)
-				add_error(r, ERR_CATALOG, "catalog.rdf gives '%s' "
-				    "the SHA-256 %s; the file's is %s", rel,
+				add_error(r, ERR_CATALOG, _("catalog.rdf gives '%s' "
+				    "the SHA-256 %s; the file's is %s"), rel,
 				    d->sha256, sha);
 		}
 	}
@@ -980,7 +981,7 @@ check_db(struct pval_run *p, const char *root, char (*names)[256],
 	}
 	snprintf(path, sizeof(path), "%s/catalog.db", root);
 	if (access(path, R_OK) < 0) {
-		add_error(r, ERR_CATALOG, "the publication has no catalog.db");
+		add_error(r, ERR_CATALOG, _("the publication has no catalog.db"));
 		free(seen);
 		return;
 	}
@@ -989,7 +990,7 @@ check_db(struct pval_run *p, const char *root, char (*names)[256],
 	    "FROM datasets d JOIN versions v ON v.dataset = d.name AND "
 	    "v.stamp = d.current ORDER BY d.name", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		add_error(r, ERR_CATALOG, "catalog.db cannot be read: %s",
+		add_error(r, ERR_CATALOG, _("catalog.db cannot be read: %s"),
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
 		free(seen);
@@ -1011,36 +1012,36 @@ check_db(struct pval_run *p, const char *root, char (*names)[256],
 			if (strcmp(names[i], name) == 0)
 				break;
 		if (i == nnames) {
-			add_error(r, ERR_CATALOG, "catalog.db has the dataset "
-			    "'%s', which is not in the folder", name);
+			add_error(r, ERR_CATALOG, _("catalog.db has the dataset "
+			    "'%s', which is not in the folder"), name);
 			continue;
 		}
 		seen[i] = 1;
 		snprintf(file, sizeof(file), "%s/%s.csv", name, name);
 		f = find_fact(p, file);
 		if (f == NULL) {
-			add_error(r, ERR_CATALOG, "catalog.db's dataset '%s' "
-			    "has no file '%s'", name, file);
+			add_error(r, ERR_CATALOG, _("catalog.db's dataset '%s' "
+			    "has no file '%s'"), name, file);
 			continue;
 		}
 		if (sha && strcmp(sha, f->sha256) != 0)
-			add_error(r, ERR_CATALOG, "catalog.db gives '%s' the "
-			    "SHA-256 %s; the file's is %s", file, sha,
+			add_error(r, ERR_CATALOG, _("catalog.db gives '%s' the "
+			    "SHA-256 %s; the file's is %s"), file, sha,
 			    f->sha256);
 		if (bytes != f->bytes)
-			add_error(r, ERR_CATALOG, "catalog.db gives '%s' %llu "
-			    "bytes; the file has %llu", file, bytes, f->bytes);
+			add_error(r, ERR_CATALOG, _("catalog.db gives '%s' %llu "
+			    "bytes; the file has %llu"), file, bytes, f->bytes);
 		if (f->read && rows != f->rows)
-			add_error(r, ERR_CATALOG, "catalog.db gives '%s' %llu "
-			    "rows; the file has %llu", file, rows, f->rows);
+			add_error(r, ERR_CATALOG, _("catalog.db gives '%s' %llu "
+			    "rows; the file has %llu"), file, rows, f->rows);
 	}
 	if (rc != SQLITE_DONE)
-		add_error(r, ERR_CATALOG, "catalog.db cannot be read: %s",
+		add_error(r, ERR_CATALOG, _("catalog.db cannot be read: %s"),
 		    sqlite3_errmsg(db));
 	for (i = 0; i < nnames; i++)
 		if (!seen[i])
-			add_error(r, ERR_CATALOG, "dataset '%s' is not in "
-			    "catalog.db", names[i]);
+			add_error(r, ERR_CATALOG, _("dataset '%s' is not in "
+			    "catalog.db"), names[i]);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	free(seen);
@@ -1087,9 +1088,9 @@ check_publication(struct pval_run *p, const char *root, struct muni_err *e)
 			struct report *r = new_report(p, prefix, 1);
 
 			if (r)
-				add_error(r, ERR_SCHEME, "the dataset '%s' "
+				add_error(r, ERR_SCHEME, _("the dataset '%s' "
 				    "leads out of the publication's folder "
-				    "through a symbolic link: refused",
+				    "through a symbolic link: refused"),
 				    names[i]);
 			continue;
 		}

@@ -574,11 +574,18 @@ static const char *const advice[ERR_NCODES] = {
 	    "writes the files, the descriptor and the catalogue together."),
 };
 
+/*
+ * Readable on a phone too: tables scroll inside the page, long values
+ * and headings wrap rather than widen it.
+ */
 static const char html_style[] =
     "body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b;"
     "background:#fff;max-width:80rem}"
+    "h1,h2,h3,p{overflow-wrap:anywhere}"
     "h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}"
-    "table{border-collapse:collapse;margin:.5rem 0}"
+    "table{border-collapse:collapse;margin:.5rem 0;display:block;"
+    "overflow-x:auto;max-width:100%}"
+    "@media (max-width:40rem){body{margin:1rem}}"
     "th,td{border:1px solid #8a8a8a;padding:.25rem .5rem;text-align:left;"
     "vertical-align:top}"
     "th{background:#e8e8e8}"
@@ -599,7 +606,7 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 	int rc = 0;
 
 	if (set)
-		rc |= buf_addf(out, "<p class=\"%s\">%s %llu %s in %llu %s.",
+		rc |= buf_addf(out, _("<p class=\"%s\">%s %llu %s in %llu %s."),
 		    report_valid(r) ? "valid" : "invalid",
 		    report_valid(r) ? _("Valid:") : _("Invalid:"),
 		    r->total, dngettext("muni", "error", "errors",
