@@ -24,10 +24,11 @@
 static const char usage_text[] =
     "usage: muni-anonymize [-hV] [-d delimiter] [-e encoding] [--audit] "
     "[--k n]\n"
-    "                      [--key-file file] [--l n] [--max-suppressed "
-    "percent]\n"
-    "                      [--new-key file] [--quasi columns] [--report "
-    "file]\n"
+    "                      [--key-file file] [--l n] [--max-field-size "
+    "size]\n"
+    "                      [--max-input-size size] [--max-record-size size]\n"
+    "                      [--max-suppressed percent] [--new-key file]\n"
+    "                      [--quasi columns] [--report file]\n"
     "                      [--rules file] [--scan] [--sensitive columns]\n"
     "                      [--suppress] [--wildcards] [file | -]\n";
 
@@ -45,6 +46,7 @@ static const char help_text[] =
     "                           rules', else 5)\n"
     "      --key-file FILE      the secret key of pseudonyms\n"
     "      --l N                distinct sensitive values in every class\n"
+    OPT_READER_LIMITS_HELP
     "      --max-suppressed P   --suppress may blank the quasi-identifiers\n"
     "                           of P%% of the rows at most (default 5)\n"
     "      --new-key FILE       create a secret key in FILE (mode 0600) and\n"
@@ -64,7 +66,7 @@ static const char help_text[] =
 enum {
 	OPT_AUDIT = 256, OPT_K, OPT_KEY_FILE, OPT_L, OPT_MAX_SUPPRESSED,
 	OPT_NEW_KEY, OPT_QUASI, OPT_REPORT, OPT_RULES, OPT_SCAN,
-	OPT_SENSITIVE, OPT_SUPPRESS, OPT_WILDCARDS
+	OPT_SENSITIVE, OPT_SUPPRESS, OPT_WILDCARDS, OPT_LIMIT
 };
 
 static const struct option longopts[] = {
@@ -75,6 +77,9 @@ static const struct option longopts[] = {
 	{ "k", required_argument, NULL, OPT_K },
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
 	{ "l", required_argument, NULL, OPT_L },
+	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "max-suppressed", required_argument, NULL, OPT_MAX_SUPPRESSED },
 	{ "new-key", required_argument, NULL, OPT_NEW_KEY },
 	{ "quasi", required_argument, NULL, OPT_QUASI },
@@ -97,14 +102,19 @@ main(int argc, char **argv)
 	struct buf rules;
 	char tool[64];
 	size_t n;
-	int c, scan = 0, status;
+	int c, scan = 0, status, idx = 0;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
 	err_clear(&e);
 	o.max_suppressed = 0.05;
-	while ((c = getopt_long(argc, argv, "d:e:hV", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "d:e:hV", longopts, &idx)) != -1)
 		switch (c) {
+		case OPT_LIMIT:
+			if (opt_reader_limit(longopts[idx].name, optarg,
+			    &o.csv, &e) < 0)
+				goto bad_value;
+			break;
 		case 'd':
 			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
 				goto bad_value;

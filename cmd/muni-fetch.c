@@ -22,10 +22,11 @@ static const char usage_text[] =
     "                  [--fill-merged] [--geometry geojson | lonlat] "
     "[--list]\n"
     "                  [--max-download size] [--max-field-size size]\n"
-    "                  [--max-record-size size] [-p file] [--query sql]\n"
+    "                  [--max-input-size size] [--max-record-size size]\n"
+    "                  [--max-rows n] [-p file] [--query sql]\n"
     "                  [--records path] [--retries n] [--sheet name]\n"
     "                  [--skip-rows n] [--state file] [--table name]\n"
-    "                  [file | url | -]\n";
+    "                  [--timeout seconds] [file | url | -]\n";
 
 static const char help_text[] =
     "Turn an export into canonical CSV on standard output: CSV or TSV in\n"
@@ -52,8 +53,9 @@ static const char help_text[] =
     "      --list               list the tables, sheets or archive entries\n"
     "                           and exit\n"
     "      --max-download N     URL: largest download accepted (default 1G)\n"
-    "      --max-field-size N   longest field accepted (default 1M)\n"
-    "      --max-record-size N  longest record accepted (default 8M)\n"
+    OPT_READER_LIMITS_HELP
+    "      --max-rows N         SQLite: most rows a query or view may yield\n"
+    "                           (default 10000000)\n"
     "  -p, --provenance FILE    write a JSON provenance record to FILE\n"
     "      --query SQL          SQLite: the rows of this read-only query\n"
     "      --records PATH       JSON: the array of records, by its keys from\n"
@@ -69,14 +71,16 @@ static const char help_text[] =
     "      --state FILE         URL: remember what was fetched in FILE\n"
     "                           (SQLite) and exit 5, writing nothing, when\n"
     "                           the source has not changed since\n"
-    "      --table NAME         SQLite: the rows of this table (default: the\n"
-    "                           only one)\n"
+    "      --table NAME         SQLite: the rows of this table or view\n"
+    "                           (default: the only table)\n"
+    "      --timeout SECONDS    URL: longest time a download may take, all\n"
+    "                           retries included (default 1800)\n"
     "  -V, --version            print the version and exit\n";
 
 enum {
-	OPT_MAX_FIELD = 256, OPT_MAX_RECORD, OPT_LIST, OPT_QUERY, OPT_TABLE,
-	OPT_ENTRY, OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY,
-	OPT_RECORDS, OPT_MAX_DOWNLOAD, OPT_RETRIES, OPT_STATE
+	OPT_LIMIT = 256, OPT_LIST, OPT_QUERY, OPT_TABLE, OPT_ENTRY,
+	OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY, OPT_RECORDS,
+	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT
 };
 
 
@@ -90,8 +94,10 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "max-download", required_argument, NULL, OPT_MAX_DOWNLOAD },
-	{ "max-field-size", required_argument, NULL, OPT_MAX_FIELD },
-	{ "max-record-size", required_argument, NULL, OPT_MAX_RECORD },
+	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
 	{ "provenance", required_argument, NULL, 'p' },
 	{ "query", required_argument, NULL, OPT_QUERY },
 	{ "records", required_argument, NULL, OPT_RECORDS },
@@ -100,6 +106,7 @@ static const struct option longopts[] = {
 	{ "skip-rows", required_argument, NULL, OPT_SKIP_ROWS },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -111,13 +118,14 @@ main(int argc, char **argv)
 	struct muni_err e;
 	char tool[64];
 	size_t skip;
-	int c, status;
+	int c, status, idx = 0;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
 	o.retries = 3;
 	err_clear(&e);
-	while ((c = getopt_long(argc, argv, "d:e:f:hp:V", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "d:e:f:hp:V", longopts, &idx)) !=
+	    -1)
 		switch (c) {
 		case 'd':
 			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
@@ -180,15 +188,21 @@ main(int argc, char **argv)
 		case OPT_LIST:
 			o.list = 1;
 			break;
-		case OPT_MAX_FIELD:
-			if (opt_size(optarg, 1, (size_t)1 << 30,
-			    &o.csv.max_field, &e) < 0)
+		case OPT_LIMIT:
+			if (opt_reader_limit(longopts[idx].name, optarg,
+			    &o.csv, &e) < 0)
 				goto bad_value;
 			break;
-		case OPT_MAX_RECORD:
-			if (opt_size(optarg, 1, (size_t)1 << 30,
-			    &o.csv.max_record, &e) < 0)
+		case OPT_MAX_ROWS:
+			if (opt_count(optarg, 1, (size_t)1 << 40, &skip,
+			    &e) < 0)
 				goto bad_value;
+			o.max_rows = skip;
+			break;
+		case OPT_TIMEOUT:
+			if (opt_count(optarg, 1, 7 * 24 * 3600, &skip, &e) < 0)
+				goto bad_value;
+			o.timeout = (long)skip;
 			break;
 		case 'p':
 			o.provenance = optarg;

@@ -29,8 +29,9 @@ static const char usage_text[] =
     "file]\n"
     "                    [--api-url url] [--catalog-title text] "
     "[--diff file]\n"
-    "                    [--gzip] [--keep n] [--private] [--schema-url "
-    "url]\n"
+    "                    [--gzip] [--keep n] [--max-field-size size]\n"
+    "                    [--max-input-size size] [--max-record-size size]\n"
+    "                    [--private] [--schema-url url]\n"
     "                    [--summary] [--wait] [file | -]\n"
     "       muni-publish -t root --list\n"
     "       muni-publish -t root --history name\n";
@@ -61,6 +62,7 @@ static const char help_text[] =
     "      --history NAME       print the versions of a dataset and exit\n"
     "      --keep N             keep the N newest versions (default: all)\n"
     "      --list               print the datasets published and exit\n"
+    OPT_READER_LIMITS_HELP
     "  -m, --meta FILE          the metadata (muni-meta(5))\n"
     "      --private            data.gouv.fr: keep the dataset private\n"
     "  -p, --provenance FILE    muni-fetch's provenance, for the sources\n"
@@ -75,7 +77,8 @@ static const char help_text[] =
 enum {
 	OPT_ALLOW_INVALID = 256, OPT_ANON, OPT_API_KEY_FILE, OPT_API_URL,
 	OPT_CATALOG_TITLE, OPT_DIFF, OPT_GZIP, OPT_HISTORY, OPT_KEEP,
-	OPT_LIST, OPT_PRIVATE, OPT_SCHEMA_URL, OPT_SUMMARY, OPT_WAIT
+	OPT_LIST, OPT_PRIVATE, OPT_SCHEMA_URL, OPT_SUMMARY, OPT_WAIT,
+	OPT_LIMIT
 };
 
 static const struct option longopts[] = {
@@ -93,6 +96,9 @@ static const struct option longopts[] = {
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "meta", required_argument, NULL, 'm' },
 	{ "private", no_argument, NULL, OPT_PRIVATE },
 	{ "provenance", required_argument, NULL, 'p' },
@@ -112,7 +118,7 @@ main(int argc, char **argv)
 	struct muni_err e;
 	struct buf out;
 	const char *to = NULL, *history = NULL;
-	int c, list = 0, status;
+	int c, list = 0, status, idx = 0;
 	size_t n;
 
 	msg_init(argv[0], stderr);
@@ -120,7 +126,7 @@ main(int argc, char **argv)
 	err_clear(&e);
 	o.api_url = "https://www.data.gouv.fr/api/1";
 	while ((c = getopt_long(argc, argv, "b:d:e:hm:p:s:t:V", longopts,
-	    NULL)) != -1)
+	    &idx)) != -1)
 		switch (c) {
 		case 'b':
 			if (!meta_url_ok(optarg)) {
@@ -185,6 +191,11 @@ main(int argc, char **argv)
 			break;
 		case OPT_LIST:
 			list = 1;
+			break;
+		case OPT_LIMIT:
+			if (opt_reader_limit(longopts[idx].name, optarg,
+			    &o.csv, &e) < 0)
+				goto bad_value;
 			break;
 		case OPT_PRIVATE:
 			o.private_dataset = 1;

@@ -19,9 +19,10 @@ static const char usage_text[] =
     "usage: muni-transform [-hqV] [-d delimiter] [-e encoding] [-m map] "
     "[-s schema]\n"
     "                      [--auto] [--emit-map file] [--explain]\n"
-    "                      [--max-field-size size] [--max-record-size size]\n"
-    "                      [--rejects file] [--strict] [--summary] "
-    "[file | -]\n";
+    "                      [--max-field-size size] [--max-input-size size]\n"
+    "                      [--max-record-size size] [--rejects file] "
+    "[--strict]\n"
+    "                      [--summary] [file | -]\n";
 
 static const char help_text[] =
     "Map the columns of a CSV export to those of a target, converting\n"
@@ -37,8 +38,7 @@ static const char help_text[] =
     "      --explain            print the mapping chosen, a line per column\n"
     "  -h, --help               print this help and exit\n"
     "  -m, --map FILE           the mapping file\n"
-    "      --max-field-size N   longest field accepted (default 1M)\n"
-    "      --max-record-size N  longest record accepted (default 8M)\n"
+    OPT_READER_LIMITS_HELP
     "  -q, --quiet              no warning for each value not converted\n"
     "      --rejects FILE       write the rows left out, with the reason, to\n"
     "                           FILE\n"
@@ -50,8 +50,8 @@ static const char help_text[] =
     "  -V, --version            print the version and exit\n";
 
 enum {
-	OPT_AUTO = 256, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_MAX_FIELD,
-	OPT_MAX_RECORD, OPT_REJECTS, OPT_STRICT, OPT_SUMMARY
+	OPT_AUTO = 256, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_LIMIT, OPT_REJECTS,
+	OPT_STRICT, OPT_SUMMARY
 };
 
 static const struct option longopts[] = {
@@ -62,8 +62,9 @@ static const struct option longopts[] = {
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "map", required_argument, NULL, 'm' },
-	{ "max-field-size", required_argument, NULL, OPT_MAX_FIELD },
-	{ "max-record-size", required_argument, NULL, OPT_MAX_RECORD },
+	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "schema", required_argument, NULL, 's' },
@@ -86,13 +87,13 @@ main(int argc, char **argv)
 {
 	struct trun_options o;
 	struct muni_err e;
-	int c, status;
+	int c, status, idx = 0;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:hm:qs:V", longopts,
-	    NULL)) != -1)
+	    &idx)) != -1)
 		switch (c) {
 		case 'd':
 			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
@@ -123,14 +124,9 @@ main(int argc, char **argv)
 		case OPT_EXPLAIN:
 			o.explain = 1;
 			break;
-		case OPT_MAX_FIELD:
-			if (opt_size(optarg, 1, (size_t)1 << 30,
-			    &o.csv.max_field, &e) < 0)
-				goto bad_value;
-			break;
-		case OPT_MAX_RECORD:
-			if (opt_size(optarg, 1, (size_t)1 << 30,
-			    &o.csv.max_record, &e) < 0)
+		case OPT_LIMIT:
+			if (opt_reader_limit(longopts[idx].name, optarg,
+			    &o.csv, &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_REJECTS:

@@ -26,7 +26,9 @@ static const char usage_text[] =
     "[-f format] [-r file]\n"
     "                     [-s schema] [--html-rows n] [--lang lang]\n"
     "                     [--limit-errors n] [--limit-rows n] "
-    "[--pick-errors list]\n"
+    "[--max-field-size size]\n"
+    "                     [--max-input-size size] [--max-record-size size]\n"
+    "                     [--max-regex-work n] [--pick-errors list]\n"
     "                     [--rejects file] [--resource name=file] "
     "[--schema-sync]\n"
     "                     [--skip-errors list] [--summary] [--valid-rows]\n"
@@ -55,6 +57,10 @@ static const char help_text[] =
     "      --limit-errors N     stop reporting after N errors (default 1000,\n"
     "                           0 for no limit)\n"
     "      --limit-rows N       read at most N data rows\n"
+    OPT_READER_LIMITS_HELP
+    "      --max-regex-work N   values of a field whose pattern check may run\n"
+    "                           to PCRE2's limit before the field's other\n"
+    "                           values are left undecided (default 20)\n"
     "      --pick-errors LIST   report only these codes or tags (#header,\n"
     "                           #row, #cell, #structure)\n"
     "      --package            read the input as a Data Package descriptor\n"
@@ -73,7 +79,8 @@ static const char help_text[] =
 enum {
 	OPT_LIMIT_ERRORS = 256, OPT_LIMIT_ROWS, OPT_PICK, OPT_REJECTS,
 	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS,
-	OPT_HTML_ROWS, OPT_LANG, OPT_ALLOW_REMOTE, OPT_PACKAGE, OPT_STRICT
+	OPT_HTML_ROWS, OPT_LANG, OPT_ALLOW_REMOTE, OPT_PACKAGE, OPT_STRICT,
+	OPT_LIMIT, OPT_REGEX_WORK
 };
 
 static const struct option longopts[] = {
@@ -86,6 +93,10 @@ static const struct option longopts[] = {
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "limit-errors", required_argument, NULL, OPT_LIMIT_ERRORS },
 	{ "limit-rows", required_argument, NULL, OPT_LIMIT_ROWS },
+	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
+	{ "max-regex-work", required_argument, NULL, OPT_REGEX_WORK },
 	{ "pick-errors", required_argument, NULL, OPT_PICK },
 	{ "package", no_argument, NULL, OPT_PACKAGE },
 	{ "quiet-data", no_argument, NULL, 'q' },
@@ -108,7 +119,7 @@ main(int argc, char **argv)
 	struct vrun_options o;
 	struct muni_err e;
 	struct pval_options po;
-	int c, package = 0;
+	int c, package = 0, idx = 0;
 
 	msg_init(argv[0], stderr);
 	msg_lang(NULL);
@@ -116,7 +127,7 @@ main(int argc, char **argv)
 	memset(&po, 0, sizeof(po));
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:f:hqr:s:V", longopts,
-	    NULL)) != -1)
+	    &idx)) != -1)
 		switch (c) {
 		case 'd':
 			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
@@ -161,6 +172,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_LIMIT_ROWS:
 			if (opt_size(optarg, 0, (size_t)-1 / 2, &o.limit_rows,
+			    &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_LIMIT:
+			if (opt_reader_limit(longopts[idx].name, optarg,
+			    &o.csv, &e) < 0)
+				goto bad_value;
+			break;
+		case OPT_REGEX_WORK:
+			if (opt_count(optarg, 0, 1000000, &o.regex_work,
 			    &e) < 0)
 				goto bad_value;
 			break;

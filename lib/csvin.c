@@ -71,6 +71,7 @@ struct csvin {
 	const char *name;
 	size_t max_field;
 	size_t max_record;
+	unsigned long long max_input, inflated;
 	void (*raw_hook)(void *, const void *, size_t);
 	void *raw_ctx;
 	void (*warn)(void *, const char *);
@@ -350,6 +351,14 @@ inflate_some(struct csvin *in)
 		rc = inflate(&in->z, Z_NO_FLUSH);
 		in->raw_pos = in->raw_len - in->z.avail_in;
 		buf_setlen(&in->dec, in->dec.len + (RAW_CHUNK - in->z.avail_out));
+		in->inflated += RAW_CHUNK - in->z.avail_out;
+		if (in->inflated > in->max_input) {
+			fail(in, MUNI_EXIT_DATA, "the gzip data inflates to "
+			    "more than %llu bytes (raise the limit with "
+			    "--max-input-size)", in->max_input);
+			in->err.row = 0;
+			return -1;
+		}
 		if (rc == Z_STREAM_END)
 			in->z_open = 0;
 		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
@@ -707,6 +716,14 @@ feed(struct csvin *in)
 	len = nl ? (size_t)(nl - p) + 1 : n;
 	if (in->at_line_start && in->parser.pstate == LIBCSV_ROW_NOT_BEGUN)
 		in->rec_line = in->line;
+	/*
+	 * libcsv grows a field by a fixed step: the step made half the field
+	 * so far, the growth is geometric (a field of 500 MB is not copied
+	 * a hundred thousand times), and never past the limit by much.
+	 */
+	if (in->parser.entry_size / 2 > in->parser.blk_size &&
+	    in->parser.entry_size < in->max_field)
+		csv_set_blk_size(&in->parser, in->parser.entry_size / 2);
 	/* Up to each quote, so that what follows a closing one is seen. */
 	for (s = p, end = p + len; s < end; s += seg) {
 		if (in->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED)
@@ -981,6 +998,7 @@ csvin_new(int fd, const char *name, const struct csvin_options *opt,
 	in->fd = fd;
 	in->name = name;
 	in->max_field = opt->max_field ? opt->max_field : CSVIN_MAX_FIELD;
+	in->max_input = opt->max_input ? opt->max_input : CSVIN_MAX_INPUT;
 	in->max_record = opt->max_record ? opt->max_record : CSVIN_MAX_RECORD;
 	in->raw_hook = opt->raw_hook;
 	in->raw_ctx = opt->raw_ctx;

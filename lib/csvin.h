@@ -48,6 +48,8 @@
 #define CSVIN_MAX_FIELD ((size_t)1 << 20)	/* default: 1 MiB */
 #define CSVIN_MAX_RECORD ((size_t)8 << 20)	/* default: 8 MiB */
 #define CSVIN_MAX_FIELDS 65536			/* fields in one record */
+/* Bytes gzip (or a ZIP entry) may inflate to: a zip bomb stops there. */
+#define CSVIN_MAX_INPUT ((unsigned long long)8 << 30)	/* 8 GiB */
 #define CSVIN_SAMPLE ((size_t)64 << 10)		/* bytes read to sniff */
 #define CSVIN_PREFIX_MAX 4096
 
@@ -68,6 +70,7 @@ struct csvin_options {
 	int delimiter;		/* 0: guess */
 	size_t max_field;	/* 0: CSVIN_MAX_FIELD */
 	size_t max_record;	/* 0: CSVIN_MAX_RECORD */
+	unsigned long long max_input;	/* inflated; 0: CSVIN_MAX_INPUT */
 	/*
 	 * Read and parse in a thread of the reader's own, so that the
 	 * caller's work runs beside it; the raw hook is then called from

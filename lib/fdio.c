@@ -1,9 +1,13 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "err.h"
+#include "exitcode.h"
 #include "fdio.h"
 #include "banned.h"
 
@@ -65,5 +69,41 @@ fd_temp(const char *tool, char path[4096])
 	fd = mkstemp(path);
 	if (fd < 0)
 		path[0] = '\0';
+	return fd;
+}
+
+int
+fd_open_secret(const char *path, const char *kind, struct muni_err *e)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && errno == ELOOP) {
+		err_set(e, MUNI_EXIT_USAGE, "%s '%s' is a symbolic link: "
+		    "refused (give the file itself, so that nobody who may "
+		    "change the link chooses the key)", kind, path);
+		return -1;
+	}
+	if (fd < 0) {
+		err_sys(e, errno == ENOENT ? MUNI_EXIT_USAGE : MUNI_EXIT_IO,
+		    errno, "cannot open %s '%s'", kind, path);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		err_set(e, MUNI_EXIT_USAGE, "%s '%s' is not a regular file",
+		    kind, path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		err_set(e, MUNI_EXIT_USAGE, "%s '%s' may be read by others "
+		    "(mode %03o): refused; chmod 600 '%s'", kind, path,
+		    (unsigned)(st.st_mode & 0777), path);
+		return -1;
+	}
+	/* Reads block as usual from here. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }

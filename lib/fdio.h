@@ -21,6 +21,16 @@ int fd_read_all(int fd, struct buf *out);
  * /tmp); its name goes to path. -1 with errno (path empty) on error.
  */
 int fd_temp(const char *tool, char path[4096]);
+/*
+ * Open a file that holds a secret (a key) for reading: a regular file that
+ * only its owner may read, not reached through a symbolic link; a FIFO or
+ * a device is refused without blocking. kind names it in messages ("the
+ * key file"). The descriptor, or -1 with e (status 2; 3 when the file
+ * cannot be opened for another reason).
+ */
+struct muni_err;
+int fd_open_secret(const char *path, const char *kind, struct muni_err *e);
+
 /* Write all n bytes; -1 with errno on error. */
 int fd_write_full(int fd, const void *p, size_t n);
 

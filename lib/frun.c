@@ -28,7 +28,6 @@
 #include "zip.h"
 #include "banned.h"
 
-#define GZIP_MAX_INFLATED ((unsigned long long)8 << 30)
 
 /* What one run has read, for the provenance record. */
 struct run {
@@ -64,7 +63,8 @@ spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
     struct muni_err *e)
 {
 	unsigned char in[65536], out[65536];
-	unsigned long long inflated = 0;
+	unsigned long long inflated = 0, max_input = r->o->csv.max_input ?
+	    r->o->csv.max_input : CSVIN_MAX_INPUT;
 	ssize_t got = (ssize_t)n;
 	int tmp, rc = Z_OK;
 	z_stream zs;
@@ -99,10 +99,12 @@ spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
 				if (rc != Z_OK && rc != Z_STREAM_END)
 					goto corrupt;
 				inflated += sizeof(out) - zs.avail_out;
-				if (inflated > GZIP_MAX_INFLATED) {
-					err_set(e, MUNI_EXIT_DATA, "'%s' inflates "
-					    "to more than %llu bytes: refused",
-					    r->o->input, GZIP_MAX_INFLATED);
+				if (inflated > max_input) {
+					err_set(e, MUNI_EXIT_DATA, "'%s': the gzip "
+					    "data inflates to more than %llu bytes "
+					    "(raise the limit with "
+					    "--max-input-size)", r->o->input,
+					    max_input);
 					goto fail;
 				}
 				if (fd_write_full(tmp, out, sizeof(out) -
@@ -300,6 +302,7 @@ copy_csv(struct run *r, int fd, const void *prefix, size_t n,
 static int
 copy_sqlite(struct run *r, const char *path, struct muni_err *e)
 {
+	struct sqlite_options so;
 	struct sqlite_src *s;
 	struct buf list;
 	int status;
@@ -308,7 +311,13 @@ copy_sqlite(struct run *r, const char *path, struct muni_err *e)
 		buf_init(&list, 1 << 20);
 		return write_list(r, &list, src_sqlite_list(path, &list, e), e);
 	}
-	s = src_sqlite_open(path, r->o->table, r->o->query, e);
+	memset(&so, 0, sizeof(so));
+	so.table = r->o->table;
+	so.query = r->o->query;
+	so.max_field = r->o->csv.max_field;
+	so.max_record = r->o->csv.max_record;
+	so.max_rows = r->o->max_rows;
+	s = src_sqlite_open(path, &so, e);
 	if (s == NULL)
 		return e->status;
 	status = copy_records(r, s, next_sqlite, e);
@@ -528,7 +537,7 @@ static int
 copy_zip(struct run *r, int fd, enum frun_format format, int depth,
     struct muni_err *e)
 {
-	struct zip *z = zip_open(fd, r->o->input, e);
+	struct zip *z = zip_open(fd, r->o->input, r->o->csv.max_input, e);
 	struct buf list;
 	int status;
 
@@ -722,6 +731,7 @@ download(struct run *r, struct fstate *st, struct http_result *res,
 	    (unsigned long long)1 << 30;
 	ho.retries = r->o->retries;
 	ho.max_wait = 300;
+	ho.timeout = r->o->timeout;
 	if (r->o->state != NULL) {
 		if (fstate_load(r->o->state, r->o->input, st, e) < 0)
 			return -1;

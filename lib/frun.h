@@ -44,6 +44,7 @@ struct frun_options {
 	enum frun_format format;
 	const char *table;		/* SQLite */
 	const char *query;		/* SQLite */
+	unsigned long long max_rows;	/* SQLite: of a query or view */
 	int list;			/* list tables, sheets or entries */
 	const char *entry;		/* ZIP: the member to read */
 	struct sheet_pick pick;		/* spreadsheets: sheet, warnings */
@@ -54,6 +55,7 @@ struct frun_options {
 	const char *state;		/* --state FILE, or NULL */
 	int retries;
 	unsigned long long max_download;
+	long timeout;			/* seconds, all tries; 0: 1800 */
 	int out_fd;
 	const char *tool;		/* "muni-fetch 0.1.0", for provenance */
 };

@@ -56,29 +56,18 @@ int
 hmac_key_load(const char *path, struct hmac_key *key, struct muni_err *e)
 {
 	char text[130];
-	struct stat st;
 	ssize_t n;
 	int fd, i, hi, lo;
 
 	memset(key, 0, sizeof(*key));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = fd_open_secret(path, "the key file", e);
 	if (fd < 0) {
-		err_sys(e, errno == ENOENT ? MUNI_EXIT_USAGE : MUNI_EXIT_IO,
-		    errno, "cannot open the key file '%s'%s", path,
-		    errno == ENOENT ? " (create one with --new-key)" : "");
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		err_set(e, MUNI_EXIT_USAGE, "the key file '%s' is not a "
-		    "regular file", path);
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		err_set(e, MUNI_EXIT_USAGE, "the key file '%s' may be read by "
-		    "others (mode %03o): refused; chmod 600 '%s'", path,
-		    (unsigned)(st.st_mode & 0777), path);
+		if (e->errnum == ENOENT) {
+			size_t k = strlen(e->msg);
+
+			snprintf(e->msg + k, sizeof(e->msg) - k, " (create one "
+			    "with --new-key)");
+		}
 		return -1;
 	}
 	n = fd_read_full(fd, text, sizeof(text) - 1);

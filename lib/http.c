@@ -103,6 +103,7 @@ http_get(const char *url, struct buf *out, int status_on_error,
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)out->max);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTP_DOCUMENT_TIMEOUT);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_cleanup(c);
@@ -159,6 +160,8 @@ http_request(const char *url, const struct http_request *rq,
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	/* Keep the method on redirects of a POST or PUT. */
 	curl_easy_setopt(c, CURLOPT_POSTREDIR, CURL_REDIR_POST_ALL);
+	/* An upload of a whole file: the deadline of a download. */
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)HTTP_TIMEOUT);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
 	curl_easy_cleanup(c);
@@ -274,6 +277,8 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 	CURLcode rc;
 	CURL *c;
 	int attempt;
+	long timeout = o->timeout > 0 ? o->timeout : HTTP_TIMEOUT;
+	time_t deadline = time(NULL) + timeout, left;
 
 	if (http_init(e) < 0)
 		return -1;
@@ -315,6 +320,12 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
 		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(c, CURLOPT_HEADERDATA, &k);
+		/*
+		 * A server that trickles its body stays above the low speed
+		 * limit: the deadline covers every attempt and every wait.
+		 */
+		left = deadline - time(NULL);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(left > 1 ? left : 1));
 		if (headers)
 			curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 		rc = curl_easy_perform(c);
@@ -338,6 +349,12 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 			curl_slist_free_all(headers);
 			return 0;
 		}
+		if (rc == CURLE_OPERATION_TIMEDOUT && time(NULL) >= deadline) {
+			err_set(e, MUNI_EXIT_IO, "cannot fetch '%s': not done "
+			    "after %ld seconds (raise the limit with --timeout)",
+			    url, timeout);
+			break;
+		}
 		if (rc != CURLE_OK)
 			err_set(e, MUNI_EXIT_IO, "cannot fetch '%s': %s", url,
 			    why[0] ? why : curl_easy_strerror(rc));
@@ -350,7 +367,8 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 		wait += (unsigned)(rand() % (int)(wait * 250 + 1)) / 1000;
 		if (k.retry_after > (long)wait)
 			wait = (unsigned)k.retry_after;
-		if (waited + wait > o->max_wait)
+		if (waited + wait > o->max_wait ||
+		    time(NULL) + (time_t)wait >= deadline)
 			break;
 		waited += wait;
 		sleep(wait);

@@ -13,10 +13,16 @@
 #include "err.h"
 
 /* What a download sends and gets back besides the body. */
+/* A download's deadline by default, every attempt and wait included. */
+#define HTTP_TIMEOUT 1800
+/* A document's (a schema, a report, an API's answer). */
+#define HTTP_DOCUMENT_TIMEOUT 120
+
 struct http_get_options {
 	unsigned long long max_bytes;	/* a larger body is an error */
 	int retries;			/* after timeouts and 408/429/5xx */
 	unsigned max_wait;		/* seconds of waiting in all */
+	long timeout;			/* seconds for everything; 0: 1800 */
 	const char *etag;		/* If-None-Match, or NULL */
 	const char *last_modified;	/* If-Modified-Since, or NULL */
 };

@@ -1,6 +1,10 @@
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "keyset.h"
 #include "banned.h"
@@ -26,10 +30,40 @@ keyset_hash(unsigned long long h, const void *p, size_t n)
 	return h ? h : 1;
 }
 
+/*
+ * The table's own hash: FNV-1a from a basis drawn at random once a
+ * process, then mixed (splitmix64's finalizer), so that keys crafted to
+ * collide (thousands of names or values sent to the same slot, which would
+ * make every look-up walk them all) cannot be made without the basis.
+ */
+static uint64_t basis = KEYSET_HASH_INIT;
+static pthread_once_t basis_once = PTHREAD_ONCE_INIT;
+
+static void
+draw_basis(void)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) == (ssize_t)sizeof(r))
+		basis ^= r;
+	else
+		basis ^= (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL ^
+		    (uint64_t)getpid();
+}
+
 static uint64_t
 hash_key(const unsigned char *p, size_t n)
 {
-	return keyset_hash(KEYSET_HASH_INIT, p, n);
+	uint64_t h;
+
+	pthread_once(&basis_once, draw_basis);
+	h = keyset_hash(basis, p, n);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h ? h : 1;
 }
 
 void

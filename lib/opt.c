@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csvin.h"
 #include "exitcode.h"
 #include "opt.h"
 #include "banned.h"
@@ -36,6 +37,29 @@ bad:
 	err_set(e, MUNI_EXIT_USAGE, "'%s' is not a size between %zu and %zu "
 	    "bytes (digits, optionally followed by K, M or G)", s, min, max);
 	return -1;
+}
+
+int
+opt_reader_limit(const char *name, const char *s, struct csvin_options *csv,
+    struct muni_err *e)
+{
+	size_t v;
+
+	if (strcmp(name, "max-field-size") == 0) {
+		if (opt_size(s, 1, (size_t)1 << 30, &v, e) < 0)
+			return -1;
+		csv->max_field = v;
+	} else if (strcmp(name, "max-record-size") == 0) {
+		if (opt_size(s, 1, (size_t)1 << 30, &v, e) < 0)
+			return -1;
+		csv->max_record = v;
+	} else if (strcmp(name, "max-input-size") == 0) {
+		if (opt_size(s, 1, (size_t)1 << 40, &v, e) < 0)
+			return -1;
+		csv->max_input = v;
+	} else
+		return 1;
+	return 0;
 }
 
 int

@@ -636,8 +636,8 @@ check_resource(struct pval_run *p, const struct resource_ctx *rc,
 			 * are unknown.
 			 */
 			digest_release(&h.sha256);
-			memset(&h, 0, sizeof(h));
 			digest_init(&h.sha256);
+			h.bytes = 0;
 			if (!is_url(path) && hash_file(full, &h) == 0 &&
 			    digest_hex(&h.sha256, sha) == 0)
 				fact_add(p, shown, &h, sha, 0, 0);

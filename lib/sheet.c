@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,24 @@ struct sheet {
 	struct field *fields;
 	struct record rec;
 };
+
+void
+sheet_cell_name(unsigned col, unsigned long long row, char *out, size_t n)
+{
+	char tmp[8];
+	size_t k = 0;
+	unsigned long c = (unsigned long)col + 1;
+
+	while (c > 0 && k < sizeof(tmp)) {
+		tmp[k++] = (char)('A' + (c - 1) % 26);
+		c = (c - 1) / 26;
+	}
+	while (k > 0 && n > 1) {
+		*out++ = tmp[--k];
+		n--;
+	}
+	snprintf(out, n, "%llu", row);
+}
 
 void
 sheet_row_clear(struct sheet_row *r)
@@ -183,6 +202,41 @@ by_first_row(const void *a, const void *b)
 	return x->c1 < y->c1 ? -1 : x->c1 > y->c1;
 }
 
+/*
+ * The grid to write, rows from the header to the last, columns from the
+ * first to the last, against what the sheet's XML can honestly hold.
+ */
+static int
+bounded(struct sheet *sh, unsigned wide_col, unsigned long long wide_row,
+    unsigned low_col, unsigned long long low_row, struct muni_err *e)
+{
+	unsigned long long rows, cols, cells;
+	char wide[32], low[32], which[128];
+
+	if (sh->width == 0 || sh->last < sh->header)
+		return 0;
+	rows = sh->last - sh->header + 1;
+	cols = sh->width - (sh->first < sh->width ? sh->first : 0);
+	cells = rows * cols;
+	if (cells <= SHEET_FREE_CELLS ||
+	    cells / SHEET_CELLS_PER_BYTE <= sh->src->bytes)
+		return 0;
+	sheet_cell_name(wide_col, wide_row, wide, sizeof(wide));
+	sheet_cell_name(low_col, low_row, low, sizeof(low));
+	if (strcmp(wide, low) == 0)
+		snprintf(which, sizeof(which), "cell %s", wide);
+	else
+		snprintf(which, sizeof(which), "cells %s (the last column) "
+		    "and %s (the last row)", wide, low);
+	err_set(e, MUNI_EXIT_DATA, "'%s': sheet '%s': %s would make it %llu "
+	    "columns by %llu rows, %llu cells written from %llu bytes, more "
+	    "than %llu a byte past %llu cells: a cell far from the others is "
+	    "often a stray to delete", sh->file, sh->src->name, which, cols,
+	    rows, cells, sh->src->bytes, SHEET_CELLS_PER_BYTE,
+	    SHEET_FREE_CELLS);
+	return -1;
+}
+
 /* The first reading: width, last row, header. */
 static int
 measure(struct sheet *sh, struct muni_err *e)
@@ -192,6 +246,9 @@ measure(struct sheet *sh, struct muni_err *e)
 	const struct sheet_merge *m;
 	size_t nm;
 	int rc;
+	/* The cells that set the last column and the last row. */
+	unsigned wide_col = 0, low_col = 0;
+	unsigned long long wide_row = 0, low_row = 0;
 
 	if (sh->src->rewind(sh->src->ctx, e) < 0)
 		return -1;
@@ -199,11 +256,16 @@ measure(struct sheet *sh, struct muni_err *e)
 	while ((rc = sh->src->row(sh->src->ctx, &sh->row, e)) > 0) {
 		if (sh->row.n == 0)
 			continue;
-		if (sh->row.col[sh->row.n - 1] + 1 > sh->width)
+		if (sh->row.col[sh->row.n - 1] + 1 > sh->width) {
 			sh->width = sh->row.col[sh->row.n - 1] + 1;
+			wide_col = sh->row.col[sh->row.n - 1];
+			wide_row = sh->row.num;
+		}
 		if (sh->row.col[0] < sh->first)
 			sh->first = sh->row.col[0];
 		sh->last = sh->row.num + sh->row.repeat - 1;
+		low_col = sh->row.col[sh->row.n - 1];
+		low_row = sh->last;
 		if (nscan < SHEET_SCAN_ROWS) {
 			num[nscan] = sh->row.num;
 			fill[nscan] = sh->row.n;
@@ -256,7 +318,7 @@ measure(struct sheet *sh, struct muni_err *e)
 			;
 		sh->header = num[i < nscan ? i : 0];
 	}
-	return 0;
+	return bounded(sh, wide_col, wide_row, low_col, low_row, e);
 }
 
 struct sheet *

@@ -32,6 +32,15 @@
 #define SHEET_MAX_ROWS 1048576
 #define SHEET_MAX_MERGES 65536
 #define SHEET_SCAN_ROWS 32
+/*
+ * Output in proportion to input: a sheet of more than SHEET_FREE_CELLS
+ * cells (rows from the header to the last value, by columns from the
+ * first to the last) is refused when it has more than
+ * SHEET_CELLS_PER_BYTE cells a byte of the sheet's XML, naming the cell
+ * that stretches it: a stray cell at XFD1048576 would write 17 billion.
+ */
+#define SHEET_FREE_CELLS 10000000ULL
+#define SHEET_CELLS_PER_BYTE 100ULL
 
 /* One row as a source reads it: the cells that hold a value. */
 struct sheet_row {
@@ -73,6 +82,7 @@ struct sheet_source {
 	/* Release ctx (called by sheet_free). */
 	void (*free)(void *ctx);
 	const char *name;		/* the sheet's name */
+	unsigned long long bytes;	/* of the XML the sheet is read from */
 };
 
 /* Which sheet a source reads, and where its warnings go. */
@@ -92,6 +102,10 @@ struct sheet_options {
 };
 
 struct sheet;
+
+/* A cell's name as spreadsheets write it: column 27 (0-based), row 12: AB12. */
+void sheet_cell_name(unsigned col, unsigned long long row, char *out,
+    size_t n);
 
 /* Empty a row (a source calls it before filling), add one value. */
 void sheet_row_clear(struct sheet_row *r);

@@ -293,6 +293,28 @@ drain(struct dbf_src *s, struct muni_err *e)
 	return 0;
 }
 
+/* Whether YYYYMMDD is a date of the calendar. */
+static int
+dbf_date_ok(const unsigned char *p)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	int y = 0, m, d, i;
+
+	for (i = 0; i < 8; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (p[i] - '0');
+	m = (p[4] - '0') * 10 + (p[5] - '0');
+	d = (p[6] - '0') * 10 + (p[7] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	/* 29 February only in a leap year. */
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)));
+}
+
 int
 src_dbf_next(struct dbf_src *s, struct record **rec, struct muni_err *e)
 {
@@ -338,9 +360,25 @@ src_dbf_next(struct dbf_src *s, struct record **rec, struct muni_err *e)
 		s->offsets[i] = s->text.len;
 		switch (f->type) {
 		case 'D':
-			if (f->length == 8 && p[0] != ' ' && p[0] != '0')
-				buf_addf(&s->text, "%.4s-%.2s-%.2s", p, p + 4,
-				    p + 6);
+			/* Blank or zeros: no date. */
+			if (f->length != 8 || p[0] == ' ' || p[0] == '0')
+				break;
+			if (!dbf_date_ok(p)) {
+				char shown[40];
+				size_t k;
+
+				for (k = 0; k < 8; k++)
+					shown[k] = p[k] >= ' ' && p[k] < 0x7f ?
+					    (char)p[k] : '?';
+				shown[8] = '\0';
+				err_set(e, MUNI_EXIT_DATA, "field '%s': '%s' is "
+				    "not a date (a dBASE date is written "
+				    "YYYYMMDD)", f->name, shown);
+				e->file = s->name;
+				e->row = s->rows;
+				return -1;
+			}
+			buf_addf(&s->text, "%.4s-%.2s-%.2s", p, p + 4, p + 6);
 			break;
 		case 'L':
 			if (strchr("TtYy", p[0]))

@@ -85,6 +85,13 @@ struct json_src {
 	int in_str;
 	unsigned char held[16];
 	size_t nheld;
+	/*
+	 * The length of the token being read (a string, escapes counted as
+	 * one byte, or a number): yajl reads a token cut by a chunk's end
+	 * again from its start at each chunk, so a long one is refused here,
+	 * in linear time, past the field limit.
+	 */
+	size_t tok, max_field;
 	unsigned long long surrogates;
 	int warned_sur;
 	/* columns */
@@ -287,6 +294,18 @@ record_end(struct json_src *s)
 			continue;	/* last, below */
 		name = s->names.ptr + it->name;
 		v = (it->in_pvals ? s->pvals.ptr : s->vals.ptr) + it->val;
+		/* A field as the other tools will read it: within the limit. */
+		if (it->vlen > s->max_field && positional)
+			return fail(s, MUNI_EXIT_DATA, "record %llu: field %zu "
+			    "is longer than %zu bytes (raise the limit with "
+			    "--max-field-size)", s->nrec, it->index + 1,
+			    s->max_field);
+		if (it->vlen > s->max_field)
+			return fail(s, MUNI_EXIT_DATA, "record %llu: the value "
+			    "of '%.*s' is longer than %zu bytes (raise the "
+			    "limit with --max-field-size)", s->nrec,
+			    (int)(it->nlen > 100 ? 100 : it->nlen), name,
+			    s->max_field);
 		if (positional) {
 			if (s->pass == P_COLS && s->nrec == 1) {
 				if (!column(s, v, it->vlen, &col))
@@ -698,6 +717,7 @@ start(struct json_src *s, enum pass pass, struct muni_err *e)
 	s->in_str = 0;
 	s->nheld = 0;
 	s->surrogates = 0;
+	s->tok = 0;
 	return 0;
 }
 
@@ -737,6 +757,12 @@ fix_surrogates(struct json_src *s, unsigned char *p, size_t n, int at_eof)
 
 		if (!s->in_str) {
 			s->in_str = c == '"';
+			/* A number's digits, signs, point and exponent. */
+			s->tok = s->in_str || !((c >= '0' && c <= '9') ||
+			    c == '-' || c == '+' || c == '.' || c == 'e' ||
+			    c == 'E') ? 0 : s->tok + 1;
+			if (s->tok > s->max_field)
+				return (size_t)-1;
 			i++;
 			continue;
 		}
@@ -745,6 +771,8 @@ fix_surrogates(struct json_src *s, unsigned char *p, size_t n, int at_eof)
 			i++;
 			continue;
 		}
+		if (++s->tok > s->max_field)
+			return (size_t)-1;
 		if (c != '\\') {
 			i++;
 			continue;
@@ -814,6 +842,13 @@ feed(struct json_src *s, struct muni_err *e)
 		s->in_str = 1;
 	s->nheld = 0;
 	ok = fix_surrogates(s, chunk, have, n == 0);
+	if (ok == (size_t)-1) {
+		err_set(e, MUNI_EXIT_DATA, "'%s': near byte %llu, a string or "
+		    "a number is longer than %zu bytes (raise the limit with "
+		    "--max-field-size)", s->file, s->offset + have,
+		    s->max_field);
+		return -1;
+	}
 	if (ok < have) {
 		s->nheld = have - ok;
 		memcpy(s->held, chunk + ok, s->nheld);
@@ -920,6 +955,7 @@ src_json_open(int fd, const char *file, const struct json_options *o,
 	buf_init(&s->vals, o->max_record ? o->max_record : CSVIN_MAX_RECORD);
 	buf_init(&s->pvals, o->max_record ? o->max_record : CSVIN_MAX_RECORD);
 	buf_init(&s->esc, o->max_field ? 2 * o->max_field : 2 * CSVIN_MAX_FIELD);
+	s->max_field = o->max_field ? o->max_field : CSVIN_MAX_FIELD;
 	buf_init(&s->qvals, (size_t)1 << 30);
 	colset_init(&s->cols);
 	if (o->records != NULL) {

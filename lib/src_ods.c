@@ -393,6 +393,16 @@ ods_row(void *ctx, struct sheet_row *out, struct muni_err *e)
 		name = xmlrd_name(&s->x);
 		if (type == XML_READER_TYPE_END_ELEMENT) {
 			if (strcmp(name, "table-row") == 0 && in_row) {
+				if (out->n > 0 && s->num + out->repeat - 1 >
+				    SHEET_MAX_ROWS) {
+					err_set(e, MUNI_EXIT_DATA, "'%s': table "
+					    "'%s', row %llu: its values are "
+					    "repeated %llu times, beyond row %d, "
+					    "the last of a sheet", s->file,
+					    s->tables[s->want].name, s->num,
+					    out->repeat, SHEET_MAX_ROWS);
+					return -1;
+				}
 				s->num += out->repeat;
 				return 1;
 			}
@@ -511,6 +521,7 @@ src_ods_open(struct zip *z, const char *file, const struct sheet_pick *pick,
 	struct ods *s = ods_new(z, file, e);
 	unsigned long long most = 0;
 	unsigned long k;
+	long content;
 	size_t i;
 	char *end;
 
@@ -557,6 +568,8 @@ src_ods_open(struct zip *z, const char *file, const struct sheet_pick *pick,
 	src.merges = &s->merges;
 	src.free = ods_free;
 	src.name = s->tables[s->want].name;
+	content = zip_find(z, "content.xml");
+	src.bytes = content >= 0 ? zip_size(z, (size_t)content) : 0;
 	return sheet_new(&src, o, file, e);
 fail:
 	ods_free(s);

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,12 +8,18 @@
 #include "src_sqlite.h"
 #include "banned.h"
 
+/* How often the progress handler is called, in steps of SQLite's machine. */
+#define STEPS_PER_CALL 100000
+
 struct sqlite_src {
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
 	const char *path;
-	int header_done;
-	unsigned long long rows;
+	const char *what;	/* "table 'x'", "view 'x'", "the query" */
+	char what_buf[300];
+	int header_done, have_row, done, bounded;
+	unsigned long long rows, max_rows, steps;
+	size_t max_field;
 	struct buf bytes;
 	size_t *offsets;	/* per column: start of its value in bytes */
 	struct field *fields;
@@ -20,17 +27,54 @@ struct sqlite_src {
 	struct record rec;
 };
 
-/* Tables a person made: not SQLite's, GeoPackage's or R*Tree shadows. */
-static const char user_tables[] =
-    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+/* Tables and views a person made: not SQLite's, GeoPackage's or R*Tree's. */
+static const char user_objects[] =
+    "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
     "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
     "AND name NOT LIKE 'gpkg\\_%' ESCAPE '\\' "
-    "AND name NOT LIKE 'rtree\\_%' ESCAPE '\\' ORDER BY name";
+    "AND name NOT LIKE 'rtree\\_%' ESCAPE '\\' ORDER BY type, name";
 
 int
 src_sqlite_is(const void *p, size_t n)
 {
 	return n >= 16 && memcmp(p, SQLITE_MAGIC, 16) == 0;
+}
+
+/*
+ * What a query of a file from elsewhere may do: read. Attaching another
+ * database, pragmas and loading an extension are refused when the query
+ * is prepared.
+ */
+static int
+authorize(void *ctx, int action, const char *a, const char *b,
+    const char *c, const char *d)
+{
+	(void)ctx;
+	(void)b;
+	(void)c;
+	(void)d;
+	switch (action) {
+	case SQLITE_ATTACH:
+	case SQLITE_DETACH:
+	case SQLITE_PRAGMA:
+		return SQLITE_DENY;
+	case SQLITE_FUNCTION:
+		return b && (strcmp(b, "load_extension") == 0 ||
+		    strcmp(b, "fts3_tokenizer") == 0) ? SQLITE_DENY :
+		    SQLITE_OK;
+	}
+	(void)a;
+	return SQLITE_OK;
+}
+
+/* Stop a query that runs too long (1: interrupt). */
+static int
+progress(void *ctx)
+{
+	struct sqlite_src *s = ctx;
+
+	s->steps += STEPS_PER_CALL;
+	return s->steps > SQLITE_MAX_STEPS;
 }
 
 static sqlite3 *
@@ -47,11 +91,13 @@ open_db(const char *path, struct muni_err *e)
 	}
 	/* A hostile file must not make us hang or run triggers' side effects. */
 	sqlite3_busy_timeout(db, 5000);
+	sqlite3_set_authorizer(db, authorize, NULL);
 	return db;
 }
 
-int
-src_sqlite_list(const char *path, struct buf *out, struct muni_err *e)
+/* Each user table's name, then each view's with " (view)", a line each. */
+static int
+list(const char *path, struct buf *out, int views, struct muni_err *e)
 {
 	sqlite3 *db = open_db(path, e);
 	sqlite3_stmt *st = NULL;
@@ -59,14 +105,21 @@ src_sqlite_list(const char *path, struct buf *out, struct muni_err *e)
 
 	if (db == NULL)
 		return -1;
-	if (sqlite3_prepare_v2(db, user_tables, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, user_objects, -1, &st, NULL) != SQLITE_OK) {
 		err_set(e, MUNI_EXIT_DATA, "'%s' is not a readable SQLite "
 		    "database: %s", path, sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return -1;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		buf_addf(out, "%s\n", (const char *)sqlite3_column_text(st, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int view = strcmp((const char *)sqlite3_column_text(st, 1),
+		    "view") == 0;
+
+		if (view && !views)
+			continue;
+		buf_addf(out, "%s%s\n", (const char *)sqlite3_column_text(st,
+		    0), view ? " (view)" : "");
+	}
 	if (rc != SQLITE_DONE)
 		err_set(e, MUNI_EXIT_DATA, "cannot list the tables of '%s': %s",
 		    path, sqlite3_errmsg(db));
@@ -75,7 +128,13 @@ src_sqlite_list(const char *path, struct buf *out, struct muni_err *e)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The only user table, or an error naming them all. */
+int
+src_sqlite_list(const char *path, struct buf *out, struct muni_err *e)
+{
+	return list(path, out, 1, e);
+}
+
+/* The only user table (views are never chosen), or an error naming them. */
 static char *
 only_table(const char *path, struct muni_err *e)
 {
@@ -84,7 +143,7 @@ only_table(const char *path, struct muni_err *e)
 	size_t i, count = 0;
 
 	buf_init(&names, 1 << 16);
-	if (src_sqlite_list(path, &names, e) < 0) {
+	if (list(path, &names, 0, e) < 0) {
 		buf_release(&names);
 		return NULL;
 	}
@@ -94,7 +153,9 @@ only_table(const char *path, struct muni_err *e)
 		names.ptr[names.len - 1] = '\0';
 		found = strdup(names.ptr);
 	} else if (count == 0)
-		err_set(e, MUNI_EXIT_DATA, "'%s' has no table", path);
+		err_set(e, MUNI_EXIT_DATA, "'%s' has no table (a view is read "
+		    "only when named with --table; muni-fetch --list shows "
+		    "them)", path);
 	else {
 		buf_setlen(&names, names.len - 1);
 		for (i = 0; i < names.len; i++)
@@ -107,11 +168,27 @@ only_table(const char *path, struct muni_err *e)
 	return found;
 }
 
+/* Whether name is a view of the database (its rows have no bound). */
+static int
+is_view(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int view = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = "
+	    "'view' AND name = ?", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+		view = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return view;
+}
+
 struct sqlite_src *
-src_sqlite_open(const char *path, const char *table, const char *query,
+src_sqlite_open(const char *path, const struct sqlite_options *o,
     struct muni_err *e)
 {
 	struct sqlite_src *s = calloc(1, sizeof(*s));
+	const char *table = o->table, *query = o->query;
 	struct buf sql;
 	char *chosen = NULL;
 	size_t i;
@@ -121,7 +198,9 @@ src_sqlite_open(const char *path, const char *table, const char *query,
 		return NULL;
 	}
 	s->path = path;
-	buf_init(&s->bytes, CSVIN_MAX_RECORD);
+	s->max_field = o->max_field ? o->max_field : CSVIN_MAX_FIELD;
+	s->max_rows = o->max_rows ? o->max_rows : SQLITE_MAX_ROWS;
+	buf_init(&s->bytes, o->max_record ? o->max_record : CSVIN_MAX_RECORD);
 	buf_init(&sql, 1 << 20);
 	s->db = open_db(path, e);
 	if (s->db == NULL)
@@ -139,12 +218,16 @@ src_sqlite_open(const char *path, const char *table, const char *query,
 		}
 		buf_addch(&sql, '"');
 		query = sql.ptr;
-	}
+		s->bounded = !is_view(s->db, table);
+		snprintf(s->what_buf, sizeof(s->what_buf), "%s '%.200s'",
+		    s->bounded ? "table" : "view", table);
+	} else
+		snprintf(s->what_buf, sizeof(s->what_buf), "the query");
+	s->what = s->what_buf;
 	if (sqlite3_prepare_v2(s->db, query, -1, &s->stmt, NULL) != SQLITE_OK ||
 	    s->stmt == NULL) {
-		err_set(e, MUNI_EXIT_USAGE, "cannot read %s%s%s from '%s': %s",
-		    table ? "table '" : "the query", table ? table : "",
-		    table ? "'" : "", path, sqlite3_errmsg(s->db));
+		err_set(e, MUNI_EXIT_USAGE, "cannot read %s from '%s': %s",
+		    s->what, path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
 	if (!sqlite3_stmt_readonly(s->stmt)) {
@@ -152,6 +235,7 @@ src_sqlite_open(const char *path, const char *table, const char *query,
 		    "read-only queries are run", path);
 		goto fail;
 	}
+	sqlite3_progress_handler(s->db, STEPS_PER_CALL, progress, s);
 	s->ncols = sqlite3_column_count(s->stmt);
 	s->offsets = calloc((size_t)s->ncols + 1, sizeof(size_t));
 	s->fields = calloc((size_t)s->ncols + 1, sizeof(struct field));
@@ -169,27 +253,64 @@ fail:
 	return NULL;
 }
 
-/* One value as text: SQLite's own text for numbers, hex for a BLOB. */
+/*
+ * One value as text: SQLite's own text for numbers, hex for a BLOB; -2
+ * when longer than the field limit, said before SQLite makes the value.
+ */
 static int
 add_value(struct sqlite_src *s, int col)
 {
 	static const char hex[] = "0123456789abcdef";
 	int type = sqlite3_column_type(s->stmt, col);
+	size_t n;
 
 	if (type == SQLITE_NULL)
 		return 0;
+	/* The size, without making a zeroblob's bytes. */
+	n = (size_t)sqlite3_column_bytes(s->stmt, col);
 	if (type == SQLITE_BLOB) {
-		const unsigned char *b = sqlite3_column_blob(s->stmt, col);
-		int n = sqlite3_column_bytes(s->stmt, col), i;
+		const unsigned char *b;
+		size_t i;
 
+		if (n > s->max_field / 2)
+			return -2;
+		b = sqlite3_column_blob(s->stmt, col);
 		for (i = 0; i < n; i++)
 			if (buf_addch(&s->bytes, hex[b[i] >> 4]) < 0 ||
 			    buf_addch(&s->bytes, hex[b[i] & 15]) < 0)
 				return -1;
 		return 0;
 	}
-	return buf_add(&s->bytes, sqlite3_column_text(s->stmt, col),
-	    (size_t)sqlite3_column_bytes(s->stmt, col));
+	if (n > s->max_field)
+		return -2;
+	return buf_add(&s->bytes, sqlite3_column_text(s->stmt, col), n);
+}
+
+/* The next row from SQLite: 1, 0 at the end, -1 with e. */
+static int
+step(struct sqlite_src *s, struct muni_err *e)
+{
+	int rc = sqlite3_step(s->stmt);
+
+	if (rc == SQLITE_ROW && !s->bounded && s->rows >= s->max_rows) {
+		err_set(e, MUNI_EXIT_DATA, "%s of '%s' yields more than %llu "
+		    "rows: stopped (raise the limit with --max-rows)", s->what,
+		    s->path, s->max_rows);
+		return -1;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	if (rc == SQLITE_INTERRUPT)
+		err_set(e, MUNI_EXIT_DATA, "%s of '%s' ran more than %llu "
+		    "steps of SQLite without ending: stopped", s->what,
+		    s->path, SQLITE_MAX_STEPS);
+	else if (rc == SQLITE_AUTH)
+		err_set(e, MUNI_EXIT_USAGE, "cannot read %s from '%s': %s",
+		    s->what, s->path, sqlite3_errmsg(s->db));
+	else
+		err_set(e, MUNI_EXIT_DATA, "cannot read '%s': %s", s->path,
+		    sqlite3_errmsg(s->db));
+	return -1;
 }
 
 int
@@ -199,26 +320,53 @@ src_sqlite_next(struct sqlite_src *s, struct record **rec, struct muni_err *e)
 
 	buf_reset(&s->bytes);
 	if (!s->header_done) {
+		/*
+		 * The first row is read before the header is given, so that
+		 * a query that fails at once writes nothing.
+		 */
+		rc = step(s, e);
+		if (rc < 0) {
+			e->row = 2;
+			return -1;
+		}
+		s->have_row = rc;
+		s->done = rc == 0;
 		for (i = 0; i < s->ncols; i++) {
 			s->offsets[i] = s->bytes.len;
 			buf_addstr(&s->bytes, sqlite3_column_name(s->stmt, i));
 		}
 		s->header_done = 1;
 	} else {
-		rc = sqlite3_step(s->stmt);
-		if (rc == SQLITE_DONE)
+		if (s->done)
 			return 0;
-		if (rc != SQLITE_ROW) {
-			err_set(e, MUNI_EXIT_DATA, "cannot read '%s': %s",
-			    s->path, sqlite3_errmsg(s->db));
+		rc = s->have_row ? 1 : step(s, e);
+		s->have_row = 0;
+		if (rc == 0) {
+			s->done = 1;
+			return 0;
+		}
+		if (rc < 0) {
 			e->row = s->rows + 2;
 			return -1;
 		}
 		for (i = 0; i < s->ncols; i++) {
 			s->offsets[i] = s->bytes.len;
-			if (add_value(s, i) < 0) {
+			rc = add_value(s, i);
+			if (rc == -2) {
+				err_set(e, MUNI_EXIT_DATA, "column '%.100s' holds "
+				    "%d bytes, more than %zu (raise the limit "
+				    "with --max-field-size)",
+				    sqlite3_column_name(s->stmt, i),
+				    sqlite3_column_bytes(s->stmt, i),
+				    s->max_field);
+				e->file = s->path;
+				e->row = s->rows + 2;
+				return -1;
+			}
+			if (rc < 0) {
 				err_set(e, MUNI_EXIT_DATA, "a row of '%s' is "
-				    "longer than %zu bytes", s->path,
+				    "longer than %zu bytes (raise the limit with "
+				    "--max-record-size)", s->path,
 				    s->bytes.max);
 				e->row = s->rows + 2;
 				return -1;

@@ -4,7 +4,16 @@
  * each row follows, values as SQLite writes them as text (integers whole,
  * reals as their shortest exact text), NULL as an empty field, a BLOB as
  * hexadecimal. A query must be read-only (SELECT, WITH...), which
- * sqlite3_stmt_readonly() verifies.
+ * sqlite3_stmt_readonly() verifies, and may not attach another database,
+ * run a pragma or load an extension (an authorizer refuses them when the
+ * query is prepared, before anything is written).
+ *
+ * Untrusted files are bounded: a view is read only when named (--table),
+ * never by default; a query or view that yields more than max_rows rows,
+ * or runs more than SQLITE_MAX_STEPS steps of SQLite's machine, is
+ * stopped; a value longer than max_field bytes (a BLOB's hexadecimal
+ * counted) is refused before SQLite makes it (a zeroblob of a gigabyte
+ * is never held).
  *
  * Ownership: the record returned by src_sqlite_next() is the reader's
  * until the next call or src_sqlite_free(), as with csvin.
@@ -17,20 +26,32 @@
 #include "err.h"
 
 #define SQLITE_MAGIC "SQLite format 3"	/* and a NUL: 16 bytes */
+#define SQLITE_MAX_ROWS 10000000ULL		/* default of max_rows */
+#define SQLITE_MAX_STEPS 20000000000ULL	/* about a minute */
 
 struct sqlite_src;
 
+struct sqlite_options {
+	const char *table;		/* a table or view, by name */
+	const char *query;		/* or a read-only query */
+	size_t max_field, max_record;	/* 0: csvin's defaults */
+	unsigned long long max_rows;	/* of a query or view; 0: default */
+};
+
 /* Whether p[0..n) starts like a SQLite database. */
 int src_sqlite_is(const void *p, size_t n);
-/* The user tables (not sqlite_*, GeoPackage or R*Tree internals), one a line. */
+/*
+ * The user tables (not sqlite_*, GeoPackage or R*Tree internals), one a
+ * line, then the views, each followed by " (view)".
+ */
 int src_sqlite_list(const char *path, struct buf *out, struct muni_err *e);
 /*
- * Open path and prepare table (a name) or query (SQL); with neither, the
- * one user table of the database (more than one is a usage error that
- * names them).
+ * Open path and prepare the table or view, or the query; with neither,
+ * the one user table of the database (more than one is a usage error
+ * that names them; views are not chosen).
  */
-struct sqlite_src *src_sqlite_open(const char *path, const char *table,
-    const char *query, struct muni_err *e);
+struct sqlite_src *src_sqlite_open(const char *path,
+    const struct sqlite_options *o, struct muni_err *e);
 int src_sqlite_next(struct sqlite_src *s, struct record **rec,
     struct muni_err *e);
 unsigned long long src_sqlite_rows(const struct sqlite_src *s);

@@ -539,6 +539,19 @@ cell_ref(const char *r, unsigned *col, unsigned long long *row)
 	return *p == '\0' && (row == NULL || n > 0);
 }
 
+/* A row's number "12" as 12; 0 when it is not one of a sheet. */
+static unsigned long long
+row_number(const char *v)
+{
+	unsigned long long n = 0;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9'; p++)
+		if ((n = n * 10 + (unsigned)(*p - '0')) > SHEET_MAX_ROWS)
+			return 0;
+	return p > v && *p == '\0' ? n : 0;
+}
+
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
 static void
 civil(long long days, int *y, unsigned *m, unsigned *d)
@@ -593,24 +606,6 @@ serial_text(const struct xlsx *s, double v, enum kind kind, char *out,
 	return 1;
 }
 
-static void
-col_name(unsigned col, unsigned long long row, char *out, size_t n)
-{
-	char tmp[8];
-	size_t k = 0;
-
-	col++;
-	while (col > 0 && k < sizeof(tmp)) {
-		tmp[k++] = (char)('A' + (col - 1) % 26);
-		col = (col - 1) / 26;
-	}
-	while (k > 0 && n > 1) {
-		*out++ = tmp[--k];
-		n--;
-	}
-	snprintf(out, n, "%llu", row);
-}
-
 static int
 put(struct xlsx *s, struct sheet_row *out, unsigned col, const char *p,
     size_t n, struct muni_err *e)
@@ -638,7 +633,7 @@ cell_value(struct xlsx *s, const char *t, unsigned long style, unsigned col,
 	if (t[0] == 's' && t[1] == '\0') {
 		i = strtoul(s->val.ptr, &end, 10);
 		if (end == s->val.ptr || *end != '\0' || i >= s->nsst) {
-			col_name(col, row, ref, sizeof(ref));
+			sheet_cell_name(col, row, ref, sizeof(ref));
 			err_set(e, MUNI_EXIT_DATA, "'%s': sheet '%s', cell %s: "
 			    "shared string %s does not exist", s->file,
 			    s->ws->name, ref, s->val.ptr);
@@ -651,7 +646,7 @@ cell_value(struct xlsx *s, const char *t, unsigned long style, unsigned col,
 		return put(s, out, col, s->val.ptr[0] == '1' ?
 		    "true" : "false", s->val.ptr[0] == '1' ? 4 : 5, e);
 	if (strcmp(t, "e") == 0) {
-		col_name(col, row, ref, sizeof(ref));
+		sheet_cell_name(col, row, ref, sizeof(ref));
 		warn(s, "cell %s holds the error %s: written empty", ref,
 		    s->val.ptr);
 		return 0;
@@ -669,7 +664,7 @@ cell_value(struct xlsx *s, const char *t, unsigned long style, unsigned col,
 		    v < 2958466.0 && serial_text(s, v, kind, when,
 		    sizeof(when)))
 			return put(s, out, col, when, strlen(when), e);
-		col_name(col, row, ref, sizeof(ref));
+		sheet_cell_name(col, row, ref, sizeof(ref));
 		if (!s->date1904 && v >= 60 && v < 61)
 			warn(s, "cell %s: %s is 29 February 1900, a day that "
 			    "Excel counts but that never was: written as the "
@@ -736,8 +731,11 @@ cell_attrs(struct xlsx *s, char *r, size_t nr, char *t, size_t nt,
 		v = (const char *)xmlTextReaderConstValue(xr);
 		if (name == NULL || v == NULL || name[1] != '\0')
 			continue;
-		if (name[0] == 'r')
+		if (name[0] == 'r' && strlen(v) < nr)
 			snprintf(r, nr, "%s", v);
+		else if (name[0] == 'r')
+			/* Too long to be a reference: said as such, cut. */
+			snprintf(r, nr, "%.*s\xe2\x80\xa6", (int)nr - 4, v);
 		else if (name[0] == 't')
 			snprintf(t, nt, "%s", v);
 		else if (name[0] == 's')
@@ -790,9 +788,18 @@ xlsx_row(void *ctx, struct sheet_row *out, struct muni_err *e)
 		name = xmlrd_name(&s->x);
 		if (strcmp(name, "row") == 0) {
 			v = xmlrd_attr(&s->x, "r");
-			rnum = v ? strtoull(v, NULL, 10) : 0;
+			rnum = v ? row_number(v) : 0;
+			if (v && rnum == 0) {
+				err_set(e, MUNI_EXIT_DATA, "'%s': sheet '%s', "
+				    "after row %llu: the row number '%.40s' is "
+				    "not one of a sheet (1 to %d)", s->file,
+				    s->ws->name, s->prev_row, v, SHEET_MAX_ROWS);
+				xmlFree(v);
+				return -1;
+			}
 			xmlFree(v);
-			if (rnum <= s->prev_row || rnum > SHEET_MAX_ROWS)
+			/* A row out of order follows the one before. */
+			if (rnum <= s->prev_row)
 				rnum = s->prev_row + 1;
 			if (rnum > SHEET_MAX_ROWS) {
 				err_set(e, MUNI_EXIT_DATA, "'%s': sheet '%s' "
@@ -807,8 +814,20 @@ xlsx_row(void *ctx, struct sheet_row *out, struct muni_err *e)
 			in_row = 1;
 		} else if (strcmp(name, "c") == 0 && in_row) {
 			cell_attrs(s, r, sizeof(r), t, sizeof(t), &style);
-			if (!cell_ref(r, &col, &rnum) || (long long)col <
-			    next_col)
+			/*
+			 * Without a reference a cell follows the one before;
+			 * with one that names no cell of a sheet, the cell
+			 * cannot be placed: said, never guessed.
+			 */
+			if (r[0] != '\0' && !cell_ref(r, &col, &rnum)) {
+				err_set(e, MUNI_EXIT_DATA, "'%s': sheet '%s', "
+				    "row %llu: the cell reference '%s' is not "
+				    "one of a sheet (columns A to XFD, rows 1 "
+				    "to %d)", s->file, s->ws->name, out->num, r,
+				    SHEET_MAX_ROWS);
+				return -1;
+			}
+			if (r[0] == '\0' || (long long)col < next_col)
 				col = (unsigned)next_col;
 			if (col >= SHEET_MAX_COLS) {
 				err_set(e, MUNI_EXIT_DATA, "'%s': sheet '%s', "
@@ -991,6 +1010,7 @@ src_xlsx_open(struct zip *z, const char *file, const struct sheet_pick *pick,
 {
 	struct sheet_source src;
 	struct xlsx *s = load(z, file, e);
+	long i;
 
 	if (s == NULL)
 		return NULL;
@@ -1008,5 +1028,7 @@ src_xlsx_open(struct zip *z, const char *file, const struct sheet_pick *pick,
 	src.merges = &s->merges;
 	src.free = xlsx_free;
 	src.name = s->ws->name;
+	i = zip_find(z, s->ws->path);
+	src.bytes = i >= 0 ? zip_size(z, (size_t)i) : 0;
 	return sheet_new(&src, o, file, e);
 }

@@ -7,6 +7,7 @@
 
 #include "colset.h"
 #include "exitcode.h"
+#include "keyset.h"
 #include "src_xml.h"
 #include "xmlrd.h"
 #include "banned.h"
@@ -37,6 +38,7 @@ struct xml_src {
 	struct buf names, vals, text;
 	struct xval *v;
 	size_t nv, vcap;
+	struct keyset index;		/* names to v, past XML_INDEX_AT values */
 	struct colset cols;
 	unsigned long long nrec;
 	int header_sent;
@@ -132,18 +134,69 @@ too_big(struct xml_src *s, struct muni_err *e)
 	return -1;
 }
 
+/*
+ * The value named name in the record, or s->nv. A record's few values are
+ * searched one by one; past XML_INDEX_AT, through a hash of the names (a
+ * record of 20,000 attributes would otherwise take 200 million compares).
+ */
+#define XML_INDEX_AT 32
+
+static size_t
+find_value(struct xml_src *s, const char *name, size_t nlen)
+{
+	unsigned long long at;
+	size_t i;
+
+	if (s->nv <= XML_INDEX_AT) {
+		for (i = 0; i < s->nv; i++)
+			if (s->v[i].nlen == nlen && memcmp(s->names.ptr +
+			    s->v[i].name, name, nlen) == 0)
+				return i;
+		return s->nv;
+	}
+	at = keyset_find(&s->index, name, nlen);
+	return at ? (size_t)at - 1 : s->nv;
+}
+
+/* Index the value i by its name, once the record has many. */
+static int
+index_value(struct xml_src *s, size_t i)
+{
+	size_t k;
+
+	if (s->nv <= XML_INDEX_AT)
+		return 0;
+	/* The first time past the threshold: the values before too. */
+	for (k = s->nv == XML_INDEX_AT + 1 ? 0 : i; k <= i; k++)
+		if (keyset_add(&s->index, s->names.ptr + s->v[k].name,
+		    s->v[k].nlen, k + 1) < 0)
+			return -1;
+	return 0;
+}
+
+/* A value as the other tools will read it: within the field limit. */
+static int
+field_limit(struct xml_src *s, const struct xval *v, struct muni_err *e)
+{
+	size_t max = s->o.max_field ? s->o.max_field : CSVIN_MAX_FIELD;
+
+	if (v->vlen <= max)
+		return 0;
+	err_set(e, MUNI_EXIT_DATA, "'%s': record %llu: the value of '%.*s' is "
+	    "longer than %zu bytes (raise the limit with --max-field-size)",
+	    s->file, s->nrec + 1, (int)(v->nlen > 100 ? 100 : v->nlen),
+	    s->names.ptr + v->name, max);
+	return -1;
+}
+
 /* Add text to the value named name (joined with "; " when repeated). */
 static int
 put(struct xml_src *s, const char *name, size_t nlen, const char *p,
     size_t n, int join, struct muni_err *e)
 {
 	struct xval *v;
-	size_t i;
+	size_t i = find_value(s, name, nlen);
 
-	for (i = 0; i < s->nv; i++)
-		if (s->v[i].nlen == nlen && memcmp(s->names.ptr + s->v[i].name,
-		    name, nlen) == 0)
-			break;
 	if (i < s->nv) {
 		/* values are appended in order: only the last can grow */
 		v = &s->v[i];
@@ -162,7 +215,7 @@ put(struct xml_src *s, const char *name, size_t nlen, const char *p,
 		    buf_add(&s->vals, p, n) < 0)
 			return too_big(s, e);
 		v->vlen = s->vals.len - v->val;
-		return 0;
+		return field_limit(s, v, e);
 	}
 	if (s->nv == s->vcap) {
 		if (s->vcap >= CSVIN_MAX_FIELDS) {
@@ -189,7 +242,11 @@ put(struct xml_src *s, const char *name, size_t nlen, const char *p,
 	if (buf_add(&s->vals, p, n) < 0)
 		return too_big(s, e);
 	v->vlen = n;
-	return 0;
+	if (index_value(s, s->nv - 1) < 0) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "'%s'", s->file);
+		return -1;
+	}
+	return field_limit(s, v, e);
 }
 
 /* The path of the current element below the record, into s->text. */
@@ -255,6 +312,8 @@ read_record(struct xml_src *s, struct muni_err *e)
 			buf_addch(&s->where, '/');
 			if (s->rec_depth < 0 && is_record(s)) {
 				s->rec_depth = s->depth;
+				if (s->nv > XML_INDEX_AT)
+					keyset_release(&s->index);
 				s->nv = 0;
 				buf_reset(&s->names);
 				buf_reset(&s->vals);
@@ -356,6 +415,7 @@ src_xml_open(int fd, const char *file, const struct xml_options *o,
 	buf_init(&s->vals, max);
 	buf_init(&s->out, max);
 	colset_init(&s->cols);
+	keyset_init(&s->index);
 	if (o->records && set_path(s, o->records, e) < 0)
 		goto fail;
 	if (start(s, 1, e) < 0)
@@ -451,6 +511,7 @@ src_xml_free(struct xml_src *s)
 	buf_release(&s->text);
 	buf_release(&s->out);
 	colset_release(&s->cols);
+	keyset_release(&s->index);
 	free(s->v);
 	free(s->fields);
 	free(s);

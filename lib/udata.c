@@ -26,11 +26,19 @@ read_key(const char *path, char key[512], struct muni_err *e)
 	size_t i, n;
 	char *p;
 
+	int fd = fd_open_secret(path, "the API key file", e);
+
+	if (fd < 0)
+		return -1;
 	buf_init(&b, 4096);
-	if (jl_read(path, "API key file", 4096, &b, e) < 0) {
+	if (fd_read_all(fd, &b) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read the API key file "
+		    "'%s'", path);
+		close(fd);
 		buf_release(&b);
 		return -1;
 	}
+	close(fd);
 	p = b.ptr;
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;

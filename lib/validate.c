@@ -49,6 +49,8 @@ struct validator {
 	const char *hint;		/* for the next add_error, then cleared */
 	int done;
 	int failed;
+	size_t regex_work;
+	size_t *undecided;		/* per field: patterns not decided */
 };
 
 static const char *
@@ -152,6 +154,8 @@ validator_new(const struct schema *s, struct report *r,
 	v->schema = s;
 	v->report = r;
 	v->schema_sync = opt ? opt->schema_sync : 0;
+	v->regex_work = opt && opt->regex_work ? opt->regex_work :
+	    VALIDATE_REGEX_WORK;
 	buf_init(&v->msg, 1 << 16);
 	buf_init(&v->key, (size_t)1 << 28);
 	buf_init(&v->note, 1 << 16);
@@ -165,6 +169,12 @@ validator_new(const struct schema *s, struct report *r,
 		}
 		for (i = 0; i < s->nfields; i++)
 			keyset_init(&v->unique[i]);
+		v->undecided = calloc(s->nfields + 1, sizeof(*v->undecided));
+		if (v->undecided == NULL) {
+			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			validator_free(v);
+			return NULL;
+		}
 		v->refs = calloc(s->nfk + 1, sizeof(*v->refs));
 		if (v->refs == NULL) {
 			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
@@ -196,6 +206,7 @@ validator_free(struct validator *v)
 		check_release(&v->checks[i]);
 	free(v->checks);
 	free(v->field_of_column);
+	free(v->undecided);
 	if (v->unique) {
 		for (i = 0; v->schema && i < v->schema->nfields; i++)
 			keyset_release(&v->unique[i]);
@@ -311,8 +322,12 @@ validator_header(struct validator *v, const struct record *rec,
     struct muni_err *e)
 {
 	const struct schema *s = v->schema;
+	struct keyset names;	/* label to its first column, 1-based */
+	unsigned long long first;
+	long long had;
 	size_t i, j;
 
+	keyset_init(&names);
 	v->nlabels = rec->nfields;
 	v->labels = calloc(rec->nfields + 1, sizeof(char *));
 	v->column_used = calloc(rec->nfields + 1, sizeof(int));
@@ -341,34 +356,38 @@ validator_header(struct validator *v, const struct record *rec,
 			    "row", i + 1);
 			continue;
 		}
-		for (j = 0; j < i; j++)
-			if (strcmp(v->labels[i], v->labels[j]) == 0)
-				break;
-		if (j < i)
+		/* By a hash of the names: 65,536 columns are no 2 billion
+		 * compares. */
+		had = keyset_add(&names, v->labels[i], strlen(v->labels[i]),
+		    i + 1);
+		if (had < 0)
+			goto nomem;
+		if (had > 0)
 			add_error(v, ERR_DUPLICATE_LABEL, 0, i + 1,
 			    v->labels[i], v->labels[i], strlen(v->labels[i]),
 			    "", "column name '%s' is used twice (first at "
-			    "column %zu): give each column its own name",
+			    "column %lld): give each column its own name",
 			    show(v->labels[i], strlen(v->labels[i]), shown),
-			    j + 1);
+			    had);
 	}
 	if (s == NULL) {
 		for (j = 0; j < v->nfields; j++) {
 			v->column[j] = (long)j;
 			v->column_used[j] = (int)j + 1;
 		}
+		keyset_release(&names);
 		return v->failed ? -1 : 0;
 	}
 	if (v->schema_sync) {
 		for (j = 0; j < s->nfields; j++) {
+			/* The column first named so, if no field took it. */
 			v->column[j] = -1;
-			for (i = 0; i < v->nlabels; i++)
-				if (!v->column_used[i] &&
-				    strcmp(v->labels[i], s->fields[j].name) == 0) {
-					v->column[j] = (long)i;
-					v->column_used[i] = (int)j + 1;
-					break;
-				}
+			first = keyset_find(&names, s->fields[j].name,
+			    strlen(s->fields[j].name));
+			if (first && !v->column_used[first - 1]) {
+				v->column[j] = (long)first - 1;
+				v->column_used[first - 1] = (int)j + 1;
+			}
 			if (v->column[j] < 0)
 				add_error(v, ERR_MISSING_LABEL, 0, j + 1,
 				    s->fields[j].name, "", 0, "",
@@ -414,10 +433,12 @@ validator_header(struct validator *v, const struct record *rec,
 		    show(v->labels[i], strlen(v->labels[i]), shown));
 	}
 bind:
+	keyset_release(&names);
 	if (bind_checks(v) < 0)
 		goto nomem;
 	return v->failed ? -1 : 0;
 nomem:
+	keyset_release(&names);
 	err_sys(e, MUNI_EXIT_IO, ENOMEM, "cannot store the header");
 	return -1;
 }
@@ -587,10 +608,23 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 		    c->maximum_text);
 	}
 	if (c->pattern_code && (f->spec.type == TYPE_STRING) &&
+	    v->undecided[j] <= v->regex_work &&
 	    (matched = pattern_matches(c, p, n, why)) <= 0) {
 		snprintf(note, sizeof(note), "constraint \"pattern\" is \"%s\"",
 		    c->pattern);
-		if (matched < 0)
+		if (matched < 0 && ++v->undecided[j] > v->regex_work)
+			/*
+			 * The budget of the field spent: its other values
+			 * are not checked against the pattern, said once.
+			 */
+			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
+			    note, "'%s' could not be checked against the "
+			    "pattern %s either: after %zu values PCRE2 could "
+			    "not decide, the pattern is no longer checked in "
+			    "this column from this row on (raise the budget "
+			    "with --max-regex-work)", show(p, n, shown),
+			    c->pattern, v->regex_work);
+		else if (matched < 0)
 			/* Undecided is not "does not match": said as such. */
 			add_error(v, ERR_CONSTRAINT, row, j + 1, f->name, p, n,
 			    note, "'%s' could not be checked against the "

@@ -21,7 +21,15 @@
 
 struct validator_options {
 	int schema_sync;	/* match columns to fields by name */
+	/*
+	 * Values of a field whose pattern PCRE2 could not decide (its match
+	 * or depth limit reached, some 40 ms each) before the field's other
+	 * values are left unchecked against it, said once; 0: the default.
+	 */
+	size_t regex_work;
 };
+
+#define VALIDATE_REGEX_WORK 20
 
 struct validator;
 

@@ -295,6 +295,7 @@ run_table(const struct vrun_options *o, struct report *rp,
 	}
 	memset(&vopt, 0, sizeof(vopt));
 	vopt.schema_sync = o->schema_sync;
+	vopt.regex_work = o->regex_work;
 	v = validator_new(s, r, &vopt, e);
 	if (v == NULL) {
 		status = e->status;

@@ -50,6 +50,7 @@ struct vrun_options {
 	int no_header;
 	size_t limit_errors;			/* default 1000; 0: none */
 	size_t limit_rows;			/* 0: all */
+	size_t regex_work;			/* 0: VALIDATE_REGEX_WORK */
 	size_t html_rows;			/* rows shown by HTML, 50 */
 	unsigned long pick, skip;
 	struct vrun_resource resources[VRUN_MAX_RESOURCES];

@@ -5,6 +5,107 @@
 #include "xmlrd.h"
 #include "banned.h"
 
+/* Where the scanner of start tags is. */
+enum {
+	S_TEXT, S_LT, S_TAG, S_QUOTE, S_END, S_BANG, S_COMMENT, S_CDATA,
+	S_PI, S_DECL
+};
+
+/*
+ * Count the attributes of each start tag (the '=' outside quoted values)
+ * in the bytes about to be given to libxml2; -1 when a tag has too many.
+ * Comments, CDATA sections and processing instructions are stepped over.
+ */
+static int
+scan(struct xmlrd *x, const char *p, size_t n)
+{
+	static const char cdata[] = "[CDATA[";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '\n')
+			x->scan_line++;
+		switch (x->scan) {
+		case S_TEXT:
+			if (c == '<')
+				x->scan = S_LT;
+			break;
+		case S_LT:
+			x->scan_attrs = 0;
+			x->scan_match = 0;
+			x->scan = c == '!' ? S_BANG : c == '?' ? S_PI :
+			    c == '/' ? S_END : S_TAG;
+			if (x->scan == S_TAG && c == '>')
+				x->scan = S_TEXT;
+			break;
+		case S_TAG:
+			if (c == '"' || c == '\'') {
+				x->scan_quote = c;
+				x->scan = S_QUOTE;
+			} else if (c == '>')
+				x->scan = S_TEXT;
+			else if (c == '=' && ++x->scan_attrs >
+			    XMLRD_MAX_ATTRIBUTES)
+				return -1;
+			break;
+		case S_QUOTE:
+			if (c == x->scan_quote)
+				x->scan = S_TAG;
+			break;
+		case S_END:
+		case S_DECL:
+			if (c == '>')
+				x->scan = S_TEXT;
+			break;
+		case S_BANG:
+			/* After "<!": "--" opens a comment, "[CDATA[" a
+			 * section, anything else a declaration. */
+			if (x->scan_match == 0 && c == '-')
+				x->scan_match = 1;
+			else if (x->scan_match == 1 && c == '-') {
+				x->scan = S_COMMENT;
+				x->scan_match = 0;
+			} else if (x->scan_match >= 10 && cdata[x->scan_match -
+			    10] == c) {
+				if (++x->scan_match == 10 + 7) {
+					x->scan = S_CDATA;
+					x->scan_match = 0;
+				}
+			} else if (x->scan_match == 0 && c == '[')
+				x->scan_match = 11;
+			else
+				x->scan = c == '>' ? S_TEXT : S_DECL;
+			break;
+		case S_COMMENT:
+			/* Until "-->". */
+			if (c == '-')
+				x->scan_match++;
+			else if (c == '>' && x->scan_match >= 2)
+				x->scan = S_TEXT;
+			else
+				x->scan_match = 0;
+			break;
+		case S_CDATA:
+			/* Until "]]>". */
+			if (c == ']')
+				x->scan_match++;
+			else if (c == '>' && x->scan_match >= 2)
+				x->scan = S_TEXT;
+			else
+				x->scan_match = 0;
+			break;
+		case S_PI:
+			if (c == '>' && x->scan_match)
+				x->scan = S_TEXT;
+			x->scan_match = c == '?';
+			break;
+		}
+	}
+	return 0;
+}
+
 static int
 on_read(void *ctx, char *p, int n)
 {
@@ -15,6 +116,19 @@ on_read(void *ctx, char *p, int n)
 		return -1;
 	r = x->read(x->ctx, p, (size_t)n, &x->read_err);
 	if (r < 0) {
+		x->read_failed = 1;
+		return -1;
+	}
+	if (scan(x, p, (size_t)r) < 0) {
+		if (x->part != NULL)
+			err_set(&x->read_err, MUNI_EXIT_DATA, "'%s': %s, line "
+			    "%llu: an element has more than %d attributes",
+			    x->file, x->part, x->scan_line + 1,
+			    XMLRD_MAX_ATTRIBUTES);
+		else
+			err_set(&x->read_err, MUNI_EXIT_DATA, "'%s', line "
+			    "%llu: an element has more than %d attributes",
+			    x->file, x->scan_line + 1, XMLRD_MAX_ATTRIBUTES);
 		x->read_failed = 1;
 		return -1;
 	}
@@ -46,6 +160,28 @@ on_error(void *ctx, xmlErrorPtr err)
 		if (x->xml_err[n] == '\n')
 			x->xml_err[n] = ' ';
 	x->xml_line = err->line;
+	/*
+	 * Its limits name options of its own, which the user cannot set:
+	 * said as limits of the XML reader.
+	 */
+	if (strncmp(x->xml_err, "Excessive depth in document", 28) == 0)
+		snprintf(x->xml_err, sizeof(x->xml_err), "elements nest deeper "
+		    "than the XML reader's limit (%d levels)",
+		    XMLRD_MAX_DEPTH);
+	else if (strstr(x->xml_err, "XML_PARSE_HUGE") != NULL) {
+		char *cut = strstr(x->xml_err, "XML_PARSE_HUGE");
+
+		while (cut > x->xml_err && strchr(" ,:;", cut[-1]))
+			cut--;
+		if (cut - x->xml_err > 4 && strncmp(cut - 3, "use", 3) == 0)
+			cut -= 3;
+		while (cut > x->xml_err && strchr(" ,:;", cut[-1]))
+			cut--;
+		*cut = '\0';
+		n = strlen(x->xml_err);
+		snprintf(x->xml_err + n, sizeof(x->xml_err) - n, " (a limit "
+		    "of the XML reader)");
+	}
 }
 
 /* libxml2's messages outside a reader's handler: not printed. */

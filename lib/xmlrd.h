@@ -3,8 +3,12 @@
  * parts of XLSX and ODS files, XML exports): no network, no DTD loaded,
  * no entity substituted, and a document that declares a DTD at all
  * (<!DOCTYPE ...>, the vehicle of XXE and "billion laughs") is refused.
- * Elements nest XMLRD_MAX_DEPTH deep at most. libxml2's own errors are
- * turned into a struct muni_err naming the file, the part and the line.
+ * Elements nest XMLRD_MAX_DEPTH deep at most, and a start tag holds
+ * XMLRD_MAX_ATTRIBUTES attributes at most: libxml2 (2.9) handles an
+ * element's attributes in time quadratic in their number, so the bytes
+ * are scanned for start tags before libxml2 reads them. libxml2's own
+ * errors are turned into a struct muni_err naming the file, the part and
+ * the line, in muni's words where libxml2's would name its options.
  */
 #ifndef MUNI_XMLRD_H
 #define MUNI_XMLRD_H
@@ -16,6 +20,7 @@
 #include "zip.h"
 
 #define XMLRD_MAX_DEPTH 128
+#define XMLRD_MAX_ATTRIBUTES 1000
 
 /* Where the document's bytes come from: up to n bytes, 0 at the end. */
 typedef ssize_t (*xmlrd_read_fn)(void *ctx, void *p, size_t n,
@@ -32,6 +37,11 @@ struct xmlrd {
 	int read_failed;
 	char xml_err[256];
 	int xml_line;
+	/* The scan of start tags ahead of libxml2 (see above). */
+	int scan;			/* where the scanner is: enum in xmlrd.c */
+	int scan_quote, scan_match;
+	unsigned long scan_attrs;
+	unsigned long long scan_line;
 };
 
 int xmlrd_init(struct xmlrd *x, xmlrd_read_fn read, void *ctx,

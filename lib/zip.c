@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "exitcode.h"
+#include "keyset.h"
 #include "zip.h"
 #include "banned.h"
 
@@ -21,7 +22,7 @@ struct zentry {
 struct zip {
 	int fd;
 	const char *file;
-	unsigned long long fsize;
+	unsigned long long fsize, max_total;
 	struct zentry *ent;
 	size_t n;
 };
@@ -181,9 +182,12 @@ read_directory(struct zip *z, struct muni_err *e)
 {
 	unsigned long long count, size, offset, total = 0;
 	unsigned char *cd, *p;
-	size_t i, left, nlen, xlen, clen;
+	size_t i, k, left, nlen, xlen, clen;
 	struct zentry *en;
+	struct keyset names;
+	char *folded;
 	uint32_t us, cs, off;
+	long long dup;
 
 	if (find_directory(z, &count, &size, &offset, e) < 0)
 		return -1;
@@ -208,6 +212,7 @@ read_directory(struct zip *z, struct muni_err *e)
 	}
 	p = cd;
 	left = (size_t)size;
+	keyset_init(&names);
 	for (i = 0; i < count; i++) {
 		if (left < 46 || get32(p) != 0x02014b50)
 			goto damaged;
@@ -236,12 +241,33 @@ read_directory(struct zip *z, struct muni_err *e)
 		if (memchr(p + 46, '\0', nlen) != NULL)
 			goto damaged;
 		en->name = strndup((const char *)p + 46, nlen);
-		if (en->name == NULL) {
-			free(cd);
-			err_sys(e, MUNI_EXIT_IO, ENOMEM, "'%s'", z->file);
-			return -1;
+		folded = strndup((const char *)p + 46, nlen);
+		if (en->name == NULL || folded == NULL) {
+			free(folded);
+			free(en->name);
+			en->name = NULL;
+			goto nomem;
 		}
 		z->n++;
+		/*
+		 * Names as zip_find() compares them: a name twice is refused,
+		 * since readers differ in which copy they take.
+		 */
+		for (k = 0; folded[k]; k++)
+			if (folded[k] >= 'A' && folded[k] <= 'Z')
+				folded[k] = (char)(folded[k] | 0x20);
+		k = strspn(folded, "/");
+		dup = keyset_add(&names, folded + k, strlen(folded + k), i + 1);
+		free(folded);
+		if (dup < 0)
+			goto nomem;
+		if (dup > 0) {
+			err_set(e, MUNI_EXIT_DATA, "'%s' holds the entry '%s' "
+			    "twice (entries %lld and %zu): programs differ in "
+			    "which copy they read, so muni reads neither",
+			    z->file, en->name, dup, i + 1);
+			goto refused;
+		}
 		if (en->offset >= z->fsize || en->csize > z->fsize)
 			goto damaged;
 		if (en->usize > ZIP_MAX_ENTRY) {
@@ -260,26 +286,32 @@ read_directory(struct zip *z, struct muni_err *e)
 			goto refused;
 		}
 		total += en->usize;
-		if (total > ZIP_MAX_TOTAL) {
+		if (total > z->max_total) {
 			err_set(e, MUNI_EXIT_DATA, "'%s' inflates to more "
-			    "than %llu bytes: refused", z->file,
-			    ZIP_MAX_TOTAL);
+			    "than %llu bytes (raise the limit with "
+			    "--max-input-size)", z->file, z->max_total);
 			goto refused;
 		}
 		p += 46 + nlen + xlen + clen;
 		left -= 46 + nlen + xlen + clen;
 	}
 	free(cd);
+	keyset_release(&names);
 	return 0;
+nomem:
+	err_sys(e, MUNI_EXIT_IO, ENOMEM, "'%s'", z->file);
+	goto refused;
 damaged:
 	bad(z, e, "the central directory is damaged");
 refused:
 	free(cd);
+	keyset_release(&names);
 	return -1;
 }
 
 struct zip *
-zip_open(int fd, const char *file, struct muni_err *e)
+zip_open(int fd, const char *file, unsigned long long max_total,
+    struct muni_err *e)
 {
 	struct stat st;
 	struct zip *z;
@@ -296,6 +328,7 @@ zip_open(int fd, const char *file, struct muni_err *e)
 	z->fd = fd;
 	z->file = file;
 	z->fsize = (unsigned long long)st.st_size;
+	z->max_total = max_total ? max_total : ZIP_MAX_TOTAL;
 	if (read_directory(z, e) < 0) {
 		zip_free(z);
 		return NULL;

@@ -38,8 +38,12 @@ struct zip_stream;
 
 /* Whether p starts like a ZIP archive (a local header or an empty one). */
 int zip_is(const unsigned char *p, size_t n);
-/* Read the central directory of the archive open on fd; file names it. */
-struct zip *zip_open(int fd, const char *file, struct muni_err *e);
+/*
+ * Read the central directory of the archive open on fd; file names it.
+ * max_total (0: ZIP_MAX_TOTAL) caps what all entries inflate to.
+ */
+struct zip *zip_open(int fd, const char *file, unsigned long long max_total,
+    struct muni_err *e);
 void zip_free(struct zip *z);
 
 size_t zip_count(const struct zip *z);

@@ -363,6 +363,7 @@ if [ -f "$t/port" ]; then
 	api=http://127.0.0.1:$(cat "$t/port")/api/1
 	echo good-key >"$t/key"
 	echo bad-key >"$t/badkey"
+	chmod 600 "$t/key" "$t/badkey"
 	up() {
 		muni publish -s "$schema" -m "$F/sub.meta.json" --api-url "$api" \
 		    --summary "$@" "$R/subventions/subventions.csv"

@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	err_clear(&e);
-	z = zip_open(fd, "fuzz", &e);
+	z = zip_open(fd, "fuzz", 0, &e);
 	if (z != NULL && src_xlsx_is(z))
 		drain(src_xlsx_open(z, "fuzz", &pick, &o, &e), &e);
 	else if (z != NULL && src_ods_is(z))

@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/muni-fuzz-sqlite.XXXXXX";
 	struct sqlite_src *s;
+	struct sqlite_options so;
 	struct muni_err e;
 	struct record *rec;
 	struct buf list;
@@ -28,7 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_init(&list, 1 << 20);
 		src_sqlite_list(path, &list, &e);
 		buf_release(&list);
-		s = src_sqlite_open(path, NULL, NULL, &e);
+		memset(&so, 0, sizeof(so));
+		so.max_rows = 10000;
+		s = src_sqlite_open(path, &so, &e);
 		if (s) {
 			while (n++ < 10000 && src_sqlite_next(s, &rec, &e) > 0)
 				;
