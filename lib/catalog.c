@@ -12,7 +12,8 @@
 
 struct catalog {
 	sqlite3 *db;
-	const char *path;
+	char *path;		/* a copy: messages name it after the caller's
+				 * buffer is gone */
 };
 
 /*
@@ -64,7 +65,12 @@ catalog_open(const char *path, enum catalog_mode mode, struct muni_err *e)
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		return NULL;
 	}
-	c->path = path;
+	c->path = strdup(path);
+	if (c->path == NULL) {
+		free(c);
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return NULL;
+	}
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(c->db, 30000) != SQLITE_OK ||
 	    (mode == CATALOG_WRITE && sqlite3_exec(c->db, ddl, NULL, NULL,
@@ -82,6 +88,7 @@ catalog_close(struct catalog *c)
 	if (c == NULL)
 		return;
 	sqlite3_close(c->db);
+	free(c->path);
 	free(c);
 }
 
@@ -99,6 +106,7 @@ catalog_finish(struct catalog *c, struct muni_err *e)
 		/* Still open: released below, whatever it says. */
 		sqlite3_close_v2(c->db);
 	}
+	free(c->path);
 	free(c);
 	return rc;
 }

@@ -408,7 +408,7 @@ open_root(const struct prun_options *o, struct publication *p, int create,
     struct muni_err *e)
 {
 	memset(p, 0, sizeof(*p));
-	p->lockfd = -1;
+	p->lockfd = p->peekfd = -1;
 	p->render = render_root;
 	p->render_ctx = (void *)(uintptr_t)o;
 	return publication_open(p, o->root, create, o->wait, e);
@@ -1268,7 +1268,7 @@ prun_publish(const struct prun_options *o, struct muni_err *e)
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
-	r.pub.lockfd = -1;
+	r.pub.lockfd = r.pub.peekfd = -1;
 	buf_init(&r.schema_text, SCHEMA_MAX_BYTES);
 	buf_init(&r.key_names, (size_t)1 << 20);
 	page_preview_init(&r.col.preview);
@@ -1367,17 +1367,35 @@ print_history(void *ctx, const struct cat_version *v)
 	return rc < 0;
 }
 
-/* The current catalogue of a folder for --list and --history. */
+/*
+ * The current catalogue of a folder for --list and --history: with the
+ * lock, what a killed run left is removed first; without it (the folder
+ * may only be read, or a publication is under way), the current
+ * generation is read as it is, which reading needs no more.
+ */
 static struct catalog *
 open_listing(const struct prun_options *o, struct publication *p, int *none,
     struct muni_err *e)
 {
-	struct catalog *c;
+	struct stat st;
+	int rc;
 
-	if (open_root(o, p, 0, e) < 0)
+	memset(p, 0, sizeof(*p));
+	p->lockfd = p->peekfd = -1;
+	if (stat(o->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		err_sys(e, MUNI_EXIT_USAGE, errno ? errno : ENOTDIR, "cannot "
+		    "use the publication folder '%s'", o->root);
 		return NULL;
-	c = publication_read(p, none, e);
-	return c;
+	}
+	rc = open_root(o, p, 0, e);
+	if (rc == -2) {
+		err_clear(e);
+		p->lockfd = -1;
+		return publication_peek(o->root, none, &p->peekfd, e);
+	}
+	if (rc < 0)
+		return NULL;
+	return publication_read(p, none, e);
 }
 
 int

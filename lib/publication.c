@@ -124,7 +124,9 @@ take_lock(const char *root, int wait, struct muni_err *e)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
-		return -1;
+		/* A folder this user may only read: -2, for readers. */
+		return errno == EACCES || errno == EROFS || errno == EPERM ?
+		    -2 : -1;
 	}
 	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		if (errno == EINTR)
@@ -137,7 +139,7 @@ take_lock(const char *root, int wait, struct muni_err *e)
 			err_sys(e, MUNI_EXIT_IO, errno, "cannot lock '%s'",
 			    path);
 		close(fd);
-		return -1;
+		return errno == EWOULDBLOCK ? -2 : -1;
 	}
 	return fd;
 }
@@ -799,9 +801,9 @@ publication_open(struct publication *p, const char *root, int create,
 	char path[FOLDER_PATH_MAX];
 	struct catalog *c;
 	struct stat st;
-	int none;
+	int none, rc;
 
-	p->lockfd = -1;
+	p->lockfd = p->peekfd = -1;
 	p->gen = p->next = 0;
 	p->legacy = 0;
 	if (folder_path(p->root, e, "%s", root) < 0)
@@ -814,12 +816,17 @@ publication_open(struct publication *p, const char *root, int create,
 			return -1;
 		}
 	}
-	if (folder_path(path, e, "%s/.muni", root) < 0 ||
-	    folder_make(path, e) < 0)
+	if (folder_path(path, e, "%s/.muni", root) < 0)
 		return -1;
+	if (folder_make(path, e) < 0)
+		return e->errnum == EACCES || e->errnum == EROFS ||
+		    e->errnum == EPERM ? -2 : -1;
 	p->lockfd = take_lock(root, wait, e);
-	if (p->lockfd < 0)
-		return -1;
+	if (p->lockfd < 0) {
+		rc = p->lockfd;
+		p->lockfd = -1;
+		return rc;
+	}
 	p->gen = read_current(root);
 	if (recover(p, e) < 0)
 		return -1;
@@ -836,13 +843,46 @@ publication_open(struct publication *p, const char *root, int create,
 	return 0;
 }
 
+struct catalog *
+publication_peek(const char *root, int *none, int *lockfd,
+    struct muni_err *e)
+{
+	char gen[FOLDER_PATH_MAX], path[FOLDER_PATH_MAX];
+	struct catalog *c;
+	int rc;
+
+	*none = 0;
+	rc = publication_resolve(root, gen, lockfd);
+	if (rc < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read the publication "
+		    "'%s'", root);
+		return NULL;
+	}
+	if (rc == 0) {
+		/* A folder of an older muni, or none. */
+		if (folder_path(path, e, "%s/catalog.db", root) < 0)
+			return NULL;
+		if (access(path, F_OK) < 0) {
+			*none = 1;
+			return NULL;
+		}
+		return catalog_open(path, CATALOG_READ, e);
+	}
+	if (folder_path(path, e, "%s/catalog.db", gen) < 0)
+		return NULL;
+	c = catalog_open(path, CATALOG_READ, e);
+	return c;
+}
+
 void
 publication_close(struct publication *p)
 {
 	publication_abort(p);
 	if (p->lockfd >= 0)
 		close(p->lockfd);
-	p->lockfd = -1;
+	if (p->peekfd >= 0)
+		close(p->peekfd);
+	p->lockfd = p->peekfd = -1;
 }
 
 struct catalog *

@@ -45,6 +45,7 @@ struct publication {
 	unsigned long gen;	/* the current generation, 0: none yet */
 	unsigned long next;	/* the one being built, 0: none */
 	int legacy;		/* moving an older layout: its files replaced */
+	int peekfd;		/* a reader's hold on a generation, or -1 */
 	/*
 	 * Writes catalog.rdf and index.html into the folder dir (new, whole
 	 * files, synced) from the catalogue c.
@@ -57,10 +58,21 @@ struct publication {
 /*
  * Open ROOT for a run that may change it (create: make ROOT when it is
  * missing): its lock (wait: wait for another run), the move of an older
- * layout, and what a killed run left removed. render must be set.
+ * layout, and what a killed run left removed. render must be set. -2
+ * when the lock cannot be had (another run holds it, or the folder may
+ * only be read), with e saying which.
  */
 int publication_open(struct publication *p, const char *root, int create,
     int wait, struct muni_err *e);
+
+/*
+ * For a reader that cannot or need not lock ROOT (--list on a folder it
+ * may only read, or while a publication runs): the current generation's
+ * catalogue, read-only, held as publication_resolve() holds it until
+ * *lockfd is closed; NULL with *none set when nothing is published.
+ */
+struct catalog *publication_peek(const char *root, int *none, int *lockfd,
+    struct muni_err *e);
 void publication_close(struct publication *p);
 
 /* The current catalogue, read-only; NULL with *none set when nothing is. */

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,12 @@ src_sqlite_open(const char *path, const struct sqlite_options *o,
 	s->db = open_db(path, e);
 	if (s->db == NULL)
 		goto fail;
+	/*
+	 * No string or BLOB longer than a field may be made at all: SQLite
+	 * would make a zeroblob(999999999) whole before its size is asked.
+	 */
+	sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, s->max_field > INT_MAX - 1 ?
+	    INT_MAX : (int)s->max_field + 1);
 	if (query == NULL) {
 		if (table == NULL && (table = chosen = only_table(path,
 		    e)) == NULL)
@@ -304,6 +311,10 @@ step(struct sqlite_src *s, struct muni_err *e)
 		err_set(e, MUNI_EXIT_DATA, "%s of '%s' ran more than %llu "
 		    "steps of SQLite without ending: stopped", s->what,
 		    s->path, SQLITE_MAX_STEPS);
+	else if (rc == SQLITE_TOOBIG)
+		err_set(e, MUNI_EXIT_DATA, "%s of '%s' holds a value longer "
+		    "than %zu bytes (raise the limit with --max-field-size)",
+		    s->what, s->path, s->max_field);
 	else if (rc == SQLITE_AUTH)
 		err_set(e, MUNI_EXIT_USAGE, "cannot read %s from '%s': %s",
 		    s->what, s->path, sqlite3_errmsg(s->db));

@@ -27,7 +27,7 @@
 
 #define SQLITE_MAGIC "SQLite format 3"	/* and a NUL: 16 bytes */
 #define SQLITE_MAX_ROWS 10000000ULL		/* default of max_rows */
-#define SQLITE_MAX_STEPS 20000000000ULL	/* about a minute */
+#define SQLITE_MAX_STEPS 2000000000ULL	/* some tens of seconds */
 
 struct sqlite_src;
 

@@ -59,13 +59,22 @@ def skip(desc, why):
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
-def run(args, stdin=None, timeout=120, env=None):
-    """Run a tool: (status, stdout bytes, stderr text, peak RSS in KiB)."""
+def run(args, stdin=None, timeout=120, env=None, shell_stdin=None):
+    """Run a tool: (status, stdout bytes, stderr text, peak RSS in KiB).
+
+    shell_stdin: a shell script whose output is the tool's input (a pipe:
+    large inputs are made on the way, never written to disk)."""
     e = dict(os.environ)
     e.update(env or {})
     out = open(os.path.join(TMP, "out"), "wb")
     err = open(os.path.join(TMP, "err"), "wb")
-    inp = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    feeder = None
+    if shell_stdin:
+        feeder = subprocess.Popen(["sh", shell_stdin], stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        inp = feeder.stdout
+    else:
+        inp = open(stdin, "rb") if stdin else subprocess.DEVNULL
     argv = [os.path.join(BIN, args[0])] + args[1:]
     peak = os.path.join(TMP, "peak")
     if TIME:
@@ -86,6 +95,10 @@ def run(args, stdin=None, timeout=120, env=None):
     err.close()
     if stdin:
         inp.close()
+    if feeder:
+        feeder.stdout.close()
+        feeder.kill()
+        feeder.wait()
     code = os.waitstatus_to_exitcode(status)
     rss = ru.ru_maxrss
     if TIME:
@@ -259,7 +272,295 @@ def dbase():
          0, r"^$", 64)
 
 
-GROUPS = [spreadsheets, dbase]
+def sqlite_files():
+    db = sqlite3.connect(path("view.sqlite"))
+    db.execute("CREATE VIEW v AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+               "SELECT x + 1 FROM c) SELECT x FROM c")
+    db.commit()
+    db.close()
+    case("SQLite: a file whose only object is a recursive view is not read",
+         ["muni-fetch", "view.sqlite"], 1,
+         r"has no table \(a view is read only when named with --table", 64,
+         out_max=0)
+    case("SQLite: the view named yields --max-rows rows, then stops",
+         ["muni-fetch", "--table", "v", "--max-rows", "1000",
+          "view.sqlite"], 1,
+         r"view 'v' of 'view.sqlite' yields more than 1000 rows: stopped",
+         64, out_max=10000)
+    case("SQLite: a query counting without end stops after its steps",
+         ["muni-fetch", "--query", "WITH RECURSIVE c(x) AS (SELECT 1 UNION "
+          "ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", "view.sqlite"],
+         1, r"ran more than 2000000000 steps of SQLite", 64, out_max=0,
+         timeout=900)
+    db = sqlite3.connect(path("blob.sqlite"))
+    db.execute("CREATE VIEW t AS SELECT 'a' AS n, zeroblob(999999999) AS b")
+    db.commit()
+    db.close()
+    case("SQLite: a zeroblob of 1 GB is refused before it is made",
+         ["muni-fetch", "--table", "t", "blob.sqlite"], 1,
+         r"view 't' of 'blob.sqlite' holds a value longer than 1048576 "
+         r"bytes", 64, out_max=10)
+    case("SQLite: ATTACH in a query is a usage error, before any output",
+         ["muni-fetch", "--query", "ATTACH 'x.db' AS x", "view.sqlite"], 2,
+         r"not authorized", 64, out_max=0)
+    case("SQLite: load_extension in a query is a usage error, before any output",
+         ["muni-fetch", "--query", "SELECT load_extension('x')",
+          "view.sqlite"], 2, r"not authorized", 64, out_max=0)
+
+
+def compressed():
+    with gzip.open(path("big.csv.gz"), "wb", compresslevel=9) as f:
+        f.write(b"a,b\n")
+        line = b"1,2\n" * 65536
+        for i in range(8):
+            f.write(line)
+    case("gzip: CSV that inflates past --max-input-size is refused",
+         ["muni-fetch", "--max-input-size", "1M", "big.csv.gz"], 1,
+         r"inflates to more than 1048576 bytes \(raise the limit with "
+         r"--max-input-size\)", 64)
+    case("gzip: muni-validate applies the same cap",
+         ["muni-validate", "-q", "--max-input-size", "1M", "big.csv.gz"], 1,
+         r"inflates to more than 1048576 bytes", 64)
+    z = zipfile.ZipFile(path("big.zip"), "w", zipfile.ZIP_DEFLATED)
+    z.writestr("big.csv", b"a,b\n" + b"".join(b"%d,%d\n" % (i, i * 7919)
+                                              for i in range(200000)))
+    z.close()
+    case("ZIP: entries that inflate past --max-input-size are refused",
+         ["muni-fetch", "--max-input-size", "1M", "big.zip"], 1,
+         r"'big.zip' inflates to more than 1048576 bytes", 64, out_max=0)
+
+
+def keys():
+    open(path("r.json"), "w").write(
+        '{"columns": {"a": {"action": "pseudonymize"}}}')
+    open(path("a.csv"), "w").write("a\n1\n")
+    os.mkfifo(path("key.fifo"), 0o600)
+    case("key file: a FIFO is refused at once, not waited on",
+         ["muni-anonymize", "--rules", "r.json", "--key-file", "key.fifo",
+          "a.csv"],
+         2, r"the key file 'key.fifo' is not a regular file", 64, timeout=20)
+    open(path("key"), "w").write("00" * 32 + "\n")
+    os.chmod(path("key"), 0o600)
+    os.symlink("key", path("key.link"))
+    case("key file: a symbolic link is refused, saying so",
+         ["muni-anonymize", "--rules", "r.json", "--key-file", "key.link",
+          "a.csv"],
+         2, r"the key file 'key.link' is a symbolic link: refused", 64)
+
+
+def fields():
+    # A field of 256 MiB, written into a pipe: refused near the limit.
+    gen = path("field.sh")
+    open(gen, "w").write("printf 'a\\n'; head -c 268435456 /dev/zero | "
+                         "tr '\\0' x; printf '\\n'\n")
+    code, out, err, rss = run(["muni-fetch", "--max-field-size", "64M",
+                               "--max-record-size", "256M", "-"],
+                              stdin=None, timeout=300,
+                              shell_stdin=gen)
+    ok(code == 1 and "longer than 67108864 bytes" in err and
+       rss < 3 * 64 * 1024 + 64 * 1024,
+       "a 256 MiB field under a 64 MiB limit is refused as it grows "
+       "(%d KiB peak)" % rss, "status %d, %d KiB\n%s" % (code, rss, err))
+    case("a JSON string of 50 MB is refused as it is read, in linear time",
+         ["muni-fetch", json_string("big.json", 50 << 20)], 1,
+         r"a string or a number is longer than 1048576 bytes", 64,
+         out_max=0, timeout=60)
+    case("an XML value past the field limit is refused like a CSV field",
+         ["muni-fetch", xml_value("big.xml", 2 << 20)], 1,
+         r"record 1: the value of 'a' is longer than 1048576 bytes", 64,
+         out_max=0)
+
+
+def json_string(name, n):
+    with open(path(name), "w") as f:
+        f.write('[{"a": "')
+        chunk = "x" * (1 << 20)
+        for i in range(n >> 20):
+            f.write(chunk)
+        f.write('"}]')
+    return name
+
+
+def xml_value(name, n):
+    open(path(name), "w").write("<r><rec><a>" + "x" * n + "</a></rec></r>")
+    return name
+
+
+def xml_attrs(name, records, attrs):
+    with open(path(name), "w") as f:
+        f.write("<r>")
+        for r in range(records):
+            f.write("<rec " + " ".join('a%d="%d"' % (i, r)
+                                       for i in range(attrs)) + "/>")
+        f.write("</r>")
+    return name
+
+
+def xml():
+    case("XML: an element of 20,000 attributes is refused before libxml2 "
+         "reads it", ["muni-fetch", xml_attrs("attrs.xml", 1, 20000)], 1,
+         r"line 1: an element has more than 1000 attributes", 64, out_max=0)
+    case("XML: 1,000 attributes are read",
+         ["muni-fetch", xml_attrs("attrs1k.xml", 2, 1000)], 0, r"^$", 64,
+         out_max=100000)
+    case("XML: nesting past the reader's depth is said in muni's words",
+         ["muni-fetch", xml_depth("deep.xml", 300)], 1,
+         r"elements nest deeper than", 64, out_max=0)
+
+
+def xml_depth(name, n):
+    open(path(name), "w").write("<r>" + "<a>" * n + "</a>" * n + "</r>")
+    return name
+
+
+def header_csv(name, n):
+    with open(path(name), "w") as f:
+        f.write(",".join("c%d" % i for i in range(n)) + "\n")
+        f.write(",".join("1" for i in range(n)) + "\n")
+    with open(path(name + ".schema.json"), "w") as f:
+        f.write('{"fields": [' + ",".join('{"name": "c%d"}' % i
+                                          for i in range(n)) + "]}")
+    return name
+
+
+def patterns():
+    with open(path("redos.csv"), "w") as f:
+        f.write("v\n")
+        for i in range(200):
+            f.write("a" * 4999 + "b\n")
+    open(path("redos.schema.json"), "w").write(
+        '{"fields": [{"name": "v", "constraints": {"pattern": "(a+)+$"}}]}')
+    err = case("pattern (a+)+$ on 200 values of 5000 characters: 20 undecided, "
+               "then the column's pattern is said unchecked, once",
+               ["muni-validate", "-q", "-s", "redos.schema.json",
+                "redos.csv"], 1,
+               r"redos.csv:22: field 'v': .* either: after 20 values PCRE2 "
+               r"could not decide", 64, timeout=300)
+    ok(err.count("could not be checked") == 21 and
+       "invalid: 21 errors in 200 rows" in err,
+       "the undecided values counted, and the check stopped once",
+       err[-600:])
+    case("muni-validate: 65,536 columns, a name twice, a schema of 65,536 "
+         "fields", ["muni-validate", "-q", "-s", "cols.csv.schema.json",
+                    header_csv("cols.csv", 65536)], 0, r"^$", 200,
+         timeout=60)
+
+
+def work(args, make):
+    """Instructions counted by callgrind for an input and its double."""
+    counts = []
+    for k in (1, 2):
+        name = make(k)
+        p = subprocess.run(["valgrind", "--tool=callgrind",
+                            "--callgrind-out-file=/dev/null",
+                            os.path.join(BIN, args[0])] + args[1:] + [name],
+                           cwd=TMP, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        m = re.search(r"Collected : (\d+)", p.stderr)
+        if not m:
+            return None
+        counts.append(int(m.group(1)))
+    return counts[1] / counts[0]
+
+
+def linear():
+    if shutil.which("valgrind") is None or "asan" in subprocess.run(
+            ["ldd", os.path.join(BIN, "muni-fetch")], capture_output=True,
+            text=True).stdout:
+        skip("work: inputs doubled", "valgrind absent, or a sanitizer build")
+        return
+    for desc, args, make in [
+        ("muni-validate's header: 16,384 then 32,768 columns",
+         ["muni-validate", "-q", "-s"], None),
+        ("XML: 50 then 100 records of 1,000 attributes",
+         ["muni-fetch"], lambda k: xml_attrs("w%d.xml" % k, 50 * k, 1000)),
+        ("JSON: 40 then 80 records holding a string of 200 KB",
+         ["muni-fetch"], lambda k: json_records("w%d.json" % k, 40 * k)),
+        ("unique keys: 50,000 then 100,000 values",
+         ["muni-validate", "-q", "-s", "u.schema.json"],
+         lambda k: unique_csv("u%d.csv" % k, 50000 * k)),
+    ]:
+        if make is None:
+            ratio = work_header()
+        else:
+            ratio = work(args, make)
+        ok(ratio is not None and ratio < 3,
+           "work doubles, not quadruples: %s (x%.2f instructions)" %
+           (desc, ratio or 0))
+
+
+def work_header():
+    counts = []
+    for n in (16384, 32768):
+        name = header_csv("h%d.csv" % n, n)
+        p = subprocess.run(["valgrind", "--tool=callgrind",
+                            "--callgrind-out-file=/dev/null",
+                            os.path.join(BIN, "muni-validate"), "-q",
+                            "--schema-sync", "-s", name + ".schema.json",
+                            name], cwd=TMP, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        m = re.search(r"Collected : (\d+)", p.stderr)
+        if not m:
+            return None
+        counts.append(int(m.group(1)))
+    return counts[1] / counts[0]
+
+
+def json_records(name, n):
+    with open(path(name), "w") as f:
+        f.write("[" + ",".join('{"a": "%s", "b": %d}' % ("x" * 200000, i)
+                               for i in range(n)) + "]")
+    return name
+
+
+def unique_csv(name, n):
+    open(path("u.schema.json"), "w").write(
+        '{"fields": [{"name": "id", "constraints": {"unique": true}}]}')
+    with open(path(name), "w") as f:
+        f.write("id\n")
+        for i in range(n):
+            f.write("k%d\n" % i)
+    return name
+
+
+def http():
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    port = srv.getsockname()[1]
+    stop = []
+
+    def trickle():
+        srv.settimeout(0.5)
+        while not stop:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                continue
+            try:
+                c.recv(4096)
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n"
+                          b"Content-Length: 100000\r\n\r\n")
+                while not stop:
+                    c.sendall(b"a,b\n")
+                    time.sleep(1)
+            except OSError:
+                pass
+            c.close()
+
+    th = threading.Thread(target=trickle, daemon=True)
+    th.start()
+    case("HTTP: a body trickled at 4 bytes a second stops at --timeout",
+         ["muni-fetch", "--timeout", "3", "--retries", "0",
+          "http://127.0.0.1:%d/export.csv" % port], 3,
+         r"not done after 3 seconds \(raise the limit with --timeout\)", 64,
+         out_max=0, timeout=60)
+    stop.append(1)
+    srv.close()
+
+
+GROUPS = [spreadsheets, dbase, sqlite_files, compressed, keys, fields, xml,
+          patterns, http, linear]
 
 
 def main():

@@ -351,6 +351,25 @@ muni publish --wait -s "$schema" -m "$F/sub.meta.json" -t "$L" "$R/subventions/s
 check "lock: with --wait it waits and publishes" '[ $st -eq 0 ] && [ -s "$L/subventions/subventions.csv" ]'
 wait "$lpid"
 
+# 4b. Reading needs no lock: --list and --history while a publication
+#     holds the lock, and on a folder this user may only read.
+flock "$R/.muni/lock" sleep 3 &
+lpid=$!
+sleep 0.5
+muni publish -t "$R" --list >"$t/locked.list" 2>"$t/err"; st=$?
+check "reading: --list while a publication holds the lock lists at once" \
+    '[ $st -eq 0 ] && grep -q "^subventions	1.1.0	" "$t/locked.list"'
+wait "$lpid"
+RO=$t/readonly
+cp -a "$R" "$RO" && chmod -R a-w "$RO" && chmod 755 "$t"
+as_other=
+[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    as_other="setpriv --reuid=65534 --regid=65534 --clear-groups"
+$as_other "$bin/muni-publish" -t "$RO" --history subventions >"$t/ro.hist" 2>"$t/err"; st=$?
+check "reading: --history on a folder this user may only read" \
+    '[ $st -eq 0 ] && [ "$(wc -l <"$t/ro.hist")" -eq 2 ]'
+chmod -R u+w "$RO"
+
 # 5. data.gouv.fr: the requests sent to a scripted stand-in of its API.
 rm -f "$t/port"
 python3 "$src/tests/datagouv-server.py" "$t/port" "$t/api.log" &
