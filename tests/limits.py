@@ -114,14 +114,24 @@ def run(args, stdin=None, timeout=120, env=None, shell_stdin=None):
             rss)
 
 
+# Under AddressSanitizer memory is no measure (its quarantine keeps what
+# is freed, its realloc always copies): bounds are checked in the plain
+# build only, and its slower runs get more time.
+SANITIZED = "asan" in subprocess.run(
+    ["ldd", os.path.join(BIN, "muni-fetch")], capture_output=True,
+    text=True).stdout
+
+
 def case(desc, args, status, message, rss_mib, out_max=1 << 20, **kw):
     """One hostile input: status, a message matching, bounded output and memory."""
+    if SANITIZED:
+        kw["timeout"] = 10 * kw.get("timeout", 120)
     code, out, err, rss = run(args, **kw)
     why = "status %d (want %d), %d bytes out, %d KiB peak\n%s" % (
         code, status, out, rss, err)
     ok(code == status and re.search(message, err) and out <= out_max and
-       rss <= rss_mib * 1024, "%s (%d KiB peak, %d bytes out)" % (
-           desc, rss, out), why)
+       (SANITIZED or rss <= rss_mib * 1024), "%s (%d KiB peak, %d bytes "
+       "out)" % (desc, rss, out), why)
     return err
 
 
@@ -358,7 +368,7 @@ def fields():
                               stdin=None, timeout=300,
                               shell_stdin=gen)
     ok(code == 1 and "longer than 67108864 bytes" in err and
-       rss < 3 * 64 * 1024 + 64 * 1024,
+       (SANITIZED or rss < 3 * 64 * 1024 + 64 * 1024),
        "a 256 MiB field under a 64 MiB limit is refused as it grows "
        "(%d KiB peak)" % rss, "status %d, %d KiB\n%s" % (code, rss, err))
     case("a JSON string of 50 MB is refused as it is read, in linear time",
@@ -464,9 +474,7 @@ def work(args, make):
 
 
 def linear():
-    if shutil.which("valgrind") is None or "asan" in subprocess.run(
-            ["ldd", os.path.join(BIN, "muni-fetch")], capture_output=True,
-            text=True).stdout:
+    if shutil.which("valgrind") is None or SANITIZED:
         skip("work: inputs doubled", "valgrind absent, or a sanitizer build")
         return
     for desc, args, make in [
