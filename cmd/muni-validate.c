@@ -232,6 +232,7 @@ main(int argc, char **argv)
 		default:
 			return msg_usage(usage_text);
 		}
+	msg_lang_done();
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

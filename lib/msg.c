@@ -1,11 +1,13 @@
 #include <config.h>
 
 #include <libintl.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exitcode.h"
 #include "msg.h"
@@ -101,6 +103,52 @@ msg_err(const struct muni_err *e)
 	fflush(f);
 }
 
+/* Whether French was asked for, and the catalogue folder found. */
+static int msg_french;
+static const char *msg_localedir;
+
+static int
+msg_has_catalogue(const char *dir)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/fr/LC_MESSAGES/muni.mo", dir);
+
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
+}
+
+/*
+ * The folder of the catalogues: beside the program in a build tree
+ * (build/locale, made by make), under ../share/locale of a program
+ * installed elsewhere than it was configured for, else the configured
+ * LOCALEDIR; NULL when none holds muni.mo.
+ */
+static const char *
+msg_find_catalogue(void)
+{
+	static char found[PATH_MAX];
+	char self[PATH_MAX];
+	const char *const rel[] = { "/locale", "/../share/locale" };
+	ssize_t n;
+	char *slash;
+	size_t i;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			int m = snprintf(found, sizeof(found), "%s%s", self,
+			    rel[i]);
+
+			if (m > 0 && (size_t)m < sizeof(found) &&
+			    msg_has_catalogue(found))
+				return found;
+		}
+	}
+	return msg_has_catalogue(LOCALEDIR) ? LOCALEDIR : NULL;
+}
+
 void
 msg_lang(const char *lang)
 {
@@ -127,8 +175,30 @@ msg_lang(const char *lang)
 			setenv("LANGUAGE", two, 0);
 		}
 	}
-	bindtextdomain("muni", dir && *dir ? dir : LOCALEDIR);
+	msg_french = want != NULL && strncmp(want, "fr", 2) == 0;
+	msg_localedir = dir && *dir ? dir : msg_find_catalogue();
+	bindtextdomain("muni", msg_localedir ? msg_localedir : LOCALEDIR);
 	bind_textdomain_codeset("muni", "UTF-8");
+}
+
+void
+msg_lang_done(void)
+{
+	static int warned;
+	const char *dir = getenv("MUNI_LOCALEDIR");
+
+	if (!msg_french || warned || (msg_localedir && msg_has_catalogue(
+	    msg_localedir)))
+		return;
+	warned = 1;
+	if (dir && *dir)
+		msg_warn("no French messages: '%s/fr/LC_MESSAGES/muni.mo' "
+		    "(MUNI_LOCALEDIR) cannot be read; messages stay in "
+		    "English", dir);
+	else
+		msg_warn("no French messages: muni.mo is neither in '%s' nor "
+		    "beside the program; messages stay in English (run 'make "
+		    "install', or set MUNI_LOCALEDIR)", LOCALEDIR);
 }
 
 int

@@ -40,6 +40,12 @@ void msg_err(const struct muni_err *e);
  * LC_MESSAGES is set: numbers and dates keep the C conventions.
  */
 void msg_lang(const char *lang);
+/*
+ * After the options: when French was asked for (--lang fr, a French
+ * environment) and no catalogue could be found (MUNI_LOCALEDIR, beside
+ * the program, LOCALEDIR), one warning saying so.
+ */
+void msg_lang_done(void);
 /* --lang LANG: fr or en, else -1 with the message in e (usage). */
 int msg_lang_option(const char *lang, struct muni_err *e);
 /*

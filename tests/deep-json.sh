@@ -14,7 +14,7 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 . "$src/tests/tap.sh"
 PATH=$bin:$PATH
-sample=$src/share/sample
+sample=$src/tests/fixtures/sample
 
 python3 - "$t" <<'PY'
 import sys

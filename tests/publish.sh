@@ -25,8 +25,8 @@ F=$src/tests/fixtures/publish
 
 # 1. The pipeline on the bundled sample: fetch, transform, anonymize,
 #    validate, publish; twice, then with one amount changed.
-sample=$src/share/sample/subventions-2025.csv
-schema=$src/share/sample/subventions-2025.schema.json
+sample=$src/tests/fixtures/sample/subventions-2025.csv
+schema=$src/tests/fixtures/sample/subventions-2025.schema.json
 python3 - "$t/rules.json" <<'PY'
 import json, sys
 cols = ["Nom attribuant", "SIRET attribuant", "Date convention",
