@@ -95,6 +95,26 @@ check "changed on the server: read again, the dialect change warned" 0 $st grep 
 fetch --state "$t/state.db" "$N/salles.csv"; st=$?
 check "and unchanged again" 5 $st
 
+# muni-fetch(1)'s nightly job, as its EXAMPLES write it, the server's URL
+# for https://erp.example/: the first night reads, the second stops quietly.
+mkdir -p "$t/www/export" "$t/night"
+cp "$src/tests/fixtures/subventions.xlsx" "$t/www/export/"
+chmod 755 "$t/www/export" && chmod 644 "$t/www/export/subventions.xlsx"
+nightly() {
+	(cd "$t/night" && URL=$N PATH="$bin:$PATH" sh -c '
+muni fetch --state state.db \
+    $URL/export/subventions.xlsx > s.csv
+case $? in 0) ;; 5) exit 0 ;; *) exit 1 ;; esac
+echo read') >"$t/out" 2>"$t/err"
+}
+nightly; st=$?
+check "the nightly job of muni-fetch(1): the first night reads the export" \
+    0 $st grep -qx read "$t/out"
+[ -s "$t/night/s.csv" ]; size=$?
+nightly; st=$?
+check "the second night, unchanged, it stops quietly with status 0" 0 $st \
+    test ! -s "$t/out" -a $size = 0
+
 fetch --retries 3 "$S/fail/2/503/salles.csv"; st=$?
 check "503 twice then 200: fetched on the third attempt" 0 $st test "$(hits /fail/2/503/salles.csv)" = 3
 fetch "$S/fail/1/429/salles.csv"; st=$?

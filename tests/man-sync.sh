@@ -1,7 +1,8 @@
 #!/bin/sh
 # man-sync: for every tool, each long option its --help prints is in its
 # man page, each option the man page documents (.Fl lines of the OPTIONS
-# list) is in --help, and the man page's SYNOPSIS names the same options.
+# list) is in --help, and the man page's SYNOPSIS names the same options;
+# every page lints clean.
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${MUNI_BIN:-$src}
@@ -40,6 +41,35 @@ for page in "$src"/man/muni.1 "$src"/man/muni-*.1; do
 		fail=1
 		echo "not ok $n - $tool: usage differs from SYNOPSIS (- usage, + man)"
 		sed 's/^/# /' "$t/diff"
+	fi
+done
+# Every page lints clean: mandoc at its strictest (style), groff as man(1)
+# renders it (a line that starts with a quote, a byte that is not ASCII, a
+# table wider than the terminal), and each muni page it refers to exists.
+# mandoc's complaints about the manuals installed on this machine (missing,
+# or an outdated index) depend on the machine, not on the page.
+for page in "$src"/man/*.[157]; do
+	name=$(basename "$page")
+	n=$((n + 1))
+	if ! command -v mandoc >/dev/null 2>&1; then
+		echo "ok $n - $name: mandoc -Tlint # SKIP mandoc is not installed"
+		continue
+	fi
+	mandoc -Tlint -W style "$page" 2>&1 |
+	    grep -v "referenced manual not found\|outdated mandoc.db" >"$t/lint"
+	grep -o 'Xr muni[a-z-]* [157]' "$page" | sort -u |
+	    while read -r _ xr sec; do
+		[ -f "$src/man/$xr.$sec" ] || echo "$name: no page $xr($sec)"
+	    done >>"$t/lint"
+	if command -v groff >/dev/null 2>&1; then
+		groff -mandoc -Tutf8 -ww -z "$page" >>"$t/lint" 2>&1
+	fi
+	if [ -s "$t/lint" ]; then
+		fail=1
+		echo "not ok $n - $name: lints clean (mandoc -Tlint -W style, groff -ww)"
+		sed 's/^/# /' "$t/lint"
+	else
+		echo "ok $n - $name: lints clean (mandoc -Tlint -W style, groff -ww)"
 	fi
 done
 echo "1..$n"
