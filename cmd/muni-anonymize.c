@@ -48,7 +48,7 @@ static const char help_text[] =
     "      --l N                distinct sensitive values in every class\n"
     OPT_READER_LIMITS_HELP
     "      --max-suppressed P   --suppress may blank the quasi-identifiers\n"
-    "                           of P%% of the rows at most (default 5)\n"
+    "                           of P% of the rows at most (default 5)\n"
     "      --new-key FILE       create a secret key in FILE (mode 0600) and\n"
     "                           exit\n"
     "      --quasi COLUMNS      the quasi-identifiers, separated by commas\n"

@@ -284,8 +284,10 @@ report_add(struct report *r, const struct verror *err)
 {
 	struct verror *copy;
 
-	if (r->limit_reached)
+	if (r->limit_reached) {
+		r->dropped++;
 		return 1;
+	}
 	r->counts[err->code]++;
 	r->total++;
 	if (r->nerrors == r->cap) {
@@ -402,11 +404,19 @@ report_text_summary(const struct report *r, struct buf *out)
 	size_t i;
 	int first = 1, rc = 0;
 
-	rc |= buf_addf(out, _("%s: %s: %llu %s in %llu %s"),
-	    r->file ? r->file : "-", report_valid(r) ? _("valid") :
-	    _("invalid"), r->total, dngettext("muni", "error", "errors",
-	    (unsigned long)r->total), r->rows, dngettext("muni", "row", "rows",
-	    (unsigned long)r->rows));
+	if (r->dropped)
+		rc |= buf_addf(out, _("%s: %s: at least %llu %s (reporting "
+		    "stopped at --limit-errors) in %llu %s"),
+		    r->file ? r->file : "-", _("invalid"), r->total,
+		    dngettext("muni", "error", "errors", (unsigned long)r->total),
+		    r->rows, dngettext("muni", "row", "rows",
+		    (unsigned long)r->rows));
+	else
+		rc |= buf_addf(out, _("%s: %s: %llu %s in %llu %s"),
+		    r->file ? r->file : "-", report_valid(r) ? _("valid") :
+		    _("invalid"), r->total, dngettext("muni", "error", "errors",
+		    (unsigned long)r->total), r->rows, dngettext("muni", "row",
+		    "rows", (unsigned long)r->rows));
 	for (i = 0; i < ERR_NCODES; i++) {
 		if (!r->counts[i])
 			continue;
@@ -606,21 +616,23 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 	int rc = 0;
 
 	if (set)
-		rc |= buf_addf(out, _("<p class=\"%s\">%s %llu %s in %llu %s."),
+		rc |= buf_addf(out, "<p class=\"%s\">%s ",
 		    report_valid(r) ? "valid" : "invalid",
-		    report_valid(r) ? _("Valid:") : _("Invalid:"),
-		    r->total, dngettext("muni", "error", "errors",
-		    (unsigned long)r->total), r->rows, dngettext("muni",
-		    "row", "rows", (unsigned long)r->rows));
-	else {
-	rc |= buf_addf(out, "<p id=\"verdict\" class=\"%s\">%s ",
-	    report_valid(r) ? "valid" : "invalid",
-	    report_valid(r) ? _("Valid:") : _("Invalid:"));
-	rc |= buf_addf(out, _("<span id=\"total\">%llu</span> %s in %llu %s."),
-	    r->total, dngettext("muni", "error", "errors",
-	    (unsigned long)r->total), r->rows, dngettext("muni", "row", "rows",
-	    (unsigned long)r->rows));
-	}
+		    report_valid(r) ? _("Valid:") : _("Invalid:"));
+	else
+		rc |= buf_addf(out, "<p id=\"verdict\" class=\"%s\">%s ",
+		    report_valid(r) ? "valid" : "invalid",
+		    report_valid(r) ? _("Valid:") : _("Invalid:"));
+	if (r->dropped)
+		rc |= buf_addstr(out, _("at least "));
+	rc |= buf_addf(out, set ? "%llu" : "<span id=\"total\">%llu</span>",
+	    r->total);
+	rc |= buf_addf(out, _(" %s in %llu %s."), dngettext("muni", "error",
+	    "errors", (unsigned long)r->total), r->rows, dngettext("muni",
+	    "row", "rows", (unsigned long)r->rows));
+	if (r->dropped)
+		rc |= buf_addstr(out, _(" Reporting stopped at --limit-errors: "
+		    "there are more errors, not shown."));
 	rc |= buf_addstr(out, "</p>\n");
 	for (i = 0; i < r->nwarnings; i++) {
 		rc |= buf_addf(out, "<p class=\"warning\">%s", _("Warning: "));
@@ -754,12 +766,14 @@ int
 report_set_html(const struct report_set *s, const char *title,
     struct buf *out)
 {
-	unsigned long long errors = 0;
+	unsigned long long errors = 0, dropped = 0;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		errors += s->r[i]->total;
+		dropped += s->r[i]->dropped;
+	}
 	rc |= buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"");
 	rc |= buf_addstr(out, _("en"));
 	rc |= buf_addf(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -771,6 +785,8 @@ report_set_html(const struct report_set *s, const char *title,
 	rc |= buf_addf(out, "</h1>\n<p id=\"verdict\" class=\"%s\">%s ",
 	    report_set_valid(s) ? "valid" : "invalid",
 	    report_set_valid(s) ? _("Valid:") : _("Invalid:"));
+	if (dropped)
+		rc |= buf_addstr(out, _("at least "));
 	rc |= buf_addf(out, "<span id=\"total\">%llu</span> %s.</p>\n",
 	    errors, dngettext("muni", "error", "errors",
 	    (unsigned long)errors));
@@ -846,6 +862,19 @@ csv_rows(const struct report *r, const char *resource, struct buf *out)
 			g[3 + k].ptr = cells[k].ptr;
 			g[3 + k].len = cells[k].len;
 		}
+		rc |= csvout_render(out, f, n);
+	}
+	if (r->dropped && rc == 0) {
+		/* the last line says the list is cut, in the message column */
+		static const char cut[] = "reporting stopped at --limit-errors: "
+		    "there are more errors, not listed";
+
+		for (k = 0; k < 6; k++)
+			g[k].ptr = "", g[k].len = 0;
+		g[2].ptr = "limit-errors";
+		g[2].len = strlen(g[2].ptr);
+		g[5].ptr = cut;
+		g[5].len = strlen(cut);
 		rc |= csvout_render(out, f, n);
 	}
 	for (k = 0; k < 4; k++)
@@ -1073,8 +1102,9 @@ junit_suite(xmlTextWriterPtr w, const struct report *r)
 		    BAD_CAST codes[k].name) < 0;
 		snprintf(num, sizeof(num), "%llu", r->counts[k]);
 		buf_init(&text, (size_t)1 << 30);
-		buf_addf(&text, "%s %s: %s", num, r->counts[k] == 1 ? "error" :
-		    "errors", codes[k].title);
+		buf_addf(&text, "%s%s %s: %s", r->dropped ? "at least " : "",
+		    num, r->counts[k] == 1 && !r->dropped ? "error" : "errors",
+		    codes[k].title);
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message",
 		    BAD_CAST text.ptr) < 0;
 		buf_reset(&text);
@@ -1187,6 +1217,11 @@ gen_task(yajl_gen g, const struct report *r)
 	gen_seconds(g, r->seconds);
 	jg_key_uint(g, "fields", r->nfields);
 	jg_key_uint(g, "rows", r->rows);
+	if (r->dropped) {
+		/* errors is then a lower bound: more were found, not kept */
+		jg_str(g, "limitReached");
+		yajl_gen_bool(g, 1);
+	}
 	yajl_gen_map_close(g);
 	jg_str(g, "warnings");
 	yajl_gen_array_open(g);

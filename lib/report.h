@@ -58,6 +58,7 @@ struct report {
 	unsigned long long total;
 	size_t limit;			/* 0: no limit */
 	int limit_reached;
+	unsigned long long dropped;	/* errors past the limit, not kept */
 	unsigned long pick;		/* bit per code; 0: all */
 	unsigned long skip;
 	char **warnings;
@@ -97,7 +98,10 @@ int report_parse_filter(const char *list, unsigned long *mask,
 /* Whether an error of this code passes the pick and skip filters. */
 int report_wants(const struct report *r, enum error_code code);
 
-/* Keep a copy of the error; 1 when the limit is now reached, -1 no memory. */
+/*
+ * Keep a copy of the error; 1 when the limit is now reached (an error
+ * past it is counted in dropped, not kept), -1 no memory.
+ */
 int report_add(struct report *r, const struct verror *err);
 int report_warn(struct report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

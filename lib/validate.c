@@ -121,13 +121,12 @@ add_error(struct validator *v, enum error_code code,
 		v->hint = NULL;
 	}
 	err->message = strndup(v->msg.ptr, v->msg.len);
-	if (!v->done) {
-		rc = report_add(v->report, err);
-		if (rc < 0)
-			v->failed = 1;
-		else if (rc > 0)
-			v->done = 1;
-	}
+	/* past the limit, the report counts what it no longer keeps */
+	rc = report_add(v->report, err);
+	if (rc < 0)
+		v->failed = 1;
+	else if (rc > 0)
+		v->done = 1;
 }
 
 static void

@@ -463,9 +463,10 @@ read_error:
 		err_clear(e);
 	}
 finish:
-	if (r->limit_reached)
-		report_warn(r, _("the limit of %llu errors was reached: later "
-		    "errors are not reported"), (unsigned long long)o->limit_errors);
+	if (r->dropped)
+		report_warn(r, _("reporting stopped at --limit-errors %llu: "
+		    "there are more errors, not reported"),
+		    (unsigned long long)o->limit_errors);
 	if (csvout_flush(&out) < 0 || !out_ok) {
 		err_sys(e, MUNI_EXIT_IO, out.errnum ? out.errnum : errno,
 		    "cannot write to standard output");

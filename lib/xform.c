@@ -666,6 +666,9 @@ map(const struct xf_op *op, const char *p, size_t n, struct buf *out,
 	if (at > 0)
 		return buf_add(out, op->table->values.ptr + op->table->off[at - 1],
 		    op->table->off[at] - op->table->off[at - 1]);
+	/* an empty value stays empty unless the table maps "" */
+	if (n == 0)
+		return 0;
 	if (op->has_default)
 		return buf_addstr(out, op->text);
 	return cannot(why, whylen, "%s", "it is not in the table");

@@ -28,6 +28,15 @@ for page in "$src"/man/muni.1 "$src"/man/muni-*.1; do
 		echo "not ok $n - $tool: --help and man page differ (- help, + man)"
 		sed 's/^/# /' "$t/diff"
 	fi
+	# --help is printed as it is written: no printf directive left in it.
+	n=$((n + 1))
+	if grep -n '%[%sdlzu]' "$t/help" >"$t/diff"; then
+		fail=1
+		echo "not ok $n - $tool: --help holds a printf directive"
+		sed 's/^/# /' "$t/diff"
+	else
+		echo "ok $n - $tool: --help holds no printf directive"
+	fi
 	# The usage line equals the man page SYNOPSIS, word for word.
 	"$bin/$tool" --help | sed -n '/^usage:/,/^[^ u]/p' | sed '$d' |
 	    sed 's/^usage: *//' | tr -s ' \n' '\n\n' | grep -v '^$' >"$t/usage"
