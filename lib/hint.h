@@ -15,6 +15,12 @@
 
 #define HINT_MAX 240
 
+/*
+ * What the field's type asks for, in words and with this schema's own
+ * format: "a number (with a comma as decimal separator and a no-break
+ * space (U+00A0, not a plain space) between thousands, such as 1 570,50)".
+ */
+const char *hint_expected(const struct cast_spec *spec, char out[HINT_MAX]);
 /* A cell that failed to cast to the field's type. */
 const char *hint_type(const struct schema_field *f, const char *p, size_t n,
     char out[HINT_MAX]);

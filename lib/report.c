@@ -216,6 +216,9 @@ report_release(struct report *r)
 	for (i = 0; i < r->nlabels; i++)
 		free(r->labels[i]);
 	free(r->labels);
+	for (i = 0; i < 2 * r->nexpects; i++)
+		free(r->expects[i]);
+	free(r->expects);
 	for (i = 0; i < r->nsample; i++) {
 		size_t k;
 
@@ -357,6 +360,33 @@ report_warn(struct report *r, const char *fmt, ...)
 		return -1;
 	r->nwarnings++;
 	return 0;
+}
+
+int
+report_expect(struct report *r, const char *name, const char *text)
+{
+	char **e = realloc(r->expects, (2 * r->nexpects + 2) *
+	    sizeof(char *));
+
+	if (e == NULL)
+		return -1;
+	r->expects = e;
+	e[2 * r->nexpects] = strdup(name);
+	e[2 * r->nexpects + 1] = strdup(text);
+	r->nexpects++;
+	return e[2 * r->nexpects - 2] && e[2 * r->nexpects - 1] ? 0 : -1;
+}
+
+/* What the field asks for, or NULL. */
+static const char *
+expects(const struct report *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < r->nexpects; i++)
+		if (strcmp(r->expects[2 * i], name) == 0)
+			return r->expects[2 * i + 1];
+	return NULL;
 }
 
 int
@@ -585,6 +615,71 @@ static const char *const advice[ERR_NCODES] = {
 };
 
 /*
+ * The advice on type errors: what this schema asks for in each column
+ * that has some, in its own formats ("montant: a number with a comma as
+ * decimal separator..."), rather than the defaults of Table Schema.
+ */
+static int
+html_type_advice(const struct report *r, struct buf *out)
+{
+	size_t i, j;
+	int rc = 0;
+
+	rc |= html_text(out, _("Write each value as the schema asks for it:"));
+	rc |= buf_addstr(out, "<ul>");
+	for (i = 0; i < r->nerrors; i++) {
+		const struct verror *e = &r->errors[i];
+		const char *what = expects(r, e->field_name);
+
+		if (e->code != ERR_TYPE || what == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (r->errors[j].code == ERR_TYPE &&
+			    r->errors[j].field_name &&
+			    strcmp(r->errors[j].field_name, e->field_name) == 0)
+				break;
+		if (j < i)
+			continue;
+		rc |= buf_addstr(out, "<li><b>");
+		rc |= html_text(out, e->field_name);
+		rc |= buf_addstr(out, "</b>: ");
+		rc |= html_text(out, what);
+		rc |= buf_addstr(out, "</li>");
+	}
+	rc |= buf_addstr(out, "</ul>");
+	return rc;
+}
+
+/*
+ * The advice on primary keys: an empty key is not a duplicate, and
+ * deleting the row would lose it.
+ */
+static int
+html_key_advice(const struct report *r, struct buf *out)
+{
+	size_t i, empty = 0, same = 0;
+	int rc = 0;
+
+	for (i = 0; i < r->nerrors; i++)
+		if (r->errors[i].code == ERR_PRIMARY_KEY) {
+			if (r->errors[i].note && strncmp(r->errors[i].note,
+			    "cells composing", 15) == 0)
+				empty++;
+			else
+				same++;
+		}
+	if (empty)
+		rc |= html_text(out, _("In some rows the key is empty: fill in "
+		    "the columns of the primary key (these rows are not "
+		    "duplicates)."));
+	if (empty && same)
+		rc |= buf_addstr(out, " ");
+	if (same || !empty)
+		rc |= html_text(out, _(advice[ERR_PRIMARY_KEY]));
+	return rc;
+}
+
+/*
  * Readable on a phone too: tables scroll inside the page, long values
  * and headings wrap rather than widen it.
  */
@@ -651,7 +746,12 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 			rc |= buf_addf(out, "<tr><td>%s</td><td "
 			    "data-type=\"%s\">%llu</td><td class=\"advice\">",
 			    codes[k].name, codes[k].name, r->counts[k]);
-			rc |= html_text(out, _(advice[k]));
+			if (k == ERR_TYPE && r->nexpects)
+				rc |= html_type_advice(r, out);
+			else if (k == ERR_PRIMARY_KEY)
+				rc |= html_key_advice(r, out);
+			else
+				rc |= html_text(out, _(advice[k]));
 			rc |= buf_addstr(out, "</td></tr>\n");
 		}
 		rc |= buf_addf(out, "</table>\n<h%d>%s</h%d>\n", level,

@@ -65,6 +65,12 @@ struct report {
 	size_t nwarnings;
 	char **labels;
 	size_t nlabels;
+	/*
+	 * What each field of the schema asks for, by name (pairs: name,
+	 * text), for the HTML page's advice on type errors.
+	 */
+	char **expects;
+	size_t nexpects;
 	unsigned long long rows;	/* data rows read */
 	size_t nfields;
 	double seconds;
@@ -87,6 +93,8 @@ struct report_row {
 };
 
 void report_init(struct report *r, const char *file, size_t limit);
+/* What the field named name asks for ("a date as DD/MM/YYYY ..."). */
+int report_expect(struct report *r, const char *name, const char *text);
 void report_release(struct report *r);
 
 /*

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ struct validator {
 	const struct schema *schema;
 	struct report *report;
 	int schema_sync;
+	int by_name;		/* columns matched by name (see by_name()) */
 	/* The columns of the file, and for each field the column it reads. */
 	char **labels;
 	size_t nlabels;
@@ -316,6 +318,116 @@ bind_checks(struct validator *v)
 	return 0;
 }
 
+/* Whether a and b are the same name but for case, '_', '-' and spaces. */
+static int
+same_name(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '_' || *a == '-' || *a == ' ')
+			a++;
+		while (*b == '_' || *b == '-' || *b == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+/* The field without a column that label names but for its spelling. */
+static const char *
+missing_like(const struct validator *v, const char *label)
+{
+	size_t j;
+
+	for (j = 0; j < v->schema->nfields; j++)
+		if (v->column[j] < 0 && same_name(label,
+		    v->schema->fields[j].name))
+			return v->schema->fields[j].name;
+	return NULL;
+}
+
+/*
+ * When the header names the schema's fields but not in their places (a
+ * column missing in the middle, one added), matching by position would
+ * report every later column and every cell of every row. When names
+ * explain more columns than positions do, bind by name, as --schema-sync
+ * does, and report what differs once: each field without a column, each
+ * column without a field, each column out of the schema's order. 1 when
+ * bound so.
+ */
+static int
+by_name(struct validator *v, const struct keyset *names)
+{
+	const struct schema *s = v->schema;
+	size_t i, j, at_place = 0, by_names = 0;
+	long last = -1;
+	unsigned long long first;
+	char shown[SHOWN_MAX];
+
+	for (j = 0; j < s->nfields; j++) {
+		if (j < v->nlabels && strcmp(v->labels[j], s->fields[j].name) == 0)
+			at_place++;
+		if (keyset_find(names, s->fields[j].name,
+		    strlen(s->fields[j].name)))
+			by_names++;
+	}
+	if (by_names <= at_place)
+		return 0;
+	for (j = 0; j < s->nfields; j++) {
+		v->column[j] = -1;
+		first = keyset_find(names, s->fields[j].name,
+		    strlen(s->fields[j].name));
+		if (first && !v->column_used[first - 1]) {
+			v->column[j] = (long)first - 1;
+			v->column_used[first - 1] = (int)j + 1;
+		} else
+			add_error(v, ERR_MISSING_LABEL, 0, j + 1,
+			    s->fields[j].name, "", 0, "", "the schema's field "
+			    "'%s' has no column in the file (field %zu of the "
+			    "schema; the other columns are matched by name)",
+			    s->fields[j].name, j + 1);
+	}
+	for (i = 0; i < v->nlabels; i++) {
+		if (!v->labels[i][0])
+			continue;
+		if (!v->column_used[i]) {
+			const char *like = missing_like(v, v->labels[i]);
+
+			if (like)
+				add_error(v, ERR_EXTRA_LABEL, 0, i + 1,
+				    v->labels[i], v->labels[i],
+				    strlen(v->labels[i]), "", "column %zu '%s' "
+				    "is not in the schema: is it '%s'? (rename "
+				    "it so)", i + 1, show(v->labels[i],
+				    strlen(v->labels[i]), shown), like);
+			else
+				add_error(v, ERR_EXTRA_LABEL, 0, i + 1,
+				    v->labels[i], v->labels[i],
+				    strlen(v->labels[i]), "", "column %zu '%s' "
+				    "is not in the schema", i + 1,
+				    show(v->labels[i], strlen(v->labels[i]),
+				    shown));
+			continue;
+		}
+		/* the fields present, in the schema's order */
+		j = (size_t)v->column_used[i] - 1;
+		if ((long)j < last)
+			add_error(v, ERR_INCORRECT_LABEL, 0, i + 1,
+			    s->fields[j].name, v->labels[i],
+			    strlen(v->labels[i]), "", "column %zu '%s' is out "
+			    "of the schema's order: the schema puts it before "
+			    "'%s' (reorder the columns, or use --schema-sync)",
+			    i + 1, show(v->labels[i], strlen(v->labels[i]),
+			    shown), s->fields[last].name);
+		else
+			last = (long)j;
+	}
+	return 1;
+}
+
 int
 validator_header(struct validator *v, const struct record *rec,
     struct muni_err *e)
@@ -339,6 +451,14 @@ validator_header(struct validator *v, const struct record *rec,
 	}
 	if (report_set_labels(v->report, v->labels, v->nlabels) < 0)
 		goto nomem;
+	for (i = 0; s && v->report->nexpects < s->nfields && i < s->nfields;
+	    i++) {
+		char what[HINT_MAX];
+
+		if (report_expect(v->report, s->fields[i].name,
+		    hint_expected(&s->fields[i].spec, what)) < 0)
+			goto nomem;
+	}
 	v->nfields = s ? s->nfields : v->nlabels;
 	v->report->nfields = v->nfields;
 	v->column = calloc(v->nfields + 1, sizeof(long));
@@ -399,6 +519,8 @@ validator_header(struct validator *v, const struct record *rec,
 				    "in the schema: not checked"), v->labels[i]);
 		goto bind;
 	}
+	if ((v->by_name = by_name(v, &names)) != 0)
+		goto bind;
 	for (j = 0; j < s->nfields; j++) {
 		v->column[j] = (long)j;
 		if (j >= v->nlabels) {
@@ -442,77 +564,6 @@ nomem:
 	return -1;
 }
 
-/* What a type expects, for a type error's message. */
-static const char *
-expected(const struct cast_spec *spec, char out[160])
-{
-	const char *f = spec->format;
-	int deflt = strcmp(f, "default") == 0;
-
-	switch (spec->type) {
-	case TYPE_NUMBER:
-		if (strcmp(spec->decimal_char, ".") == 0)
-			return _("a number (with a dot as decimal separator)");
-		snprintf(out, 160, _("a number (with '%s' as decimal separator)"),
-		    spec->decimal_char);
-		return out;
-	case TYPE_INTEGER:
-		return _("a whole number");
-	case TYPE_BOOLEAN:
-		snprintf(out, 160, _("%s or %s"), spec->ntrue ?
-		    spec->true_values[0] : "true", spec->nfalse ?
-		    spec->false_values[0] : "false");
-		return out;
-	case TYPE_DATE:
-		if (deflt)
-			return _("a date as YYYY-MM-DD");
-		snprintf(out, 160, _("a date as '%s'"), f);
-		return out;
-	case TYPE_TIME:
-		if (deflt)
-			return _("a time as HH:MM:SS");
-		snprintf(out, 160, _("a time as '%s'"), f);
-		return out;
-	case TYPE_DATETIME:
-		if (deflt)
-			return _("a date and time as YYYY-MM-DDTHH:MM:SS");
-		snprintf(out, 160, _("a date and time as '%s'"), f);
-		return out;
-	case TYPE_YEAR:
-		return _("a year");
-	case TYPE_YEARMONTH:
-		return _("a year and month as YYYY-MM");
-	case TYPE_DURATION:
-		return _("an ISO 8601 duration such as P1Y2M or PT30M");
-	case TYPE_GEOPOINT:
-		if (deflt)
-			return _("a point as 'longitude, latitude'");
-		if (strcmp(f, "array") == 0)
-			return _("a point as [longitude, latitude]");
-		return "a point as {\"lon\": ..., \"lat\": ...}";
-	case TYPE_GEOJSON:
-		return deflt ? _("a GeoJSON object") : _("a TopoJSON object");
-	case TYPE_OBJECT:
-		return _("a JSON object");
-	case TYPE_ARRAY:
-		return _("a JSON array");
-	case TYPE_STRING:
-		if (strcmp(f, "email") == 0)
-			return _("an e-mail address");
-		if (strcmp(f, "uri") == 0)
-			return _("a URI such as https://...");
-		if (strcmp(f, "binary") == 0)
-			return _("base64 data");
-		if (strcmp(f, "uuid") == 0)
-			return _("a UUID");
-		if (strcmp(f, "wkt") == 0)
-			return _("a WKT geometry");
-		return _("a text");
-	default:
-		return _("a value");
-	}
-}
-
 /*
  * 1 when the value matches, 0 when it does not, -1 when PCRE2 could not
  * decide (a match or depth limit: why says which).
@@ -539,7 +590,8 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 {
 	const struct schema_field *f = &v->schema->fields[j];
 	const struct constraint_set *c = &f->c;
-	char shown[SHOWN_MAX], what[160], note[512], hint[HINT_MAX], why[120];
+	char shown[SHOWN_MAX], what[HINT_MAX], note[512], hint[HINT_MAX],
+	    why[120];
 	unsigned long long row = rec->row;
 	int matched;
 	struct cast_value val;
@@ -558,7 +610,7 @@ check_cell(struct validator *v, const struct record *rec, size_t j,
 		v->hint = hint_type(f, p, n, hint);
 		add_error(v, ERR_TYPE, row, j + 1, f->name, p, n, note,
 		    "'%s' is not %s", show(p, n, shown),
-		    expected(&f->spec, what));
+		    hint_expected(&f->spec, what));
 		return;
 	}
 	if ((c->has_min_length || c->has_max_length) &&
@@ -808,30 +860,49 @@ validator_row(struct validator *v, const struct record *rec,
 
 		if (col < 0)
 			continue;	/* reported once as missing-label */
-		if ((size_t)col >= rec->nfields) {
+		if ((size_t)col >= rec->nfields && (size_t)col < v->nlabels) {
 			add_error(v, ERR_MISSING_CELL, rec->row, j + 1,
 			    field_name(v, j), "", 0, "",
 			    "the row has %zu cells where the header has %zu: "
 			    "no value for this column", rec->nfields,
-			    s ? s->nfields : v->nlabels);
+			    v->nlabels);
+			continue;
+		}
+		if ((size_t)col >= rec->nfields) {
+			add_error(v, ERR_MISSING_CELL, rec->row, j + 1,
+			    field_name(v, j), "", 0, "",
+			    "the row has %zu cells where the schema has %zu "
+			    "fields: no value for this field", rec->nfields,
+			    width);
 			continue;
 		}
 		if (s)
 			check_cell(v, rec, j, rec->fields[col].ptr,
 			    rec->fields[col].len);
 	}
-	if (!v->schema_sync || !s) {
-		for (i = width; i < rec->nfields; i++) {
-			char shown[SHOWN_MAX];
+	/*
+	 * Cells past the fields: by position, every cell the schema has no
+	 * field for; matched by name, the columns are the header's, and only
+	 * cells past it are extra.
+	 */
+	for (i = s && (v->schema_sync || v->by_name) ? v->nlabels : width;
+	    i < rec->nfields; i++) {
+		char shown[SHOWN_MAX];
 
+		if (i < v->nlabels)
 			add_error(v, ERR_EXTRA_CELL, rec->row, i + 1,
-			    i < v->nlabels ? v->labels[i] : "",
+			    v->labels[i], rec->fields[i].ptr,
+			    rec->fields[i].len, "", "'%s' is an extra cell: "
+			    "column %zu is past the schema's last field "
+			    "(%zu)", show(rec->fields[i].ptr,
+			    rec->fields[i].len, shown), i + 1, width);
+		else
+			add_error(v, ERR_EXTRA_CELL, rec->row, i + 1, "",
 			    rec->fields[i].ptr, rec->fields[i].len, "",
 			    "'%s' is an extra cell: the row has %zu cells "
 			    "where the header has %zu",
 			    show(rec->fields[i].ptr, rec->fields[i].len,
-			    shown), rec->nfields, width);
-		}
+			    shown), rec->nfields, v->nlabels);
 	}
 	for (i = 0; i < v->nchecks; i++) {
 		struct check_finding f[CHECK_MAX_FINDINGS];
