@@ -218,6 +218,8 @@ main(int argc, char **argv)
 		default:
 			return msg_usage(usage_text);
 		}
+	msg_progress_init(0);
+	o.csv.progress = msg_progress;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

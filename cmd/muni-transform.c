@@ -141,6 +141,8 @@ main(int argc, char **argv)
 		default:
 			return msg_usage(usage_text);
 		}
+	msg_progress_init(o.quiet);
+	o.csv.progress = msg_progress;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

@@ -233,6 +233,8 @@ main(int argc, char **argv)
 			return msg_usage(usage_text);
 		}
 	msg_lang_done();
+	msg_progress_init(0);
+	o.csv.progress = msg_progress;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -56,6 +57,7 @@ struct queued {
 /* Records handed from the reader thread to the caller. */
 struct batch {
 	int full;		/* filled by the reader, not yet read */
+	unsigned long long raw_bytes;	/* read when it was filled */
 	int end;		/* 1: end of input after these; -1: error */
 	struct muni_err err;
 	struct buf warns;	/* warnings, each ended by a NUL */
@@ -76,6 +78,14 @@ struct csvin {
 	void *raw_ctx;
 	void (*warn)(void *, const char *);
 	void *warn_ctx;
+	void (*progress)(void *, unsigned long long, unsigned long long,
+	    unsigned long long, int);
+	void *progress_ctx;
+	/*
+	 * For progress: the size of a regular file, and the bytes read as
+	 * the caller's thread may know them (a batch carries the count).
+	 */
+	unsigned long long total, seen;
 	/* Warnings not yet delivered, each ended by a NUL; their count. */
 	struct buf warns;
 	unsigned long long nwarn;
@@ -1004,6 +1014,14 @@ csvin_new(int fd, const char *name, const struct csvin_options *opt,
 	in->raw_ctx = opt->raw_ctx;
 	in->warn = opt->warn;
 	in->warn_ctx = opt->warn_ctx;
+	in->progress = opt->progress;
+	in->progress_ctx = opt->progress_ctx;
+	if (opt->progress) {
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			in->total = (unsigned long long)st.st_size;
+	}
 	buf_init(&in->warns, (size_t)1 << 20);
 	in->cd = (iconv_t)-1;
 	in->line = 1;
@@ -1218,6 +1236,7 @@ reader_thread(void *arg)
 		if (in->warns.len && buf_add(&b->warns, in->warns.ptr,
 		    in->warns.len) == 0)
 			buf_reset(&in->warns);
+		b->raw_bytes = in->raw_bytes;
 		pthread_mutex_lock(&in->lock);
 		b->full = 1;
 		in->produce = (in->produce + 1) % NBATCH;
@@ -1238,6 +1257,16 @@ stop_thread(struct csvin *in)
 	in->thread_joined = 1;
 }
 
+/* Tell the progress hook, every so many records and at the end; rc. */
+static int
+progress(struct csvin *in, int rc)
+{
+	if (in->progress && (rc <= 0 || in->rec.row % CSVIN_PROGRESS_EVERY == 0))
+		in->progress(in->progress_ctx, in->seen, in->total,
+		    in->rec.row > 0 ? in->rec.row - 1 : 0, rc <= 0);
+	return rc;
+}
+
 int
 csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 {
@@ -1248,14 +1277,15 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 		rc = parse_next(in, &q);
 		if (in->warns.len)
 			deliver(in, &in->warns);
+		in->seen = in->raw_bytes;
 		if (rc < 0)
 			*e = in->err;
 		if (rc <= 0)
-			return rc;
+			return progress(in, rc);
 		if (make_record(in, q, in->slots, in->bytes.ptr, e) < 0)
 			return -1;
 		*rec = &in->rec;
-		return 1;
+		return progress(in, 1);
 	}
 	for (;;) {
 		struct batch *b = in->cur;
@@ -1265,7 +1295,7 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 			if (make_record(in, q, b->slots, b->bytes.ptr, e) < 0)
 				return -1;
 			*rec = &in->rec;
-			return 1;
+			return progress(in, 1);
 		}
 		if (b && b->end) {
 			/* The reader has returned: its counters may be read. */
@@ -1275,9 +1305,9 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 			}
 			if (b->end < 0) {
 				*e = b->err;
-				return -1;
+				return progress(in, -1);
 			}
-			return 0;
+			return progress(in, 0);
 		}
 		pthread_mutex_lock(&in->lock);
 		if (b) {
@@ -1291,6 +1321,7 @@ csvin_next(struct csvin *in, struct record **rec, struct muni_err *e)
 		pthread_mutex_unlock(&in->lock);
 		in->cur = b;
 		in->cur_pos = 0;
+		in->seen = b->raw_bytes;
 		if (b->warns.len)
 			deliver(in, &b->warns);
 	}

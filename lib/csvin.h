@@ -94,7 +94,17 @@ struct csvin_options {
 	 */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
+	/*
+	 * Called in the caller's thread every CSVIN_PROGRESS_EVERY records
+	 * and once at the end (done 1): the bytes read from the descriptor,
+	 * its size when it is a regular file (else 0), the records so far.
+	 */
+	void (*progress)(void *ctx, unsigned long long bytes,
+	    unsigned long long total, unsigned long long rows, int done);
+	void *progress_ctx;
 };
+
+#define CSVIN_PROGRESS_EVERY 1024
 
 #define CSVIN_MAX_WARNINGS 20
 

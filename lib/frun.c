@@ -247,12 +247,21 @@ next_xml(void *reader, struct record **rec, struct muni_err *e)
 static int
 copy_records(struct run *r, void *reader, next_fn next, struct muni_err *e)
 {
+	const struct csvin_options *c = &r->o->csv;
 	struct record *rec;
+	unsigned long long rows = 0;
 	int rc;
 
-	while ((rc = next(reader, &rec, e)) > 0)
+	/* csvin tells progress itself; the other readers, by their rows */
+	while ((rc = next(reader, &rec, e)) > 0) {
 		if (csvout_record(&r->out, rec->fields, rec->nfields) < 0)
 			break;
+		if (c->progress && next != next_csv &&
+		    ++rows % CSVIN_PROGRESS_EVERY == 0)
+			c->progress(c->progress_ctx, 0, 0, rows - 1, 0);
+	}
+	if (c->progress && next != next_csv)
+		c->progress(c->progress_ctx, 0, 0, rows ? rows - 1 : 0, 1);
 	if (rc < 0)
 		return e->status;
 	return MUNI_EXIT_OK;

@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "i18n.h"
 #include "msg.h"
 #include "version.h"
 #include "banned.h"
@@ -35,6 +38,138 @@ msg_progname(void)
 	return msg_prog;
 }
 
+/*
+ * Progress: one line on standard error when it is a terminal, shown once
+ * the work has lasted PROGRESS_DELAY seconds, rewritten in place at most
+ * every PROGRESS_EVERY seconds, cleared at the end and before any other
+ * message (which it would otherwise garble).
+ */
+#define PROGRESS_DELAY 2.0
+#define PROGRESS_EVERY 0.25
+
+static struct {
+	int on, shown, test;
+	double start, last;
+} prog;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+msg_progress_init(int quiet)
+{
+	const char *term = getenv("TERM");
+
+	prog.test = getenv("MUNI_TEST_PROGRESS") != NULL;
+	prog.on = !quiet && (msg_stream == NULL || msg_stream == stderr) &&
+	    isatty(STDERR_FILENO) &&
+	    !(term && strcmp(term, "dumb") == 0);
+	prog.start = now();
+	prog.last = 0;
+	prog.shown = 0;
+}
+
+static void
+progress_clear(void)
+{
+	if (!prog.shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	prog.shown = 0;
+}
+
+/* "123.4 MB": bytes in decimal units, as file managers show them. */
+static void
+size_text(char *out, size_t cap, double n)
+{
+	static const char *const units[] = { N_("B"), N_("kB"), N_("MB"),
+	    N_("GB"), N_("TB") };
+	size_t u = 0;
+
+	while (n >= 1000 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		n /= 1000;
+		u++;
+	}
+	snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", n, _(units[u]));
+}
+
+static void
+time_text(char *out, size_t cap, double s)
+{
+	if (s < 60)
+		snprintf(out, cap, _("%.0f s"), s < 1 ? 1 : s);
+	else if (s < 3600)
+		snprintf(out, cap, _("%.0f min"), s / 60);
+	else
+		snprintf(out, cap, _("%.0f h %02.0f min"), (double)(long)(s /
+		    3600), (double)((long)s % 3600 / 60));
+}
+
+void
+msg_progress(void *ctx, unsigned long long bytes, unsigned long long total,
+    unsigned long long rows, int done)
+{
+	char line[256], a[32], b[32], c[32], d[32];
+	double t, took;
+	struct winsize ws;
+	size_t width = 80, n, k, chars;
+
+	(void)ctx;
+	if (!prog.on)
+		return;
+	if (done) {
+		progress_clear();
+		return;
+	}
+	t = now();
+	took = t - prog.start;
+	if (!prog.test && (took < PROGRESS_DELAY ||
+	    t - prog.last < PROGRESS_EVERY))
+		return;
+	prog.last = t;
+	if (took <= 0)
+		took = 1e-3;
+	if (total && bytes && bytes <= total) {
+		size_text(b, sizeof(b), (double)total);
+		size_text(c, sizeof(c), (double)bytes / took);
+		time_text(d, sizeof(d), (double)(total - bytes) /
+		    ((double)bytes / took));
+		snprintf(line, sizeof(line), _("%s: %.0f%% of %s, %llu rows, "
+		    "%s/s, %s left"), msg_prog, 100.0 * (double)bytes /
+		    (double)total, b, rows, c, d);
+	} else if (bytes) {
+		size_text(a, sizeof(a), (double)bytes);
+		snprintf(line, sizeof(line), _("%s: %llu rows, %.0f rows/s, %s "
+		    "read"), msg_prog, rows, (double)rows / took, a);
+	} else
+		snprintf(line, sizeof(line), _("%s: %llu rows, %.0f rows/s"),
+		    msg_prog, rows, (double)rows / took);
+	/* One line that the terminal does not wrap: cut to its width. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		width = ws.ws_col;
+	n = strlen(line);
+	for (k = 0, chars = 0; k < n; k++)
+		if (((unsigned char)line[k] & 0xc0) != 0x80 && ++chars == width)
+			break;
+	line[k] = '\0';
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+	prog.shown = 1;
+}
+
+void
+msg_progress_end(void)
+{
+	progress_clear();
+}
+
 static void msg_vline(const char *, const char *, va_list)
 	__attribute__((format(printf, 2, 0)));
 
@@ -43,6 +178,7 @@ msg_vline(const char *prefix, const char *fmt, va_list ap)
 {
 	FILE *f = msg_stream ? msg_stream : stderr;
 
+	progress_clear();
 	fprintf(f, "%s: %s", msg_prog, prefix);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
@@ -82,6 +218,7 @@ msg_write(void *ctx, const char *text, size_t len)
 	FILE *f = msg_stream ? msg_stream : stderr;
 
 	(void)ctx;
+	progress_clear();
 	if (len && fwrite(text, 1, len, f) != len)
 		return -1;
 	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
@@ -92,6 +229,7 @@ msg_err(const struct muni_err *e)
 {
 	FILE *f = msg_stream ? msg_stream : stderr;
 
+	progress_clear();
 	fprintf(f, "%s: ", msg_prog);
 	if (e->file && e->row)
 		fprintf(f, "%s:%llu: ", e->file, e->row);
@@ -218,6 +356,7 @@ msg_note(void *ctx, const char *text)
 	FILE *f = msg_stream ? msg_stream : stderr;
 
 	(void)ctx;
+	progress_clear();
 	fprintf(f, "%s: %s", msg_prog, text);
 	fflush(f);
 }

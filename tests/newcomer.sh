@@ -133,6 +133,46 @@ if [ -f "$build/Makefile" ] && make -s -C "$build" install DESTDIR="$t/inst" \
 else
 	skip "make install into a DESTDIR" "no build tree"
 fi
+# Progress: on a terminal (a pseudo-terminal made by script(1)), one line
+# rewritten in place, cleared at the end; nothing without a terminal.
+# MUNI_TEST_PROGRESS shows it at once; without it, work of less than two
+# seconds shows nothing.
+python3 -c '
+print("a,b,c")
+for i in range(5000): print("%d,nom %d,%d.5" % (i, i, i))' >"$t/p.csv"
+printf '{"fields":[{"name":"a","type":"integer"},{"name":"b","type":"string"},{"name":"c","type":"number"}]}' >"$t/p.json"
+if command -v script >/dev/null 2>&1; then
+	pty() {
+		script -qec "$1" /dev/null </dev/null >"$t/raw" 2>&1
+		tr '\r' '\n' <"$t/raw" >"$t/pty"
+	}
+	pty "MUNI_TEST_PROGRESS=1 '$bin/muni-validate' -q -s '$t/p.json' '$t/p.csv'"
+	check "a file at a terminal: bytes of the total, rows, rate, time left" \
+	    'grep -Eq "^muni-validate: [0-9]+% of [0-9.]+ kB, [0-9]+ rows, [0-9.]+ [kM]?B/s, [0-9]+ s left" "$t/pty"'
+	check "the line is rewritten in place, then cleared" \
+	    '[ "$(grep -c "^muni-validate: .* rows" "$t/pty")" -ge 4 ] &&
+	     [ "$(tail -c 4 "$t/raw" | od -An -c | tr -d " ")" = "\\r033[K" ]'
+	pty "cat '$t/p.csv' | MUNI_TEST_PROGRESS=1 '$bin/muni-fetch' | MUNI_TEST_PROGRESS=1 '$bin/muni-validate' -q -s '$t/p.json'"
+	check "in a pipeline, the tools after the first show rows and rate" \
+	    'grep -Eq "^muni-validate: [0-9]+ rows, [0-9]+ rows/s, [0-9.]+ [kM]?B read" "$t/pty" &&
+	     grep -Eq "^muni-fetch: [0-9]+ rows, [0-9]+ rows/s" "$t/pty" && ! grep -q "% of" "$t/pty"'
+	pty "'$bin/muni-validate' -q -s '$t/p.json' '$t/p.csv'"
+	check "work of less than two seconds shows nothing" '[ ! -s "$t/pty" ]'
+	pty "MUNI_TEST_PROGRESS=1 '$bin/muni-transform' --quiet -s '$t/p.json' --auto '$t/p.csv' >/dev/null"
+	check "nothing with --quiet" '! grep -q "rows" "$t/pty"'
+	pty "MUNI_TEST_PROGRESS=1 '$bin/muni-transform' -s '$t/p.json' --auto '$t/p.csv' >/dev/null"
+	check "muni-transform shows it too" 'grep -q "^muni-transform: .* rows" "$t/pty"'
+	{ cat "$t/p.csv"; echo "x,1,2"; } >"$t/bad.csv"
+	pty "MUNI_TEST_PROGRESS=1 '$bin/muni-validate' -q -s '$t/p.json' '$t/bad.csv'"
+	check "a message clears the progress line and has a line of its own" \
+	    'grep -q "rows" "$t/pty" && grep -q "$(printf "\r\033\\[K")muni-validate: .*bad.csv:5002: field .a.: .x. is not a whole number" "$t/raw"'
+else
+	skip "progress under a pseudo-terminal" "script(1) is not installed"
+fi
+MUNI_TEST_PROGRESS=1 "$bin/muni-validate" -q -s "$t/p.json" "$t/p.csv" \
+    2>"$t/err"
+check "no terminal, no progress: standard error stays empty" '[ ! -s "$t/err" ]'
+
 # Completion: the tools and their options from --help, values of the
 # options that take some, files otherwise.
 if command -v bash >/dev/null 2>&1; then
