@@ -192,6 +192,7 @@ t muni validate --format ""
 t muni-validate -f j
 t muni-fetch --geometry ""
 t muni-validate --schema scdl
+t muni-validate -s scdl
 t muni help tr
 t muni-anonymize --new
 BASH
@@ -204,6 +205,7 @@ muni validate --format |text json csv junit github html
 muni-validate -f j|json junit
 muni-fetch --geometry |geojson lonlat
 muni-validate --schema scdl|scdl-subventions.json
+muni-validate -s scdl|scdl-subventions.json
 muni help tr|transform
 muni-anonymize --new|--new-key
 WANT

@@ -3,11 +3,14 @@
 # each tool's --help, so that they are always those of the tool installed;
 # an option's argument is completed from its known values, else as a file.
 
-# The long options of tool $1, and after a tab those that take an argument.
+# The options of tool $1, one a line, long then short, each followed by
+# its argument's name when it takes one: "--format FMT", "-f FMT".
 _muni_options()
 {
-	"$1" --help 2>/dev/null |
-	    sed -n 's/^ \{1,\}\(-[A-Za-z0-9], \)\{0,1\}\(--[a-z0-9-]*\)\( [A-Z][A-Z_]*\)\{0,1\}.*/\2\3/p'
+	"$1" --help 2>/dev/null | sed -n '
+	    s/^ \{1,\}\(-[A-Za-z0-9]\), \(--[a-z0-9-]*\)\( [A-Z][A-Z_]*\)\{0,1\}.*/\2\3\
+\1\3/p
+	    s/^ \{1,\}\(--[a-z0-9-]*\)\( [A-Z][A-Z_]*\)\{0,1\}.*/\1\2/p'
 }
 
 # The values of option $2 of tool $1, or nothing when it takes a file.
@@ -47,26 +50,9 @@ _muni_tool_words()
 		return
 		;;
 	esac
-	case $prev in
-	-[a-zA-Z])
-		# a short option taking an argument: the long one it stands for
-		local long
-		long=$("$tool" --help 2>/dev/null |
-		    sed -n "s/^ *$prev, \(--[a-z0-9-]*\) [A-Z].*/\1/p" | head -1)
-		if [ -n "$long" ]; then
-			local values
-			values=$(_muni_values "$tool" "$prev")
-			if [ -n "$values" ]; then
-				mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
-			else
-				mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-			fi
-			return
-		fi
-		;;
-	esac
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(cut -d' ' -f1 <<<"$opts")" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W \
+		    "$(grep -- '^--' <<<"$opts" | cut -d' ' -f1)" -- "$cur")
 	else
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 	fi
