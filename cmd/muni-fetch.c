@@ -218,8 +218,7 @@ main(int argc, char **argv)
 		default:
 			return msg_usage(usage_text);
 		}
-	msg_progress_init(0);
-	o.csv.progress = msg_progress;
+	msg_progress_init(&o.csv, 0);
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

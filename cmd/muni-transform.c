@@ -141,8 +141,7 @@ main(int argc, char **argv)
 		default:
 			return msg_usage(usage_text);
 		}
-	msg_progress_init(o.quiet);
-	o.csv.progress = msg_progress;
+	msg_progress_init(&o.csv, o.quiet);
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

@@ -233,8 +233,7 @@ main(int argc, char **argv)
 			return msg_usage(usage_text);
 		}
 	msg_lang_done();
-	msg_progress_init(0);
-	o.csv.progress = msg_progress;
+	msg_progress_init(&o.csv, 0);
 	argc -= optind;
 	argv += optind;
 	if (argc > 1) {

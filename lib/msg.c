@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csvin.h"
 #include "exitcode.h"
 #include "i18n.h"
 #include "msg.h"
@@ -62,10 +63,12 @@ now(void)
 }
 
 void
-msg_progress_init(int quiet)
+msg_progress_init(struct csvin_options *csv, int quiet)
 {
 	const char *term = getenv("TERM");
 
+	csv->progress = msg_progress;
+	csv->progress_ctx = NULL;
 	prog.test = getenv("MUNI_TEST_PROGRESS") != NULL;
 	prog.on = !quiet && (msg_stream == NULL || msg_stream == stderr) &&
 	    isatty(STDERR_FILENO) &&
@@ -78,10 +81,12 @@ msg_progress_init(int quiet)
 static void
 progress_clear(void)
 {
+	FILE *f = msg_stream ? msg_stream : stderr;
+
 	if (!prog.shown)
 		return;
-	fputs("\r\033[K", stderr);
-	fflush(stderr);
+	fputs("\r\033[K", f);
+	fflush(f);
 	prog.shown = 0;
 }
 
@@ -116,6 +121,7 @@ void
 msg_progress(void *ctx, unsigned long long bytes, unsigned long long total,
     unsigned long long rows, int done)
 {
+	FILE *f = msg_stream ? msg_stream : stderr;
 	char line[256], a[32], b[32], c[32], d[32];
 	double t, took;
 	struct winsize ws;
@@ -159,15 +165,9 @@ msg_progress(void *ctx, unsigned long long bytes, unsigned long long total,
 		if (((unsigned char)line[k] & 0xc0) != 0x80 && ++chars == width)
 			break;
 	line[k] = '\0';
-	fprintf(stderr, "\r%s\033[K", line);
-	fflush(stderr);
+	fprintf(f, "\r%s\033[K", line);
+	fflush(f);
 	prog.shown = 1;
-}
-
-void
-msg_progress_end(void)
-{
-	progress_clear();
 }
 
 static void msg_vline(const char *, const char *, va_list)

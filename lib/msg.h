@@ -17,6 +17,8 @@
 
 #include "err.h"
 
+struct csvin_options;
+
 void msg_init(const char *progname, FILE *stream);
 const char *msg_progname(void);
 
@@ -54,18 +56,17 @@ int msg_lang_option(const char *lang, struct muni_err *e);
  */
 void msg_note(void *ctx, const char *text);
 /*
- * Progress on a terminal only: with quiet 0 and standard error a terminal
- * (TERM not dumb), msg_progress(), a csvin progress hook, shows once the
- * work has lasted 2 seconds one line, rewritten in place four times a
- * second at most: bytes read of the file's size, rows, rate, time left;
- * rows and rate alone on a pipe. It is cleared at the end, before any
- * other message, and by msg_progress_end(). MUNI_TEST_PROGRESS shows it
- * at once and at every call, for tests.
+ * Progress on a terminal only: msg_progress_init() makes msg_progress()
+ * the progress hook of csv. With quiet 0 and standard error a terminal
+ * (TERM not dumb), once the work has lasted 2 seconds, it shows one line,
+ * rewritten in place four times a second at most: bytes read of the
+ * file's size, rows, rate, time left; rows and rate alone on a pipe. It
+ * is cleared at the end and before any other message. MUNI_TEST_PROGRESS
+ * shows it at once and at every call, for tests.
  */
-void msg_progress_init(int quiet);
+void msg_progress_init(struct csvin_options *csv, int quiet);
 void msg_progress(void *ctx, unsigned long long bytes,
     unsigned long long total, unsigned long long rows, int done);
-void msg_progress_end(void);
 /*
  * --help and --version: the synopsis and the help, or "tool VERSION", on
  * standard output, which is closed; the exit status (MUNI_EXIT_IO when the
