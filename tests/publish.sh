@@ -255,6 +255,10 @@ check "readers: no -wal or -shm beside catalog.db, a copy of catalog.db alone ha
      cp "$W/catalog.db" "$t/copy.db" &&
      python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from versions\").fetchone()[0])" "$t/copy.db" | grep -q "^[1-9]" &&
      [ "$(od -An -tu1 -j18 -N2 "$t/copy.db" | tr -d " ")" = 11 ]'
+# A generation a reader still held when the last publication switched is
+# kept until the next one: publish once more, with no reader, then count.
+muni publish -s "$schema" -m "$F/sub.meta.json" -t "$W" --gzip --keep 2 \
+    "$R/subventions/subventions.csv" 2>"$t/err"
 check "readers: what no generation refers to is gone (one generation, --keep 2 kept)" \
     '[ "$(ls -d "$W"/.muni/gen-* | wc -l)" -eq 1 ] &&
      [ "$(ls -d "$W"/.muni/subventions/live-* | wc -l)" -eq 1 ] &&
