@@ -223,10 +223,9 @@ read_directory(struct zip *z, struct muni_err *e)
 			goto damaged;
 		en = &z->ent[z->n];
 		if (get16(p + 8) & 1) {
-			free(cd);
 			err_set(e, MUNI_EXIT_DATA, "'%s' is encrypted: muni "
 			    "reads only archives without a password", z->file);
-			return -1;
+			goto refused;
 		}
 		en->method = (int)get16(p + 10);
 		en->crc = get32(p + 16);
