@@ -12,14 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arun.h"
-#include "exitcode.h"
-#include "fdio.h"
-#include "hmac.h"
-#include "msg.h"
-#include "opt.h"
-#include "version.h"
-#include "banned.h"
+#include "anon/pseudonym.h"
+#include "base/exitcode.h"
+#include "base/fdio.h"
+#include "base/version.h"
+#include "fe/msg.h"
+#include "fe/opt.h"
+#include "run/anonymize_run.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
     "usage: muni-anonymize [-hV] [-d delimiter] [-e encoding] [--audit] "
@@ -96,7 +96,7 @@ static const struct option longopts[] = {
 int
 main(int argc, char **argv)
 {
-	struct arun_options o;
+	struct anonymize_run_options o;
 	struct muni_err e;
 	const char *new_key = NULL;
 	struct buf rules;
@@ -182,7 +182,7 @@ main(int argc, char **argv)
 		return msg_usage(usage_text);
 	}
 	if (new_key) {
-		if (hmac_key_new(new_key, &e) < 0) {
+		if (pseudonym_key_new(new_key, &e) < 0) {
 			msg_err(&e);
 			return e.status;
 		}
@@ -191,7 +191,7 @@ main(int argc, char **argv)
 	o.input = argc == 1 ? argv[0] : "-";
 	if (scan) {
 		buf_init(&rules, (size_t)16 << 20);
-		status = arun_scan(&o, &rules, &e) < 0 ? e.status : 0;
+		status = anonymize_run_scan(&o, &rules, &e) < 0 ? e.status : 0;
 		if (status == 0 && fd_write_full(STDOUT_FILENO, rules.ptr,
 		    rules.len) < 0) {
 			err_sys(&e, MUNI_EXIT_IO, errno, "cannot write the "
@@ -213,7 +213,7 @@ main(int argc, char **argv)
 	o.out_fd = STDOUT_FILENO;
 	o.note = msg_note;
 	o.csv.warn = msg_warn_cb;
-	status = arun(&o, &e);
+	status = anonymize_run(&o, &e);
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);
 	return status;

@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "frun.h"
-#include "http.h"
-#include "msg.h"
-#include "opt.h"
-#include "version.h"
-#include "banned.h"
+#include "base/exitcode.h"
+#include "base/version.h"
+#include "fe/msg.h"
+#include "fe/opt.h"
+#include "net/http.h"
+#include "run/fetch_run.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
     "usage: muni-fetch [-hV] [-d delimiter] [-e encoding] [-f format] "
@@ -114,7 +114,7 @@ static const struct option longopts[] = {
 int
 main(int argc, char **argv)
 {
-	struct frun_options o;
+	struct fetch_run_options o;
 	struct muni_err e;
 	char tool[64];
 	size_t skip;
@@ -135,7 +135,8 @@ main(int argc, char **argv)
 			o.csv.encoding = optarg;
 			break;
 		case 'f':
-			if ((o.format = frun_format(optarg)) == FRUN_AUTO) {
+			if ((o.format = fetch_run_format(optarg)) ==
+			    FETCH_RUN_AUTO) {
 				msg_error("'%s' is not an input format: csv, "
 				    "xlsx, ods, json, xml, sqlite, dbf or "
 				    "zip",
@@ -239,7 +240,7 @@ main(int argc, char **argv)
 		msg_error("--state is for a URL");
 		return msg_usage(usage_text);
 	}
-	status = frun(&o, &e);
+	status = fetch_run(&o, &e);
 	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_NOT_MODIFIED)
 		msg_err(&e);
 	return status;

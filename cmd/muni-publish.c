@@ -11,14 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "exitcode.h"
-#include "fdio.h"
-#include "meta.h"
-#include "msg.h"
-#include "opt.h"
-#include "prun.h"
-#include "banned.h"
+#include "base/buf.h"
+#include "base/exitcode.h"
+#include "base/fdio.h"
+#include "fe/msg.h"
+#include "fe/opt.h"
+#include "publish/meta.h"
+#include "run/publish_run.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
     "usage: muni-publish [-hV] [-b url] [-d delimiter] [-e encoding] "
@@ -114,7 +114,7 @@ static const struct option longopts[] = {
 int
 main(int argc, char **argv)
 {
-	struct prun_options o;
+	struct publish_run_options o;
 	struct muni_err e;
 	struct buf out;
 	const char *to = NULL, *history = NULL;
@@ -229,15 +229,15 @@ main(int argc, char **argv)
 		msg_error("give the publication folder with --to");
 		return msg_usage(usage_text);
 	}
-	if (prun_target(&o, to, list || history, &e) < 0)
+	if (publish_run_target(&o, to, list || history, &e) < 0)
 		goto bad_value;
 	o.prog = msg_progname();
 	o.note = msg_note;
 	o.diag = msg_write;
 	if (list || history) {
 		buf_init(&out, (size_t)1 << 30);
-		status = list ? prun_list(&o, &out, &e) :
-		    prun_history(&o, history, &out, &e);
+		status = list ? publish_run_list(&o, &out, &e) :
+		    publish_run_history(&o, history, &out, &e);
 		if (status == 0 && fd_write_full(STDOUT_FILENO, out.ptr,
 		    out.len) < 0)
 			err_sys(&e, status = MUNI_EXIT_IO, errno,
@@ -250,7 +250,7 @@ main(int argc, char **argv)
 			return msg_usage(usage_text);
 		}
 		o.input = argc == 1 ? argv[0] : "-";
-		status = prun_publish(&o, &e);
+		status = publish_run(&o, &e);
 	}
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);

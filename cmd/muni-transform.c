@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exitcode.h"
-#include "msg.h"
-#include "opt.h"
-#include "trun.h"
-#include "banned.h"
+#include "base/exitcode.h"
+#include "fe/msg.h"
+#include "fe/opt.h"
+#include "run/transform_run.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
     "usage: muni-transform [-hqV] [-d delimiter] [-e encoding] [-m map] "
@@ -85,7 +85,7 @@ note(void *ctx, const char *text)
 int
 main(int argc, char **argv)
 {
-	struct trun_options o;
+	struct transform_run_options o;
 	struct muni_err e;
 	int c, status, idx = 0;
 
@@ -165,7 +165,7 @@ main(int argc, char **argv)
 	o.warn = msg_warn_cb;
 	o.csv.warn = msg_warn_cb;
 	o.note = note;
-	status = trun(&o, &e);
+	status = transform_run(&o, &e);
 	if (status != MUNI_EXIT_OK && e.msg[0])
 		msg_err(&e);
 	return status;

@@ -12,14 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvin.h"
-#include "exitcode.h"
-#include "msg.h"
-#include "opt.h"
-#include "report.h"
-#include "pval.h"
-#include "vrun.h"
-#include "banned.h"
+#include "base/exitcode.h"
+#include "csv/csvin.h"
+#include "fe/msg.h"
+#include "fe/opt.h"
+#include "run/package_check.h"
+#include "run/validate_run.h"
+#include "schema/report.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
     "usage: muni-validate [-hqV] [-d delimiter] [-e encoding] "
@@ -116,14 +116,14 @@ static const struct option longopts[] = {
 int
 main(int argc, char **argv)
 {
-	struct vrun_options o;
+	struct validate_run_options o;
 	struct muni_err e;
-	struct pval_options po;
+	struct package_check_options po;
 	int c, package = 0, idx = 0;
 
 	msg_init(argv[0], stderr);
 	msg_lang(NULL);
-	vrun_options_init(&o);
+	validate_run_options_init(&o);
 	memset(&po, 0, sizeof(po));
 	err_clear(&e);
 	while ((c = getopt_long(argc, argv, "d:e:f:hqr:s:V", longopts,
@@ -138,17 +138,17 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
-				o.format = VRUN_TEXT;
+				o.format = VALIDATE_RUN_TEXT;
 			else if (strcmp(optarg, "json") == 0)
-				o.format = VRUN_JSON;
+				o.format = VALIDATE_RUN_JSON;
 			else if (strcmp(optarg, "csv") == 0)
-				o.format = VRUN_CSV;
+				o.format = VALIDATE_RUN_CSV;
 			else if (strcmp(optarg, "junit") == 0)
-				o.format = VRUN_JUNIT;
+				o.format = VALIDATE_RUN_JUNIT;
 			else if (strcmp(optarg, "github") == 0)
-				o.format = VRUN_GITHUB;
+				o.format = VALIDATE_RUN_GITHUB;
 			else if (strcmp(optarg, "html") == 0)
-				o.format = VRUN_HTML;
+				o.format = VALIDATE_RUN_HTML;
 			else {
 				msg_error("'%s' is not a report format: text, "
 				    "json, csv, junit, github or html", optarg);
@@ -199,7 +199,7 @@ main(int argc, char **argv)
 			o.report = optarg;
 			break;
 		case OPT_RESOURCE:
-			if (vrun_add_resource(&o, optarg, &e) < 0)
+			if (validate_run_add_resource(&o, optarg, &e) < 0)
 				goto bad_value;
 			break;
 		case 's':
@@ -249,7 +249,7 @@ main(int argc, char **argv)
 	o.prog = msg_progname();
 	o.diag = msg_write;
 	po.v = o;
-	c = pval_if_package(&po, package, &e);
+	c = package_check_if_package(&po, package, &e);
 	if (c == -2) {
 		msg_err(&e);
 		return msg_usage(usage_text);
@@ -259,7 +259,7 @@ main(int argc, char **argv)
 			msg_err(&e);
 		return c;
 	}
-	c = vrun(&o, &e);
+	c = validate_run(&o, &e);
 	if (e.msg[0])
 		msg_err(&e);
 	return c;

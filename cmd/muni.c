@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "exitcode.h"
-#include "msg.h"
-#include "version.h"
-#include "banned.h"
+#include "base/buf.h"
+#include "base/exitcode.h"
+#include "base/version.h"
+#include "fe/msg.h"
+#include "base/banned.h"
 
 static const char usage_text[] =
     "usage: muni [-hV] tool [argument ...]\n"

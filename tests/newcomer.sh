@@ -249,4 +249,27 @@ ZSH
 else
 	skip "zsh completion" "zsh is not installed"
 fi
+# The tarball: every script of scripts/ is shipped (make dist), and the
+# library's folders are those lib/README maps.
+missing=
+for f in "$src"/scripts/*; do
+	grep -q "scripts/${f##*/}\( \|\$\)" "$src/Makefile.am" || missing="$missing ${f##*/}"
+done
+check "every script in scripts/ is in Makefile.am's dist_noinst_SCRIPTS${missing:+ (missing:$missing)}" \
+    '[ -z "$missing" ]'
+unmapped=
+for d in "$src"/lib/*/; do
+	d=${d%/}
+	grep -q "^${d##*/}/ " "$src/lib/README" || unmapped="$unmapped ${d##*/}"
+	for m in "$d"/*.c "$d"/*.cc "$d"/*.h; do
+		[ -e "$m" ] || continue
+		m=${m##*/}
+		m=${m%.*}
+		[ "$m" = names_lookup ] && m=names
+		grep -q "^    $m\(\.h\)\? " "$src/lib/README" || unmapped="$unmapped ${d##*/}/$m"
+	done
+done
+check "lib/README maps every folder and module of lib/${unmapped:+ (not mapped:$unmapped)}" \
+    '[ -z "$unmapped" ]'
+
 tap_end

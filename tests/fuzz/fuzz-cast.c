@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cast.h"
+#include "schema/cast.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,8 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "csvin.h"
+#include "base/buf.h"
+#include "csv/csvin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "csvin.h"
-#include "csvout.h"
+#include "csv/csvin.h"
+#include "csv/csvout.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

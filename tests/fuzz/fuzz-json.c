@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "src_json.h"
+#include "source/jsonrec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_options o;
 	struct muni_err e;
 	struct record *rec;
-	struct json_src *s;
+	struct jsonrec *s;
 	int fd = memfd_create("fuzz", 0), n = 0;
 
 	if (fd < 0)
@@ -25,11 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.records = "data";	/* a first byte that picks a path */
 	if (write(fd, data, size) == (ssize_t)size) {
 		err_clear(&e);
-		s = src_json_open(fd, "fuzz", &o, &e);
+		s = jsonrec_open(fd, "fuzz", &o, &e);
 		if (s) {
-			while (n++ < 100000 && src_json_next(s, &rec, &e) > 0)
+			while (n++ < 100000 && jsonrec_next(s, &rec, &e) > 0)
 				;
-			src_json_free(s);
+			jsonrec_free(s);
 		}
 	}
 	close(fd);

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mapping.h"
+#include "transform/mapping.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < m->ncols; i++)
 		for (j = 0; j < m->cols[i].nops; j++)
 			for (k = 0; k < sizeof(values) / sizeof(*values); k++)
-				xf_apply(&m->cols[i].ops[j], NULL, values[k],
+				value_apply(&m->cols[i].ops[j], NULL, values[k],
 				    strlen(values[k]), &out, why, sizeof(why));
 	buf_release(&out);
 	mapping_free(m);

@@ -7,12 +7,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "catalog.h"
-#include "dcat.h"
-#include "meta.h"
-#include "page.h"
-#include "pkg.h"
+#include "base/buf.h"
+#include "publish/catalog.h"
+#include "publish/datapackage.h"
+#include "publish/dcat.h"
+#include "publish/meta.h"
+#include "publish/page.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +20,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cat_version v;
-	struct pkg_input in;
+	struct datapackage_input in;
 	struct dcat_dataset ds;
 	struct dcat_catalog cat;
 	struct page_dataset pd;
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.v = &v;
 	in.schema_url = m->schema_url ? m->schema_url : "schema.json";
 	buf_init(&out, (size_t)64 << 20);
-	if (pkg_render(&in, &out) == 0 &&
+	if (datapackage_render(&in, &out) == 0 &&
 	    (desc = yajl_tree_parse(out.ptr, NULL, 0)) != NULL) {
 		memset(&ds, 0, sizeof(ds));
 		ds.descriptor = desc;

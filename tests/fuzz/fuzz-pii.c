@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "pii.h"
+#include "anon/pii.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /* libFuzzer target for the rules loader: any bytes are a rules file. */
 #include <stdint.h>
 
-#include "rules.h"
+#include "anon/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

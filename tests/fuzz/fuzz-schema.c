@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "report.h"
-#include "schema.h"
-#include "validate.h"
+#include "schema/report.h"
+#include "schema/schema.h"
+#include "schema/validator.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,10 +8,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sheet.h"
-#include "src_ods.h"
-#include "src_xlsx.h"
-#include "zip.h"
+#include "source/ods.h"
+#include "source/sheet.h"
+#include "source/xlsx.h"
+#include "source/zip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,10 +48,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	err_clear(&e);
 	z = zip_open(fd, "fuzz", 0, &e);
-	if (z != NULL && src_xlsx_is(z))
-		drain(src_xlsx_open(z, "fuzz", &pick, &o, &e), &e);
-	else if (z != NULL && src_ods_is(z))
-		drain(src_ods_open(z, "fuzz", &pick, &o, &e), &e);
+	if (z != NULL && xlsx_is(z))
+		drain(xlsx_open(z, "fuzz", &pick, &o, &e), &e);
+	else if (z != NULL && ods_is(z))
+		drain(ods_open(z, "fuzz", &pick, &o, &e), &e);
 	else if (z != NULL) {
 		for (i = 0; i < zip_count(z); i++) {
 			zs = zip_stream_open(z, i, &e);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "src_sqlite.h"
+#include "source/sqlite.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,7 +16,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/muni-fuzz-sqlite.XXXXXX";
-	struct sqlite_src *s;
+	struct sqlite *s;
 	struct sqlite_options so;
 	struct muni_err e;
 	struct record *rec;
@@ -27,15 +27,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (write(fd, data, size) == (ssize_t)size) {
 		buf_init(&list, 1 << 20);
-		src_sqlite_list(path, &list, &e);
+		sqlite_list(path, &list, &e);
 		buf_release(&list);
 		memset(&so, 0, sizeof(so));
 		so.max_rows = 10000;
-		s = src_sqlite_open(path, &so, &e);
+		s = sqlite_open(path, &so, &e);
 		if (s) {
-			while (n++ < 10000 && src_sqlite_next(s, &rec, &e) > 0)
+			while (n++ < 10000 && sqlite_next(s, &rec, &e) > 0)
 				;
-			src_sqlite_free(s);
+			sqlite_free(s);
 		}
 	}
 	close(fd);

@@ -5,7 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "src_xml.h"
+#include "source/xmlrec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -15,7 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xml_options o;
 	struct muni_err e;
 	struct record *rec;
-	struct xml_src *s;
+	struct xmlrec *s;
 	int fd = memfd_create("fuzz", 0), n = 0;
 
 	if (fd < 0)
@@ -25,11 +25,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.records = "data";	/* a first byte that picks a path */
 	if (write(fd, data, size) == (ssize_t)size) {
 		err_clear(&e);
-		s = src_xml_open(fd, "fuzz", &o, &e);
+		s = xmlrec_open(fd, "fuzz", &o, &e);
 		if (s) {
-			while (n++ < 100000 && src_xml_next(s, &rec, &e) > 0)
+			while (n++ < 100000 && xmlrec_next(s, &rec, &e) > 0)
 				;
-			src_xml_free(s);
+			xmlrec_free(s);
 		}
 	}
 	close(fd);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <yajl/yajl_tree.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 static yajl_val __attribute__((unused))
 corpus_json(const char *relative, char *path, size_t cap, int *absent)

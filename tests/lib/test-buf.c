@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "tap.h"
 
 int

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "buf.h"
-#include "cast.h"
+#include "base/buf.h"
+#include "schema/cast.h"
 #include "corpus.h"
 #include "tap.h"
 

@@ -5,8 +5,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
-#include "csvin.h"
+#include "base/buf.h"
+#include "csv/csvin.h"
 #include "tap.h"
 
 static void

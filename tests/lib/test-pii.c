@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pii.h"
+#include "anon/pii.h"
 #include "tap.h"
 
 static const struct {

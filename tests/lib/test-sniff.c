@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "sniff.h"
+#include "csv/sniff.h"
 #include "tap.h"
 
 static void

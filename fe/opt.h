@@ -1,0 +1,39 @@
+/*
+ * opt: values of command-line options that several tools take, parsed in
+ * one place so that every tool accepts and refuses the same spellings.
+ * Each returns 0, or -1 with a message in e (status MUNI_EXIT_USAGE).
+ */
+#ifndef MUNI_OPT_H
+#define MUNI_OPT_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* A byte count: digits with an optional K, M or G suffix (powers of 1024). */
+int opt_size(const char *s, size_t min, size_t max, size_t *out,
+    struct muni_err *e);
+/* A count: a whole number from min to max, in digits. */
+int opt_count(const char *s, size_t min, size_t max, size_t *out,
+    struct muni_err *e);
+/*
+ * The limits of the reader that every tool takes (muni(7) LIMITS), by the
+ * option's long name ("max-field-size", "max-record-size",
+ * "max-input-size"), into the reader's options; 1 when name is not one
+ * of them.
+ */
+struct csvin_options;
+int opt_reader_limit(const char *name, const char *s,
+    struct csvin_options *csv, struct muni_err *e);
+
+/* Their help lines, the same in every tool's --help. */
+#define OPT_READER_LIMITS_HELP \
+    "      --max-field-size N   longest field accepted (default 1M)\n" \
+    "      --max-input-size N   most bytes gzip or ZIP data may inflate to\n" \
+    "                           (default 8G)\n" \
+    "      --max-record-size N  longest record accepted (default 8M)\n"
+
+/* A delimiter: one character (not a quote, CR or LF), or "tab". */
+int opt_delimiter(const char *s, int *out, struct muni_err *e);
+
+#endif

@@ -1,0 +1,149 @@
+#include <ctype.h>
+#include <string.h>
+
+#include "publish/extent.h"
+#include "schema/cast.h"
+#include "base/banned.h"
+
+/*
+ * Whether a field's name holds one of the words (lower case), its words
+ * cut at '_', '-', spaces, digits and lower-to-upper case changes:
+ * EQUIP_LAT, lat_coor1, Ylat and Xlong hold "lat" and "long", VEH_LONG
+ * holds "long" too (which is why a pair is needed).
+ */
+static int
+name_has(const char *name, const char *const *words)
+{
+	char word[64];
+	size_t i, n = 0, k;
+
+	for (i = 0;; i++) {
+		unsigned char c = (unsigned char)name[i];
+		int cut = c == '\0' || c == '_' || c == '-' || c == ' ' ||
+		    c == '.' || isdigit(c) || (n && isupper(c) && i &&
+		    islower((unsigned char)name[i - 1]));
+
+		if (cut && n) {
+			word[n] = '\0';
+			for (k = 0; words[k]; k++)
+				if (strcmp(word, words[k]) == 0)
+					return 1;
+			n = 0;
+		}
+		if (c == '\0')
+			return 0;
+		if (!(c == '_' || c == '-' || c == ' ' || c == '.' ||
+		    isdigit(c)) && n < sizeof(word) - 1)
+			word[n++] = (char)tolower(c);
+	}
+}
+
+int
+extent_init(struct extent *x, const struct schema *s)
+{
+	static const char *const lat[] = { "lat", "latitude", "ylat", NULL };
+	static const char *const lon[] = { "lon", "lng", "long", "longitude",
+		"xlong", "xlon", NULL };
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	x->schema = s;
+	x->geo = x->lat = x->lon = -1;
+	x->col_geo = x->col_lat = x->col_lon = -1;
+	for (i = 0; s && i < s->nfields; i++) {
+		const struct schema_field *f = &s->fields[i];
+
+		if (f->spec.type == TYPE_GEOPOINT && x->geo < 0)
+			x->geo = (long)i;
+		else if (f->spec.type != TYPE_NUMBER)
+			continue;
+		else if (x->lat < 0 && name_has(f->name, lat))
+			x->lat = (long)i;
+		else if (x->lon < 0 && name_has(f->name, lon))
+			x->lon = (long)i;
+	}
+	if (x->geo >= 0)
+		x->lat = x->lon = -1;
+	else if (x->lat < 0 || x->lon < 0)
+		x->lat = x->lon = -1;
+	return x->geo >= 0 || x->lat >= 0;
+}
+
+static long
+column(const struct record *rec, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < rec->nfields; i++)
+		if (rec->fields[i].len == n &&
+		    memcmp(rec->fields[i].ptr, name, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+void
+extent_header(struct extent *x, const struct record *rec)
+{
+	const struct schema *s = x->schema;
+
+	if (x->geo >= 0)
+		x->col_geo = column(rec, s->fields[x->geo].name);
+	if (x->lat >= 0) {
+		x->col_lat = column(rec, s->fields[x->lat].name);
+		x->col_lon = column(rec, s->fields[x->lon].name);
+	}
+}
+
+/* The cell of column col cast as field f, 0 when valid. */
+static int
+cell(const struct extent *x, const struct record *rec, long col, long f,
+    struct cast_value *v)
+{
+	const struct schema_field *sf = &x->schema->fields[f];
+	const struct field *c;
+
+	if (col < 0 || (size_t)col >= rec->nfields)
+		return -1;
+	c = &rec->fields[col];
+	if (schema_is_missing(sf, c->ptr, c->len))
+		return -1;
+	return cast_cell(&sf->spec, c->ptr, c->len, v);
+}
+
+void
+extent_add(struct extent *x, const struct record *rec)
+{
+	struct cast_value a, b;
+	double lon, lat;
+
+	if (x->col_geo >= 0) {
+		if (cell(x, rec, x->col_geo, x->geo, &a) < 0)
+			return;
+		lon = a.lon;
+		lat = a.lat;
+	} else if (x->col_lat >= 0 && x->col_lon >= 0) {
+		if (cell(x, rec, x->col_lat, x->lat, &a) < 0 ||
+		    cell(x, rec, x->col_lon, x->lon, &b) < 0)
+			return;
+		lat = a.num;
+		lon = b.num;
+	} else
+		return;
+	/* NaN fails every comparison, so it is no point either. */
+	if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
+		return;
+	if (x->points == 0) {
+		x->west = x->east = lon;
+		x->south = x->north = lat;
+	} else {
+		if (lon < x->west)
+			x->west = lon;
+		if (lon > x->east)
+			x->east = lon;
+		if (lat < x->south)
+			x->south = lat;
+		if (lat > x->north)
+			x->north = lat;
+	}
+	x->points++;
+}

@@ -1,0 +1,1469 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "anon/kanon.h"
+#include "anon/pii.h"
+#include "anon/pseudonym.h"
+#include "anon/rules.h"
+#include "base/atomic.h"
+#include "base/digest.h"
+#include "base/exitcode.h"
+#include "base/fdio.h"
+#include "csv/csvout.h"
+#include "json/json.h"
+#include "run/anonymize_run.h"
+#include "schema/cast.h"
+#include "schema/keyset.h"
+#include "schema/siret.h"
+#include "transform/value_ops.h"
+#include "base/banned.h"
+
+#define MAX_MATCHES 256
+#define RECODE_MAX_VALUES 1000000
+
+struct colstat {
+	unsigned long long changed, emptied;
+	unsigned long long found[PII_NKINDS];	/* scrub: replaced */
+};
+
+struct recode {
+	struct keyset values;		/* value -> index + 1 */
+	unsigned long long *count;
+	size_t n, cap;
+};
+
+struct run {
+	const struct anonymize_run_options *o;
+	struct rules *rs;
+	struct pseudonym_key key;
+	int have_key;
+	size_t width;			/* input columns */
+	const struct rule **by_col;	/* the rule of each input column */
+	long *out_of;			/* input column of each output column */
+	size_t nout;
+	long *quasi, *sens;		/* input columns */
+	size_t nquasi, nsens;
+	long k, l;
+	struct recode *rec;		/* per input column, recode only */
+	struct colstat *st;
+	struct kanon *before, *after;
+	unsigned long long rows;
+	unsigned long long residual[PII_NKINDS];
+	struct buf vals, tmp, qkey, a, b;
+	size_t *off;
+	struct field *fields, *inrow, *outrow;
+	struct digest din, dout;
+	char tmp_in[4096], tmp_out[4096];
+};
+
+static void
+note(const struct run *r, const char *text)
+{
+	if (r->o->note)
+		r->o->note(r->o->ctx, text);
+}
+
+static int
+temp_file(char path[4096], struct muni_err *e)
+{
+	int fd = fd_temp("muni-anonymize", path);
+
+	if (fd < 0)
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary file");
+	return fd;
+}
+
+/* ---- the actions ---- */
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A date as YYYY-MM-DD or DD/MM/YYYY: 0 and y, m, d. */
+static int
+date_of(const char *p, size_t n, int *y, int *m, int *d)
+{
+	char t[16];
+
+	if (n == 10 && p[4] == '-' && p[7] == '-') {
+		memcpy(t, p, 10);
+		t[10] = '\0';
+		return sscanf(t, "%4d-%2d-%2d", y, m, d) == 3 ? 0 : -1;
+	}
+	if (n == 10 && p[2] == '/' && p[5] == '/') {
+		memcpy(t, p, 10);
+		t[10] = '\0';
+		return sscanf(t, "%2d/%2d/%4d", d, m, y) == 3 ? 0 : -1;
+	}
+	return -1;
+}
+
+static void
+band(struct buf *out, const double *bins, size_t nbins, double v)
+{
+	size_t i;
+
+	if (v < bins[0]) {
+		buf_addf(out, "<%g", bins[0]);
+		return;
+	}
+	for (i = 0; i + 1 < nbins; i++)
+		if (v < bins[i + 1]) {
+			buf_addf(out, "[%g;%g[", bins[i], bins[i + 1]);
+			return;
+		}
+	buf_addf(out, ">=%g", bins[nbins - 1]);
+}
+
+static int
+generalize(const struct rule *r, const char *p, size_t n, struct buf *out)
+{
+	char num[64], *end;
+	int y, m, d, age;
+	double v;
+
+	switch (r->gen) {
+	case G_YEAR: case G_MONTH: case G_AGE:
+		if (date_of(p, n, &y, &m, &d) < 0)
+			return -1;
+		if (r->gen == G_YEAR)
+			return buf_addf(out, "%04d", y);
+		if (r->gen == G_MONTH)
+			return buf_addf(out, "%04d-%02d", y, m);
+		age = r->ref_year - y - (r->ref_month < m || (r->ref_month ==
+		    m && r->ref_day < d));
+		band(out, r->bins, r->nbins, age);
+		return 0;
+	case G_DEPARTEMENT:
+		if (n != 5)
+			return -1;
+		if ((p[0] == '2' && (p[1] == 'A' || p[1] == 'B' ||
+		    p[1] == 'a' || p[1] == 'b')))
+			return buf_addf(out, "2%c", p[1] & ~0x20);
+		if (!is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]))
+			return -1;
+		if (p[0] == '9' && p[1] == '7')
+			return buf_add(out, p, 3);
+		if (p[0] == '2' && p[1] == '0')	/* a Corsican postcode */
+			return buf_addstr(out, p[2] < '2' ? "2A" : "2B");
+		return buf_add(out, p, 2);
+	case G_BINS: case G_ROUND:
+		if (n == 0 || n >= sizeof(num))
+			return -1;
+		memcpy(num, p, n);
+		num[n] = '\0';
+		for (end = num; *end; end++)
+			if (*end == ',')
+				*end = '.';
+		v = strtod(num, &end);
+		if (*end != '\0' || !isfinite(v))
+			return -1;
+		if (r->gen == G_BINS) {
+			band(out, r->bins, r->nbins, v);
+			return 0;
+		}
+		if (r->digits >= 0)
+			return buf_addf(out, "%.*f", (int)r->digits, v);
+		v = round(v / pow(10, (double)-r->digits)) *
+		    pow(10, (double)-r->digits);
+		return buf_addf(out, "%.0f", v);
+	}
+	return -1;
+}
+
+static int
+mask(const struct rule *r, const char *p, size_t n, struct buf *out)
+{
+	size_t total = utf8_length(p, n), i = 0, c = 0, len;
+
+	while (i < n) {
+		const unsigned char u = (unsigned char)p[i];
+
+		len = u < 0x80 ? 1 : (u & 0xe0) == 0xc0 ? 2 : (u & 0xf0) ==
+		    0xe0 ? 3 : 4;
+		if (i + len > n)
+			len = n - i;
+		if ((long)c < r->first || (long)(total - c) <= r->last)
+			buf_add(out, p + i, len);
+		else
+			buf_addstr(out, r->mask);
+		i += len;
+		c++;
+	}
+	return 0;
+}
+
+/* The value as pseudonymised: normalised, then its keyed pseudonym. */
+static int
+pseudonymize(struct run *r, const struct rule *rule, const char *p, size_t n,
+    struct buf *out)
+{
+	static const struct value_op phone = { .kind = VALUE_PHONE, .e164 = 1 };
+	static const struct value_op collapse = { .kind = VALUE_COLLAPSE };
+	static const struct value_op lower = { .kind = VALUE_LOWER };
+	char why[200], ps[PSEUDONYM_MAX_CHARS + 1];
+	const char *v = p;
+	size_t vn = n;
+
+	switch (rule->norm) {
+	case N_PHONE:
+		if (value_apply(&phone, NULL, p, n, &r->a, why,
+		    sizeof(why)) == 0)
+			v = r->a.ptr, vn = r->a.len;
+		break;
+	case N_EMAIL: case N_NAME:
+		if (value_apply(&collapse, NULL, p, n, &r->b, why,
+		    sizeof(why)) == 0 && value_apply(&lower, NULL, r->b.ptr,
+		    r->b.len, &r->a, why, sizeof(why)) == 0)
+			v = r->a.ptr, vn = r->a.len;
+		break;
+	default:
+		break;
+	}
+	if (pseudonym_make(&r->key, rule->domain ? rule->domain :
+	    r->rs->domain, v, vn, rule->length, ps) < 0)
+		return -1;
+	return buf_addstr(out, ps);
+}
+
+static int
+scrub(const struct rule *rule, struct colstat *st, const char *p, size_t n,
+    struct buf *out)
+{
+	struct pii_match m[MAX_MATCHES];
+	unsigned num[MAX_MATCHES], next[PII_NKINDS] = { 0 };
+	size_t count, i, j, at = 0;
+	const char *tag;
+
+	count = pii_scan(p, n, rule->detect, m, MAX_MATCHES);
+	for (i = 0; i < count; i++) {
+		buf_add(out, p + at, m[i].start - at);
+		tag = pii_tag(m[i].kind);
+		if (rule->alias) {
+			/* the same datum, the same number, in this cell */
+			for (j = 0; j < i; j++)
+				if (m[j].kind == m[i].kind && m[j].len ==
+				    m[i].len && memcmp(p + m[j].start,
+				    p + m[i].start, m[i].len) == 0)
+					break;
+			num[i] = j < i ? num[j] : ++next[m[i].kind];
+			buf_add(out, tag, strlen(tag) - 1);	/* no ']' */
+			buf_addf(out, " %u]", num[i]);
+		} else
+			buf_addstr(out, tag);
+		st->found[m[i].kind]++;
+		at = m[i].start + m[i].len;
+	}
+	return buf_add(out, p + at, n - at);
+}
+
+/* Apply the rule of input column c to the value, into out. */
+static int
+apply(struct run *r, size_t c, const struct record *rec, struct buf *out,
+    struct muni_err *e)
+{
+	const struct rule *rule = r->by_col[c];
+	const char *p = c < rec->nfields ? rec->fields[c].ptr : "";
+	size_t n = c < rec->nfields ? rec->fields[c].len : 0;
+	unsigned long long at;
+	int rc = 0;
+
+	buf_reset(out);
+	if (rule->when && !rules_when(rule->when, rec))
+		return buf_add(out, p, n);
+	switch (rule->action) {
+	case R_KEEP:
+		rc = buf_add(out, p, n);
+		break;
+	case R_DROP:		/* with a condition: emptied */
+		break;
+	case R_REDACT:
+		rc = n ? buf_addstr(out, rule->text) : 0;
+		break;
+	case R_PSEUDONYMIZE:
+		if (n && pseudonymize(r, rule, p, n, out) < 0) {
+			err_set(e, MUNI_EXIT_INTERNAL, "cannot compute a "
+			    "pseudonym (libcrypto)");
+			return -1;
+		}
+		break;
+	case R_MASK:
+		rc = mask(rule, p, n, out);
+		break;
+	case R_GENERALIZE:
+		if (n && generalize(rule, p, n, out) < 0) {
+			/* what cannot be generalized is not published */
+			buf_reset(out);
+			r->st[c].emptied++;
+		}
+		break;
+	case R_RECODE:
+		at = keyset_find(&r->rec[c].values, p, n);
+		if (n && (at == 0 || r->rec[c].count[at - 1] <
+		    (unsigned long long)rule->min_count))
+			rc = buf_addstr(out, rule->text);
+		else
+			rc = buf_add(out, p, n);
+		break;
+	case R_SCRUB:
+		rc = scrub(rule, &r->st[c], p, n, out);
+		break;
+	}
+	if (rc < 0) {
+		err_set(e, MUNI_EXIT_DATA, "row %llu: a value is longer than "
+		    "the limits once anonymized", rec->row);
+		return -1;
+	}
+	if (out->len != n || memcmp(out->ptr, p, n) != 0)
+		r->st[c].changed++;
+	return 0;
+}
+
+/* ---- columns, key, counts ---- */
+
+static long
+find(const struct record *h, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < h->nfields; i++)
+		if (h->fields[i].len == n && memcmp(h->fields[i].ptr, name,
+		    n) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A comma-separated list of column names, as input columns. */
+static int
+columns_of(const char *list, char *const *names, size_t nnames,
+    const struct record *h, long **out, size_t *n, struct muni_err *e)
+{
+	const char *p = list;
+	size_t len, i;
+
+	*out = calloc(h->nfields + nnames + 1, sizeof(long));
+	*n = 0;
+	if (*out == NULL) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		return -1;
+	}
+	for (i = 0; list == NULL && i < nnames; i++)
+		if (((*out)[(*n)++] = find(h, names[i], strlen(names[i]))) < 0)
+			goto missing;
+	while (list && *p) {
+		len = strcspn(p, ",");
+		if (len > 0 && ((*out)[(*n)++] = find(h, p, len)) < 0) {
+			err_set(e, MUNI_EXIT_USAGE, "the column '%.*s' is not "
+			    "in the input", (int)len, p);
+			return -1;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 0;
+missing:
+	err_set(e, MUNI_EXIT_USAGE, "the column '%s' is not in the input",
+	    names[i]);
+	return -1;
+}
+
+static int
+setup(struct run *r, const struct record *h, struct muni_err *e)
+{
+	const struct anonymize_run_options *o = r->o;
+	size_t i, c;
+	int need_key = 0;
+
+	r->width = h->nfields;
+	r->by_col = calloc(h->nfields + 1, sizeof(*r->by_col));
+	r->out_of = calloc(h->nfields + 1, sizeof(*r->out_of));
+	r->st = calloc(h->nfields + 1, sizeof(*r->st));
+	r->off = calloc(h->nfields + 2, sizeof(*r->off));
+	r->fields = calloc(h->nfields + 1, sizeof(*r->fields));
+	r->inrow = calloc(h->nfields + 1, sizeof(*r->inrow));
+	r->outrow = calloc(h->nfields + 1, sizeof(*r->outrow));
+	if (!r->by_col || !r->out_of || !r->st || !r->off || !r->fields ||
+	    !r->inrow || !r->outrow) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		return -1;
+	}
+	if (r->rs) {
+		if (rules_bind(r->rs, h, e) < 0)
+			return -1;
+		for (i = 0; i < r->rs->n; i++) {
+			r->by_col[r->rs->r[i].col] = &r->rs->r[i];
+			need_key |= r->rs->r[i].action == R_PSEUDONYMIZE;
+		}
+		for (c = 0; c < h->nfields; c++)
+			if (!(r->by_col[c]->action == R_DROP &&
+			    r->by_col[c]->when == NULL))
+				r->out_of[r->nout++] = (long)c;
+	} else {
+		for (c = 0; c < h->nfields; c++)
+			r->out_of[r->nout++] = (long)c;
+	}
+	if (columns_of(o->quasi, r->rs ? r->rs->quasi : NULL, r->rs ?
+	    r->rs->nquasi : 0, h, &r->quasi, &r->nquasi, e) < 0 ||
+	    columns_of(o->sensitive, r->rs ? r->rs->sensitive : NULL, r->rs ?
+	    r->rs->nsensitive : 0, h, &r->sens, &r->nsens, e) < 0)
+		return -1;
+	for (i = 0; r->rs && i < r->nquasi + r->nsens; i++) {
+		long col = i < r->nquasi ? r->quasi[i] : r->sens[i - r->nquasi];
+
+		if (r->by_col[col]->action == R_DROP &&
+		    r->by_col[col]->when == NULL) {
+			err_set(e, MUNI_EXIT_USAGE, "the column '%.*s' is "
+			    "checked (quasi-identifier or sensitive) but "
+			    "dropped by the rules", (int)h->fields[col].len,
+			    h->fields[col].ptr);
+			return -1;
+		}
+	}
+	if (r->nsens > 64) {
+		err_set(e, MUNI_EXIT_USAGE, "at most 64 sensitive columns");
+		return -1;
+	}
+	r->k = o->k ? o->k : r->rs ? r->rs->k : 5;
+	r->l = o->l ? o->l : r->rs ? r->rs->l : 0;
+	if (need_key && !o->audit) {
+		if (o->key_file == NULL) {
+			err_set(e, MUNI_EXIT_USAGE, "the rules pseudonymize: give "
+			    "the secret key with --key-file (--new-key makes "
+			    "one)");
+			return -1;
+		}
+		if (pseudonym_key_load(o->key_file, &r->key, e) < 0)
+			return -1;
+		r->have_key = 1;
+	}
+	if (r->nquasi > 0) {
+		r->before = kanon_new(0, e);
+		r->after = r->before ? kanon_new(r->nsens, e) : NULL;
+		if (r->after == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* The quasi-identifier key of a row, from its values v (by input col). */
+static void
+quasi_key(struct run *r, const struct field *v, struct buf *key)
+{
+	size_t i;
+
+	buf_reset(key);
+	for (i = 0; i < r->nquasi; i++) {
+		if (i)
+			buf_addch(key, '\x1f');
+		buf_add(key, v[r->quasi[i]].ptr, v[r->quasi[i]].len);
+	}
+}
+
+static int
+count(struct run *r, struct kanon *k, const struct field *v, int sens,
+    struct muni_err *e)
+{
+	const char *sp[64];
+	size_t sl[64], i;
+
+	quasi_key(r, v, &r->qkey);
+	for (i = 0; sens && i < r->nsens; i++) {
+		sp[i] = v[r->sens[i]].ptr;
+		sl[i] = v[r->sens[i]].len;
+	}
+	return kanon_add(k, r->qkey.ptr, r->qkey.len, sp, sl, e);
+}
+
+static int
+recode_add(struct run *r, size_t c, const char *p, size_t n,
+    struct muni_err *e)
+{
+	struct recode *rc = &r->rec[c];
+	unsigned long long at = keyset_find(&rc->values, p, n);
+	unsigned long long *cnt;
+
+	if (at > 0) {
+		rc->count[at - 1]++;
+		return 0;
+	}
+	if (rc->n >= RECODE_MAX_VALUES) {
+		err_set(e, MUNI_EXIT_DATA, "the column to recode has more than "
+		    "%d distinct values", RECODE_MAX_VALUES);
+		return -1;
+	}
+	if (rc->n == rc->cap) {
+		rc->cap = rc->cap ? 2 * rc->cap : 256;
+		cnt = realloc(rc->count, rc->cap * sizeof(*cnt));
+		if (cnt == NULL) {
+			err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+			return -1;
+		}
+		rc->count = cnt;
+	}
+	if (keyset_add(&rc->values, p, n, rc->n + 1) < 0) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		return -1;
+	}
+	rc->count[rc->n++] = 1;
+	return 0;
+}
+
+/* Whether the output cell of column c must pass the final scan. */
+static int
+scanned(const struct run *r, size_t c, const struct record *rec)
+{
+	const struct rule *rule = r->rs ? r->by_col[c] : NULL;
+
+	if (rule == NULL || r->o->audit)
+		return 1;	/* audit: everything, as it is */
+	if (rule->when && !rules_when(rule->when, rec))
+		return 1;	/* the value as it was */
+	return rule->action == R_KEEP || rule->action == R_SCRUB ||
+	    rule->action == R_GENERALIZE || rule->action == R_RECODE;
+}
+
+static void
+final_scan(struct run *r, const char *p, size_t n)
+{
+	struct pii_match m[MAX_MATCHES];
+	size_t i, count = pii_scan(p, n, PII_ALL, m, MAX_MATCHES);
+
+	for (i = 0; i < count; i++)
+		r->residual[m[i].kind]++;
+}
+
+/* ---- the passes ---- */
+
+static int
+open_input(const char *path, struct muni_err *e)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
+	    open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
+	return fd;
+}
+
+/*
+ * Apply the rules to every row of in (the header read already), writing
+ * to out when not NULL; count the classes, the recodes, the residuals.
+ */
+static int
+treat(struct run *r, struct csvin *in, struct csvout *out, int counting,
+    struct muni_err *e)
+{
+	struct record *rec;
+	size_t c, i;
+	int rc;
+
+	while ((rc = csvin_next(in, &rec, e)) > 0) {
+		if (rec->nfields == 0) {
+			/* a blank line holds no one: kept, not counted */
+			if (out && csvout_record(out, NULL, 0) < 0)
+				return -2;
+			continue;
+		}
+		if (counting) {
+			for (c = 0; c < r->width && c < rec->nfields; c++)
+				if (r->by_col[c]->action == R_RECODE &&
+				    recode_add(r, c, rec->fields[c].ptr,
+				    rec->fields[c].len, e) < 0)
+					return -1;
+			if (out && csvout_record(out, rec->fields,
+			    rec->nfields) < 0)
+				return -2;
+			continue;
+		}
+		r->rows++;
+		buf_reset(&r->vals);
+		for (c = 0; c < r->width; c++) {
+			r->off[c] = r->vals.len;
+			if (r->rs && !r->o->audit) {
+				if (apply(r, c, rec, &r->tmp, e) < 0)
+					return -1;
+				if (buf_add(&r->vals, r->tmp.ptr, r->tmp.len) < 0)
+					goto too_long;
+			} else if (c < rec->nfields && buf_add(&r->vals,
+			    rec->fields[c].ptr, rec->fields[c].len) < 0)
+				goto too_long;
+		}
+		r->off[r->width] = r->vals.len;
+		for (c = 0; c < r->width; c++) {
+			r->fields[c].ptr = r->vals.ptr + r->off[c];
+			r->fields[c].len = r->off[c + 1] - r->off[c];
+			if (scanned(r, c, rec))
+				final_scan(r, r->fields[c].ptr,
+				    r->fields[c].len);
+		}
+		if (r->nquasi) {
+			/* before: the input's own values */
+			for (i = 0; i < r->nquasi; i++) {
+				long col = r->quasi[i];
+
+				r->inrow[col].ptr = (size_t)col < rec->nfields ?
+				    rec->fields[col].ptr : "";
+				r->inrow[col].len = (size_t)col < rec->nfields ?
+				    rec->fields[col].len : 0;
+			}
+			if (count(r, r->before, r->inrow, 0, e) < 0 ||
+			    count(r, r->after, r->fields, 1, e) < 0)
+				return -1;
+		}
+		if (out) {
+			for (i = 0; i < r->nout; i++)
+				r->outrow[i] = r->fields[r->out_of[i]];
+			if (csvout_record(out, r->outrow, r->nout) < 0)
+				return -2;
+		}
+	}
+	return rc;
+too_long:
+	err_set(e, MUNI_EXIT_DATA, "row %llu is longer than the limits once "
+	    "anonymized", rec->row);
+	return -1;
+}
+
+/* ---- the report ---- */
+
+static void
+key_uint(yajl_gen g, const char *k, unsigned long long v)
+{
+	json_key_uint(g, k, v);
+}
+
+static int
+report(struct run *r, const struct kanon_result *before,
+    const struct kanon_result *after, unsigned long long suppressed,
+    const char *verdict, const struct buf *reasons, const char *in_sha,
+    const char *out_sha, const struct record *h, struct muni_err *e)
+{
+	yajl_gen g = json_new();
+	struct buf json;
+	char name[16];
+	size_t c, i;
+	int rc;
+
+	if (g == NULL) {
+		err_set(e, MUNI_EXIT_IO, "out of memory");
+		return -1;
+	}
+	yajl_gen_map_open(g);
+	json_key_str(g, "tool", r->o->tool);
+	json_key_str(g, "mode", r->o->audit ? "audit" : "anonymize");
+	json_str(g, "input");
+	yajl_gen_map_open(g);
+	json_key_str(g, "source", r->o->input);
+	json_key_str(g, "sha256", in_sha);
+	key_uint(g, "rows", r->rows);
+	yajl_gen_map_close(g);
+	if (out_sha) {
+		json_str(g, "output");
+		yajl_gen_map_open(g);
+		json_key_str(g, "sha256", out_sha);
+		key_uint(g, "columns", r->nout);
+		yajl_gen_map_close(g);
+	}
+	if (r->rs) {
+		json_str(g, "rules");
+		yajl_gen_map_open(g);
+		json_key_str(g, "source", r->rs->source);
+		json_key_str(g, "sha256", r->rs->sha256);
+		yajl_gen_map_close(g);
+	}
+	if (r->have_key)
+		json_key_str(g, "key_id", r->key.id);
+	if (r->rs && h) {
+		json_str(g, "columns");
+		yajl_gen_array_open(g);
+		for (c = 0; c < r->width; c++) {
+			const struct rule *rule = r->by_col[c];
+			char col[256];
+
+			snprintf(col, sizeof(col), "%.*s", (int)h->fields[c].len,
+			    h->fields[c].ptr);
+			yajl_gen_map_open(g);
+			json_key_str(g, "name", col);
+			json_key_str(g, "action",
+			    rules_action_name(rule->action));
+			json_key_bool(g, "conditional", rule->when != NULL);
+			key_uint(g, "changed", r->st[c].changed);
+			if (rule->action == R_GENERALIZE)
+				key_uint(g, "emptied", r->st[c].emptied);
+			if (rule->action == R_SCRUB) {
+				json_str(g, "replaced");
+				yajl_gen_map_open(g);
+				for (i = 0; i < PII_NKINDS; i++)
+					key_uint(g, pii_name((enum pii_kind)i),
+					    r->st[c].found[i]);
+				yajl_gen_map_close(g);
+			}
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+	}
+	if (r->nquasi) {
+		json_str(g, "k_anonymity");
+		yajl_gen_map_open(g);
+		json_str(g, "quasi_identifiers");
+		yajl_gen_array_open(g);
+		for (i = 0; i < r->nquasi && h; i++) {
+			char col[256];
+
+			snprintf(col, sizeof(col), "%.*s",
+			    (int)h->fields[r->quasi[i]].len,
+			    h->fields[r->quasi[i]].ptr);
+			json_str(g, col);
+		}
+		yajl_gen_array_close(g);
+		key_uint(g, "k", (unsigned long long)r->k);
+		key_uint(g, "smallest_class_before", before->smallest);
+		key_uint(g, "smallest_class", after->smallest);
+		key_uint(g, "classes", after->classes);
+		key_uint(g, "unique_records_before", before->uniques);
+		key_uint(g, "unique_records", after->uniques);
+		json_str(g, "class_sizes");
+		yajl_gen_map_open(g);
+		for (i = 1; i <= KANON_HIST; i++) {
+			snprintf(name, sizeof(name), i < KANON_HIST ? "%zu" :
+			    "%zu+", i);
+			key_uint(g, name, after->hist[i]);
+		}
+		yajl_gen_map_close(g);
+		key_uint(g, "rows_below_k", after->below_k_rows);
+		key_uint(g, "suppressed_rows", suppressed);
+		key_uint(g, "suppressed_cells", suppressed * r->nquasi);
+		json_key_bool(g, "suppressed_cells_are_wildcards",
+		    r->o->wildcards);
+		yajl_gen_map_close(g);
+		if (r->nsens) {
+			json_str(g, "l_diversity");
+			yajl_gen_map_open(g);
+			key_uint(g, "l", (unsigned long long)r->l);
+			key_uint(g, "smallest", after->l < 0 ? 0 :
+			    (unsigned long long)after->l);
+			yajl_gen_map_close(g);
+		}
+	}
+	json_str(g, "residual");
+	yajl_gen_map_open(g);
+	for (i = 0; i < PII_NKINDS; i++)
+		key_uint(g, pii_name((enum pii_kind)i), r->residual[i]);
+	yajl_gen_map_close(g);
+	json_key_str(g, "verdict", verdict);
+	json_str(g, "reasons");
+	yajl_gen_array_open(g);
+	for (i = 0; i < reasons->len; i += strlen(reasons->ptr + i) + 1)
+		json_str(g, reasons->ptr + i);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	buf_init(&json, (size_t)16 << 20);
+	rc = json_finish(g, &json);
+	if (rc == 0)
+		rc = atomic_write_user(r->o->report, json.ptr, json.len, 0644,
+		    e);
+	else
+		err_set(e, MUNI_EXIT_IO, "cannot render the report");
+	buf_release(&json);
+	return rc;
+}
+
+static void
+reason(struct buf *b, const char *text)
+{
+	buf_addstr(b, text);
+	buf_addch(b, '\0');
+}
+
+/* Copy the treated file to out_fd, suppressing small classes if asked. */
+static int
+deliver(struct run *r, int suppress, unsigned long long *suppressed,
+    struct muni_err *e)
+{
+	struct csvin_options copt;
+	struct csvout out;
+	struct csvin *in;
+	struct record *rec;
+	size_t i;
+	long at;
+	int fd, rc;
+
+	fd = open(r->tmp_out, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", r->tmp_out);
+		return -1;
+	}
+	memset(&copt, 0, sizeof(copt));
+	copt.encoding = "UTF-8";
+	copt.delimiter = ',';
+	copt.max_field = r->o->csv.max_field;
+	copt.max_record = r->o->csv.max_record;
+	if (csvout_init(&out, r->o->out_fd) < 0) {
+		close(fd);
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot start the writer");
+		return -1;
+	}
+	in = csvin_new(fd, r->tmp_out, &copt, e);
+	rc = in ? csvin_next(in, &rec, e) : -1;
+	if (rc > 0)
+		rc = csvout_record(&out, rec->fields, rec->nfields) < 0 ? -2 : 1;
+	while (rc > 0 && (rc = csvin_next(in, &rec, e)) > 0) {
+		if (suppress && rec->nfields == r->nout) {
+			/* the quasi values, at their output positions */
+			for (i = 0; i < r->nout; i++)
+				r->fields[r->out_of[i]] = rec->fields[i];
+			quasi_key(r, r->fields, &r->qkey);
+			if (kanon_size(r->after, r->qkey.ptr, r->qkey.len) <
+			    (unsigned long long)r->k) {
+				(*suppressed)++;
+				for (i = 0; i < r->nquasi; i++)
+					for (at = 0; at < (long)r->nout; at++)
+						if (r->out_of[at] == r->quasi[i]) {
+							rec->fields[at].ptr = "*";
+							rec->fields[at].len = 1;
+						}
+			}
+		}
+		if (csvout_record(&out, rec->fields, rec->nfields) < 0)
+			rc = -2;
+	}
+	if (rc == -2 || csvout_flush(&out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out.errnum,
+		    "cannot write to standard output");
+		rc = -1;
+	}
+	csvin_free(in);
+	csvout_release(&out);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Copy a file to fd (-1: nowhere, only hashing it), hashing it; -1 with e
+ * set.
+ */
+static int
+copy_out(const char *path, int fd, struct digest *d, struct muni_err *e)
+{
+	char chunk[65536];
+	ssize_t n;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (in < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", path);
+		return -1;
+	}
+	while ((n = fd_read_full(in, chunk, sizeof(chunk))) > 0) {
+		digest_update(d, chunk, (size_t)n);
+		if (fd >= 0 && fd_write_full(fd, chunk, (size_t)n) < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno,
+			    "cannot write to standard output");
+			close(in);
+			return -1;
+		}
+	}
+	close(in);
+	if (n < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+release(struct run *r)
+{
+	size_t c;
+
+	if (r->rec) {
+		for (c = 0; c < r->width; c++) {
+			keyset_release(&r->rec[c].values);
+			free(r->rec[c].count);
+		}
+		free(r->rec);
+	}
+	kanon_free(r->before);
+	kanon_free(r->after);
+	if (r->have_key)
+		pseudonym_key_wipe(&r->key);
+	rules_free(r->rs);
+	free(r->by_col);
+	free(r->out_of);
+	free(r->quasi);
+	free(r->sens);
+	free(r->st);
+	free(r->off);
+	free(r->fields);
+	free(r->inrow);
+	free(r->outrow);
+	buf_release(&r->vals);
+	buf_release(&r->tmp);
+	buf_release(&r->qkey);
+	buf_release(&r->a);
+	buf_release(&r->b);
+	digest_release(&r->din);
+	digest_release(&r->dout);
+	if (r->tmp_in[0])
+		unlink(r->tmp_in);
+	if (r->tmp_out[0])
+		unlink(r->tmp_out);
+}
+
+int
+anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
+{
+	struct run r;
+	struct csvin_options copt = o->csv;
+	struct csvin *in = NULL;
+	struct csvout out;
+	struct record *rec, header;
+	struct kanon_result kb, ka;
+	struct buf reasons, hnames;
+	struct field *hf = NULL;
+	char in_sha[65] = "", out_sha[65] = "", line[300], final[4096] = "";
+	unsigned long long suppressed = 0, cells;
+	int fd = -1, tfd = -1, rc, status = MUNI_EXIT_OK, recode = 0, pass;
+	size_t c, i;
+
+	err_clear(e);
+	memset(&r, 0, sizeof(r));
+	memset(&kb, 0, sizeof(kb));
+	memset(&ka, 0, sizeof(ka));
+	memset(&header, 0, sizeof(header));
+	r.o = o;
+	buf_init(&r.vals, o->csv.max_record ? o->csv.max_record :
+	    CSVIN_MAX_RECORD);
+	buf_init(&r.tmp, (size_t)4 << 20);
+	buf_init(&r.qkey, (size_t)4 << 20);
+	buf_init(&r.a, 1 << 20);
+	buf_init(&r.b, 1 << 20);
+	buf_init(&reasons, 1 << 16);
+	buf_init(&hnames, (size_t)16 << 20);
+	csvout_init(&out, -1);
+	if (digest_init(&r.din) < 0 || digest_init(&r.dout) < 0) {
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot start libcrypto");
+		status = e->status;
+		goto end;
+	}
+	if (o->rules && (r.rs = rules_load(o->rules, e)) == NULL) {
+		status = e->status;
+		goto end;
+	}
+	/* A report that could not be written is known before any data. */
+	if (o->report && atomic_check(o->report, e) < 0) {
+		status = e->status;
+		goto end;
+	}
+	if ((fd = open_input(o->input, e)) < 0) {
+		status = e->status;
+		goto end;
+	}
+	copt.raw_hook = digest_hook;
+	copt.raw_ctx = &r.din;
+	in = csvin_new(fd, o->input, &copt, e);
+	if (in == NULL || (rc = csvin_next(in, &rec, e)) < 0) {
+		status = e->status;
+		goto end;
+	}
+	if (rc == 0) {
+		err_set(e, MUNI_EXIT_DATA, "'%s' is empty: a header row is "
+		    "needed", o->input);
+		status = e->status;
+		goto end;
+	}
+	/* keep the header: the reader reuses its record */
+	hf = calloc(rec->nfields + 1, sizeof(*hf));
+	if (hf == NULL) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		status = e->status;
+		goto end;
+	}
+	for (c = 0; c < rec->nfields; c++) {
+		hf[c].len = rec->fields[c].len;
+		buf_add(&hnames, rec->fields[c].ptr, rec->fields[c].len);
+	}
+	for (c = 0, i = 0; c < rec->nfields; c++) {
+		hf[c].ptr = hnames.ptr + i;
+		i += hf[c].len;
+	}
+	header.fields = hf;
+	header.nfields = rec->nfields;
+	header.row = 1;
+	if (setup(&r, &header, e) < 0) {
+		status = e->status;
+		goto end;
+	}
+	for (c = 0; r.rs && !o->audit && c < r.width; c++)
+		recode |= r.by_col[c]->action == R_RECODE;
+	if (recode) {
+		/* a first reading counts the values to recode */
+		r.rec = calloc(r.width, sizeof(*r.rec));
+		if (r.rec == NULL) {
+			err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+			status = e->status;
+			goto end;
+		}
+		for (c = 0; c < r.width; c++)
+			keyset_init(&r.rec[c].values);
+		if ((tfd = temp_file(r.tmp_in, e)) < 0) {
+			status = e->status;
+			goto end;
+		}
+		csvout_release(&out);
+		csvout_init(&out, tfd);
+		csvout_record(&out, hf, header.nfields);
+		rc = treat(&r, in, &out, 1, e);
+		if (rc == -2 || csvout_flush(&out) < 0) {
+			err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
+			    r.tmp_in);
+			rc = -1;
+		}
+		csvout_release(&out);
+		csvout_init(&out, -1);
+		close(tfd);
+		tfd = -1;
+		if (rc < 0) {
+			status = e->status;
+			goto end;
+		}
+		if (digest_hex(&r.din, in_sha) < 0)	/* the whole input */
+			in_sha[0] = '\0';
+		csvin_free(in);
+		in = NULL;
+		if (fd != STDIN_FILENO)
+			close(fd);
+		fd = open_input(r.tmp_in, e);
+		memset(&copt, 0, sizeof(copt));
+		copt.encoding = "UTF-8";
+		copt.delimiter = ',';
+		copt.max_field = o->csv.max_field;
+		copt.max_record = o->csv.max_record;
+		in = fd < 0 ? NULL : csvin_new(fd, o->input, &copt, e);
+		if (in == NULL || csvin_next(in, &rec, e) <= 0) {
+			status = e->status ? e->status : MUNI_EXIT_IO;
+			goto end;
+		}
+	}
+	if (!o->audit) {
+		if ((tfd = temp_file(r.tmp_out, e)) < 0) {
+			status = e->status;
+			goto end;
+		}
+		csvout_release(&out);
+		csvout_init(&out, tfd);
+		for (i = 0; i < r.nout; i++)
+			r.outrow[i] = hf[r.out_of[i]];
+		csvout_record(&out, r.outrow, r.nout);
+	}
+	rc = treat(&r, in, o->audit ? NULL : &out, 0, e);
+	if (!o->audit && (rc == -2 || csvout_flush(&out) < 0)) {
+		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
+		    r.tmp_out);
+		rc = -1;
+	}
+	if (tfd >= 0)
+		close(tfd);
+	tfd = -1;
+	if (rc < 0) {
+		status = e->status;
+		goto end;
+	}
+	if (!recode && digest_hex(&r.din, in_sha) < 0)
+		in_sha[0] = '\0';
+	/* the checks */
+	pass = 1;
+	for (i = 0; i < PII_NKINDS; i++)
+		if (r.residual[i]) {
+			snprintf(line, sizeof(line), "%llu %s%s %s",
+			    r.residual[i], pii_name((enum pii_kind)i),
+			    r.residual[i] > 1 ? " values" : " value",
+			    o->audit ? "found" : "left in the output");
+			reason(&reasons, line);
+			pass = 0;
+		}
+	if (r.nquasi) {
+		if (kanon_result(r.before, (unsigned long long)r.k, &kb, e) < 0 ||
+		    kanon_result(r.after, (unsigned long long)r.k, &ka, e) < 0) {
+			status = e->status;
+			goto end;
+		}
+		if (ka.rows > 0 && ka.smallest < (unsigned long long)r.k) {
+			cells = ka.below_k_rows;
+			if (!o->suppress) {
+				snprintf(line, sizeof(line), "the smallest class "
+				    "holds %llu rows, fewer than k = %ld "
+				    "(%llu rows in such classes; --suppress "
+				    "blanks their quasi-identifiers)",
+				    ka.smallest, r.k, cells);
+				reason(&reasons, line);
+				pass = 0;
+			} else if ((double)cells > o->max_suppressed *
+			    (double)ka.rows) {
+				snprintf(line, sizeof(line), "suppression would "
+				    "blank the quasi-identifiers of %llu rows "
+				    "of %llu, more than the %.0f%% allowed",
+				    cells, ka.rows, o->max_suppressed * 100);
+				reason(&reasons, line);
+				pass = 0;
+			} else if (!o->wildcards && cells < (unsigned long long)
+			    r.k) {
+				snprintf(line, sizeof(line), "the %llu rows "
+				    "suppressed form a class of their own, "
+				    "smaller than k = %ld (unless suppressed "
+				    "cells count as wildcards: --wildcards)",
+				    cells, r.k);
+				reason(&reasons, line);
+				pass = 0;
+			}
+		}
+		if (r.nsens && r.l > 0 && ka.l < r.l) {
+			snprintf(line, sizeof(line), "a class has %ld distinct "
+			    "sensitive values, fewer than l = %ld", ka.l, r.l);
+			reason(&reasons, line);
+			pass = 0;
+		}
+	}
+	/*
+	 * The bytes to write are in a file: hashed first, so that the report
+	 * (which names them) is written before any of them leaves; a report
+	 * that cannot be written leaves standard output empty.
+	 */
+	if (pass && !o->audit) {
+		if (o->suppress && r.nquasi && ka.smallest <
+		    (unsigned long long)r.k) {
+			int ffd = temp_file(final, e);
+
+			if (ffd < 0) {
+				status = e->status;
+				goto end;
+			}
+			{
+				struct anonymize_run_options o2 = *o;
+				const struct anonymize_run_options *keep = r.o;
+
+				o2.out_fd = ffd;
+				r.o = &o2;
+				rc = deliver(&r, 1, &suppressed, e);
+				r.o = keep;
+			}
+			close(ffd);
+			if (rc < 0) {
+				status = e->status;
+				goto end;
+			}
+		}
+		if (copy_out(final[0] ? final : r.tmp_out, -1, &r.dout, e) < 0) {
+			status = e->status;
+			goto end;
+		}
+		if (digest_hex(&r.dout, out_sha) < 0)
+			out_sha[0] = '\0';
+	}
+	if (!pass)
+		status = MUNI_EXIT_DATA;
+	if (o->report && report(&r, &kb, &ka, suppressed, pass ? "pass" :
+	    "fail", &reasons, in_sha, out_sha[0] ? out_sha : NULL, &header,
+	    e) < 0) {
+		status = e->status;
+		goto end;
+	}
+	if (pass && !o->audit) {
+		struct digest sink;
+
+		if (digest_init(&sink) < 0) {
+			err_set(e, MUNI_EXIT_INTERNAL, "cannot start libcrypto");
+			status = e->status;
+			goto end;
+		}
+		rc = copy_out(final[0] ? final : r.tmp_out, o->out_fd, &sink, e);
+		digest_release(&sink);
+		if (rc < 0) {
+			status = e->status;
+			goto end;
+		}
+	}
+	if (!pass && o->note) {
+		struct buf text;
+
+		buf_init(&text, 1 << 16);
+		buf_addstr(&text, o->audit ? "audit failed:\n" :
+		    "not anonymous enough, nothing written:\n");
+		for (i = 0; i < reasons.len; i += strlen(reasons.ptr + i) + 1)
+			buf_addf(&text, "  %s\n", reasons.ptr + i);
+		note(&r, text.ptr);
+		buf_release(&text);
+	}
+end:
+	if (final[0])
+		unlink(final);
+	if (tfd >= 0)
+		close(tfd);
+	csvout_release(&out);
+	csvin_free(in);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	free(hf);
+	buf_release(&hnames);
+	buf_release(&reasons);
+	release(&r);
+	return status;
+}
+
+/* ---- --scan ---- */
+
+/*
+ * Whether a word of the column name is one of words: the name is cut into
+ * words at what is not a letter and where a capital follows a small letter
+ * (nomAttribuant is nom and attribuant: its "rib" is no bank detail).
+ */
+static int
+name_has(const char *name, size_t n, const char *const *words)
+{
+	char low[256];
+	size_t i = 0, k, start;
+	const char *const *w;
+
+	while (i < n) {
+		while (i < n && !((unsigned char)name[i] >= 0x80 ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z')))
+			i++;
+		start = i;
+		k = 0;
+		while (i < n && ((unsigned char)name[i] >= 0x80 ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z')) && k + 1 < sizeof(low)) {
+			if (i > start && name[i] >= 'A' && name[i] <= 'Z' &&
+			    name[i - 1] >= 'a' && name[i - 1] <= 'z')
+				break;
+			low[k++] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
+			    name[i] + 32 : name[i]);
+			i++;
+		}
+		low[k] = '\0';
+		for (w = words; k && *w; w++)
+			if (strcmp(low, *w) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether a value names an organisation (a beneficiary of a subsidy, an
+ * attributing body), not a person: a word of the kinds of bodies, a digit,
+ * or more words than a person's name has (four).
+ */
+static int
+organisation(const char *p, size_t n)
+{
+	static const char *const words[] = { "association", "asso", "club",
+	    "comit\xc3\xa9", "comite", "commune", "ville", "mairie", "sarl",
+	    "sas", "sa", "eurl", "scop", "gie", "ccas", "syndicat",
+	    "f\xc3\xa9" "d\xc3\xa9ration", "federation", "soci\xc3\xa9t\xc3\xa9",
+	    "societe", "ligue", "union", "office", "amicale", "centre",
+	    "d\xc3\xa9partement", "departement", "r\xc3\xa9gion", "region",
+	    "communaut\xc3\xa9", "communaute", "\xc3\xa9" "cole", "ecole",
+	    "coll\xc3\xa8ge", "college", "lyc\xc3\xa9" "e", "lycee", "fondation",
+	    "institut", "groupement", "conseil", "cr\xc3\xa8" "che", "creche",
+	    "us", "as", "fc", "cse", "cea", "mjc", "secours", "entreprise",
+	    "cabinet", "ehpad", "sdis", "epci", "sivu", "sivom", "smictom", NULL };
+	char word[64];
+	size_t i = 0, k, nwords = 0;
+	const char *const *w;
+
+	while (i < n) {
+		k = 0;
+		while (i < n && (p[i] == ' ' || p[i] == '-' || p[i] == '\'' ||
+		    p[i] == ',' || p[i] == '.' || p[i] == '(' || p[i] == ')'))
+			i++;
+		while (i < n && !(p[i] == ' ' || p[i] == '-' || p[i] == '\'' ||
+		    p[i] == ',' || p[i] == '.' || p[i] == '(' || p[i] == ')')) {
+			if (k + 1 < sizeof(word))
+				word[k++] = (char)(p[i] >= 'A' && p[i] <= 'Z' ?
+				    p[i] + 32 : p[i]);
+			i++;
+		}
+		word[k] = '\0';
+		if (k == 0)
+			continue;
+		/* four words and more, or a digit: no person's name */
+		if (++nwords >= 4 || strpbrk(word, "0123456789"))
+			return 1;
+		/* É, È as é, è: capitals of Latin-1 in UTF-8 */
+		for (k = 0; word[k]; k++)
+			if ((unsigned char)word[k] == 0xc3 && word[k + 1] &&
+			    (unsigned char)word[k + 1] >= 0x80 &&
+			    (unsigned char)word[k + 1] <= 0x9e)
+				word[k + 1] = (char)(word[k + 1] + 0x20);
+		for (w = words; word[0] && *w; w++)
+			if (strcmp(word, *w) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+int
+anonymize_run_scan(const struct anonymize_run_options *o, struct buf *out,
+    struct muni_err *e)
+{
+	static const char *const names[] = { "nom", "prenom", "pr\xc3\xa9nom",
+	    "name", "beneficiaire", "b\xc3\xa9n\xc3\xa9" "ficiaire",
+	    "demandeur", "titulaire", "agent", NULL };
+	static const char *const phones[] = { "tel", "t\xc3\xa9l", "phone",
+	    "portable", "mobile", NULL };
+	static const char *const mails[] = { "mail", "courriel", NULL };
+	static const char *const births[] = { "naissance", "birth", NULL };
+	static const char *const drops[] = { "adresse", "address", "rue",
+	    "iban", "rib", "nir", "secu", "s\xc3\xa9" "cu", NULL };
+	static const char *const ids[] = { "siret", "siren", "rna", "insee",
+	    NULL };
+	/* roles that only public or legal bodies hold */
+	static const char *const bodies[] = { "attribuant", "collectivite",
+	    "collectivit\xc3\xa9", "commune", "organisme", "producteur",
+	    "emetteur", "\xc3\xa9metteur", "acheteur", "etablissement",
+	    "\xc3\xa9tablissement", "structure", "operateur",
+	    "op\xc3\xa9rateur", "gestionnaire", "amenageur",
+	    "am\xc3\xa9nageur", "exploitant", "publicateur", "editeur",
+	    "\xc3\xa9" "diteur", "service", NULL };
+	struct csvin *in;
+	struct record *rec;
+	struct pii_match m[MAX_MATCHES];
+	unsigned long long (*hits)[PII_NKINDS] = NULL, *filled = NULL;
+	unsigned long long *ident = NULL, *orgs = NULL;
+	struct buf names_buf;
+	size_t *noff = NULL, width = 0, c, k, cnt;
+	yajl_gen g;
+	int fd, rc;
+
+	if ((fd = open_input(o->input, e)) < 0)
+		return -1;
+	in = csvin_new(fd, o->input, &o->csv, e);
+	rc = in ? csvin_next(in, &rec, e) : -1;
+	if (rc <= 0) {
+		if (rc == 0)
+			err_set(e, MUNI_EXIT_DATA, "'%s' is empty", o->input);
+		csvin_free(in);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return -1;
+	}
+	width = rec->nfields;
+	buf_init(&names_buf, (size_t)16 << 20);
+	hits = calloc(width + 1, sizeof(*hits));
+	filled = calloc(width + 1, sizeof(*filled));
+	noff = calloc(width + 2, sizeof(*noff));
+	ident = calloc(width + 1, sizeof(*ident));
+	orgs = calloc(width + 1, sizeof(*orgs));
+	if (hits == NULL || filled == NULL || noff == NULL || ident == NULL ||
+	    orgs == NULL) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		rc = -1;
+		goto done;
+	}
+	for (c = 0; c < width; c++) {
+		noff[c] = names_buf.len;
+		buf_add(&names_buf, rec->fields[c].ptr, rec->fields[c].len);
+	}
+	noff[width] = names_buf.len;
+	while ((rc = csvin_next(in, &rec, e)) > 0)
+		for (c = 0; c < width && c < rec->nfields; c++) {
+			if (rec->fields[c].len == 0)
+				continue;
+			filled[c]++;
+			/* identifiers of bodies, names of organisations */
+			if (siret_valid(rec->fields[c].ptr, rec->fields[c].len) ||
+			    siren_valid(rec->fields[c].ptr, rec->fields[c].len))
+				ident[c]++;
+			else if (organisation(rec->fields[c].ptr,
+			    rec->fields[c].len))
+				orgs[c]++;
+			cnt = pii_scan(rec->fields[c].ptr, rec->fields[c].len,
+			    PII_ALL, m, MAX_MATCHES);
+			for (k = 0; k < cnt; k++)
+				hits[c][m[k].kind]++;
+		}
+	if (rc < 0)
+		goto done;
+	g = json_new();
+	yajl_gen_map_open(g);
+	json_key_str(g, "domain", "muni");
+	json_str(g, "columns");
+	yajl_gen_map_open(g);
+	for (c = 0; c < width; c++) {
+		const char *nm = names_buf.ptr + noff[c];
+		size_t nl = noff[c + 1] - noff[c];
+		unsigned long long most = 0, any = 0;
+		int kind = -1;
+		char key[256];
+
+		for (k = 0; k < PII_NKINDS; k++) {
+			any += hits[c][k];
+			if (hits[c][k] > most)
+				most = hits[c][k], kind = (int)k;
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)nl, nm);
+		json_str(g, key);
+		/*
+		 * Public columns stay: identifiers (SIRET, SIREN: of bodies,
+		 * not persons), roles only bodies hold, and a column of names
+		 * most of which are organisations'.
+		 */
+		if (name_has(nm, nl, ids) || name_has(nm, nl, bodies) ||
+		    (filled[c] && ident[c] * 2 > filled[c]) ||
+		    (name_has(nm, nl, names) && filled[c] && orgs[c] * 2 >
+		    filled[c] && hits[c][PII_PERSON] * 10 < filled[c]))
+			json_str(g, "keep");
+		else if (name_has(nm, nl, phones) || (kind == PII_PHONE &&
+		    most * 2 > filled[c])) {
+			yajl_gen_map_open(g);
+			json_key_str(g, "action", "pseudonymize");
+			json_key_str(g, "normalize", "phone");
+			yajl_gen_map_close(g);
+		} else if (name_has(nm, nl, mails) || (kind == PII_EMAIL &&
+		    most * 2 > filled[c])) {
+			yajl_gen_map_open(g);
+			json_key_str(g, "action", "pseudonymize");
+			json_key_str(g, "normalize", "email");
+			yajl_gen_map_close(g);
+		} else if (name_has(nm, nl, births)) {
+			yajl_gen_map_open(g);
+			json_key_str(g, "action", "generalize");
+			json_key_str(g, "to", "year");
+			yajl_gen_map_close(g);
+		} else if (name_has(nm, nl, drops) || kind == PII_NIR ||
+		    kind == PII_IBAN)
+			json_str(g, "drop");
+		else if (name_has(nm, nl, names)) {
+			yajl_gen_map_open(g);
+			json_key_str(g, "action", "pseudonymize");
+			json_key_str(g, "normalize", "name");
+			yajl_gen_map_close(g);
+		} else if (any > 0)
+			json_str(g, "scrub");
+		else
+			json_str(g, "keep");
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	rc = json_finish(g, out);
+	if (rc < 0)
+		err_set(e, MUNI_EXIT_IO, "cannot render the rules");
+done:
+	free(hits);
+	free(filled);
+	free(noff);
+	free(ident);
+	free(orgs);
+	buf_release(&names_buf);
+	csvin_free(in);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,433 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/atomic.h"
+#include "base/exitcode.h"
+#include "base/outfile.h"
+#include "base/text.h"
+#include "csv/csvout.h"
+#include "run/transform_run.h"
+#include "schema/schema.h"
+#include "transform/automap.h"
+#include "transform/mapping.h"
+#include "base/banned.h"
+
+struct counts {
+	unsigned long long in, out, rejected, failed, warned;
+	unsigned long long *changed, *kept;	/* per output column */
+};
+
+struct state {
+	const struct transform_run_options *o;
+	struct mapping *m;
+	struct csvout out;
+	struct outfile rej;
+	int rejecting;
+	struct field *fields;		/* output record */
+	struct field *wide;		/* rejects record */
+	size_t width;			/* input header width */
+	struct buf row, a, b, src, reason;
+	size_t *off, *end;		/* a value in row, or off -1: as read */
+	struct counts c;
+};
+
+/* The value of column c's source in rec, into s->src. */
+static int
+source(struct state *s, const struct map_column *c, const struct record *rec)
+{
+	size_t i;
+	long k;
+	int any = 0;
+
+	buf_reset(&s->src);
+	if (c->nfrom == 0)
+		return buf_addstr(&s->src, c->value);
+	for (i = 0; i < c->nfrom; i++) {
+		k = c->src[i];
+		if (k < 0 || (size_t)k >= rec->nfields ||
+		    rec->fields[k].len == 0)
+			continue;
+		if ((any && buf_addstr(&s->src, c->separator) < 0) ||
+		    buf_add(&s->src, rec->fields[k].ptr, rec->fields[k].len) < 0)
+			return -1;
+		any = 1;
+	}
+	return 0;
+}
+
+static void
+warn_value(struct state *s, const struct record *rec,
+    const struct map_column *c, const char *why)
+{
+	const struct transform_run_options *o = s->o;
+	char msg[600];
+
+	s->c.warned++;
+	if (o->quiet || s->c.warned > TRANSFORM_RUN_MAX_WARNINGS ||
+	    o->warn == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "%s:%llu: column '%s': '%.*s': %s; "
+	    "written as it was", o->input, rec->row, c->name,
+	    (int)text_cut(s->src.ptr, s->src.len, 200), s->src.ptr, why);
+	text_fix_end(msg);
+	o->warn(o->ctx, msg);
+}
+
+static int
+reject(struct state *s, const struct record *rec, const char *reason,
+    size_t len)
+{
+	struct buf cell;
+	size_t i;
+	int rc;
+
+	s->c.rejected++;
+	if (!s->rejecting)
+		return 0;
+	for (i = 0; i < s->width; i++) {
+		s->wide[i].ptr = i < rec->nfields ? rec->fields[i].ptr : "";
+		s->wide[i].len = i < rec->nfields ? rec->fields[i].len : 0;
+	}
+	/* The reason may be opened in a spreadsheet: no formula. */
+	buf_init(&cell, (size_t)1 << 24);
+	rc = text_cell(&cell, reason, len);
+	s->wide[s->width].ptr = cell.ptr;
+	s->wide[s->width].len = cell.len;
+	if (rc == 0)
+		rc = csvout_record(&s->rej.out, s->wide, s->width + 1);
+	buf_release(&cell);
+	return rc;
+}
+
+/* Map one row; 0 written or rejected, -1 on a write error. */
+static int
+map_row(struct state *s, const struct record *rec, struct muni_err *e)
+{
+	const struct mapping *m = s->m;
+	struct value_row xr = { rec };
+	struct buf *cur, *next, *t;
+	char why[300];
+	size_t i, j;
+	int rc, failed = 0;
+
+	s->c.in++;
+	if (rec->nfields == 0) {	/* a blank line stays one */
+		s->c.out++;
+		return csvout_record(&s->out, NULL, 0);
+	}
+	if (rec->nfields > s->width && s->o->warn && !s->o->quiet &&
+	    ++s->c.warned <= TRANSFORM_RUN_MAX_WARNINGS) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "%s:%llu: the row has %zu cells where "
+		    "the header has %zu: the cells beyond are not mapped",
+		    s->o->input, rec->row, rec->nfields, s->width);
+		s->o->warn(s->o->ctx, msg);
+	}
+	for (i = 0; i < m->nfilters; i++) {
+		int keep = mapping_keeps(&m->filters[i], rec);
+
+		if (keep > 0)
+			continue;
+		buf_reset(&s->reason);
+		if (keep < 0) {
+			/* Neither kept nor left out: a failure of the row. */
+			s->c.failed++;
+			buf_addf(&s->reason, "the filter (%s) could not be "
+			    "decided: its pattern reached PCRE2's match limit",
+			    m->filters[i].what);
+			if (s->o->warn) {
+				char msg[400];
+
+				snprintf(msg, sizeof(msg), "%s:%llu: %s",
+				    s->o->input, rec->row, s->reason.ptr);
+				text_fix_end(msg);
+				s->o->warn(s->o->ctx, msg);
+			}
+		} else
+			buf_addf(&s->reason, "filtered out (%s)",
+			    m->filters[i].what);
+		return reject(s, rec, s->reason.ptr, s->reason.len);
+	}
+	buf_reset(&s->row);
+	buf_reset(&s->reason);
+	for (i = 0; i < m->ncols; i++) {
+		const struct map_column *c = &m->cols[i];
+
+		if (c->nops == 0 && c->nfrom == 1) {
+			/* a column taken as it is: no copy */
+			s->off[i] = (size_t)-1;
+			continue;
+		}
+		if (source(s, c, rec) < 0)
+			goto too_long;
+		cur = &s->src;
+		next = &s->a;
+		for (j = 0; j < c->nops; j++) {
+			rc = value_apply(&c->ops[j], &xr, cur->ptr, cur->len,
+			    next, why, sizeof(why));
+			if (rc < 0)
+				goto too_long;
+			if (rc > 0)
+				break;
+			t = cur == &s->src ? &s->b : cur;
+			cur = next;
+			next = t;
+		}
+		if (j < c->nops) {
+			failed++;
+			s->c.kept[i]++;
+			if (s->o->strict)
+				buf_addf(&s->reason, "%scolumn '%s': '%.*s': %s",
+				    s->reason.len ? "; " : "", c->name,
+				    (int)(s->src.len > 200 ? 200 : s->src.len),
+				    s->src.ptr, why);
+			else
+				warn_value(s, rec, c, why);
+			cur = &s->src;
+		} else if (cur->len != s->src.len || memcmp(cur->ptr, s->src.ptr,
+		    cur->len) != 0)
+			s->c.changed[i]++;
+		s->off[i] = s->row.len;
+		if (buf_add(&s->row, cur->ptr, cur->len) < 0)
+			goto too_long;
+		s->end[i] = s->row.len;
+	}
+	if (failed)
+		s->c.failed++;
+	if (failed && s->o->strict)
+		return reject(s, rec, s->reason.ptr, s->reason.len);
+	for (i = 0; i < m->ncols; i++) {
+		long k;
+
+		if (s->off[i] != (size_t)-1) {
+			s->fields[i].ptr = s->row.ptr + s->off[i];
+			s->fields[i].len = s->end[i] - s->off[i];
+			continue;
+		}
+		k = m->cols[i].src[0];
+		s->fields[i].ptr = (size_t)k < rec->nfields ?
+		    rec->fields[k].ptr : "";
+		s->fields[i].len = (size_t)k < rec->nfields ?
+		    rec->fields[k].len : 0;
+	}
+	s->c.out++;
+	return csvout_record(&s->out, s->fields, m->ncols);
+too_long:
+	e->row = rec->row;
+	err_set(e, MUNI_EXIT_DATA, "the row is longer than %zu bytes once "
+	    "mapped (--max-record-size)", s->row.max);
+	return -2;
+}
+
+static void
+summary(struct state *s)
+{
+	struct buf text;
+	size_t i;
+
+	buf_init(&text, 1 << 20);
+	buf_addf(&text, "rows: %llu in, %llu out, %llu rejected\n", s->c.in,
+	    s->c.out, s->c.rejected);
+	for (i = 0; i < s->m->ncols; i++) {
+		buf_addf(&text, "  %-28s %llu changed", s->m->cols[i].name,
+		    s->c.changed[i]);
+		if (s->c.kept[i])
+			buf_addf(&text, ", %llu not converted", s->c.kept[i]);
+		buf_addch(&text, '\n');
+	}
+	s->o->note(s->o->ctx, text.ptr);
+	buf_release(&text);
+}
+
+/* The mapping: loaded, or built from the schema and the header. */
+static struct mapping *
+get_mapping(const struct transform_run_options *o, const struct record *header,
+    struct muni_err *e)
+{
+	struct mapping *m;
+	struct schema *s;
+	struct buf explain;
+
+	if (o->map)
+		return mapping_load(o->map, e);
+	s = schema_load(o->schema, e);
+	if (s == NULL)
+		return NULL;
+	buf_init(&explain, 1 << 20);
+	m = automap_build(s, header, o->schema, o->explain ? &explain : NULL,
+	    e);
+	if (m && o->explain && o->note)
+		o->note(o->ctx, explain.ptr);
+	buf_release(&explain);
+	schema_free(s);
+	return m;
+}
+
+static int
+setup(struct state *s, const struct record *header, struct muni_err *e)
+{
+	const struct transform_run_options *o = s->o;
+	struct buf json;
+	size_t i, n;
+
+	s->m = get_mapping(o, header, e);
+	if (s->m == NULL || mapping_resolve(s->m, header, e) < 0)
+		return -1;
+	if (o->emit_map) {
+		buf_init(&json, (size_t)16 << 20);
+		if (mapping_json(s->m, &json) < 0 ||
+		    atomic_write_user(o->emit_map, json.ptr, json.len, 0644,
+		    e) < 0) {
+			if (e->status == 0)
+				err_set(e, MUNI_EXIT_IO, "cannot write '%s'",
+				    o->emit_map);
+			buf_release(&json);
+			return -1;
+		}
+		buf_release(&json);
+	}
+	n = s->m->ncols;
+	s->width = header->nfields;
+	s->fields = calloc(n + 1, sizeof(*s->fields));
+	s->wide = calloc(s->width + 2, sizeof(*s->wide));
+	s->off = calloc(n + 1, sizeof(*s->off));
+	s->end = calloc(n + 1, sizeof(*s->end));
+	s->c.changed = calloc(n + 1, sizeof(*s->c.changed));
+	s->c.kept = calloc(n + 1, sizeof(*s->c.kept));
+	if (!s->fields || !s->wide || !s->off || !s->end || !s->c.changed ||
+	    !s->c.kept) {
+		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		s->fields[i].ptr = s->m->cols[i].name;
+		s->fields[i].len = strlen(s->m->cols[i].name);
+	}
+	if (csvout_record(&s->out, s->fields, n) < 0)
+		return 0;	/* reported at the flush */
+	if (o->rejects) {
+		if (outfile_open(&s->rej, o->rejects, e) < 0)
+			return -1;
+		s->rejecting = 1;
+		for (i = 0; i < s->width; i++)
+			s->wide[i] = header->fields[i];
+		s->wide[s->width].ptr = "reason";
+		s->wide[s->width].len = 6;
+		csvout_record(&s->rej.out, s->wide, s->width + 1);
+	}
+	return 0;
+}
+
+int
+transform_run(const struct transform_run_options *o, struct muni_err *e)
+{
+	struct state s;
+	struct csvin *in = NULL;
+	struct record *rec;
+	size_t max = o->csv.max_record ? o->csv.max_record : CSVIN_MAX_RECORD;
+	int fd = -1, rc, status = MUNI_EXIT_OK;
+
+	err_clear(e);
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	buf_init(&s.row, max);
+	buf_init(&s.a, max);
+	buf_init(&s.b, max);
+	buf_init(&s.src, max);
+	buf_init(&s.reason, 1 << 16);
+	if (o->emit_map && atomic_check(o->emit_map, e) < 0) {
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO :
+	    open(o->input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", o->input);
+		status = MUNI_EXIT_IO;
+		goto end;
+	}
+	if (csvout_init(&s.out, o->out_fd) < 0) {
+		err_set(e, MUNI_EXIT_INTERNAL, "cannot start the writer");
+		status = MUNI_EXIT_INTERNAL;
+		goto end;
+	}
+	{
+		struct csvin_options copt = o->csv;
+
+		copt.threads = 1;	/* read and parse beside the mapping */
+		in = csvin_new(fd, o->input, &copt, e);
+	}
+	if (in == NULL || (rc = csvin_next(in, &rec, e)) < 0) {
+		status = e->status;
+		goto end;
+	}
+	if (rc == 0) {
+		err_set(e, MUNI_EXIT_DATA, "'%s' is empty: a header row is "
+		    "needed", o->input);
+		status = MUNI_EXIT_DATA;
+		goto end;
+	}
+	if (setup(&s, rec, e) < 0) {
+		status = e->status;
+		goto end;
+	}
+	while ((rc = csvin_next(in, &rec, e)) > 0)
+		if ((rc = map_row(&s, rec, e)) < 0)
+			break;
+	if (rc == -2 || (rc < 0 && e->msg[0]))
+		status = e->status;
+	else if (rc < 0 || s.out.errnum) {
+		err_sys(e, MUNI_EXIT_IO, s.out.errnum,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
+	}
+	if (csvout_flush(&s.out) < 0 && status == MUNI_EXIT_OK) {
+		err_sys(e, MUNI_EXIT_IO, s.out.errnum,
+		    "cannot write to standard output");
+		status = MUNI_EXIT_IO;
+	}
+	if (s.rejecting && outfile_close(&s.rej, status == MUNI_EXIT_OK,
+	    e) < 0 && status == MUNI_EXIT_OK)
+		status = e->status;
+	s.rejecting = 0;
+	if (status == MUNI_EXIT_OK) {
+		if (s.c.warned > TRANSFORM_RUN_MAX_WARNINGS && !o->quiet &&
+		    o->warn) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "%s: %llu more values could "
+			    "not be converted", o->input, s.c.warned -
+			    TRANSFORM_RUN_MAX_WARNINGS);
+			o->warn(o->ctx, msg);
+		}
+		if (o->summary && o->note)
+			summary(&s);
+		if (s.c.failed > 0)
+			status = MUNI_EXIT_DATA;
+	}
+end:
+	if (s.rejecting)
+		outfile_close(&s.rej, 0, e);
+	csvin_free(in);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	csvout_release(&s.out);
+	mapping_free(s.m);
+	free(s.fields);
+	free(s.wide);
+	free(s.off);
+	free(s.end);
+	free(s.c.changed);
+	free(s.c.kept);
+	buf_release(&s.row);
+	buf_release(&s.a);
+	buf_release(&s.b);
+	buf_release(&s.src);
+	buf_release(&s.reason);
+	return status;
+}

@@ -1,0 +1,28 @@
+/*
+ * columns: the columns of a source whose records name their values (JSON
+ * objects, XML elements): the union of the names, in the order first seen,
+ * each with its index. Bounded: CSVIN_MAX_FIELDS names, 64 MiB of them.
+ */
+#ifndef MUNI_COLUMNS_H
+#define MUNI_COLUMNS_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "schema/keyset.h"
+
+struct columns {
+	struct keyset index;
+	struct buf names;
+	size_t *off, n, cap;
+};
+
+void columns_init(struct columns *c);
+void columns_release(struct columns *c);
+/* The index of name, or -1 when absent. */
+long columns_find(const struct columns *c, const char *name, size_t len);
+/* The index of name, added when absent; -1 when over the limits. */
+long columns_add(struct columns *c, const char *name, size_t len);
+const char *columns_name(const struct columns *c, size_t i, size_t *len);
+
+#endif

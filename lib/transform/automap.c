@@ -1,0 +1,345 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/exitcode.h"
+#include "transform/automap.h"
+#include "base/banned.h"
+
+#define NAME_MAX_LEN 256
+
+static const char *const abbrev[][2] = {
+	{ "num", "numero" }, { "no", "numero" }, { "n", "numero" },
+	{ "nb", "nombre" }, { "nbre", "nombre" }, { "cp", "codepostal" },
+	{ "tel", "telephone" }, { "adr", "adresse" }, { "lib", "libelle" },
+	{ "dt", "date" }, { "mt", "montant" }, { "mnt", "montant" },
+	{ "benef", "beneficiaire" }, { "id", "identifiant" },
+	{ "ident", "identifiant" }, { "ref", "reference" },
+	{ "coord", "coordonnees" }, { "lat", "latitude" },
+	{ "lon", "longitude" }, { "lng", "longitude" }, { "com", "commune" },
+	{ "dept", "departement" }, { "dep", "departement" },
+};
+
+/* The ASCII letter a Latin letter of UTF-8 at p stands for, its length. */
+static size_t
+fold(const unsigned char *p, size_t n, char out[3])
+{
+	static const char c3[64] =
+	    "AAAAAAACEEEEIIII" "DNOOOOO*OUUUUYTs" "aaaaaaaceeeeiiii" "dnooooo/ouuuuyty";
+	unsigned char c;
+
+	out[1] = out[2] = '\0';
+	if (p[0] < 0x80) {
+		out[0] = (char)p[0];
+		return 1;
+	}
+	if (n >= 2 && p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
+		c = (unsigned char)c3[p[1] - 0x80];
+		out[0] = (char)c;
+		if (p[1] == 0x86 || p[1] == 0xa6)
+			out[0] = 'a', out[1] = 'e';
+		return 2;
+	}
+	if (n >= 2 && p[0] == 0xc5 && (p[1] == 0x92 || p[1] == 0x93)) {
+		out[0] = 'o', out[1] = 'e';
+		return 2;
+	}
+	out[0] = ' ';
+	return (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : 4;
+}
+
+static void
+add_token(char *tok, size_t tn, char *out, size_t *k, size_t cap)
+{
+	size_t i;
+
+	tok[tn] = '\0';
+	for (i = 0; i < sizeof(abbrev) / sizeof(*abbrev); i++)
+		if (strcmp(tok, abbrev[i][0]) == 0) {
+			tok = (char *)abbrev[i][1];
+			tn = strlen(tok);
+			break;
+		}
+	for (i = 0; i < tn && *k + 1 < cap; i++)
+		out[(*k)++] = tok[i];
+	out[*k] = '\0';
+}
+
+/*
+ * A name as compared: words split at separators and camelCase, folded to
+ * lower-case ASCII, abbreviations expanded, joined.
+ */
+static void
+normalise(const char *name, size_t n, char *out, size_t cap)
+{
+	char tok[NAME_MAX_LEN], f[3];
+	size_t i = 0, tn = 0, k = 0, len, j;
+	int prev_lower = 0;
+
+	out[0] = '\0';
+	while (i < n) {
+		len = fold((const unsigned char *)name + i, n - i, f);
+		i += len;
+		for (j = 0; j < 3 && f[j]; j++) {
+			char c = f[j];
+			int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' &&
+			    c <= 'Z') || (c >= '0' && c <= '9');
+			int upper = c >= 'A' && c <= 'Z';
+
+			if (!alnum || (upper && prev_lower)) {
+				if (tn > 0)
+					add_token(tok, tn, out, &k, cap);
+				tn = 0;
+			}
+			prev_lower = (c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9');
+			if (alnum && tn + 1 < sizeof(tok))
+				tok[tn++] = (char)(upper ? c + 32 : c);
+		}
+	}
+	if (tn > 0)
+		add_token(tok, tn, out, &k, cap);
+}
+
+static int
+has_check(const struct schema *s, const char *field, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nchecks; i++) {
+		const struct custom_check *c = &s->checks[i];
+
+		if (strcmp(c->name, name) != 0)
+			continue;
+		if (c->column && strcmp(c->column, field) == 0)
+			return 1;
+		for (j = 0; j < c->ncolumns; j++)
+			if (strcmp(c->columns[j], field) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+static const char *const yes_words[] = { "oui", "o", "yes", "y", "vrai",
+    "true", "1", NULL };
+static const char *const no_words[] = { "non", "n", "no", "faux", "false",
+    "0", NULL };
+
+static int
+in_words(const char *s, const char *const *w)
+{
+	for (; *w; w++)
+		if (strcasecmp(s, *w) == 0)
+			return 1;
+	return 0;
+}
+
+static struct value_op *
+push(struct map_column *c, enum value_kind kind)
+{
+	struct value_op *ops = realloc(c->ops, (c->nops + 1) * sizeof(*ops));
+
+	if (ops == NULL)
+		return NULL;
+	c->ops = ops;
+	memset(&ops[c->nops], 0, sizeof(*ops));
+	ops[c->nops].kind = kind;
+	return &ops[c->nops++];
+}
+
+static int
+set_formats(struct value_op *op, const char *const *f)
+{
+	size_t n = 0;
+
+	while (f[n])
+		n++;
+	op->formats = calloc(n, sizeof(char *));
+	if (op->formats == NULL)
+		return -1;
+	for (op->nformats = 0; op->nformats < n; op->nformats++)
+		if ((op->formats[op->nformats] = strdup(f[op->nformats])) ==
+		    NULL)
+			return -1;
+	op->number = 69;
+	return 0;
+}
+
+/* The conversions towards field f's type; what was chosen into why. */
+static int
+choose_ops(const struct schema *s, const struct schema_field *f,
+    struct map_column *c, struct buf *why)
+{
+	static const char *const dates[] = { "%Y-%m-%d", "%d/%m/%Y",
+	    "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y", "%e %B %Y",
+	    "%Y/%m/%d", NULL };
+	static const char *const datetimes[] = { "%Y-%m-%dT%H:%M:%S",
+	    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S",
+	    "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d", NULL };
+	const struct cast_spec *sp = &f->spec;
+	struct value_op *op;
+	const char *lname = f->name;
+	char *lower;
+	int dflt = sp->format == NULL || sp->format_default;
+
+	if (push(c, VALUE_TRIM) == NULL)
+		return -1;
+	lower = strdup(lname);
+	if (lower == NULL)
+		return -1;
+	for (char *p = lower; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	if ((sp->type == TYPE_DATE || sp->type == TYPE_DATETIME) && dflt) {
+		op = push(c,
+		    sp->type == TYPE_DATE ? VALUE_DATE : VALUE_DATETIME);
+		if (op == NULL || set_formats(op, sp->type == TYPE_DATE ?
+		    dates : datetimes) < 0)
+			goto nomem;
+		buf_addstr(why, sp->type == TYPE_DATE ? ", French dates to "
+		    "ISO 8601" : ", French date-times to ISO 8601");
+	} else if ((sp->type == TYPE_NUMBER || sp->type == TYPE_INTEGER) &&
+	    strcmp(sp->decimal_char, ".") == 0 && sp->group_char[0] == '\0') {
+		if (push(c, VALUE_NUMBER) == NULL)
+			goto nomem;
+		buf_addstr(why, ", decimal commas and separators to a plain "
+		    "number");
+	} else if (sp->type == TYPE_BOOLEAN) {
+		op = push(c, VALUE_BOOLEAN);
+		if (op == NULL || (op->text = strdup(sp->ntrue ?
+		    sp->true_values[0] : "true")) == NULL ||
+		    (op->with = strdup(sp->nfalse ? sp->false_values[0] :
+		    "false")) == NULL)
+			goto nomem;
+		buf_addf(why, ", yes and no words to %s and %s", op->text,
+		    op->with);
+	} else if (sp->type == TYPE_STRING && f->c.nenum == 2 &&
+	    ((in_words(f->c.enum_text[0], yes_words) &&
+	    in_words(f->c.enum_text[1], no_words)) ||
+	    (in_words(f->c.enum_text[1], yes_words) &&
+	    in_words(f->c.enum_text[0], no_words)))) {
+		int y = in_words(f->c.enum_text[0], yes_words) ? 0 : 1;
+
+		op = push(c, VALUE_BOOLEAN);
+		if (op == NULL || (op->text = strdup(f->c.enum_text[y])) ==
+		    NULL || (op->with = strdup(f->c.enum_text[1 - y])) == NULL)
+			goto nomem;
+		buf_addf(why, ", yes and no words to %s and %s", op->text,
+		    op->with);
+	} else if (has_check(s, f->name, "french-siret-value") ||
+	    (f->c.pattern && strcmp(f->c.pattern, "^\\d{14}$") == 0) ||
+	    strstr(lower, "siret")) {
+		if (push(c, VALUE_SIRET) == NULL)
+			goto nomem;
+		buf_addstr(why, ", SIRET repaired");
+	} else if (has_check(s, f->name, "french-siren-value") ||
+	    (f->c.pattern && strcmp(f->c.pattern, "^\\d{9}$") == 0) ||
+	    strstr(lower, "siren")) {
+		if (push(c, VALUE_SIREN) == NULL)
+			goto nomem;
+		buf_addstr(why, ", SIREN repaired");
+	} else if (has_check(s, f->name, "phone-number-value")) {
+		if (push(c, VALUE_PHONE) == NULL)
+			goto nomem;
+		buf_addstr(why, ", phone numbers to 0X XX XX XX XX");
+	}
+	free(lower);
+	return 0;
+nomem:
+	free(lower);
+	return -1;
+}
+
+struct mapping *
+automap_build(const struct schema *s, const struct record *header,
+    const char *source, struct buf *explain, struct muni_err *e)
+{
+	struct mapping *m = calloc(1, sizeof(*m));
+	char (*cols)[NAME_MAX_LEN] = calloc(header->nfields + 1,
+	    sizeof(*cols));
+	char fname[NAME_MAX_LEN], ftitle[NAME_MAX_LEN];
+	char *used = calloc(header->nfields + 1, 1);
+	struct buf why;
+	size_t i, j;
+	long pick;
+	const char *how;
+
+	buf_init(&why, 4096);
+	if (m == NULL || cols == NULL || used == NULL ||
+	    (m->source = strdup(source)) == NULL ||
+	    (m->cols = calloc(s->nfields + 1, sizeof(*m->cols))) == NULL)
+		goto nomem;
+	for (j = 0; j < header->nfields; j++)
+		normalise(header->fields[j].ptr, header->fields[j].len, cols[j],
+		    NAME_MAX_LEN);
+	for (i = 0; i < s->nfields; i++) {
+		const struct schema_field *f = &s->fields[i];
+		struct map_column *c = &m->cols[m->ncols++];
+
+		normalise(f->name, strlen(f->name), fname, sizeof(fname));
+		normalise(f->title ? f->title : "", f->title ?
+		    strlen(f->title) : 0, ftitle, sizeof(ftitle));
+		pick = -1;
+		how = NULL;
+		/* the same name, exactly; then once normalised; the title */
+		for (j = 0; j < header->nfields && pick < 0; j++)
+			if (!used[j] && header->fields[j].len == strlen(f->name) &&
+			    memcmp(header->fields[j].ptr, f->name,
+			    header->fields[j].len) == 0)
+				pick = (long)j, how = "same name";
+		for (j = 0; j < header->nfields && pick < 0; j++)
+			if (!used[j] && fname[0] && strcmp(cols[j], fname) == 0)
+				pick = (long)j, how = "same name once case, "
+				    "accents, separators and abbreviations are "
+				    "ignored";
+		for (j = 0; j < header->nfields && pick < 0; j++)
+			if (!used[j] && ftitle[0] && strcmp(cols[j], ftitle) == 0)
+				pick = (long)j, how = "the field's title";
+		if ((c->name = strdup(f->name)) == NULL ||
+		    (c->separator = strdup(" ")) == NULL)
+			goto nomem;
+		buf_reset(&why);
+		if (pick < 0) {
+			if ((c->value = strdup("")) == NULL)
+				goto nomem;
+			if (explain)
+				buf_addf(explain, "%s <- nothing: no column "
+				    "matches, written empty%s\n", f->name,
+				    f->c.required ? " (the field is required)" :
+				    "");
+			continue;
+		}
+		used[pick] = 1;
+		c->from = calloc(1, sizeof(char *));
+		c->src = calloc(1, sizeof(long));
+		if (c->from == NULL || c->src == NULL ||
+		    (c->from[0] = strndup(header->fields[pick].ptr,
+		    header->fields[pick].len)) == NULL)
+			goto nomem;
+		c->nfrom = 1;
+		if (choose_ops(s, f, c, &why) < 0)
+			goto nomem;
+		if (explain)
+			buf_addf(explain, "%s <- '%s' (%s): trimmed%s\n",
+			    f->name, c->from[0], how, why.ptr);
+	}
+	if (explain)
+		for (j = 0; j < header->nfields; j++)
+			if (!used[j])
+				buf_addf(explain, "(column '%.*s' left out: no "
+				    "field of the schema matches it)\n",
+				    (int)header->fields[j].len,
+				    header->fields[j].ptr);
+	free(cols);
+	free(used);
+	buf_release(&why);
+	return m;
+nomem:
+	err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+	free(cols);
+	free(used);
+	buf_release(&why);
+	mapping_free(m);
+	return NULL;
+}

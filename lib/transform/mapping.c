@@ -1,0 +1,847 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <fcntl.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/exitcode.h"
+#include "base/fdio.h"
+#include "json/json.h"
+#include "json/conf.h"
+#include "schema/cast.h"
+#include "transform/mapping.h"
+#include "base/banned.h"
+
+#define MAP_MAX_BYTES ((size_t)16 << 20)
+
+static const char *const op_names[] = {
+	[VALUE_TRIM] = "trim", [VALUE_COLLAPSE] = "collapse",
+	[VALUE_UPPER] = "upper", [VALUE_LOWER] = "lower",
+	[VALUE_TITLE] = "title", [VALUE_REPLACE] = "replace",
+	[VALUE_EXTRACT] = "extract", [VALUE_SPLIT] = "split",
+	[VALUE_PAD] = "pad", [VALUE_NUMBER] = "number", [VALUE_DATE] = "date",
+	[VALUE_DATETIME] = "datetime", [VALUE_BOOLEAN] = "boolean",
+	[VALUE_MAP] = "map", [VALUE_SIRET] = "siret", [VALUE_SIREN] = "siren",
+	[VALUE_PHONE] = "phone", [VALUE_DEFAULT] = "default",
+	[VALUE_CONCAT] = "concat",
+};
+#define NOPS (sizeof(op_names) / sizeof(*op_names))
+
+/* The keys each operation takes, besides "op". */
+static const char *const op_keys[NOPS] = {
+	[VALUE_REPLACE] = "find regex with", [VALUE_EXTRACT] = "regex group",
+	[VALUE_SPLIT] = "separator index", [VALUE_PAD] = "width char",
+	[VALUE_NUMBER] = "decimal percent",
+	[VALUE_DATE] = "format formats pivot",
+	[VALUE_DATETIME] = "format formats pivot",
+	[VALUE_BOOLEAN] = "true false",
+	[VALUE_MAP] = "values file key value default", [VALUE_PHONE] = "format",
+	[VALUE_DEFAULT] = "value", [VALUE_CONCAT] = "columns separator",
+};
+
+struct loader {
+	struct conf j;			/* first: the path and the errors */
+	struct mapping *m;
+	const char *dir;
+};
+
+static int
+compile(struct loader *l, const char *re, void **code, void **md)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE at;
+	int err;
+
+	*code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &at, NULL);
+	if (*code == NULL) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		return conf_fail(&l->j, "bad pattern at character %zu: %s",
+		    (size_t)at, (char *)msg);
+	}
+	*md = pcre2_match_data_create_from_pattern(*code, NULL);
+	return *md ? 0 : conf_fail(&l->j, "out of memory");
+}
+
+/* A lookup file: a CSV whose key and value columns are named. */
+static int
+load_table(struct loader *l, struct value_op *op, const char *file,
+    const char *key, const char *value)
+{
+	char path[4096];
+	struct csvin_options copt;
+	struct csvin *in;
+	struct record *rec;
+	struct muni_err e2;
+	long kc = 0, vc = 1;
+	size_t i;
+	int fd, rc;
+
+	if (file[0] == '/' || l->dir == NULL)
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", l->dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return conf_fail(&l->j, "cannot open the lookup file '%s': %s",
+		    path, strerror(errno));
+	memset(&copt, 0, sizeof(copt));
+	err_clear(&e2);
+	in = csvin_new(fd, path, &copt, &e2);
+	rc = in ? csvin_next(in, &rec, &e2) : -1;
+	if (rc > 0 && (key || value)) {
+		kc = vc = -1;
+		for (i = 0; i < rec->nfields; i++) {
+			if (key && strlen(key) == rec->fields[i].len &&
+			    memcmp(key, rec->fields[i].ptr, rec->fields[i].len) == 0)
+				kc = (long)i;
+			if (value && strlen(value) == rec->fields[i].len &&
+			    memcmp(value, rec->fields[i].ptr,
+			    rec->fields[i].len) == 0)
+				vc = (long)i;
+		}
+		if (!key)
+			kc = 0;
+		if (!value)
+			vc = kc == 0 ? 1 : 0;
+	}
+	if (rc > 0 && (kc < 0 || vc < 0 || (size_t)(kc > vc ? kc : vc) >=
+	    rec->nfields)) {
+		csvin_free(in);
+		close(fd);
+		return conf_fail(&l->j, "the lookup file '%s' has no column %s",
+		    path,
+		    kc < 0    ? key :
+			value ? value :
+				"2");
+	}
+	while (rc > 0 && (rc = csvin_next(in, &rec, &e2)) > 0) {
+		if ((size_t)kc >= rec->nfields)
+			continue;
+		if (value_table_add(op->table, rec->fields[kc].ptr,
+		    rec->fields[kc].len, (size_t)vc < rec->nfields ?
+		    rec->fields[vc].ptr : "", (size_t)vc < rec->nfields ?
+		    rec->fields[vc].len : 0) < 0) {
+			rc = -1;
+			snprintf(e2.msg, sizeof(e2.msg), "it is too large");
+		}
+	}
+	csvin_free(in);
+	close(fd);
+	if (rc < 0)
+		return conf_fail(&l->j, "cannot read the lookup file '%s': %s",
+		    path, e2.msg);
+	return 0;
+}
+
+static int
+load_op(struct loader *l, struct value_op *op, yajl_val v)
+{
+	const char *name;
+	yajl_val x;
+	char *s = NULL, *key = NULL, *value = NULL, *file = NULL;
+	size_t i, n;
+
+	if (YAJL_IS_STRING(v))
+		name = v->u.string;
+	else if (YAJL_IS_OBJECT(v) && (x = json_member(v, "op")) &&
+	    YAJL_IS_STRING(x))
+		name = x->u.string;
+	else
+		return conf_fail(&l->j,
+		    "an operation is a name (\"trim\") or an object "
+		    "with \"op\"");
+	for (i = 0; i < NOPS; i++)
+		if (strcmp(name, op_names[i]) == 0)
+			break;
+	if (i == NOPS)
+		return conf_fail(&l->j, "unknown operation \"%s\"", name);
+	op->kind = (enum value_kind)i;
+	if (YAJL_IS_OBJECT(v)) {
+		char allowed[128];
+
+		snprintf(allowed, sizeof(allowed), "op %s", op_keys[i] ?
+		    op_keys[i] : "");
+		if (conf_known_keys(&l->j, v, allowed) < 0)
+			return -1;
+	} else if (op_keys[i] != NULL && op->kind != VALUE_NUMBER &&
+	    op->kind != VALUE_BOOLEAN && op->kind != VALUE_PHONE) {
+		return conf_fail(&l->j,
+		    "\"%s\" needs arguments: write it as an object "
+		    "{\"op\": \"%s\", ...}",
+		    name, name);
+	}
+	switch (op->kind) {
+	case VALUE_REPLACE:
+		if (conf_string(&l->j, v, "find", &op->text, NULL) < 0 ||
+		    conf_string(&l->j, v, "regex", &s, NULL) < 0 ||
+		    conf_string(&l->j, v, "with", &op->with, NULL) < 0)
+			goto bad;
+		if ((op->text == NULL) == (s == NULL)) {
+			conf_fail(&l->j, "\"replace\" takes \"find\" (a text) "
+			    "or \"regex\" (a pattern)");
+			goto bad;
+		}
+		if (op->with == NULL) {
+			conf_fail(&l->j, "\"replace\" needs \"with\"");
+			goto bad;
+		}
+		if (s) {
+			n = conf_enter(&l->j, ".regex");
+			if (compile(l, s, &op->re, &op->md) < 0)
+				goto bad;
+			conf_leave(&l->j, n);
+		}
+		break;
+	case VALUE_EXTRACT:
+		if (conf_string(&l->j, v, "regex", &s, NULL) < 0)
+			goto bad;
+		if (s == NULL)
+			return conf_fail(&l->j, "\"extract\" needs \"regex\"");
+		n = conf_enter(&l->j, ".regex");
+		if (compile(l, s, &op->re, &op->md) < 0)
+			goto bad;
+		conf_leave(&l->j, n);
+		{
+			uint32_t groups = 0;
+
+			pcre2_pattern_info(op->re, PCRE2_INFO_CAPTURECOUNT,
+			    &groups);
+			if (conf_integer(&l->j, v, "group", &op->number,
+				groups ? 1 : 0, 0, (long)groups) < 0)
+				goto bad;
+		}
+		break;
+	case VALUE_SPLIT:
+		if (conf_string(&l->j, v, "separator", &op->text, NULL) < 0 ||
+		    conf_integer(&l->j, v, "index", &op->number, 0, -1000,
+			1000) < 0)
+			goto bad;
+		if (op->text == NULL || op->text[0] == '\0')
+			return conf_fail(&l->j,
+			    "\"split\" needs a \"separator\"");
+		break;
+	case VALUE_PAD:
+		if (conf_integer(&l->j, v, "width", &op->number, -1, 1, 1000) <
+			0 ||
+		    conf_string(&l->j, v, "char", &s, "0") < 0)
+			goto bad;
+		if (op->number < 0) {
+			conf_fail(&l->j, "\"pad\" needs \"width\"");
+			goto bad;
+		}
+		if (strlen(s) == 0 || strlen(s) >= sizeof(op->pad) ||
+		    utf8_length(s, strlen(s)) != 1) {
+			conf_fail(&l->j, "\"char\" is one character");
+			goto bad;
+		}
+		memcpy(op->pad, s, strlen(s) + 1);
+		break;
+	case VALUE_NUMBER:
+		if (YAJL_IS_OBJECT(v)) {
+			if (conf_string(&l->j, v, "decimal", &s, NULL) < 0)
+				goto bad;
+			if (s && strcmp(s, ",") && strcmp(s, ".")) {
+				conf_fail(&l->j, "\"decimal\" is \",\" or \".\"");
+				goto bad;
+			}
+			op->decimal = s ? s[0] : 0;
+			x = json_member(v, "percent");
+			if (x && !YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x)) {
+				conf_fail(&l->j, "\"percent\" is true (12,5 %% "
+				    "becomes 0.125) or false");
+				goto bad;
+			}
+			op->ratio = x && YAJL_IS_TRUE(x);
+		}
+		break;
+	case VALUE_DATE: case VALUE_DATETIME:
+		x = json_member(v, "formats");
+		if (x == NULL)
+			x = json_member(v, "format");
+		if (x == NULL)
+			return conf_fail(&l->j,
+			    "\"%s\" needs \"format\" (\"%%d/%%m/%%Y\") "
+			    "or \"formats\"",
+			    name);
+		n = conf_enter(&l->j, ".format%s",
+		    json_member(v, "formats") ? "s" : "");
+		if (conf_strings(&l->j, x, &op->formats, &op->nformats) < 0)
+			goto bad;
+		for (i = 0; i < op->nformats; i++) {
+			const char *f = op->formats[i];
+
+			for (; *f; f++) {
+				if (*f != '%')
+					continue;
+				if (f[1] == '\0' || !strchr("deYmyBbHMS%", f[1]))
+					return conf_fail(&l->j,
+					    "'%%%c' is not a directive "
+					    "muni reads (%%d %%e %%m %%Y %%y "
+					    "%%B "
+					    "%%b %%H %%M %%S)",
+					    f[1] ? f[1] : ' ');
+				f++;
+			}
+		}
+		conf_leave(&l->j, n);
+		if (conf_integer(&l->j, v, "pivot", &op->number, 69, 0, 99) < 0)
+			goto bad;
+		break;
+	case VALUE_BOOLEAN:
+		if (YAJL_IS_OBJECT(v)) {
+			if (conf_string(&l->j, v, "true", &op->text, "true") <
+				0 ||
+			    conf_string(&l->j, v, "false", &op->with, "false") <
+				0)
+				goto bad;
+		} else if ((op->text = strdup("true")) == NULL ||
+		    (op->with = strdup("false")) == NULL)
+			return conf_fail(&l->j, "out of memory");
+		break;
+	case VALUE_MAP:
+		op->table = calloc(1, sizeof(*op->table));
+		if (op->table == NULL)
+			return conf_fail(&l->j, "out of memory");
+		value_table_init(op->table);
+		if (conf_string(&l->j, v, "default", &op->text, NULL) < 0 ||
+		    conf_string(&l->j, v, "file", &file, NULL) < 0 ||
+		    conf_string(&l->j, v, "key", &key, NULL) < 0 ||
+		    conf_string(&l->j, v, "value", &value, NULL) < 0)
+			goto bad_map;
+		op->has_default = op->text != NULL;
+		x = json_member(v, "values");
+		if (x == NULL && file == NULL) {
+			conf_fail(&l->j,
+			    "\"map\" needs \"values\" or \"file\"");
+			goto bad_map;
+		}
+		if (x && !YAJL_IS_OBJECT(x)) {
+			conf_fail(&l->j,
+			    "\"values\" is an object: {\"from\": \"to\"}");
+			goto bad_map;
+		}
+		for (i = 0; x && i < x->u.object.len; i++) {
+			yajl_val to = x->u.object.values[i];
+			const char *k = x->u.object.keys[i];
+
+			if (!YAJL_IS_STRING(to)) {
+				n = conf_enter(&l->j, ".values.%s", k);
+				conf_fail(&l->j, "a string is expected");
+				conf_leave(&l->j, n);
+				goto bad_map;
+			}
+			if (value_table_add(op->table, k, strlen(k),
+				to->u.string, strlen(to->u.string)) < 0) {
+				conf_fail(&l->j, "out of memory");
+				goto bad_map;
+			}
+		}
+		if (file) {
+			n = conf_enter(&l->j, ".file");
+			if (load_table(l, op, file, key, value) < 0)
+				goto bad_map;
+			conf_leave(&l->j, n);
+		}
+		free(file);
+		free(key);
+		free(value);
+		break;
+	case VALUE_PHONE:
+		if (YAJL_IS_OBJECT(v)) {
+			if (conf_string(&l->j, v, "format", &s, "national") < 0)
+				goto bad;
+			if (strcmp(s, "national") && strcmp(s, "e164")) {
+				conf_fail(&l->j, "\"format\" is \"national\" or "
+				    "\"e164\"");
+				goto bad;
+			}
+			op->e164 = strcmp(s, "e164") == 0;
+		}
+		break;
+	case VALUE_DEFAULT:
+		if (conf_string(&l->j, v, "value", &op->text, NULL) < 0)
+			goto bad;
+		if (op->text == NULL)
+			return conf_fail(&l->j, "\"default\" needs \"value\"");
+		break;
+	case VALUE_CONCAT:
+		x = json_member(v, "columns");
+		if (x == NULL)
+			return conf_fail(&l->j, "\"concat\" needs \"columns\"");
+		n = conf_enter(&l->j, ".columns");
+		if (conf_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
+			goto bad;
+		conf_leave(&l->j, n);
+		op->cols = calloc(op->ncolumns, sizeof(long));
+		if (op->cols == NULL)
+			return conf_fail(&l->j, "out of memory");
+		if (conf_string(&l->j, v, "separator", &op->text, " ") < 0)
+			goto bad;
+		break;
+	default:
+		break;
+	}
+	free(s);
+	return 0;
+bad_map:
+	free(file);
+	free(key);
+	free(value);
+bad:
+	free(s);
+	return -1;
+}
+
+static int
+load_column(struct loader *l, struct map_column *c, yajl_val v)
+{
+	yajl_val x;
+	size_t i, n;
+
+	if (!YAJL_IS_OBJECT(v))
+		return conf_fail(&l->j, "a column is an object with \"name\"");
+	if (conf_known_keys(&l->j, v, "name from separator value ops") < 0 ||
+	    conf_string(&l->j, v, "name", &c->name, NULL) < 0 ||
+	    conf_string(&l->j, v, "separator", &c->separator, " ") < 0 ||
+	    conf_string(&l->j, v, "value", &c->value, NULL) < 0)
+		return -1;
+	if (c->name == NULL || c->name[0] == '\0')
+		return conf_fail(&l->j, "a column needs a \"name\"");
+	if ((x = json_member(v, "from")) != NULL) {
+		n = conf_enter(&l->j, ".from");
+		if (conf_strings(&l->j, x, &c->from, &c->nfrom) < 0)
+			return -1;
+		conf_leave(&l->j, n);
+		c->src = calloc(c->nfrom, sizeof(long));
+		if (c->src == NULL)
+			return conf_fail(&l->j, "out of memory");
+	}
+	if ((c->nfrom > 0) == (c->value != NULL))
+		return conf_fail(&l->j,
+		    "a column takes \"from\" (its source columns) or "
+		    "\"value\" (a constant), one of them");
+	if ((x = json_member(v, "ops")) == NULL)
+		return 0;
+	if (!YAJL_IS_ARRAY(x))
+		return conf_fail(&l->j, "\"ops\" is an array");
+	c->ops = calloc(x->u.array.len + 1, sizeof(*c->ops));
+	if (c->ops == NULL)
+		return conf_fail(&l->j, "out of memory");
+	for (i = 0; i < x->u.array.len; i++) {
+		n = conf_enter(&l->j, ".ops[%zu]", i);
+		c->nops++;
+		if (load_op(l, &c->ops[i], x->u.array.values[i]) < 0)
+			return -1;
+		conf_leave(&l->j, n);
+	}
+	return 0;
+}
+
+static int
+load_filter(struct loader *l, struct map_filter *f, yajl_val v)
+{
+	yajl_val cond, x;
+	size_t n;
+	int tests = 0;
+
+	if (!YAJL_IS_OBJECT(v) || v->u.object.len != 1 ||
+	    (strcmp(v->u.object.keys[0], "keep") &&
+	    strcmp(v->u.object.keys[0], "drop")))
+		return conf_fail(&l->j,
+		    "a filter is {\"keep\": CONDITION} or {\"drop\": "
+		    "CONDITION}");
+	f->keep = strcmp(v->u.object.keys[0], "keep") == 0;
+	cond = v->u.object.values[0];
+	n = conf_enter(&l->j, ".%s", v->u.object.keys[0]);
+	if (!YAJL_IS_OBJECT(cond))
+		return conf_fail(&l->j,
+		    "a condition is an object with \"column\"");
+	if (conf_known_keys(&l->j, cond, "column equals in matches empty") <
+		0 ||
+	    conf_string(&l->j, cond, "column", &f->column, NULL) < 0)
+		return -1;
+	if (f->column == NULL)
+		return conf_fail(&l->j, "a condition needs \"column\"");
+	if ((x = json_member(cond, "equals")) != NULL) {
+		tests++;
+		f->test = MAP_EQUALS;
+		if (!YAJL_IS_STRING(x))
+			return conf_fail(&l->j, "\"equals\" is a string");
+		if (conf_strings(&l->j, x, &f->values, &f->nvalues) < 0)
+			return -1;
+	}
+	if ((x = json_member(cond, "in")) != NULL) {
+		tests++;
+		f->test = MAP_IN;
+		if (conf_strings(&l->j, x, &f->values, &f->nvalues) < 0)
+			return -1;
+	}
+	if ((x = json_member(cond, "matches")) != NULL) {
+		tests++;
+		f->test = MAP_MATCHES;
+		if (!YAJL_IS_STRING(x))
+			return conf_fail(&l->j, "\"matches\" is a pattern");
+		if (compile(l, x->u.string, &f->re, &f->md) < 0)
+			return -1;
+	}
+	if ((x = json_member(cond, "empty")) != NULL) {
+		tests++;
+		f->test = MAP_EMPTY;
+		if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+			return conf_fail(&l->j, "\"empty\" is true or false");
+		f->empty = YAJL_IS_TRUE(x);
+	}
+	if (tests != 1)
+		return conf_fail(&l->j,
+		    "a condition has one test: \"equals\", \"in\", "
+		    "\"matches\" or \"empty\"");
+	conf_leave(&l->j, n);
+	{
+		char what[300];
+		const char *how = f->test == MAP_EQUALS ? "=" : f->test == MAP_IN ?
+		    "in" : f->test == MAP_MATCHES ? "matches" : f->empty ?
+		    "is empty" : "is not empty";
+
+		yajl_val pat = json_member(cond, "matches");
+
+		snprintf(what, sizeof(what), "%s: %s %s%s%s", f->keep ? "keep" :
+		    "drop", f->column, how, f->test == MAP_EMPTY ? "" : " ",
+		    f->test == MAP_EQUALS ? f->values[0] : f->test == MAP_IN ?
+		    "[...]" : f->test == MAP_MATCHES && pat ? pat->u.string :
+		    "");
+		f->what = strdup(what);
+	}
+	return f->what ? 0 : conf_fail(&l->j, "out of memory");
+}
+
+struct mapping *
+mapping_parse(const char *json, size_t len, const char *source,
+    const char *dir, struct muni_err *e)
+{
+	struct loader l;
+	struct mapping *m = calloc(1, sizeof(*m));
+	yajl_val root, x;
+	size_t i, n;
+
+	if (m == NULL || (m->source = strdup(source)) == NULL) {
+		mapping_free(m);
+		err_set(e, MUNI_EXIT_IO, "out of memory reading a mapping");
+		return NULL;
+	}
+	memset(&l, 0, sizeof(l));
+	l.m = m;
+	l.dir = dir;
+	l.j.kind = "mapping";
+	l.j.source = m->source;
+	l.j.e = e;
+	root = conf_parse(&l.j, json, len);
+	if (root == NULL) {
+		mapping_free(m);
+		return NULL;
+	}
+	if (!YAJL_IS_OBJECT(root)) {
+		conf_fail(&l.j, "a mapping is a JSON object with \"columns\"");
+		goto bad;
+	}
+	if (conf_known_keys(&l.j, root, "columns filter") < 0)
+		goto bad;
+	x = json_member(root, "columns");
+	if (x == NULL || !YAJL_IS_ARRAY(x) || x->u.array.len == 0) {
+		conf_fail(&l.j,
+		    "a mapping needs \"columns\", a non-empty array");
+		goto bad;
+	}
+	m->cols = calloc(x->u.array.len, sizeof(*m->cols));
+	if (m->cols == NULL) {
+		conf_fail(&l.j, "out of memory");
+		goto bad;
+	}
+	for (i = 0; i < x->u.array.len; i++) {
+		n = conf_enter(&l.j, "columns[%zu]", i);
+		m->ncols++;
+		if (load_column(&l, &m->cols[i], x->u.array.values[i]) < 0)
+			goto bad;
+		conf_leave(&l.j, n);
+	}
+	if ((x = json_member(root, "filter")) != NULL) {
+		if (!YAJL_IS_ARRAY(x)) {
+			snprintf(l.j.path, sizeof(l.j.path), "filter");
+			conf_fail(&l.j, "\"filter\" is an array");
+			goto bad;
+		}
+		m->filters = calloc(x->u.array.len + 1, sizeof(*m->filters));
+		if (m->filters == NULL) {
+			conf_fail(&l.j, "out of memory");
+			goto bad;
+		}
+		for (i = 0; i < x->u.array.len; i++) {
+			n = conf_enter(&l.j, "filter[%zu]", i);
+			m->nfilters++;
+			if (load_filter(&l, &m->filters[i],
+			    x->u.array.values[i]) < 0)
+				goto bad;
+			conf_leave(&l.j, n);
+		}
+	}
+	yajl_tree_free(root);
+	return m;
+bad:
+	yajl_tree_free(root);
+	mapping_free(m);
+	return NULL;
+}
+
+struct mapping *
+mapping_load(const char *path, struct muni_err *e)
+{
+	struct mapping *m = NULL;
+	struct buf text;
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	buf_init(&text, MAP_MAX_BYTES);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+	    slash ? path : ".");
+	if (conf_read(path, "mapping", MAP_MAX_BYTES, &text, e) == 0)
+		m = mapping_parse(text.ptr, text.len, path, dir, e);
+	buf_release(&text);
+	return m;
+}
+
+void
+mapping_free(struct mapping *m)
+{
+	size_t i, j;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->ncols; i++) {
+		struct map_column *c = &m->cols[i];
+
+		free(c->name);
+		for (j = 0; j < c->nfrom; j++)
+			free(c->from[j]);
+		free(c->from);
+		free(c->src);
+		free(c->separator);
+		free(c->value);
+		for (j = 0; j < c->nops; j++)
+			value_op_release(&c->ops[j]);
+		free(c->ops);
+	}
+	free(m->cols);
+	for (i = 0; i < m->nfilters; i++) {
+		struct map_filter *f = &m->filters[i];
+
+		free(f->column);
+		for (j = 0; j < f->nvalues; j++)
+			free(f->values[j]);
+		free(f->values);
+		if (f->md)
+			pcre2_match_data_free(f->md);
+		if (f->re)
+			pcre2_code_free(f->re);
+		free(f->what);
+	}
+	free(m->filters);
+	free(m->source);
+	free(m);
+}
+
+/* The index of the input column named name, or -1. */
+static long
+find(const struct record *h, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < h->nfields; i++)
+		if (h->fields[i].len == n && memcmp(h->fields[i].ptr, name,
+		    n) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+missing(const struct mapping *m, const struct record *h, const char *name,
+    const char *where, struct muni_err *e)
+{
+	struct buf cols;
+	size_t i;
+
+	buf_init(&cols, 2048);
+	for (i = 0; i < h->nfields && cols.len < 1800; i++)
+		buf_addf(&cols, "%s'%.*s'", i ? ", " : "",
+		    (int)h->fields[i].len, h->fields[i].ptr);
+	err_set(e, MUNI_EXIT_USAGE, "mapping '%s': %s reads the column '%s', "
+	    "which the input does not have (its columns: %s)", m->source,
+	    where, name, cols.ptr);
+	buf_release(&cols);
+	return -1;
+}
+
+int
+mapping_resolve(struct mapping *m, const struct record *header,
+    struct muni_err *e)
+{
+	char where[160];
+	size_t i, j, k;
+
+	for (i = 0; i < m->ncols; i++) {
+		struct map_column *c = &m->cols[i];
+
+		snprintf(where, sizeof(where), "column '%s'", c->name);
+		for (j = 0; j < c->nfrom; j++)
+			if ((c->src[j] = find(header, c->from[j])) < 0)
+				return missing(m, header, c->from[j], where, e);
+		for (j = 0; j < c->nops; j++)
+			for (k = 0; k < c->ops[j].ncolumns; k++)
+				if ((c->ops[j].cols[k] = find(header,
+				    c->ops[j].columns[k])) < 0)
+					return missing(m, header,
+					    c->ops[j].columns[k], where, e);
+	}
+	for (i = 0; i < m->nfilters; i++) {
+		snprintf(where, sizeof(where), "filter %zu", i + 1);
+		if ((m->filters[i].col = find(header, m->filters[i].column)) < 0)
+			return missing(m, header, m->filters[i].column, where,
+			    e);
+	}
+	return 0;
+}
+
+int
+mapping_keeps(const struct map_filter *f, const struct record *rec)
+{
+	const char *p = "";
+	size_t n = 0, i;
+	int match = 0;
+
+	if ((size_t)f->col < rec->nfields) {
+		p = rec->fields[f->col].ptr;
+		n = rec->fields[f->col].len;
+	}
+	switch (f->test) {
+	case MAP_EQUALS:
+	case MAP_IN:
+		for (i = 0; i < f->nvalues && !match; i++)
+			match = strlen(f->values[i]) == n &&
+			    memcmp(f->values[i], p, n) == 0;
+		break;
+	case MAP_MATCHES:
+		match = pcre2_match(f->re, (PCRE2_SPTR)p, n, 0, 0, f->md, NULL);
+		if (match < 0 && match != PCRE2_ERROR_NOMATCH)
+			return -1;	/* undecided: not "no match" */
+		match = match >= 0;
+		break;
+	case MAP_EMPTY:
+		match = (n == 0) == (f->empty != 0);
+		break;
+	}
+	return f->keep ? match : !match;
+}
+
+/* ---- writing a mapping (--emit-map) ---- */
+
+static void
+emit_op(yajl_gen g, const struct value_op *op)
+{
+	size_t i;
+	char d[2] = { op->decimal, 0 };
+
+	switch (op->kind) {
+	case VALUE_TRIM: case VALUE_COLLAPSE:
+	case VALUE_UPPER: case VALUE_LOWER:
+	case VALUE_TITLE: case VALUE_SIRET: case VALUE_SIREN:
+		json_str(g, op_names[op->kind]);
+		return;
+	default:
+		break;
+	}
+	yajl_gen_map_open(g);
+	json_key_str(g, "op", op_names[op->kind]);
+	switch (op->kind) {
+	case VALUE_NUMBER:
+		if (op->decimal)
+			json_key_str(g, "decimal", d);
+		if (op->ratio)
+			json_key_bool(g, "percent", 1);
+		break;
+	case VALUE_DATE: case VALUE_DATETIME:
+		json_str(g, "formats");
+		yajl_gen_array_open(g);
+		for (i = 0; i < op->nformats; i++)
+			json_str(g, op->formats[i]);
+		yajl_gen_array_close(g);
+		if (op->number != 69)
+			json_key_uint(g, "pivot",
+			    (unsigned long long)op->number);
+		break;
+	case VALUE_BOOLEAN:
+		json_key_str(g, "true", op->text);
+		json_key_str(g, "false", op->with);
+		break;
+	case VALUE_DEFAULT:
+		json_key_str(g, "value", op->text);
+		break;
+	case VALUE_PHONE:
+		json_key_str(g, "format", op->e164 ? "e164" : "national");
+		break;
+	case VALUE_PAD:
+		json_key_uint(g, "width", (unsigned long long)op->number);
+		json_key_str(g, "char", op->pad);
+		break;
+	case VALUE_REPLACE:
+		if (op->text)
+			json_key_str(g, "find", op->text);
+		json_key_str(g, "with", op->with);
+		break;
+	default:
+		break;
+	}
+	yajl_gen_map_close(g);
+}
+
+int
+mapping_json(const struct mapping *m, struct buf *out)
+{
+	yajl_gen g = json_new();
+	size_t i, j;
+
+	if (g == NULL)
+		return -1;
+	yajl_gen_map_open(g);
+	json_str(g, "columns");
+	yajl_gen_array_open(g);
+	for (i = 0; i < m->ncols; i++) {
+		const struct map_column *c = &m->cols[i];
+
+		yajl_gen_map_open(g);
+		json_key_str(g, "name", c->name);
+		if (c->nfrom == 1)
+			json_key_str(g, "from", c->from[0]);
+		else if (c->nfrom > 1) {
+			json_str(g, "from");
+			yajl_gen_array_open(g);
+			for (j = 0; j < c->nfrom; j++)
+				json_str(g, c->from[j]);
+			yajl_gen_array_close(g);
+		} else
+			json_key_str(g, "value", c->value);
+		if (c->nops > 0) {
+			json_str(g, "ops");
+			yajl_gen_array_open(g);
+			for (j = 0; j < c->nops; j++)
+				emit_op(g, &c->ops[j]);
+			yajl_gen_array_close(g);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return json_finish(g, out);
+}
