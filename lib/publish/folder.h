@@ -25,6 +25,8 @@ int folder_remove(const char *path);
  * Fault injection for the test suite: with MUNI_TEST_CRASH_AT set to
  * step, the process kills itself (SIGKILL) here, so that each state a
  * crash can leave is tested, not only those a timer happens to hit.
+ * Only in a build configured with --enable-fault-injection; elsewhere
+ * it does nothing.
  */
 void folder_test_crash(const char *step);
 
