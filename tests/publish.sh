@@ -154,7 +154,10 @@ if [ -s "$t/big1.csv" ]; then
 import json, sys
 names = sys.stdin.readline().strip().split(",")
 print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.json"
-	sed 's/,aide en nature,/,aide en nature ,/' "$t/big1.csv" >"$t/big2.csv"
+	# A second file that differs (from the generator's or the fallback's).
+	sed -e 's/,aide en nature,/,aide en nature ,/' \
+	    -e 's/ du fichier$/ du fichier, modifiée/' "$t/big1.csv" >"$t/big2.csv"
+	check "the two files published in turn differ" '! cmp -s "$t/big1.csv" "$t/big2.csv"'
 	K=$t/killed
 	printf '{"name": "big", "title": "t", "description": "d", "producer": "p", "base_url": "https://data.example.fr/"}' >"$t/big.meta.json"
 	consistent() {
