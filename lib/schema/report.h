@@ -2,7 +2,9 @@
  * report: the errors a validation finds, with frictionless' codes, tags
  * and positions, and their renderings: one text line an error for people,
  * a JSON report shaped as frictionless' (valid, stats, warnings, tasks with
- * errors) for programs.
+ * errors) for programs. report.c keeps the errors and writes the text;
+ * each other rendering has its file: report_json.c, report_csv.c,
+ * report_junit.c, report_github.c, report_html.c.
  *
  * Positions: rowNumber counts records with the header as row 1 (0 for an
  * error of the header itself); fieldNumber is 1-based (0: the whole row).
@@ -95,6 +97,8 @@ struct report_row {
 void report_init(struct report *r, const char *file, size_t limit);
 /* What the field named name asks for ("a date as DD/MM/YYYY ..."). */
 int report_expect(struct report *r, const char *name, const char *text);
+/* What report_expect() said the field asks for, or NULL. */
+const char *report_expected(const struct report *r, const char *name);
 void report_release(struct report *r);
 
 /*
@@ -116,7 +120,13 @@ int report_warn(struct report *r, const char *fmt, ...)
 int report_set_labels(struct report *r, char **labels, size_t n);
 
 int report_valid(const struct report *r);
+/* The code's frictionless name ("type-error"), title and description. */
 const char *error_code_name(enum error_code code);
+const char *error_code_title(enum error_code code);
+const char *error_code_description(enum error_code code);
+/* The i-th of its frictionless tags ("#row"), NULL after the last. */
+const char *error_code_tag(enum error_code code, size_t i);
+int error_code_has_tag(enum error_code code, const char *tag);
 
 /* "FILE:ROW: field 'F': message [code]", without the tool's name. */
 int report_text_line(const struct report *r, const struct verror *err,
