@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/exitcode.h"
+#include "base/fdio.h"
 #include "publish/folder.h"
 #include "base/banned.h"
 
@@ -92,4 +93,22 @@ folder_test_crash(const char *step)
 #else
 	(void)step;
 #endif
+}
+
+int
+folder_write(const char *path, const void *p, size_t n, struct muni_err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || fd_write_full(fd, p, n) < 0 || fsync(fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
+		return -1;
+	}
+	return 0;
 }

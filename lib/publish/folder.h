@@ -20,6 +20,12 @@ int folder_make(const char *path, struct muni_err *e);
 int folder_sync(const char *path);
 /* Remove a file, a link or a folder with what it holds; -1 with errno. */
 int folder_remove(const char *path);
+/*
+ * Write a whole new file in a folder being built, synced (no rename: the
+ * folder is not yet reachable); -1 with e set.
+ */
+int folder_write(const char *path, const void *p, size_t n,
+    struct muni_err *e);
 
 /*
  * Fault injection for the test suite: with MUNI_TEST_CRASH_AT set to

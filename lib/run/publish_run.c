@@ -1,22 +1,15 @@
-/* pipe2, F_SETPIPE_SZ, nftw, strptime, timegm: Linux and the BSDs have them. */
+/* strptime, timegm: Linux and the BSDs have them. */
 #define _GNU_SOURCE
 
 #include <errno.h>
-#include <stdint.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
-#include <zlib.h>
 #include <yajl/yajl_tree.h>
 
 #include "base/atomic.h"
@@ -33,12 +26,13 @@
 #include "publish/changelog.h"
 #include "publish/datagouv.h"
 #include "publish/datapackage.h"
-#include "publish/dcat.h"
 #include "publish/extent.h"
 #include "publish/folder.h"
 #include "publish/meta.h"
 #include "publish/page.h"
+#include "publish/datafile.h"
 #include "publish/publication.h"
+#include "publish/root.h"
 #include "run/publish_run.h"
 #include "run/validate_run.h"
 #include "schema/schema.h"
@@ -47,7 +41,6 @@
 
 #define PATH_MAX_LEN FOLDER_PATH_MAX
 #define SCHEMA_MAX_BYTES ((size_t)16 << 20)
-#define DEFAULT_TITLE "Données ouvertes"
 
 static void note(const struct publish_run_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -64,189 +57,6 @@ note(const struct publish_run_options *o, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	o->note(o->note_ctx, text);
-}
-
-/* Write a whole file in a folder being built (synced; no rename needed). */
-static int
-write_file(const char *path, const void *p, size_t n, struct muni_err *e)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || fd_write_full(fd, p, n) < 0 || fsync(fd) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (close(fd) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The sink: a thread that takes the canonical CSV from a pipe and writes
- * it to the data file, hashing it and, with --gzip, compressing it, while
- * the validation goes on in the caller's thread.
- */
-struct sink {
-	int rfd, fd, gzfd;
-	struct digest d, gzd;
-	z_stream z;
-	int zinit;
-	unsigned long long bytes, gzbytes;
-	int errnum;
-	char sha[65], gzsha[65];
-	pthread_t thread;
-};
-
-static void
-sink_gz(struct sink *s, const void *p, size_t n, int flush)
-{
-	unsigned char out[1 << 16];
-	int zrc;
-
-	s->z.next_in = (unsigned char *)(uintptr_t)p;
-	s->z.avail_in = (uInt)n;
-	do {
-		s->z.next_out = out;
-		s->z.avail_out = sizeof(out);
-		zrc = deflate(&s->z, flush);
-		if (zrc == Z_STREAM_ERROR) {
-			s->errnum = EIO;
-			return;
-		}
-		n = sizeof(out) - s->z.avail_out;
-		if (n && s->errnum == 0) {
-			if (fd_write_full(s->gzfd, out, n) < 0)
-				s->errnum = errno;
-			digest_update(&s->gzd, out, n);
-			s->gzbytes += n;
-		}
-	} while (s->z.avail_out == 0 || (flush == Z_FINISH &&
-	    zrc != Z_STREAM_END));
-}
-
-static void *
-sink_main(void *arg)
-{
-	struct sink *s = arg;
-	char in[1 << 16];
-	ssize_t n;
-
-	for (;;) {
-		n = read(s->rfd, in, sizeof(in));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			s->errnum = errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		/* After a failure, the pipe is drained so the writer ends. */
-		if (s->errnum)
-			continue;
-		if (fd_write_full(s->fd, in, (size_t)n) < 0)
-			s->errnum = errno;
-		digest_update(&s->d, in, (size_t)n);
-		s->bytes += (unsigned long long)n;
-		if (s->gzfd >= 0)
-			sink_gz(s, in, (size_t)n, Z_NO_FLUSH);
-	}
-	if (s->gzfd >= 0 && s->errnum == 0)
-		sink_gz(s, NULL, 0, Z_FINISH);
-	if (s->errnum == 0 && (fsync(s->fd) < 0 ||
-	    (s->gzfd >= 0 && fsync(s->gzfd) < 0)))
-		s->errnum = errno;
-	if (digest_hex(&s->d, s->sha) < 0 || (s->gzfd >= 0 &&
-	    digest_hex(&s->gzd, s->gzsha) < 0))
-		s->errnum = s->errnum ? s->errnum : ENOMEM;
-	return NULL;
-}
-
-/* Start the sink on the files; *wfd is where the CSV is to be written. */
-static int
-sink_start(struct sink *s, const char *csv, const char *gz, int *wfd,
-    struct muni_err *e)
-{
-	int p[2];
-
-	memset(s, 0, sizeof(*s));
-	s->rfd = s->fd = s->gzfd = -1;
-	if (digest_init(&s->d) < 0 || digest_init(&s->gzd) < 0) {
-		err_set(e, MUNI_EXIT_IO, "cannot start SHA-256");
-		return -1;
-	}
-	s->fd = open(csv, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (s->fd < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'", csv);
-		return -1;
-	}
-	if (gz) {
-		s->gzfd = open(gz, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0644);
-		if (s->gzfd < 0) {
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot create '%s'",
-			    gz);
-			return -1;
-		}
-		/* gzip's format (15 + 16), level 6 as gzip -6; mtime 0. */
-		if (deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK) {
-			err_set(e, MUNI_EXIT_IO, "cannot start zlib");
-			return -1;
-		}
-		s->zinit = 1;
-	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot make a pipe");
-		return -1;
-	}
-	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-	s->rfd = p[0];
-	if (pthread_create(&s->thread, NULL, sink_main, s) != 0) {
-		close(p[0]);
-		close(p[1]);
-		s->rfd = -1;
-		err_set(e, MUNI_EXIT_IO, "cannot start a thread");
-		return -1;
-	}
-	*wfd = p[1];
-	return 0;
-}
-
-/* Close the writing end, wait for the sink; -1 if it failed. */
-static int
-sink_finish(struct sink *s, int wfd, const char *csv, struct muni_err *e)
-{
-	int rc = 0;
-
-	if (wfd >= 0) {
-		close(wfd);
-		pthread_join(s->thread, NULL);
-		if (s->errnum) {
-			err_sys(e, MUNI_EXIT_IO, s->errnum, "cannot write '%s'",
-			    csv);
-			rc = -1;
-		}
-	}
-	if (s->rfd >= 0)
-		close(s->rfd);
-	if (s->fd >= 0 && close(s->fd) < 0 && rc == 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", csv);
-		rc = -1;
-	}
-	if (s->gzfd >= 0 && close(s->gzfd) < 0 && rc == 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s.gz'", csv);
-		rc = -1;
-	}
-	if (s->zinit)
-		deflateEnd(&s->z);
-	digest_release(&s->d);
-	digest_release(&s->gzd);
-	return rc;
 }
 
 /* What the validation run hands over, record by record. */
@@ -297,124 +107,6 @@ check_link(const struct publish_run_options *o, const char *name,
 	return 0;
 }
 
-/*
- * The root's catalog.rdf and index.html for a generation, rendered from
- * its catalogue into dir (the publication's render hook).
- */
-static int
-render_root(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
-{
-	const struct publish_run_options *o = ctx;
-	struct cat_version *v = NULL;
-	struct dcat_dataset *ds = NULL;
-	struct page_entry *pe = NULL;
-	struct dcat_catalog cat;
-	yajl_val *d = NULL;
-	struct buf out;
-	char path[PATH_MAX_LEN], modified[32] = "", base[2048], given[2048],
-	    title[512], key[128], first[32] = "", (*issued)[32] = NULL;
-	size_t n = 0, i;
-	int rc = -1;
-
-	buf_init(&out, (size_t)256 << 20);
-	if (catalog_versions(c, NULL, &v, &n, e) < 0)
-		goto done;
-	ds = calloc(n + 1, sizeof(*ds));
-	pe = calloc(n + 1, sizeof(*pe));
-	d = calloc(n + 1, sizeof(*d));
-	issued = calloc(n + 1, sizeof(*issued));
-	if (ds == NULL || pe == NULL || d == NULL || issued == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		struct cat_version full;
-
-		/* catalog_versions() leaves the descriptors out. */
-		if (catalog_current(c, v[i].dataset, &full, e) < 0)
-			goto done;
-		d[i] = json_parse(full.descriptor ? full.descriptor : "", NULL,
-		    0);
-		cat_version_release(&full);
-		if (d[i] == NULL) {
-			err_set(e, MUNI_EXIT_IO, "the descriptor of '%s' in the "
-			    "catalogue is not JSON", v[i].dataset);
-			goto done;
-		}
-		ds[i].descriptor = pe[i].descriptor = d[i];
-		ds[i].modified = v[i].published;
-		snprintf(key, sizeof(key), "issued/%s", v[i].dataset);
-		if (catalog_setting(c, key, issued[i], sizeof(issued[i])))
-			ds[i].issued = issued[i];
-		if (ds[i].issued && (first[0] == '\0' ||
-		    strcmp(ds[i].issued, first) < 0))
-			snprintf(first, sizeof(first), "%s", ds[i].issued);
-		pe[i].v = &v[i];
-		if (strcmp(v[i].published, modified) > 0)
-			snprintf(modified, sizeof(modified), "%s",
-			    v[i].published);
-	}
-	/*
-	 * What the publication was given (a folder of an older muni may
-	 * have neither); URLs are built as BASE + name, one slash between.
-	 */
-	if (!catalog_setting(c, "base_url", given, sizeof(given)))
-		snprintf(given, sizeof(given), "%s", o->base_url ?
-		    o->base_url : "");
-	if (!catalog_setting(c, "catalog_title", title, sizeof(title)))
-		snprintf(title, sizeof(title), "%s", o->catalog_title ?
-		    o->catalog_title : DEFAULT_TITLE);
-	snprintf(base, sizeof(base), "%s%s", given, given[0] &&
-	    given[strlen(given) - 1] != '/' ? "/" : "");
-	memset(&cat, 0, sizeof(cat));
-	cat.title = title;
-	cat.base = base;
-	cat.modified = modified[0] ? modified : NULL;
-	if (!catalog_setting(c, "issued", given, sizeof(given)))
-		snprintf(given, sizeof(given), "%s", first);
-	cat.issued = given[0] ? given : NULL;
-	cat.datasets = ds;
-	cat.ndatasets = n;
-	if (dcat_render(&cat, &out) < 0) {
-		err_set(e, MUNI_EXIT_IO, "cannot render catalog.rdf");
-		goto done;
-	}
-	if (folder_path(path, e, "%s/catalog.rdf", dir) < 0 ||
-	    write_file(path, out.ptr, out.len, e) < 0)
-		goto done;
-	buf_reset(&out);
-	if (page_root(title, pe, n, &out) < 0) {
-		err_set(e, MUNI_EXIT_IO, "cannot render index.html");
-		goto done;
-	}
-	if (folder_path(path, e, "%s/index.html", dir) < 0 ||
-	    write_file(path, out.ptr, out.len, e) < 0)
-		goto done;
-	rc = 0;
-done:
-	for (i = 0; d && i < n; i++)
-		yajl_tree_free(d[i]);
-	free(d);
-	free(v);
-	free(ds);
-	free(pe);
-	free(issued);
-	buf_release(&out);
-	return rc;
-}
-
-/* Open the root for a run: its lock, and what a killed run left mended. */
-static int
-open_root(const struct publish_run_options *o, struct publication *p,
-    int create, struct muni_err *e)
-{
-	memset(p, 0, sizeof(*p));
-	p->lockfd = p->peekfd = -1;
-	p->render = render_root;
-	p->render_ctx = (void *)(uintptr_t)o;
-	return publication_open(p, o->root, create, o->wait, e);
-}
-
 /* Read a file or URL whole (schemas, reports, provenance). */
 static int
 read_doc(const char *path, const char *kind, struct buf *out,
@@ -446,56 +138,30 @@ parse_doc(const struct buf *b, const char *kind, const char *path,
 
 /* The fields of the primary key, and their names as a CSV record. */
 static int
-primary_key(yajl_val schema, size_t **key, size_t *nkey, struct buf *names)
+primary_key(const struct schema *schema, size_t **key, size_t *nkey,
+    struct buf *names)
 {
-	yajl_val pk = json_member(schema, "primaryKey"),
-	    fields = json_member(schema, "fields");
 	struct field f;
-	size_t i, j, n;
+	size_t i;
 
 	*nkey = 0;
 	*key = NULL;
-	if (pk == NULL || !YAJL_IS_ARRAY(fields))
+	if (schema->npk == 0)
 		return 0;
-	n = YAJL_IS_STRING(pk) ? 1 : YAJL_IS_ARRAY(pk) ? pk->u.array.len : 0;
-	if (n == 0 || n > 64)
-		return 0;
-	*key = calloc(n, sizeof(**key));
+	*key = calloc(schema->npk, sizeof(**key));
 	if (*key == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
-		yajl_val k = YAJL_IS_STRING(pk) ? pk : pk->u.array.values[i];
-
-		if (!YAJL_IS_STRING(k))
-			break;
-		for (j = 0; j < fields->u.array.len; j++) {
-			const char *fn = NULL;
-			yajl_val nv = json_member(fields->u.array.values[j],
-			    "name");
-
-			if (YAJL_IS_STRING(nv))
-				fn = nv->u.string;
-			if (fn && strcmp(fn, k->u.string) == 0)
-				break;
-		}
-		if (j == fields->u.array.len)
-			break;
-		(*key)[i] = j;
+	for (i = 0; i < schema->npk; i++) {
+		(*key)[i] = schema->primary_key[i];
 		if (i)
 			buf_addch(names, ',');
 		/* The name as a CSV field, without the record's LF. */
-		f.ptr = k->u.string;
-		f.len = strlen(k->u.string);
+		f.ptr = schema->fields[schema->primary_key[i]].name;
+		f.len = strlen(f.ptr);
 		if (csvout_render(names, &f, 1) == 0)
 			buf_setlen(names, names->len - 1);
 	}
-	if (i < n) {
-		free(*key);
-		*key = NULL;
-		buf_reset(names);
-		return 0;
-	}
-	*nkey = n;
+	*nkey = schema->npk;
 	return 0;
 }
 
@@ -639,6 +305,7 @@ struct versions {
 
 struct run {
 	const struct publish_run_options *o;
+	struct root_defaults rd;	/* o's, for the root's pages */
 	struct publication pub;
 	struct meta *m;
 	struct buf schema_text;
@@ -746,7 +413,7 @@ prepare(struct run *r, struct muni_err *e)
 	schema_name(r->schema, o->schema_url ? o->schema_url :
 	    r->m->schema_url ? r->m->schema_url : o->schema, r->schema_name,
 	    sizeof(r->schema_name));
-	if (primary_key(r->schema, &r->key, &r->nkey, &r->key_names) < 0) {
+	if (primary_key(r->typed, &r->key, &r->nkey, &r->key_names) < 0) {
 		err_set(e, MUNI_EXIT_IO, "out of memory");
 		return -1;
 	}
@@ -789,7 +456,7 @@ take_data(struct run *r, struct muni_err *e)
 {
 	const struct publish_run_options *o = r->o;
 	struct validate_run_options vo;
-	struct sink s;
+	struct datafile s;
 	struct muni_err ve;
 	char csv[PATH_MAX_LEN], gz[PATH_MAX_LEN];
 	int wfd = -1, status, rc;
@@ -800,8 +467,8 @@ take_data(struct run *r, struct muni_err *e)
 	r->col.idx = changelog_new(r->tmp, r->key, r->nkey, e);
 	if (r->col.idx == NULL)
 		return MUNI_EXIT_IO;
-	if (sink_start(&s, csv, o->gzip ? gz : NULL, &wfd, e) < 0) {
-		sink_finish(&s, -1, csv, e);
+	if (datafile_start(&s, csv, o->gzip ? gz : NULL, &wfd, e) < 0) {
+		datafile_finish(&s, -1, csv, e);
 		return MUNI_EXIT_IO;
 	}
 	validate_run_options_init(&vo);
@@ -819,7 +486,7 @@ take_data(struct run *r, struct muni_err *e)
 	vo.record_ctx = &r->col;
 	err_clear(&ve);
 	status = validate_run(&vo, &ve);
-	rc = sink_finish(&s, wfd, csv, e);
+	rc = datafile_finish(&s, wfd, csv, e);
 	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_DATA) {
 		*e = ve;
 		return status;
@@ -917,7 +584,9 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 	buf_init(&oldkey, SCHEMA_MAX_BYTES);
 	fd = open(keyfile, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && fd_read_all(fd, &oldkey) == 0) {
-		yajl_val s = json_parse(oldkey.ptr, NULL, 0);
+		struct muni_err ignored;
+		struct schema *s = schema_parse(oldkey.ptr, oldkey.len,
+		    keyfile, &ignored);
 		size_t *k = NULL, nk = 0;
 		struct buf names;
 
@@ -927,7 +596,7 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 			    r->key_names.ptr) == 0;
 		free(k);
 		buf_release(&names);
-		yajl_tree_free(s);
+		schema_free(s);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -974,10 +643,10 @@ write_version_files(struct run *r, const struct versions *kept,
 		goto done;
 	}
 	if (folder_path(p, e, "%s/datapackage.json", r->tmp) < 0 ||
-	    write_file(p, out.ptr, out.len, e) < 0)
+	    folder_write(p, out.ptr, out.len, e) < 0)
 		goto done;
 	if (folder_path(p, e, "%s/schema.json", r->tmp) < 0 ||
-	    write_file(p, r->schema_text.ptr, r->schema_text.len, e) < 0)
+	    folder_write(p, r->schema_text.ptr, r->schema_text.len, e) < 0)
 		goto done;
 	buf_reset(&out);
 	memset(&pd, 0, sizeof(pd));
@@ -992,7 +661,7 @@ write_version_files(struct run *r, const struct versions *kept,
 		goto done;
 	}
 	if (folder_path(p, e, "%s/index.html", r->tmp) < 0 ||
-	    write_file(p, out.ptr, out.len, e) < 0)
+	    folder_write(p, out.ptr, out.len, e) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -1206,7 +875,7 @@ publish_datagouv(struct run *r, struct muni_err *e)
 }
 
 /*
- * A publication refused in a folder that had none: what open_root() and
+ * A publication refused in a folder that had none: what root_open() and
  * the run made (catalog.db and its journal, .muni/ and its lock, the
  * folder itself if it was made) is taken away, so that refused means
  * nothing on disk. rmdir() leaves a folder that holds anything else.
@@ -1287,7 +956,9 @@ publish_run(const struct publish_run_options *o, struct muni_err *e)
 	}
 	/* A refused first publication leaves nothing behind: see undo_new(). */
 	made_root = access(o->root, F_OK) != 0;
-	if (open_root(o, &r.pub, 1, e) < 0) {
+	r.rd.base_url = o->base_url;
+	r.rd.catalog_title = o->catalog_title;
+	if (root_open(&r.pub, o->root, &r.rd, 1, o->wait, e) < 0) {
 		status = e->status;
 		goto done;
 	}
@@ -1341,101 +1012,4 @@ done:
 	if (status != MUNI_EXIT_OK && fresh)
 		undo_new(o, dsdir[0] ? dsdir : NULL, made_root);
 	return status;
-}
-
-static int
-print_list(void *ctx, const struct cat_version *v)
-{
-	return buf_addf(ctx, "%s\t%s\t%s\t%llu\t%llu\t%s\n", v->dataset,
-	    v->number, v->published, v->rows, v->bytes, v->sha256) < 0;
-}
-
-static int
-print_history(void *ctx, const struct cat_version *v)
-{
-	struct buf *out = ctx;
-	int rc;
-
-	rc = buf_addf(out, "%s\t%s\t%s\t%llu\t", v->stamp, v->number,
-	    v->published, v->rows);
-	if (v->compared)
-		rc |= buf_addf(out, "+%llu -%llu ~%llu", v->added, v->removed,
-		    v->changed);
-	else
-		rc |= buf_addstr(out, "-");
-	rc |= buf_addf(out, "\t%s\t%s\t%s\n", v->validation,
-	    v->anonymization, v->sha256);
-	return rc < 0;
-}
-
-/*
- * The current catalogue of a folder for --list and --history: with the
- * lock, what a killed run left is removed first; without it (the folder
- * may only be read, or a publication is under way), the current
- * generation is read as it is, which reading needs no more.
- */
-static struct catalog *
-open_listing(const struct publish_run_options *o, struct publication *p,
-    int *none, struct muni_err *e)
-{
-	struct stat st;
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	p->lockfd = p->peekfd = -1;
-	if (stat(o->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		err_sys(e, MUNI_EXIT_USAGE, errno ? errno : ENOTDIR, "cannot "
-		    "use the publication folder '%s'", o->root);
-		return NULL;
-	}
-	rc = open_root(o, p, 0, e);
-	if (rc == -2) {
-		err_clear(e);
-		p->lockfd = -1;
-		return publication_peek(o->root, none, &p->peekfd, e);
-	}
-	if (rc < 0)
-		return NULL;
-	return publication_read(p, none, e);
-}
-
-int
-publish_run_list(const struct publish_run_options *o, struct buf *out,
-    struct muni_err *e)
-{
-	struct publication p;
-	struct catalog *c;
-	int rc, none = 0;
-
-	c = open_listing(o, &p, &none, e);
-	rc = c ? catalog_each(c, NULL, print_list, out, e) : none ? 0 : -1;
-	catalog_close(c);
-	publication_close(&p);
-	return rc < 0 ? e->status : MUNI_EXIT_OK;
-}
-
-int
-publish_run_history(const struct publish_run_options *o, const char *name,
-    struct buf *out, struct muni_err *e)
-{
-	struct publication p;
-	struct catalog *c;
-	struct cat_version cur;
-	int rc = -1, none = 0;
-
-	c = open_listing(o, &p, &none, e);
-	if (c || none) {
-		rc = c ? catalog_current(c, name, &cur, e) : 0;
-		if (c)
-			cat_version_release(&cur);
-		if (rc == 0) {
-			err_set(e, MUNI_EXIT_USAGE, "no dataset '%s' in '%s'",
-			    name, o->root);
-			rc = -1;
-		} else if (rc > 0)
-			rc = catalog_each(c, name, print_history, out, e);
-	}
-	catalog_close(c);
-	publication_close(&p);
-	return rc < 0 ? e->status : MUNI_EXIT_OK;
 }
