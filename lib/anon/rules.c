@@ -10,8 +10,8 @@
 #include "base/digest.h"
 #include "base/exitcode.h"
 #include "base/fdio.h"
-#include "json/json.h"
 #include "json/conf.h"
+#include "json/json.h"
 #include "base/banned.h"
 
 #define RULES_MAX_BYTES ((size_t)4 << 20)

@@ -9,8 +9,8 @@
 #include "base/buf.h"
 #include "base/exitcode.h"
 #include "base/fdio.h"
-#include "json/json.h"
 #include "json/conf.h"
+#include "json/json.h"
 #include "base/banned.h"
 
 int

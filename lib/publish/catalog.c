@@ -426,3 +426,9 @@ cat_version_release(struct cat_version *v)
 	free(v->descriptor);
 	v->descriptor = NULL;
 }
+
+const char *
+catalog_errmsg(struct catalog *c)
+{
+	return c->db ? sqlite3_errmsg(c->db) : "out of memory";
+}

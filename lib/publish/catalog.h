@@ -98,5 +98,7 @@ int catalog_versions(struct catalog *c, const char *dataset,
     struct cat_version **v, size_t *n, struct muni_err *e);
 
 void cat_version_release(struct cat_version *v);
+/* SQLite's message for the last failure, without the catalogue's path. */
+const char *catalog_errmsg(struct catalog *c);
 
 #endif

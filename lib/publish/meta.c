@@ -4,8 +4,8 @@
 
 #include "base/buf.h"
 #include "base/exitcode.h"
-#include "json/json.h"
 #include "json/conf.h"
+#include "json/json.h"
 #include "publish/meta.h"
 #include "base/banned.h"
 

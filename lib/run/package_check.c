@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +20,10 @@
 #include "base/exitcode.h"
 #include "base/fdio.h"
 #include "base/i18n.h"
-#include "json/json.h"
 #include "json/conf.h"
+#include "json/json.h"
 #include "net/http.h"
+#include "publish/catalog.h"
 #include "publish/publication.h"
 #include "run/package_check.h"
 #include "schema/report.h"
@@ -964,89 +964,99 @@ done:
 	free(c.dists);
 }
 
+/* What check_db() compares each current version of catalog.db with. */
+struct db_check {
+	struct package_check_run *p;
+	struct report *r;
+	char (*names)[256];
+	size_t nnames;
+	int *seen;
+};
+
+static int
+db_version(void *ctx, const struct cat_version *v)
+{
+	struct db_check *k = ctx;
+	struct report *r = k->r;
+	const struct file_fact *f;
+	char file[600];
+	size_t i;
+
+	if (v->dataset[0] == '\0')
+		return 0;
+	for (i = 0; i < k->nnames; i++)
+		if (strcmp(k->names[i], v->dataset) == 0)
+			break;
+	if (i == k->nnames) {
+		add_error(r, ERR_CATALOG, _("catalog.db has the dataset "
+		    "'%s', which is not in the folder"), v->dataset);
+		return 0;
+	}
+	k->seen[i] = 1;
+	snprintf(file, sizeof(file), "%s/%s.csv", v->dataset, v->dataset);
+	f = find_fact(k->p, file);
+	if (f == NULL) {
+		add_error(r, ERR_CATALOG, _("catalog.db's dataset '%s' "
+		    "has no file '%s'"), v->dataset, file);
+		return 0;
+	}
+	if (v->sha256[0] && strcmp(v->sha256, f->sha256) != 0)
+		add_error(r, ERR_CATALOG, _("catalog.db gives '%s' the "
+		    "SHA-256 %s; the file's is %s"), file, v->sha256,
+		    f->sha256);
+	if (v->bytes != f->bytes)
+		add_error(r, ERR_CATALOG, _("catalog.db gives '%s' %llu "
+		    "bytes; the file has %llu"), file, v->bytes, f->bytes);
+	if (f->read && v->rows != f->rows)
+		add_error(r, ERR_CATALOG, _("catalog.db gives '%s' %llu "
+		    "rows; the file has %llu"), file, v->rows, f->rows);
+	return 0;
+}
+
 /* catalog.db's current versions against the files. */
 static void
 check_db(struct package_check_run *p, const char *root, char (*names)[256],
     size_t nnames)
 {
-	struct report *r;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	struct db_check k;
+	struct catalog *c;
+	struct muni_err e;
 	char path[4096];
 	size_t i;
-	int *seen = calloc(nnames + 1, sizeof(int)), rc;
 
-	r = new_report(p, "catalog.db", 1);
-	if (r == NULL || seen == NULL) {
-		free(seen);
+	k.p = p;
+	k.names = names;
+	k.nnames = nnames;
+	k.r = new_report(p, "catalog.db", 1);
+	k.seen = calloc(nnames + 1, sizeof(int));
+	if (k.r == NULL || k.seen == NULL) {
+		free(k.seen);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/catalog.db", root);
 	if (access(path, R_OK) < 0) {
-		add_error(r, ERR_CATALOG, _("the publication has no catalog.db"));
-		free(seen);
+		add_error(k.r, ERR_CATALOG,
+		    _("the publication has no catalog.db"));
+		free(k.seen);
 		return;
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK || sqlite3_busy_timeout(db, 30000) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT d.name, v.sha256, v.bytes, v.rows "
-	    "FROM datasets d JOIN versions v ON v.dataset = d.name AND "
-	    "v.stamp = d.current ORDER BY d.name", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		add_error(r, ERR_CATALOG, _("catalog.db cannot be read: %s"),
-		    db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
-		free(seen);
+	err_clear(&e);
+	c = catalog_open(path, CATALOG_READ, &e);
+	if (c == NULL) {
+		add_error(k.r, ERR_CATALOG, _("catalog.db cannot be read: %s"),
+		    e.msg);
+		free(k.seen);
 		return;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *sha = (const char *)sqlite3_column_text(st, 1);
-		unsigned long long bytes = (unsigned long long)
-		    sqlite3_column_int64(st, 2);
-		unsigned long long rows = (unsigned long long)
-		    sqlite3_column_int64(st, 3);
-		const struct file_fact *f;
-		char file[600];
-
-		if (name == NULL)
-			continue;
-		for (i = 0; i < nnames; i++)
-			if (strcmp(names[i], name) == 0)
-				break;
-		if (i == nnames) {
-			add_error(r, ERR_CATALOG, _("catalog.db has the dataset "
-			    "'%s', which is not in the folder"), name);
-			continue;
-		}
-		seen[i] = 1;
-		snprintf(file, sizeof(file), "%s/%s.csv", name, name);
-		f = find_fact(p, file);
-		if (f == NULL) {
-			add_error(r, ERR_CATALOG, _("catalog.db's dataset '%s' "
-			    "has no file '%s'"), name, file);
-			continue;
-		}
-		if (sha && strcmp(sha, f->sha256) != 0)
-			add_error(r, ERR_CATALOG, _("catalog.db gives '%s' the "
-			    "SHA-256 %s; the file's is %s"), file, sha,
-			    f->sha256);
-		if (bytes != f->bytes)
-			add_error(r, ERR_CATALOG, _("catalog.db gives '%s' %llu "
-			    "bytes; the file has %llu"), file, bytes, f->bytes);
-		if (f->read && rows != f->rows)
-			add_error(r, ERR_CATALOG, _("catalog.db gives '%s' %llu "
-			    "rows; the file has %llu"), file, rows, f->rows);
-	}
-	if (rc != SQLITE_DONE)
-		add_error(r, ERR_CATALOG, _("catalog.db cannot be read: %s"),
-		    sqlite3_errmsg(db));
+	if (catalog_each(c, NULL, db_version, &k, &e) < 0)
+		add_error(k.r, ERR_CATALOG, _("catalog.db cannot be read: %s"),
+		    catalog_errmsg(c));
 	for (i = 0; i < nnames; i++)
-		if (!seen[i])
-			add_error(r, ERR_CATALOG, _("dataset '%s' is not in "
+		if (!k.seen[i])
+			add_error(k.r, ERR_CATALOG, _("dataset '%s' is not in "
 			    "catalog.db"), names[i]);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	free(seen);
+	catalog_close(c);
+	free(k.seen);
 }
 
 static int

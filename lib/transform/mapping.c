@@ -10,8 +10,8 @@
 
 #include "base/exitcode.h"
 #include "base/fdio.h"
-#include "json/json.h"
 #include "json/conf.h"
+#include "json/json.h"
 #include "schema/cast.h"
 #include "transform/mapping.h"
 #include "base/banned.h"
