@@ -66,20 +66,16 @@ static const char help_text[] =
 enum {
 	OPT_AUDIT = 256, OPT_K, OPT_KEY_FILE, OPT_L, OPT_MAX_SUPPRESSED,
 	OPT_NEW_KEY, OPT_QUASI, OPT_REPORT, OPT_RULES, OPT_SCAN,
-	OPT_SENSITIVE, OPT_SUPPRESS, OPT_WILDCARDS, OPT_LIMIT
+	OPT_SENSITIVE, OPT_SUPPRESS, OPT_WILDCARDS
 };
 
 static const struct option longopts[] = {
+	OPT_CSVIN_LONGOPTS,
 	{ "audit", no_argument, NULL, OPT_AUDIT },
-	{ "delimiter", required_argument, NULL, 'd' },
-	{ "encoding", required_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "k", required_argument, NULL, OPT_K },
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
 	{ "l", required_argument, NULL, OPT_L },
-	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "max-suppressed", required_argument, NULL, OPT_MAX_SUPPRESSED },
 	{ "new-key", required_argument, NULL, OPT_NEW_KEY },
 	{ "quasi", required_argument, NULL, OPT_QUASI },
@@ -110,17 +106,11 @@ main(int argc, char **argv)
 	o.max_suppressed = 0.05;
 	while ((c = getopt_long(argc, argv, "d:e:hV", longopts, &idx)) != -1)
 		switch (c) {
-		case OPT_LIMIT:
-			if (opt_reader_limit(longopts[idx].name, optarg,
-			    &o.csv, &e) < 0)
-				goto bad_value;
-			break;
 		case 'd':
-			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
-				goto bad_value;
-			break;
 		case 'e':
-			o.csv.encoding = optarg;
+		case OPT_CSVIN_LIMIT:
+			if (opt_csvin(c, longopts, idx, optarg, &o.csv, &e) < 0)
+				goto bad_value;
 			break;
 		case 'h':
 			return msg_help(usage_text, help_text);

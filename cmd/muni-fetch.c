@@ -78,15 +78,14 @@ static const char help_text[] =
     "  -V, --version            print the version and exit\n";
 
 enum {
-	OPT_LIMIT = 256, OPT_LIST, OPT_QUERY, OPT_TABLE, OPT_ENTRY,
+	OPT_LIST = 256, OPT_QUERY, OPT_TABLE, OPT_ENTRY,
 	OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY, OPT_RECORDS,
 	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT
 };
 
 
 static const struct option longopts[] = {
-	{ "delimiter", required_argument, NULL, 'd' },
-	{ "encoding", required_argument, NULL, 'e' },
+	OPT_CSVIN_LONGOPTS,
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "fill-merged", no_argument, NULL, OPT_FILL_MERGED },
 	{ "format", required_argument, NULL, 'f' },
@@ -94,9 +93,6 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "max-download", required_argument, NULL, OPT_MAX_DOWNLOAD },
-	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
 	{ "provenance", required_argument, NULL, 'p' },
 	{ "query", required_argument, NULL, OPT_QUERY },
@@ -127,13 +123,6 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:e:f:hp:V", longopts, &idx)) !=
 	    -1)
 		switch (c) {
-		case 'd':
-			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
-				goto bad_value;
-			break;
-		case 'e':
-			o.csv.encoding = optarg;
-			break;
 		case 'f':
 			if ((o.format = fetch_run_format(optarg)) ==
 			    FETCH_RUN_AUTO) {
@@ -189,9 +178,10 @@ main(int argc, char **argv)
 		case OPT_LIST:
 			o.list = 1;
 			break;
-		case OPT_LIMIT:
-			if (opt_reader_limit(longopts[idx].name, optarg,
-			    &o.csv, &e) < 0)
+		case 'd':
+		case 'e':
+		case OPT_CSVIN_LIMIT:
+			if (opt_csvin(c, longopts, idx, optarg, &o.csv, &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_MAX_ROWS:

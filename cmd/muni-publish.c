@@ -77,28 +77,23 @@ static const char help_text[] =
 enum {
 	OPT_ALLOW_INVALID = 256, OPT_ANON, OPT_API_KEY_FILE, OPT_API_URL,
 	OPT_CATALOG_TITLE, OPT_DIFF, OPT_GZIP, OPT_HISTORY, OPT_KEEP,
-	OPT_LIST, OPT_PRIVATE, OPT_SCHEMA_URL, OPT_SUMMARY, OPT_WAIT,
-	OPT_LIMIT
+	OPT_LIST, OPT_PRIVATE, OPT_SCHEMA_URL, OPT_SUMMARY, OPT_WAIT
 };
 
 static const struct option longopts[] = {
+	OPT_CSVIN_LONGOPTS,
 	{ "allow-invalid", no_argument, NULL, OPT_ALLOW_INVALID },
 	{ "anonymization-report", required_argument, NULL, OPT_ANON },
 	{ "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
 	{ "api-url", required_argument, NULL, OPT_API_URL },
 	{ "base-url", required_argument, NULL, 'b' },
 	{ "catalog-title", required_argument, NULL, OPT_CATALOG_TITLE },
-	{ "delimiter", required_argument, NULL, 'd' },
 	{ "diff", required_argument, NULL, OPT_DIFF },
-	{ "encoding", required_argument, NULL, 'e' },
 	{ "gzip", no_argument, NULL, OPT_GZIP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "list", no_argument, NULL, OPT_LIST },
-	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "meta", required_argument, NULL, 'm' },
 	{ "private", no_argument, NULL, OPT_PRIVATE },
 	{ "provenance", required_argument, NULL, 'p' },
@@ -136,13 +131,6 @@ main(int argc, char **argv)
 				goto bad_value;
 			}
 			o.base_url = optarg;
-			break;
-		case 'd':
-			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
-				goto bad_value;
-			break;
-		case 'e':
-			o.csv.encoding = optarg;
 			break;
 		case 'h':
 			return msg_help(usage_text, help_text);
@@ -192,9 +180,10 @@ main(int argc, char **argv)
 		case OPT_LIST:
 			list = 1;
 			break;
-		case OPT_LIMIT:
-			if (opt_reader_limit(longopts[idx].name, optarg,
-			    &o.csv, &e) < 0)
+		case 'd':
+		case 'e':
+		case OPT_CSVIN_LIMIT:
+			if (opt_csvin(c, longopts, idx, optarg, &o.csv, &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_PRIVATE:

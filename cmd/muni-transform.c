@@ -50,21 +50,17 @@ static const char help_text[] =
     "  -V, --version            print the version and exit\n";
 
 enum {
-	OPT_AUTO = 256, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_LIMIT, OPT_REJECTS,
+	OPT_AUTO = 256, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_REJECTS,
 	OPT_STRICT, OPT_SUMMARY
 };
 
 static const struct option longopts[] = {
+	OPT_CSVIN_LONGOPTS,
 	{ "auto", no_argument, NULL, OPT_AUTO },
-	{ "delimiter", required_argument, NULL, 'd' },
 	{ "emit-map", required_argument, NULL, OPT_EMIT_MAP },
-	{ "encoding", required_argument, NULL, 'e' },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "map", required_argument, NULL, 'm' },
-	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "schema", required_argument, NULL, 's' },
@@ -95,13 +91,6 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:e:hm:qs:V", longopts,
 	    &idx)) != -1)
 		switch (c) {
-		case 'd':
-			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
-				goto bad_value;
-			break;
-		case 'e':
-			o.csv.encoding = optarg;
-			break;
 		case 'h':
 			return msg_help(usage_text, help_text);
 		case 'm':
@@ -124,9 +113,10 @@ main(int argc, char **argv)
 		case OPT_EXPLAIN:
 			o.explain = 1;
 			break;
-		case OPT_LIMIT:
-			if (opt_reader_limit(longopts[idx].name, optarg,
-			    &o.csv, &e) < 0)
+		case 'd':
+		case 'e':
+		case OPT_CSVIN_LIMIT:
+			if (opt_csvin(c, longopts, idx, optarg, &o.csv, &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_REJECTS:

@@ -80,22 +80,18 @@ enum {
 	OPT_LIMIT_ERRORS = 256, OPT_LIMIT_ROWS, OPT_PICK, OPT_REJECTS,
 	OPT_RESOURCE, OPT_SYNC, OPT_SKIP, OPT_SUMMARY, OPT_VALID_ROWS,
 	OPT_HTML_ROWS, OPT_LANG, OPT_ALLOW_REMOTE, OPT_PACKAGE, OPT_STRICT,
-	OPT_LIMIT, OPT_REGEX_WORK
+	OPT_REGEX_WORK
 };
 
 static const struct option longopts[] = {
+	OPT_CSVIN_LONGOPTS,
 	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
-	{ "delimiter", required_argument, NULL, 'd' },
-	{ "encoding", required_argument, NULL, 'e' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "html-rows", required_argument, NULL, OPT_HTML_ROWS },
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "limit-errors", required_argument, NULL, OPT_LIMIT_ERRORS },
 	{ "limit-rows", required_argument, NULL, OPT_LIMIT_ROWS },
-	{ "max-field-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-input-size", required_argument, NULL, OPT_LIMIT },
-	{ "max-record-size", required_argument, NULL, OPT_LIMIT },
 	{ "max-regex-work", required_argument, NULL, OPT_REGEX_WORK },
 	{ "pick-errors", required_argument, NULL, OPT_PICK },
 	{ "package", no_argument, NULL, OPT_PACKAGE },
@@ -129,27 +125,8 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:e:f:hqr:s:V", longopts,
 	    &idx)) != -1)
 		switch (c) {
-		case 'd':
-			if (opt_delimiter(optarg, &o.csv.delimiter, &e) < 0)
-				goto bad_value;
-			break;
-		case 'e':
-			o.csv.encoding = optarg;
-			break;
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o.format = VALIDATE_RUN_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o.format = VALIDATE_RUN_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				o.format = VALIDATE_RUN_CSV;
-			else if (strcmp(optarg, "junit") == 0)
-				o.format = VALIDATE_RUN_JUNIT;
-			else if (strcmp(optarg, "github") == 0)
-				o.format = VALIDATE_RUN_GITHUB;
-			else if (strcmp(optarg, "html") == 0)
-				o.format = VALIDATE_RUN_HTML;
-			else {
+			if (validate_run_format_parse(optarg, &o.format) < 0) {
 				msg_error("'%s' is not a report format: text, "
 				    "json, csv, junit, github or html", optarg);
 				return msg_usage(usage_text);
@@ -175,9 +152,10 @@ main(int argc, char **argv)
 			    &e) < 0)
 				goto bad_value;
 			break;
-		case OPT_LIMIT:
-			if (opt_reader_limit(longopts[idx].name, optarg,
-			    &o.csv, &e) < 0)
+		case 'd':
+		case 'e':
+		case OPT_CSVIN_LIMIT:
+			if (opt_csvin(c, longopts, idx, optarg, &o.csv, &e) < 0)
 				goto bad_value;
 			break;
 		case OPT_REGEX_WORK:

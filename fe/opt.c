@@ -96,3 +96,23 @@ opt_count(const char *s, size_t min, size_t max, size_t *out,
 	*out = (size_t)v;
 	return 0;
 }
+
+int
+opt_csvin(int c, const struct option *longopts, int idx, const char *arg,
+    struct csvin_options *csv, struct muni_err *e)
+{
+	switch (c) {
+	case 'd':
+		return opt_delimiter(arg, &csv->delimiter, e);
+	case 'e':
+		csv->encoding = arg;
+		return 0;
+	case OPT_CSVIN_LIMIT:
+		return opt_reader_limit(longopts[idx].name, arg, csv, e) < 0 ?
+		    -1 : 0;
+	default:
+		err_set(e, MUNI_EXIT_INTERNAL, "option %d is not an input "
+		    "option", c);
+		return -1;
+	}
+}

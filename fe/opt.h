@@ -6,6 +6,7 @@
 #ifndef MUNI_OPT_H
 #define MUNI_OPT_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -35,5 +36,22 @@ int opt_reader_limit(const char *name, const char *s,
 
 /* A delimiter: one character (not a quote, CR or LF), or "tab". */
 int opt_delimiter(const char *s, int *out, struct muni_err *e);
+
+/*
+ * The options of the CSV input every tool reads: -d, -e and the reader's
+ * limits. OPT_CSVIN_LONGOPTS goes in a tool's getopt_long table; the
+ * tool's switch sends 'd', 'e' and OPT_CSVIN_LIMIT to opt_csvin() with
+ * what getopt_long gave (c, the entry's index idx, optarg). 0 when done,
+ * -1 with e for a bad value.
+ */
+#define OPT_CSVIN_LIMIT 0x4000	/* above every tool's own values */
+#define OPT_CSVIN_LONGOPTS \
+	{ "delimiter", required_argument, NULL, 'd' }, \
+	{ "encoding", required_argument, NULL, 'e' }, \
+	{ "max-field-size", required_argument, NULL, OPT_CSVIN_LIMIT }, \
+	{ "max-input-size", required_argument, NULL, OPT_CSVIN_LIMIT }, \
+	{ "max-record-size", required_argument, NULL, OPT_CSVIN_LIMIT }
+int opt_csvin(int c, const struct option *longopts, int idx, const char *arg,
+    struct csvin_options *csv, struct muni_err *e);
 
 #endif

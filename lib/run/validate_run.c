@@ -21,6 +21,24 @@
 #include "schema/validator.h"
 #include "base/banned.h"
 
+int
+validate_run_format_parse(const char *name, enum validate_run_format *format)
+{
+	static const char *const names[] = {
+		[VALIDATE_RUN_TEXT] = "text", [VALIDATE_RUN_JSON] = "json",
+		[VALIDATE_RUN_CSV] = "csv", [VALIDATE_RUN_JUNIT] = "junit",
+		[VALIDATE_RUN_GITHUB] = "github", [VALIDATE_RUN_HTML] = "html",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*format = (enum validate_run_format)i;
+			return 0;
+		}
+	return -1;
+}
+
 void
 validate_run_options_init(struct validate_run_options *o)
 {

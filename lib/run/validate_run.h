@@ -32,6 +32,10 @@ enum validate_run_format {
 	VALIDATE_RUN_HTML
 };
 
+/* The report format named name ("text", "json"...); -1 if none. */
+int validate_run_format_parse(const char *name,
+    enum validate_run_format *format);
+
 #define VALIDATE_RUN_MAX_RESOURCES 32
 
 struct validate_run_resource {
