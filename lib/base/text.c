@@ -90,3 +90,16 @@ text_cell(struct buf *out, const char *p, size_t n)
 		return -1;
 	return text_visible(out, p, n, 0);
 }
+
+int
+text_latin1_base(unsigned char second)
+{
+	/* U+00C0..U+00FF; '\0' where NFD leaves the letter whole. */
+	static const char base[64] =
+	    "AAAAAA\0CEEEEIIII\0NOOOOO\0\0UUUUY\0\0"
+	    "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
+
+	if (second < 0x80 || second > 0xbf)
+		return 0;
+	return (unsigned char)base[second - 0x80];
+}

@@ -39,4 +39,13 @@ int text_is_formula(const char *p, size_t n);
 /* Append p[0..n) as text_visible(), after a "'" when it is a formula. */
 int text_cell(struct buf *out, const char *p, size_t n);
 
+/*
+ * The letter a Latin-1 letter (U+00C0 to U+00FF, whose UTF-8 is 0xC3 then
+ * second) is without its accent, as Unicode's NFD then the removal of the
+ * combining marks gives it: 'E' for \u00c9, 'e' for \u00e9; 0 for what NFD
+ * leaves whole (\u00c6, \u00d0, \u00d7, \u00d8, \u00de, \u00df and their
+ * small letters, \u00f7). The one accent-folding table of muni.
+ */
+int text_latin1_base(unsigned char second);
+
 #endif

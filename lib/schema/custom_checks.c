@@ -106,10 +106,6 @@ cell(const struct custom_check_binding *b, const struct record *rec, long col,
 static size_t
 fold(const char *p, size_t n, char *out, size_t cap)
 {
-	/* Base letters of U+00C0..U+00FF; '\0' where there is none. */
-	static const char latin1[] =
-	    "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0"
-	    "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";
 	size_t i = 0, k = 0;
 
 	while (i < n && k + 4 < cap) {
@@ -119,11 +115,10 @@ fold(const char *p, size_t n, char *out, size_t cap)
 			out[k++] = (char)tolower(c);
 			i++;
 		} else if ((c == 0xC3) && i + 1 < n) {
-			unsigned cp = 0xC0 + ((unsigned char)p[i + 1] & 0x3F);
-			char base = latin1[cp - 0xC0];
+			int base = text_latin1_base((unsigned char)p[i + 1]);
 
 			if (base)
-				out[k++] = base;
+				out[k++] = (char)tolower(base);
 			else {
 				out[k++] = p[i];
 				out[k++] = p[i + 1];

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "base/exitcode.h"
+#include "base/text.h"
 #include "transform/automap.h"
 #include "base/banned.h"
 
@@ -22,13 +23,24 @@ static const char *const abbrev[][2] = {
 	{ "dept", "departement" }, { "dep", "departement" },
 };
 
-/* The ASCII letter a Latin letter of UTF-8 at p stands for, its length. */
+/*
+ * The ASCII letters a Latin letter of UTF-8 at p stands for, its length:
+ * its letter without accent (text_latin1_base), and for the letters NFD
+ * leaves whole a spelling in ASCII, as a header writer would type it.
+ */
 static size_t
 fold(const unsigned char *p, size_t n, char out[3])
 {
-	static const char c3[64] =
-	    "AAAAAAACEEEEIIII" "DNOOOOO*OUUUUYTs" "aaaaaaaceeeeiiii" "dnooooo/ouuuuyty";
-	unsigned char c;
+	/* U+00C6, U+00D0, U+00D7, U+00D8, U+00DE, U+00DF and the small ones. */
+	static const struct {
+		unsigned char second;
+		char ascii[3];
+	} whole[] = {
+		{ 0x86, "ae" }, { 0x90, "D" }, { 0x97, "*" }, { 0x98, "O" },
+		{ 0x9e, "T" }, { 0x9f, "s" }, { 0xa6, "ae" }, { 0xb0, "d" },
+		{ 0xb7, "/" }, { 0xb8, "o" }, { 0xbe, "t" },
+	};
+	size_t i;
 
 	out[1] = out[2] = '\0';
 	if (p[0] < 0x80) {
@@ -36,10 +48,11 @@ fold(const unsigned char *p, size_t n, char out[3])
 		return 1;
 	}
 	if (n >= 2 && p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
-		c = (unsigned char)c3[p[1] - 0x80];
-		out[0] = (char)c;
-		if (p[1] == 0x86 || p[1] == 0xa6)
-			out[0] = 'a', out[1] = 'e';
+		out[0] = (char)text_latin1_base(p[1]);
+		for (i = 0; out[0] == '\0' && i < sizeof(whole) /
+		    sizeof(*whole); i++)
+			if (whole[i].second == p[1])
+				memcpy(out, whole[i].ascii, 3);
 		return 2;
 	}
 	if (n >= 2 && p[0] == 0xc5 && (p[1] == 0x92 || p[1] == 0x93)) {
