@@ -5,6 +5,7 @@
 #include "anon/names.h"
 #include "anon/pii.h"
 #include "anon/unorm.h"
+#include "base/frdate.h"
 #include "schema/phone.h"
 #include "schema/siret.h"
 #include "base/banned.h"
@@ -636,10 +637,6 @@ plate_at(const char *p, size_t n, size_t i)
 
 /* ---- births ---- */
 
-static const char *const month_names[] = { "janvier", "f\xc3\xa9vrier",
-    "fevrier", "mars", "avril", "mai", "juin", "juillet", "ao\xc3\xbbt",
-    "aout", "septembre", "octobre", "novembre", "d\xc3\xa9" "cembre",
-    "decembre", NULL };
 
 /* A date at p[i]: 12/03/1980, 12-03-1980, 1980-03-12, 12 mars 1980. */
 static size_t
@@ -675,9 +672,9 @@ date_at(const char *p, size_t n, size_t i)
 	if (j >= n || p[j] != ' ')
 		return 0;
 	j++;
-	for (d = 0; month_names[d]; d++) {
-		k = strlen(month_names[d]);
-		if (j + k < n && strncasecmp(p + j, month_names[d], k) == 0 &&
+	for (d = 0; frdate_month_words[d]; d++) {
+		k = strlen(frdate_month_words[d]);
+		if (j + k < n && strncasecmp(p + j, frdate_month_words[d], k) == 0 &&
 		    p[j + k] == ' ' && j + k + 5 <= n &&
 		    is_digit((unsigned char)p[j + k + 1]))
 			return j + k + 5 - i;
@@ -744,8 +741,8 @@ month_year_at(const char *p, size_t n, size_t i)
 	size_t k, d;
 	int m;
 
-	for (m = 0; month_names[m]; m++)
-		if ((k = match_fold(p, n, i, month_names[m])) > 0 &&
+	for (m = 0; frdate_month_words[m]; m++)
+		if ((k = match_fold(p, n, i, frdate_month_words[m])) > 0 &&
 		    i + k + 5 <= n && p[i + k] == ' ') {
 			for (d = 0; d < 4 && is_digit((unsigned char)p[i + k +
 			    1 + d]); d++)

@@ -6,7 +6,7 @@
 #include "json/json.h"
 #include "publish/meta.h"
 #include "publish/page.h"
-#include "schema/frdate.h"
+#include "base/frdate.h"
 #include "base/banned.h"
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/frdate.h"
 #include "schema/cast.h"
 #include "schema/cast_parts.h"
 #include "base/banned.h"
@@ -24,22 +25,11 @@ struct when {
 	int yday;
 };
 
-static int
-days_in_month(int y, int m)
-{
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dm[m - 1];
-}
-
 /* Whether the day exists in the calendar. */
 static int
 date_ok(int y, int m, int d)
 {
-	return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+	return m >= 1 && m <= 12 && d >= 1 && d <= frdate_days_in_month(y, m);
 }
 
 /* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
@@ -379,9 +369,6 @@ iso_date(const char *s, size_t n, struct when *w)
 static int
 any_date(const char *s, size_t n, struct when *w)
 {
-	static const char *fr_months[] = { "janvier", "février", "mars",
-	    "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-	    "novembre", "décembre" };
 	int nums[3], nnum = 0, month = 0;
 	size_t i = 0, k;
 
@@ -413,14 +400,14 @@ any_date(const char *s, size_t n, struct when *w)
 			    (unsigned char)s[i] >= 0x80))
 				i++;
 			for (t = 0; t < 12 && !found; t++) {
-				size_t fl = strlen(fr_months[t]);
+				size_t fl = strlen(frdate_months[t]);
 
 				if ((i - k == strlen(month_names[t]) ||
 				    (i - k >= 3 && i - k < strlen(month_names[t]))) &&
 				    strncasecmp(s + k, month_names[t], i - k) == 0)
 					found = t + 1;
 				else if (i - k == fl &&
-				    strncasecmp(s + k, fr_months[t], fl) == 0)
+				    strncasecmp(s + k, frdate_months[t], fl) == 0)
 					found = t + 1;
 			}
 			if (!found || month)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/frdate.h"
 #include "schema/opening_hours.h"
 #include "base/banned.h"
 
@@ -216,9 +217,6 @@ static const char *const other_days[] = { "lundi", "mardi", "mercredi",
 	"donnerstags", "freitag", "freitags", "samstag", "samstags", "sonntag",
 	"sonntags", "mi", "do", "lunes", "martes", "viernes", "sabado",
 	"domingo", "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
-static const char *const other_months[] = { "janvier", "février",
-	"fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
-	"septembre", "octobre", "novembre", "décembre", "decembre" };
 
 static int
 in_words(const struct token *t, const char *const *words, size_t count)
@@ -244,8 +242,8 @@ is_wday(const struct token *t)
 static int
 is_month(const struct token *t)
 {
-	return name_index(t, months, 12, 3) >= 0 || in_words(t, other_months,
-	    sizeof(other_months) / sizeof(other_months[0]));
+	return name_index(t, months, 12, 3) >= 0 || in_words(t, frdate_month_words,
+	    FRDATE_MONTH_WORDS);
 }
 
 /* Words used for "to" between two times or days. */

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/exitcode.h"
 #include "base/fdio.h"
+#include "base/frdate.h"
 #include "source/dbf.h"
 #include "base/banned.h"
 
@@ -297,8 +298,6 @@ drain(struct dbf *s, struct muni_err *e)
 static int
 dbf_date_ok(const unsigned char *p)
 {
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
 	int y = 0, m, d, i;
 
 	for (i = 0; i < 8; i++)
@@ -308,11 +307,7 @@ dbf_date_ok(const unsigned char *p)
 		y = y * 10 + (p[i] - '0');
 	m = (p[4] - '0') * 10 + (p[5] - '0');
 	d = (p[6] - '0') * 10 + (p[7] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return 0;
-	/* 29 February only in a leap year. */
-	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)));
+	return d >= 1 && d <= frdate_days_in_month(y, m);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/frdate.h"
 #include "schema/cast.h"
 #include "schema/siret.h"
 #include "transform/value_ops.h"
@@ -473,7 +474,7 @@ value_strptime(const char *fmt, const char *p, size_t n, long pivot,
     struct value_when *w)
 {
 	size_t i = 0, k;
-	int v, mdays;
+	int v;
 
 	memset(w, 0, sizeof(*w));
 	w->year = -1;
@@ -544,10 +545,7 @@ value_strptime(const char *fmt, const char *p, size_t n, long pivot,
 	if (i != n || w->year < 0 || w->month < 1 || w->month > 12 ||
 	    w->day < 1)
 		return -1;
-	mdays = w->month == 2 ? ((w->year % 4 == 0 && w->year % 100 != 0) ||
-	    w->year % 400 == 0 ? 29 : 28) : w->month == 4 || w->month == 6 ||
-	    w->month == 9 || w->month == 11 ? 30 : 31;
-	return w->day <= mdays ? 0 : -1;
+	return w->day <= frdate_days_in_month(w->year, w->month) ? 0 : -1;
 }
 
 static void

@@ -6,18 +6,38 @@
 #include <string.h>
 #include <time.h>
 
-#include "schema/frdate.h"
+#include "base/frdate.h"
 #include "base/banned.h"
 
-static const char *const months[] = { "janvier", "février", "mars",
+const char *const frdate_months[12] = { "janvier", "février", "mars",
 	"avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
 	"novembre", "décembre" };
+
+const char *const frdate_month_words[] = { "janvier", "février",
+	"fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
+	"septembre", "octobre", "novembre", "décembre", "decembre", NULL };
+_Static_assert(sizeof(frdate_month_words) / sizeof(*frdate_month_words) ==
+    FRDATE_MONTH_WORDS + 1, "FRDATE_MONTH_WORDS counts the words");
+
+int
+frdate_days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (month < 1 || month > 12)
+		return 0;
+	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) ||
+	    year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
 
 static int
 day_month_year(struct buf *out, int day, int month, int year)
 {
 	return buf_addf(out, "%d%s %s %d", day, day == 1 ? "er" : "",
-	    months[month], year);
+	    frdate_months[month], year);
 }
 
 int
