@@ -27,7 +27,7 @@ kanon_new(size_t nsens, struct muni_err *e)
 	struct kanon *k = calloc(1, sizeof(*k));
 
 	if (k == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	k->nsens = nsens;

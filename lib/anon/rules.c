@@ -447,18 +447,6 @@ rules_free(struct rules *rs)
 	free(rs);
 }
 
-static long
-find(const struct record *h, const char *name)
-{
-	size_t i, n = strlen(name);
-
-	for (i = 0; i < h->nfields; i++)
-		if (h->fields[i].len == n && memcmp(h->fields[i].ptr, name,
-		    n) == 0)
-			return (long)i;
-	return -1;
-}
-
 static int
 bind_cond(struct rules *rs, struct rule_cond *c, const struct record *h,
     struct muni_err *e)
@@ -471,7 +459,7 @@ bind_cond(struct rules *rs, struct rule_cond *c, const struct record *h,
 				return -1;
 		return 0;
 	}
-	if ((c->col = find(h, c->column)) < 0) {
+	if ((c->col = record_find(h, c->column)) < 0) {
 		err_set(e, MUNI_EXIT_USAGE, "rules '%s': a condition reads the "
 		    "column '%s', which the input does not have", rs->source,
 		    c->column);
@@ -489,7 +477,7 @@ rules_bind(struct rules *rs, const struct record *header,
 	int found;
 
 	for (i = 0; i < rs->n; i++) {
-		rs->r[i].col = find(header, rs->r[i].column);
+		rs->r[i].col = record_find(header, rs->r[i].column);
 		if (rs->r[i].col < 0) {
 			err_set(e, MUNI_EXIT_USAGE, "rules '%s': a rule is given "
 			    "for the column '%s', which the input does not "
@@ -521,7 +509,7 @@ rules_bind(struct rules *rs, const struct record *header,
 		const char *c = i < rs->nquasi ? rs->quasi[i] :
 		    rs->sensitive[i - rs->nquasi];
 
-		if (find(header, c) < 0) {
+		if (record_find(header, c) < 0) {
 			err_set(e, MUNI_EXIT_USAGE, "rules '%s': the %s column "
 			    "'%s' is not in the input", rs->source, i <
 			    rs->nquasi ? "quasi-identifier" : "sensitive", c);

@@ -1,8 +1,10 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/exitcode.h"
 #include "base/text.h"
 #include "base/banned.h"
 
@@ -42,4 +44,11 @@ err_sys(struct muni_err *e, int status, int errnum, const char *fmt, ...)
 	if (errnum && n < sizeof(e->msg))
 		snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
 	text_fix_end(e->msg);
+}
+
+void
+err_nomem(struct muni_err *e)
+{
+	err_set(e, MUNI_EXIT_IO, "out of memory");
+	e->errnum = ENOMEM;
 }

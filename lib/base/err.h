@@ -28,5 +28,7 @@ void err_set(struct muni_err *e, int status, const char *fmt, ...)
 /* As err_set, with errno recorded and its text appended to the message. */
 void err_sys(struct muni_err *e, int status, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* An allocation failed: MUNI_EXIT_IO, ENOMEM, "out of memory". */
+void err_nomem(struct muni_err *e);
 
 #endif

@@ -103,3 +103,14 @@ text_latin1_base(unsigned char second)
 		return 0;
 	return (unsigned char)base[second - 0x80];
 }
+
+int
+text_all_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return n > 0;
+}

@@ -39,6 +39,9 @@ int text_is_formula(const char *p, size_t n);
 /* Append p[0..n) as text_visible(), after a "'" when it is a formula. */
 int text_cell(struct buf *out, const char *p, size_t n);
 
+/* Whether p holds n > 0 ASCII digits and nothing else. */
+int text_all_digits(const char *p, size_t n);
+
 /*
  * The letter a Latin-1 letter (U+00C0 to U+00FF, whose UTF-8 is 0xC3 then
  * second) is without its accent, as Unicode's NFD then the removal of the

@@ -1409,3 +1409,21 @@ csvin_rows(const struct csvin *in)
 {
 	return in->rows;
 }
+
+long
+record_find(const struct record *r, const char *name)
+{
+	return record_find_n(r, name, strlen(name));
+}
+
+long
+record_find_n(const struct record *r, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (r->fields[i].len == len && memcmp(r->fields[i].ptr, name,
+		    len) == 0)
+			return (long)i;
+	return -1;
+}

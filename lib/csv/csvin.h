@@ -65,6 +65,10 @@ struct record {
 	unsigned long long line;	/* physical line where it starts */
 };
 
+/* The index of the first field equal to name (a header's column), or -1. */
+long record_find(const struct record *r, const char *name);
+long record_find_n(const struct record *r, const char *name, size_t len);
+
 struct csvin_options {
 	const char *encoding;	/* NULL: guess */
 	int delimiter;		/* 0: guess */

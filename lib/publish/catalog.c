@@ -62,13 +62,13 @@ catalog_open(const char *path, enum catalog_mode mode, struct muni_err *e)
 	    SQLITE_OPEN_CREATE : 0);
 
 	if (c == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	c->path = strdup(path);
 	if (c->path == NULL) {
 		free(c);
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK ||
@@ -410,7 +410,7 @@ catalog_versions(struct catalog *c, const char *dataset,
 	if (rc < 0 || l.v == NULL || l.failed) {
 		free(l.v);
 		if (rc == 0)
-			err_set(e, MUNI_EXIT_IO, "out of memory");
+			err_nomem(e);
 		*v = NULL;
 		*n = 0;
 		return -1;

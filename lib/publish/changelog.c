@@ -70,7 +70,7 @@ changelog_new(const char *dir, const size_t *key, size_t nkey,
 	if (x == NULL || (nkey && (x->key = malloc(nkey *
 	    sizeof(*key))) == NULL)) {
 		free(x);
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	snprintf(x->dir, sizeof(x->dir), "%s", dir);
@@ -153,12 +153,12 @@ spill(struct changelog *x, struct muni_err *e)
 	snprintf(path, sizeof(path), "%s/run.%zu", x->dir, x->nruns);
 	runs = realloc(x->runs, (x->nruns + 1) * sizeof(*runs));
 	if (runs == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	x->runs = runs;
 	if ((x->runs[x->nruns] = strdup(path)) == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	x->nruns++;
@@ -220,7 +220,7 @@ changelog_add(struct changelog *x, const struct record *rec, struct muni_err *e)
 		size_t *o = realloc(x->offs, cap * sizeof(*o));
 
 		if (o == NULL) {
-			err_set(e, MUNI_EXIT_IO, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		x->offs = o;
@@ -230,7 +230,7 @@ changelog_add(struct changelog *x, const struct record *rec, struct muni_err *e)
 	if (buf_add(&x->recs, &kh, 8) < 0 || buf_add(&x->recs, &rh, 8) < 0 ||
 	    buf_add(&x->recs, &klen, 4) < 0 ||
 	    buf_add(&x->recs, x->keytext.ptr, klen) < 0) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	return 0;
@@ -324,7 +324,7 @@ merge_runs(struct changelog *x, int fd, struct muni_err *e)
 	int rc = 0;
 
 	if (rd == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	buf_init(&out, (size_t)4 << 20);

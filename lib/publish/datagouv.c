@@ -269,7 +269,7 @@ datagouv_upload(const struct datagouv_upload *u, char resource_id[128],
 		rc = 1;
 	goto done;
 nomem:
-	err_set(e, MUNI_EXIT_IO, "out of memory");
+	err_nomem(e);
 	rc = -1;
 done:
 	yajl_tree_free(ds);

@@ -511,7 +511,7 @@ meta_parse(const char *json, size_t len, const char *source,
 	m = calloc(1, sizeof(*m));
 	if (m == NULL || (m->source = strdup(source)) == NULL) {
 		free(m);
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return NULL;
 	}
 	root = conf_parse(&l, json, len);

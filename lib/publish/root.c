@@ -42,7 +42,7 @@ render(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 	d = calloc(n + 1, sizeof(*d));
 	issued = calloc(n + 1, sizeof(*issued));
 	if (ds == NULL || pe == NULL || d == NULL || issued == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		goto done;
 	}
 	for (i = 0; i < n; i++) {

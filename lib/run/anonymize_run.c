@@ -329,18 +329,6 @@ apply(struct run *r, size_t c, const struct record *rec, struct buf *out,
 
 /* ---- columns, key, counts ---- */
 
-static long
-find(const struct record *h, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < h->nfields; i++)
-		if (h->fields[i].len == n && memcmp(h->fields[i].ptr, name,
-		    n) == 0)
-			return (long)i;
-	return -1;
-}
-
 /* A comma-separated list of column names, as input columns. */
 static int
 columns_of(const char *list, char *const *names, size_t nnames,
@@ -352,15 +340,15 @@ columns_of(const char *list, char *const *names, size_t nnames,
 	*out = calloc(h->nfields + nnames + 1, sizeof(long));
 	*n = 0;
 	if (*out == NULL) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	for (i = 0; list == NULL && i < nnames; i++)
-		if (((*out)[(*n)++] = find(h, names[i], strlen(names[i]))) < 0)
+		if (((*out)[(*n)++] = record_find(h, names[i])) < 0)
 			goto missing;
 	while (list && *p) {
 		len = strcspn(p, ",");
-		if (len > 0 && ((*out)[(*n)++] = find(h, p, len)) < 0) {
+		if (len > 0 && ((*out)[(*n)++] = record_find_n(h, p, len)) < 0) {
 			err_set(e, MUNI_EXIT_USAGE, "the column '%.*s' is not "
 			    "in the input", (int)len, p);
 			return -1;
@@ -391,7 +379,7 @@ setup(struct run *r, const struct record *h, struct muni_err *e)
 	r->outrow = calloc(h->nfields + 1, sizeof(*r->outrow));
 	if (!r->by_col || !r->out_of || !r->st || !r->off || !r->fields ||
 	    !r->inrow || !r->outrow) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (r->rs) {
@@ -502,13 +490,13 @@ recode_add(struct run *r, size_t c, const char *p, size_t n,
 		rc->cap = rc->cap ? 2 * rc->cap : 256;
 		cnt = realloc(rc->count, rc->cap * sizeof(*cnt));
 		if (cnt == NULL) {
-			err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+			err_nomem(e);
 			return -1;
 		}
 		rc->count = cnt;
 	}
 	if (keyset_add(&rc->values, p, n, rc->n + 1) < 0) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	rc->count[rc->n++] = 1;
@@ -652,7 +640,7 @@ report(struct run *r, const struct kanon_result *before,
 	int rc;
 
 	if (g == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	yajl_gen_map_open(g);
@@ -981,7 +969,7 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 	/* keep the header: the reader reuses its record */
 	hf = calloc(rec->nfields + 1, sizeof(*hf));
 	if (hf == NULL) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		status = e->status;
 		goto end;
 	}
@@ -1006,7 +994,7 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 		/* a first reading counts the values to recode */
 		r.rec = calloc(r.width, sizeof(*r.rec));
 		if (r.rec == NULL) {
-			err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+			err_nomem(e);
 			status = e->status;
 			goto end;
 		}
@@ -1363,7 +1351,7 @@ anonymize_run_scan(const struct anonymize_run_options *o, struct buf *out,
 	orgs = calloc(width + 1, sizeof(*orgs));
 	if (hits == NULL || filled == NULL || noff == NULL || ident == NULL ||
 	    orgs == NULL) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		rc = -1;
 		goto done;
 	}

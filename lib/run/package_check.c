@@ -785,7 +785,7 @@ read_catalogue(const char *path, struct catalogue *c, struct muni_err *e)
 	c->datasets = calloc(MAX_FILES, sizeof(*c->datasets));
 	c->dists = calloc(MAX_FILES, sizeof(*c->dists));
 	if (c->datasets == NULL || c->dists == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1239,7 +1239,7 @@ package_check(const struct package_check_options *o, const char *path,
 		free(p.r);
 		free(p.facts);
 		free(p.as_given);
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return MUNI_EXIT_IO;
 	}
 	if (stat(path, &st) < 0) {

@@ -81,7 +81,7 @@ collect_record(void *ctx, const struct record *rec, struct muni_err *e)
 		extent_header(&c->extent, rec);
 	}
 	if (page_preview_add(&c->preview, rec) < 0) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (c->header && c->rows && changelog_add(c->idx, rec, e) < 0)
@@ -414,7 +414,7 @@ prepare(struct run *r, struct muni_err *e)
 	    r->m->schema_url ? r->m->schema_url : o->schema, r->schema_name,
 	    sizeof(r->schema_name));
 	if (primary_key(r->typed, &r->key, &r->nkey, &r->key_names) < 0) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	if (o->diff && r->nkey == 0) {
@@ -639,7 +639,7 @@ write_version_files(struct run *r, const struct versions *kept,
 	r->v.descriptor = strdup(out.ptr);
 	desc = json_parse(out.ptr, NULL, 0);
 	if (r->v.descriptor == NULL || desc == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		goto done;
 	}
 	if (folder_path(p, e, "%s/datapackage.json", r->tmp) < 0 ||
@@ -751,7 +751,7 @@ publish_local(struct run *r, struct muni_err *e)
 	kept.v = malloc((nkept + 1) * sizeof(*kept.v));
 	drop = calloc(r->hist.n - nkept + 1, sizeof(*drop));
 	if (kept.v == NULL || drop == NULL) {
-		err_set(e, MUNI_EXIT_IO, "out of memory");
+		err_nomem(e);
 		goto fail;
 	}
 	kept.v[0] = r->v;

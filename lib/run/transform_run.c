@@ -301,7 +301,7 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	s->c.kept = calloc(n + 1, sizeof(*s->c.kept));
 	if (!s->fields || !s->wide || !s->off || !s->end || !s->c.changed ||
 	    !s->c.kept) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {

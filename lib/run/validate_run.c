@@ -372,7 +372,7 @@ run_table(const struct validate_run_options *o, struct report *rp,
 		/* The schema's names as the header; the record read is data. */
 		hdr.fields = calloc(s->nfields + 1, sizeof(*hdr.fields));
 		if (hdr.fields == NULL) {
-			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			err_nomem(e);
 			status = MUNI_EXIT_IO;
 			goto end;
 		}
@@ -394,7 +394,7 @@ run_table(const struct validate_run_options *o, struct report *rp,
 		width = rec->nfields;
 		wide = calloc(width + 2, sizeof(*wide));
 		if (wide == NULL) {
-			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			err_nomem(e);
 			status = MUNI_EXIT_IO;
 			goto end;
 		}
@@ -424,7 +424,7 @@ run_table(const struct validate_run_options *o, struct report *rp,
 			}
 			errs = validator_row_errors(v, &nerr);
 			if (nerr && report_keep_row(r, rec) < 0) {
-				err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+				err_nomem(e);
 				status = MUNI_EXIT_IO;
 				goto end;
 			}

@@ -57,17 +57,6 @@ add(struct custom_check_finding *f, size_t *n, enum error_code code,
 
 /* ---- SIREN and SIRET, as python-stdnum checks them ----------------------- */
 
-static int
-all_digits(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return n > 0;
-}
-
 /* ---- helpers -------------------------------------------------------------- */
 
 static long
@@ -313,14 +302,14 @@ check_year_interval(const char *p, size_t n, int year_only, long col,
 {
 	int y1, y2;
 
-	if (n == 4 && all_digits(p, 4)) {
+	if (n == 4 && text_all_digits(p, 4)) {
 		if (!year_only)
 			add(f, nf, ERR_YEAR_INTERVAL, col, "'%.*s' is a year, "
 			    "where an interval YYYY/YYYY is expected", (int)n, p);
 		return;
 	}
-	if (n != 9 || p[4] != '/' || !all_digits(p, 4) ||
-	    !all_digits(p + 5, 4)) {
+	if (n != 9 || p[4] != '/' || !text_all_digits(p, 4) ||
+	    !text_all_digits(p + 5, 4)) {
 		add(f, nf, ERR_YEAR_INTERVAL, col, "'%.*s' is not an interval "
 		    "of years YYYY/YYYY", (int)text_cut(p, n, 100), p);
 		return;

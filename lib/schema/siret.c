@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "schema/siret.h"
 #include "base/banned.h"
 
@@ -25,17 +26,6 @@ compact(const char *p, size_t n, char *out, size_t cap)
 		i++;
 	memmove(out, out + i, k - i);
 	return k - i;
-}
-
-static int
-all_digits(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return n > 0;
 }
 
 int
@@ -63,7 +53,7 @@ siren_valid(const char *p, size_t n)
 	char c[32];
 	size_t k = compact(p, n, c, sizeof(c));
 
-	return k == 9 && all_digits(c, k) && luhn_ok(c, k);
+	return k == 9 && text_all_digits(c, k) && luhn_ok(c, k);
 }
 
 int
@@ -73,7 +63,7 @@ siret_valid(const char *p, size_t n)
 	size_t k = compact(p, n, c, sizeof(c)), i;
 	int sum = 0;
 
-	if (k != 14 || !all_digits(c, k))
+	if (k != 14 || !text_all_digits(c, k))
 		return 0;
 	/* La Poste: one SIREN for every office; the key is a sum mod 5. */
 	if (memcmp(c, "356000000", 9) == 0 && memcmp(c, "35600000000048", 14)) {

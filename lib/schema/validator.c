@@ -164,7 +164,7 @@ validator_new(const struct schema *s, struct report *r,
 	if (s) {
 		v->unique = calloc(s->nfields + 1, sizeof(*v->unique));
 		if (v->unique == NULL) {
-			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			err_nomem(e);
 			validator_free(v);
 			return NULL;
 		}
@@ -172,13 +172,13 @@ validator_new(const struct schema *s, struct report *r,
 			keyset_init(&v->unique[i]);
 		v->undecided = calloc(s->nfields + 1, sizeof(*v->undecided));
 		if (v->undecided == NULL) {
-			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			err_nomem(e);
 			validator_free(v);
 			return NULL;
 		}
 		v->refs = calloc(s->nfk + 1, sizeof(*v->refs));
 		if (v->refs == NULL) {
-			err_sys(e, MUNI_EXIT_IO, errno, "out of memory");
+			err_nomem(e);
 			validator_free(v);
 			return NULL;
 		}
@@ -915,7 +915,7 @@ validator_row(struct validator *v, const struct record *rec,
 		check_keys(v, rec);
 out:
 	if (v->failed) {
-		err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+		err_nomem(e);
 		return -1;
 	}
 	return 0;

@@ -349,7 +349,7 @@ automap_build(const struct schema *s, const struct record *header,
 	buf_release(&why);
 	return m;
 nomem:
-	err_sys(e, MUNI_EXIT_IO, ENOMEM, "out of memory");
+	err_nomem(e);
 	free(cols);
 	free(used);
 	buf_release(&why);

@@ -653,19 +653,6 @@ mapping_free(struct mapping *m)
 	free(m);
 }
 
-/* The index of the input column named name, or -1. */
-static long
-find(const struct record *h, const char *name)
-{
-	size_t i, n = strlen(name);
-
-	for (i = 0; i < h->nfields; i++)
-		if (h->fields[i].len == n && memcmp(h->fields[i].ptr, name,
-		    n) == 0)
-			return (long)i;
-	return -1;
-}
-
 static int
 missing(const struct mapping *m, const struct record *h, const char *name,
     const char *where, struct muni_err *e)
@@ -696,18 +683,19 @@ mapping_resolve(struct mapping *m, const struct record *header,
 
 		snprintf(where, sizeof(where), "column '%s'", c->name);
 		for (j = 0; j < c->nfrom; j++)
-			if ((c->src[j] = find(header, c->from[j])) < 0)
+			if ((c->src[j] = record_find(header, c->from[j])) < 0)
 				return missing(m, header, c->from[j], where, e);
 		for (j = 0; j < c->nops; j++)
 			for (k = 0; k < c->ops[j].ncolumns; k++)
-				if ((c->ops[j].cols[k] = find(header,
+				if ((c->ops[j].cols[k] = record_find(header,
 				    c->ops[j].columns[k])) < 0)
 					return missing(m, header,
 					    c->ops[j].columns[k], where, e);
 	}
 	for (i = 0; i < m->nfilters; i++) {
 		snprintf(where, sizeof(where), "filter %zu", i + 1);
-		if ((m->filters[i].col = find(header, m->filters[i].column)) < 0)
+		if ((m->filters[i].col = record_find(header,
+		    m->filters[i].column)) < 0)
 			return missing(m, header, m->filters[i].column, where,
 			    e);
 	}
