@@ -46,6 +46,9 @@ struct pii_match {
 	enum pii_kind kind;
 };
 
+/* What a caller's buffer of matches holds for one value, in muni. */
+#define PII_MAX_MATCHES 256
+
 /*
  * Find the personal data of the kinds in mask (bits 1 << kind) in p[0..n):
  * at most max matches, in order, not overlapping. Returns how many.

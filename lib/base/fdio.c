@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,5 +106,16 @@ fd_open_secret(const char *path, const char *kind, struct muni_err *e)
 	}
 	/* Reads block as usual from here. */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+int
+fd_open_input(const char *path, struct muni_err *e)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
+	    open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 && e)
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", path);
 	return fd;
 }

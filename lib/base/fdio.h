@@ -33,5 +33,11 @@ int fd_open_secret(const char *path, const char *kind, struct muni_err *e);
 
 /* Write all n bytes; -1 with errno on error. */
 int fd_write_full(int fd, const void *p, size_t n);
+/*
+ * An input to read: path opened read-only, or standard input for "-";
+ * -1 with errno, and with "cannot open 'path'" (status MUNI_EXIT_IO) in e
+ * unless e is NULL.
+ */
+int fd_open_input(const char *path, struct muni_err *e);
 
 #endif

@@ -146,8 +146,7 @@ int
 conf_read(const char *path, const char *kind, size_t max, struct buf *out,
     struct muni_err *e)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
-	    open(path, O_RDONLY | O_CLOEXEC);
+	int fd = fd_open_input(path, NULL);
 	int rc;
 
 	if (fd < 0) {

@@ -869,8 +869,7 @@ fetch_run(const struct fetch_run_options *o, struct muni_err *e)
 			status = e->status;
 		goto end;
 	}
-	fd = strcmp(r.local, "-") == 0 ? STDIN_FILENO :
-	    open(r.local, O_RDONLY | O_CLOEXEC);
+	fd = fd_open_input(r.local, NULL);
 	if (fd < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", o->input);
 		status = MUNI_EXIT_IO;

@@ -7,6 +7,7 @@
 
 #include "base/atomic.h"
 #include "base/exitcode.h"
+#include "base/fdio.h"
 #include "base/outfile.h"
 #include "base/text.h"
 #include "csv/csvout.h"
@@ -344,10 +345,8 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 		status = MUNI_EXIT_IO;
 		goto end;
 	}
-	fd = strcmp(o->input, "-") == 0 ? STDIN_FILENO :
-	    open(o->input, O_RDONLY | O_CLOEXEC);
+	fd = fd_open_input(o->input, e);
 	if (fd < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", o->input);
 		status = MUNI_EXIT_IO;
 		goto end;
 	}

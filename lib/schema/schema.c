@@ -634,8 +634,7 @@ schema_load(const char *path, struct muni_err *e)
 		buf_release(&text);
 		return s;
 	}
-	fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
-	    open(path, O_RDONLY | O_CLOEXEC);
+	fd = fd_open_input(path, NULL);
 	if (fd < 0) {
 		err_sys(e, MUNI_EXIT_USAGE, errno, "cannot open schema '%s'",
 		    path);
