@@ -1,5 +1,7 @@
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/exitcode.h"
 #include "csv/csvin.h"
 #include "source/columns.h"
 #include "base/banned.h"
@@ -61,4 +63,29 @@ columns_name(const struct columns *c, size_t i, size_t *len)
 {
 	*len = c->off[i + 1] - c->off[i];
 	return c->names.ptr + c->off[i];
+}
+
+long
+columns_records_path(const char *path, const char *lead, const char *seps,
+    char (*steps)[COLUMNS_STEP_MAX], size_t max, struct muni_err *e)
+{
+	const char *p = path;
+	size_t n, k;
+
+	while (*p && strchr(lead, *p))
+		p++;
+	for (k = 0; *p; k++) {
+		n = strcspn(p, seps);
+		if (k == max || n >= COLUMNS_STEP_MAX) {
+			err_set(e, MUNI_EXIT_USAGE, "--records '%s' is too "
+			    "long", path);
+			return -1;
+		}
+		memcpy(steps[k], p, n);
+		steps[k][n] = '\0';
+		p += n;
+		while (*p && strchr(seps, *p))
+			p++;
+	}
+	return (long)k;
 }

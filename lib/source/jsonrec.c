@@ -56,7 +56,7 @@ struct jsonrec {
 	unsigned long long top;
 	int root_map;
 	/* the records' container */
-	char path[SRC_JSON_MAX_DEPTH][256];
+	char path[SRC_JSON_MAX_DEPTH][COLUMNS_STEP_MAX];
 	int npath, in_container, found;
 	int cand_state;			/* scan: 0 none, 1 pending, 2 found */
 	char cand[256];
@@ -910,24 +910,12 @@ jsonrec_is(const unsigned char *p, size_t n)
 static int
 set_path(struct jsonrec *s, const char *path, struct muni_err *e)
 {
-	const char *p = path;
-	size_t n;
+	long n = columns_records_path(path, "/.$", "/.", s->path,
+	    SRC_JSON_MAX_DEPTH, e);
 
-	while (*p == '/' || *p == '.' || *p == '$')
-		p++;
-	for (s->npath = 0; *p; s->npath++) {
-		n = strcspn(p, "/.");
-		if (s->npath == SRC_JSON_MAX_DEPTH || n >= sizeof(s->path[0])) {
-			err_set(e, MUNI_EXIT_USAGE, "--records '%s' is too "
-			    "long", path);
-			return -1;
-		}
-		memcpy(s->path[s->npath], p, n);
-		s->path[s->npath][n] = '\0';
-		p += n;
-		while (*p == '/' || *p == '.')
-			p++;
-	}
+	if (n < 0)
+		return -1;
+	s->npath = (int)n;
 	s->mode = M_PATH;
 	return 0;
 }

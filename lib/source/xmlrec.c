@@ -26,7 +26,7 @@ struct xmlrec {
 	off_t at;			/* read offset */
 	struct xmlrd x;
 	int open, pass;
-	char path[XMLRD_MAX_DEPTH][256];
+	char path[XMLRD_MAX_DEPTH][COLUMNS_STEP_MAX];
 	int npath, absolute;
 	/* the element path from the root, by local names */
 	struct buf where;
@@ -372,25 +372,13 @@ read_record(struct xmlrec *s, struct muni_err *e)
 static int
 set_path(struct xmlrec *s, const char *path, struct muni_err *e)
 {
-	const char *p = path;
-	size_t n;
+	long n;
 
-	s->absolute = *p == '/' && p[1] != '/';
-	while (*p == '/')
-		p++;
-	for (s->npath = 0; *p; s->npath++) {
-		n = strcspn(p, "/");
-		if (s->npath == XMLRD_MAX_DEPTH || n >= sizeof(s->path[0])) {
-			err_set(e, MUNI_EXIT_USAGE, "--records '%s' is too "
-			    "long", path);
-			return -1;
-		}
-		memcpy(s->path[s->npath], p, n);
-		s->path[s->npath][n] = '\0';
-		p += n;
-		while (*p == '/')
-			p++;
-	}
+	s->absolute = *path == '/' && path[1] != '/';
+	n = columns_records_path(path, "/", "/", s->path, XMLRD_MAX_DEPTH, e);
+	if (n < 0)
+		return -1;
+	s->npath = (int)n;
 	return 0;
 }
 
