@@ -257,6 +257,13 @@ for f in "$src"/scripts/*; do
 done
 check "every script in scripts/ is in Makefile.am's dist_noinst_SCRIPTS${missing:+ (missing:$missing)}" \
     '[ -z "$missing" ]'
+clash=
+for d in "$src"/tests/*/; do
+	d=${d%/}
+	[ -e "$d.sh" ] && clash="$clash ${d##*/}"
+done
+check "no tests/NAME.sh beside a folder tests/NAME (make would build one from the other)${clash:+:$clash}" \
+    '[ -z "$clash" ]'
 unmapped=
 for d in "$src"/lib/*/; do
 	d=${d%/}

@@ -6,6 +6,9 @@
 # index.html rendered by headless Chromium), publications killed with
 # SIGKILL at many instants, the lock, and the upload to a scripted stand-in
 # of data.gouv.fr's API. Parts whose program is missing say skip.
+# (publication.sh, not publish.sh: make's built-in rule would make a file
+# tests/publish, the cases' folder, out of publish.sh in a VPATH build,
+# and make dist would ship that file in the folder's place.)
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${MUNI_BIN:-$src}
@@ -156,7 +159,7 @@ names = sys.stdin.readline().strip().split(",")
 print(json.dumps({"fields": [{"name": n} for n in names]}))' >"$t/big.schema.json"
 	# A second file that differs (from the generator's or the fallback's).
 	sed -e 's/,aide en nature,/,aide en nature ,/' \
-	    -e 's/ du fichier$/ du fichier, modifiée/' "$t/big1.csv" >"$t/big2.csv"
+	    -e 's/ du fichier$/ du fichier (modifiée)/' "$t/big1.csv" >"$t/big2.csv"
 	check "the two files published in turn differ" '! cmp -s "$t/big1.csv" "$t/big2.csv"'
 	K=$t/killed
 	printf '{"name": "big", "title": "t", "description": "d", "producer": "p", "base_url": "https://data.example.fr/"}' >"$t/big.meta.json"
