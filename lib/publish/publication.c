@@ -1,3 +1,7 @@
+/*
+ * publication.c is long because each step of a generation's switch is
+ * written next to what recovers from a crash after it; read together.
+ */
 /* flock, O_DIRECTORY. */
 #define _GNU_SOURCE
 

@@ -1,3 +1,7 @@
+/*
+ * anonymize_run.c is long because its actions, its two passes (rules, then
+ * k-anonymity on the temporary file) and its gate share struct run.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>

@@ -1,3 +1,7 @@
+/*
+ * fetch_run.c is one run in order: download, recognise, open the reader of
+ * the format, copy its records; each reader is in source/.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,3 +1,8 @@
+/*
+ * package_check.c is long because the checks of one publication (each
+ * resource, its metadata, the catalogue, catalog.db) report into the same
+ * reports and share what was learnt of each file (its hash, its rows).
+ */
 /* strcasestr, strptime, timegm. */
 #define _GNU_SOURCE
 

@@ -1,3 +1,8 @@
+/*
+ * publish_run.c is the run's steps in their order, from the gate to the
+ * switch, with what each leaves to undo; the files it writes are made by
+ * publish/ (datafile, root, catalog, page, dcat, datapackage).
+ */
 /* strptime, timegm: Linux and the BSDs have them. */
 #define _GNU_SOURCE
 

@@ -1,3 +1,8 @@
+/*
+ * validator.c is long because header, rows, cells, keys and custom checks
+ * share the validator's state (positions, the header's mapping, the key
+ * sets) row by row; split, that state would be spread over files.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/*
+ * jsonrec.c is long because yajl's event callbacks for its two passes
+ * (the columns, then the records) share one state.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

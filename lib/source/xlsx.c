@@ -1,3 +1,8 @@
+/*
+ * xlsx.c is long because a workbook's parts (relationships, shared
+ * strings, styles, the sheet) are read by one streaming state that the
+ * rows need together.
+ */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/*
+ * mapping.c is long because it loads every operation's arguments, each with
+ * its own checks and messages naming the JSON path; one table, one loader.
+ */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,7 @@
+/*
+ * value_ops.c holds one function per operation of muni-map(5), dispatched
+ * by kind; they share the date and number readers below.
+ */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdarg.h>
