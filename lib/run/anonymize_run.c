@@ -894,6 +894,106 @@ release(struct run *r)
 		unlink(r->tmp_out);
 }
 
+/*
+ * A copy of the header record, its names in names: the reader reuses its
+ * record. The fields (to free) or NULL with e.
+ */
+static struct field *
+keep_header(const struct record *rec, struct buf *names,
+    struct record *header, struct muni_err *e)
+{
+	struct field *hf = calloc(rec->nfields + 1, sizeof(*hf));
+	size_t c, i;
+
+	if (hf == NULL) {
+		err_nomem(e);
+		return NULL;
+	}
+	for (c = 0; c < rec->nfields; c++) {
+		hf[c].len = rec->fields[c].len;
+		if (buf_add(names, rec->fields[c].ptr, rec->fields[c].len) < 0) {
+			free(hf);
+			err_nomem(e);
+			return NULL;
+		}
+	}
+	for (c = 0, i = 0; c < rec->nfields; c++) {
+		hf[c].ptr = names->ptr + i;
+		i += hf[c].len;
+	}
+	header->fields = hf;
+	header->nfields = rec->nfields;
+	header->row = 1;
+	return hf;
+}
+
+/*
+ * The gate: what is left of personal data, and k-anonymity and l-diversity
+ * counted on the output (kb before, ka after); each failure a line of
+ * reasons. 1 pass, 0 fail, -1 with e.
+ */
+static int
+gate(struct run *r, struct kanon_result *kb, struct kanon_result *ka,
+    struct buf *reasons, struct muni_err *e)
+{
+	const struct anonymize_run_options *o = r->o;
+	unsigned long long cells, k = (unsigned long long)r->k;
+	char line[300];
+	int pass = 1;
+	size_t i;
+
+	for (i = 0; i < PII_NKINDS; i++)
+		if (r->residual[i]) {
+			snprintf(line, sizeof(line), "%llu %s%s %s",
+			    r->residual[i], pii_name((enum pii_kind)i),
+			    r->residual[i] > 1 ? " values" : " value",
+			    o->audit ? "found" : "left in the output");
+			reason(reasons, line);
+			pass = 0;
+		}
+	if (r->nquasi) {
+		if (kanon_result(r->before, k, kb, e) < 0 ||
+		    kanon_result(r->after, k, ka, e) < 0)
+			return -1;
+		if (ka->rows > 0 && ka->smallest < k) {
+			cells = ka->below_k_rows;
+			if (!o->suppress) {
+				snprintf(line, sizeof(line), "the smallest class "
+				    "holds %llu rows, fewer than k = %ld "
+				    "(%llu rows in such classes; --suppress "
+				    "blanks their quasi-identifiers)",
+				    ka->smallest, r->k, cells);
+				reason(reasons, line);
+				pass = 0;
+			} else if ((double)cells > o->max_suppressed *
+			    (double)ka->rows) {
+				snprintf(line, sizeof(line), "suppression would "
+				    "blank the quasi-identifiers of %llu rows "
+				    "of %llu, more than the %.0f%% allowed",
+				    cells, ka->rows, o->max_suppressed * 100);
+				reason(reasons, line);
+				pass = 0;
+			} else if (!o->wildcards && cells < k) {
+				snprintf(line, sizeof(line), "the %llu rows "
+				    "suppressed form a class of their own, "
+				    "smaller than k = %ld (unless suppressed "
+				    "cells count as wildcards: --wildcards)",
+				    cells, r->k);
+				reason(reasons, line);
+				pass = 0;
+			}
+		}
+		if (r->nsens && r->l > 0 && ka->l < r->l) {
+			snprintf(line, sizeof(line), "a class has %ld "
+			    "distinct sensitive values, fewer than l = %ld",
+			    ka->l, r->l);
+			reason(reasons, line);
+			pass = 0;
+		}
+	}
+	return pass;
+}
+
 int
 anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 {
@@ -905,8 +1005,8 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 	struct kanon_result kb, ka;
 	struct buf reasons, hnames;
 	struct field *hf = NULL;
-	char in_sha[65] = "", out_sha[65] = "", line[300], final[4096] = "";
-	unsigned long long suppressed = 0, cells;
+	char in_sha[65] = "", out_sha[65] = "", final[4096] = "";
+	unsigned long long suppressed = 0;
 	int fd = -1, tfd = -1, rc, status = MUNI_EXIT_OK, recode = 0, pass;
 	size_t c, i;
 
@@ -957,24 +1057,8 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 		goto end;
 	}
 	/* keep the header: the reader reuses its record */
-	hf = calloc(rec->nfields + 1, sizeof(*hf));
-	if (hf == NULL) {
-		err_nomem(e);
-		status = e->status;
-		goto end;
-	}
-	for (c = 0; c < rec->nfields; c++) {
-		hf[c].len = rec->fields[c].len;
-		buf_add(&hnames, rec->fields[c].ptr, rec->fields[c].len);
-	}
-	for (c = 0, i = 0; c < rec->nfields; c++) {
-		hf[c].ptr = hnames.ptr + i;
-		i += hf[c].len;
-	}
-	header.fields = hf;
-	header.nfields = rec->nfields;
-	header.row = 1;
-	if (setup(&r, &header, e) < 0) {
+	if ((hf = keep_header(rec, &hnames, &header, e)) == NULL ||
+	    setup(&r, &header, e) < 0) {
 		status = e->status;
 		goto end;
 	}
@@ -1056,57 +1140,9 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 	if (!recode && digest_hex(&r.din, in_sha) < 0)
 		in_sha[0] = '\0';
 	/* the checks */
-	pass = 1;
-	for (i = 0; i < PII_NKINDS; i++)
-		if (r.residual[i]) {
-			snprintf(line, sizeof(line), "%llu %s%s %s",
-			    r.residual[i], pii_name((enum pii_kind)i),
-			    r.residual[i] > 1 ? " values" : " value",
-			    o->audit ? "found" : "left in the output");
-			reason(&reasons, line);
-			pass = 0;
-		}
-	if (r.nquasi) {
-		if (kanon_result(r.before, (unsigned long long)r.k, &kb, e) < 0 ||
-		    kanon_result(r.after, (unsigned long long)r.k, &ka, e) < 0) {
-			status = e->status;
-			goto end;
-		}
-		if (ka.rows > 0 && ka.smallest < (unsigned long long)r.k) {
-			cells = ka.below_k_rows;
-			if (!o->suppress) {
-				snprintf(line, sizeof(line), "the smallest class "
-				    "holds %llu rows, fewer than k = %ld "
-				    "(%llu rows in such classes; --suppress "
-				    "blanks their quasi-identifiers)",
-				    ka.smallest, r.k, cells);
-				reason(&reasons, line);
-				pass = 0;
-			} else if ((double)cells > o->max_suppressed *
-			    (double)ka.rows) {
-				snprintf(line, sizeof(line), "suppression would "
-				    "blank the quasi-identifiers of %llu rows "
-				    "of %llu, more than the %.0f%% allowed",
-				    cells, ka.rows, o->max_suppressed * 100);
-				reason(&reasons, line);
-				pass = 0;
-			} else if (!o->wildcards && cells < (unsigned long long)
-			    r.k) {
-				snprintf(line, sizeof(line), "the %llu rows "
-				    "suppressed form a class of their own, "
-				    "smaller than k = %ld (unless suppressed "
-				    "cells count as wildcards: --wildcards)",
-				    cells, r.k);
-				reason(&reasons, line);
-				pass = 0;
-			}
-		}
-		if (r.nsens && r.l > 0 && ka.l < r.l) {
-			snprintf(line, sizeof(line), "a class has %ld distinct "
-			    "sensitive values, fewer than l = %ld", ka.l, r.l);
-			reason(&reasons, line);
-			pass = 0;
-		}
+	if ((pass = gate(&r, &kb, &ka, &reasons, e)) < 0) {
+		status = e->status;
+		goto end;
 	}
 	/*
 	 * The bytes to write are in a file: hashed first, so that the report
