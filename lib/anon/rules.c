@@ -385,17 +385,19 @@ bad:
 	return NULL;
 }
 
+/* rules_load()'s parser for conf_load(). */
+static void *
+parse_text(const char *json, size_t len, const char *path, void *ctx,
+    struct muni_err *e)
+{
+	(void)ctx;
+	return rules_parse(json, len, path, e);
+}
+
 struct rules *
 rules_load(const char *path, struct muni_err *e)
 {
-	struct rules *rs = NULL;
-	struct buf text;
-
-	buf_init(&text, RULES_MAX_BYTES);
-	if (conf_read(path, "rules", RULES_MAX_BYTES, &text, e) == 0)
-		rs = rules_parse(text.ptr, text.len, path, e);
-	buf_release(&text);
-	return rs;
+	return conf_load(path, "rules", RULES_MAX_BYTES, parse_text, NULL, e);
 }
 
 static void

@@ -189,3 +189,17 @@ conf_parse(struct conf *l, const char *json, size_t len)
 	}
 	return root;
 }
+
+void *
+conf_load(const char *path, const char *kind, size_t max,
+    conf_parse_fn *parse, void *ctx, struct muni_err *e)
+{
+	struct buf text;
+	void *v = NULL;
+
+	buf_init(&text, max);
+	if (conf_read(path, kind, max, &text, e) == 0)
+		v = parse(text.ptr, text.len, path, ctx, e);
+	buf_release(&text);
+	return v;
+}

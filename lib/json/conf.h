@@ -44,6 +44,15 @@ int conf_strings(struct conf *l, yajl_val v, char ***out, size_t *count);
 struct buf;
 int conf_read(const char *path, const char *kind, size_t max, struct buf *out,
     struct muni_err *e);
+/*
+ * The one loader of muni's configuration files (metadata, rules,
+ * mappings): the file read whole by conf_read(), then its text handed to
+ * parse with ctx; what parse returns, NULL with e on failure.
+ */
+typedef void *conf_parse_fn(const char *json, size_t len, const char *path,
+    void *ctx, struct muni_err *e);
+void *conf_load(const char *path, const char *kind, size_t max,
+    conf_parse_fn *parse, void *ctx, struct muni_err *e);
 /* Parse JSON text; NULL with the error (yajl's first line) set. */
 yajl_val conf_parse(struct conf *l, const char *json, size_t len);
 

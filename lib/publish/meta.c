@@ -622,17 +622,20 @@ done:
 	return m;
 }
 
+/* meta_load()'s parser for conf_load(). */
+static void *
+parse_text(const char *json, size_t len, const char *path, void *ctx,
+    struct muni_err *e)
+{
+	(void)ctx;
+	return meta_parse(json, len, path, e);
+}
+
 struct meta *
 meta_load(const char *path, struct muni_err *e)
 {
-	struct meta *m = NULL;
-	struct buf text;
-
-	buf_init(&text, META_MAX_BYTES);
-	if (conf_read(path, "metadata", META_MAX_BYTES, &text, e) == 0)
-		m = meta_parse(text.ptr, text.len, path, e);
-	buf_release(&text);
-	return m;
+	return conf_load(path, "metadata", META_MAX_BYTES, parse_text, NULL,
+	    e);
 }
 
 static void

@@ -600,21 +600,24 @@ bad:
 	return NULL;
 }
 
+/* mapping_load()'s parser for conf_load(). */
+static void *
+parse_text(const char *json, size_t len, const char *path, void *ctx,
+    struct muni_err *e)
+{
+	return mapping_parse(json, len, path, ctx, e);
+}
+
 struct mapping *
 mapping_load(const char *path, struct muni_err *e)
 {
-	struct mapping *m = NULL;
-	struct buf text;
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
 
-	buf_init(&text, MAP_MAX_BYTES);
+	/* Lookup files are found beside the mapping. */
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
 	    slash ? path : ".");
-	if (conf_read(path, "mapping", MAP_MAX_BYTES, &text, e) == 0)
-		m = mapping_parse(text.ptr, text.len, path, dir, e);
-	buf_release(&text);
-	return m;
+	return conf_load(path, "mapping", MAP_MAX_BYTES, parse_text, dir, e);
 }
 
 void
