@@ -21,6 +21,15 @@ struct muni_err {
 	char msg[512];			/* the problem, without location */
 };
 
+/*
+ * What lib/ says that is not an error, for the tool to print: a warning
+ * (a value not converted, a sheet's merged cells), a verdict, a summary.
+ * One line or a few, without the tool's name; the one type of every such
+ * callback. (Reports, which are written, not said, go to a writer that can
+ * fail: validate_run's diag.)
+ */
+typedef void muni_note_fn(void *ctx, const char *text);
+
 void err_clear(struct muni_err *e);
 /* Set status and message; the position fields are left as they are. */
 void err_set(struct muni_err *e, int status, const char *fmt, ...)

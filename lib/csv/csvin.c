@@ -76,7 +76,7 @@ struct csvin {
 	unsigned long long max_input, inflated;
 	void (*raw_hook)(void *, const void *, size_t);
 	void *raw_ctx;
-	void (*warn)(void *, const char *);
+	muni_note_fn *warn;
 	void *warn_ctx;
 	void (*progress)(void *, unsigned long long, unsigned long long,
 	    unsigned long long, int);

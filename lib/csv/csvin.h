@@ -96,7 +96,7 @@ struct csvin_options {
 	 * the input and its position ("t.csv:3: column 2: ..."): at most
 	 * CSVIN_MAX_WARNINGS of them, then one that counts the rest.
 	 */
-	void (*warn)(void *ctx, const char *msg);
+	muni_note_fn *warn;
 	void *warn_ctx;
 	/*
 	 * Called in the caller's thread every CSVIN_PROGRESS_EVERY records

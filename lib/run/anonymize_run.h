@@ -39,7 +39,7 @@ struct anonymize_run_options {
 	int wildcards;			/* suppressed cells match any value */
 	int out_fd;
 	const char *tool;
-	void (*note)(void *ctx, const char *text);	/* the verdict, why */
+	muni_note_fn *note;	/* the verdict, why */
 	void *ctx;
 };
 

@@ -50,7 +50,7 @@ struct publish_run_options {
 	int gzip, allow_invalid, wait, summary;
 	size_t keep;			/* 0: every version */
 	const char *prog;
-	void (*note)(void *ctx, const char *text);
+	muni_note_fn *note;
 	void *note_ctx;
 	/* The validation report for standard error (validate_run's diag). */
 	int (*diag)(void *ctx, const char *text, size_t len);

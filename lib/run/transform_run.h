@@ -34,8 +34,8 @@ struct transform_run_options {
 	int summary;
 	int quiet;			/* no warning per value */
 	int out_fd;
-	void (*warn)(void *ctx, const char *msg);	/* a value not converted */
-	void (*note)(void *ctx, const char *text);	/* explain, summary */
+	muni_note_fn *warn;	/* a value not converted */
+	muni_note_fn *note;	/* explain, summary */
 	void *ctx;
 };
 

@@ -36,7 +36,7 @@ struct json_options {
 	const char *records;		/* path to the records, or NULL */
 	int lonlat;			/* GeoJSON points as two columns */
 	size_t max_field, max_record;	/* 0: csvin's defaults */
-	void (*warn)(void *ctx, const char *msg);
+	muni_note_fn *warn;
 	void *warn_ctx;
 };
 

@@ -90,7 +90,7 @@ struct sheet_pick {
 	/* NULL: the first visible sheet; "largest"; a name; a number from 1 */
 	const char *sheet;
 	/* Called with a warning (an error cell, a date out of range). */
-	void (*warn)(void *ctx, const char *msg);
+	muni_note_fn *warn;
 	void *warn_ctx;
 };
 
