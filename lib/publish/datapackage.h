@@ -15,9 +15,8 @@
 #ifndef MUNI_DATAPACKAGE_H
 #define MUNI_DATAPACKAGE_H
 
-#include <yajl/yajl_tree.h>
-
 #include "base/buf.h"
+#include "json/json.h"
 #include "publish/catalog.h"
 #include "publish/extent.h"
 #include "publish/meta.h"

@@ -25,9 +25,8 @@
 #ifndef MUNI_DCAT_H
 #define MUNI_DCAT_H
 
-#include <yajl/yajl_tree.h>
-
 #include "base/buf.h"
+#include "json/json.h"
 
 struct dcat_dataset {
 	yajl_val descriptor;		/* its datapackage.json */

@@ -11,10 +11,10 @@
 #define MUNI_PAGE_H
 
 #include <stddef.h>
-#include <yajl/yajl_tree.h>
 
 #include "base/buf.h"
 #include "csv/csvin.h"
+#include "json/json.h"
 #include "publish/catalog.h"
 
 #define PAGE_PREVIEW_ROWS 10
