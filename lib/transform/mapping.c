@@ -216,22 +216,22 @@ load_op(struct loader *l, struct value_op *op, yajl_val v)
 			pcre2_pattern_info(op->re, PCRE2_INFO_CAPTURECOUNT,
 			    &groups);
 			if (conf_integer(&l->j, v, "group", &op->number,
-				groups ? 1 : 0, 0, (long)groups) < 0)
+			    groups ? 1 : 0, 0, (long)groups) < 0)
 				goto bad;
 		}
 		break;
 	case VALUE_SPLIT:
 		if (conf_string(&l->j, v, "separator", &op->text, NULL) < 0 ||
 		    conf_integer(&l->j, v, "index", &op->number, 0, -1000,
-			1000) < 0)
+		    1000) < 0)
 			goto bad;
 		if (op->text == NULL || op->text[0] == '\0')
 			return conf_fail(&l->j,
 			    "\"split\" needs a \"separator\"");
 		break;
 	case VALUE_PAD:
-		if (conf_integer(&l->j, v, "width", &op->number, -1, 1, 1000) <
-			0 ||
+		if (conf_integer(&l->j, v, "width", &op->number, -1, 1,
+		    1000) < 0 ||
 		    conf_string(&l->j, v, "char", &s, "0") < 0)
 			goto bad;
 		if (op->number < 0) {
@@ -284,9 +284,8 @@ load_op(struct loader *l, struct value_op *op, yajl_val v)
 					continue;
 				if (f[1] == '\0' || !strchr("deYmyBbHMS%", f[1]))
 					return conf_fail(&l->j,
-					    "'%%%c' is not a directive "
-					    "muni reads (%%d %%e %%m %%Y %%y "
-					    "%%B "
+					    "'%%%c' is not a directive muni "
+					    "reads (%%d %%e %%m %%Y %%y %%B "
 					    "%%b %%H %%M %%S)",
 					    f[1] ? f[1] : ' ');
 				f++;
@@ -298,10 +297,9 @@ load_op(struct loader *l, struct value_op *op, yajl_val v)
 		break;
 	case VALUE_BOOLEAN:
 		if (YAJL_IS_OBJECT(v)) {
-			if (conf_string(&l->j, v, "true", &op->text, "true") <
-				0 ||
-			    conf_string(&l->j, v, "false", &op->with, "false") <
-				0)
+			if (conf_string(&l->j, v, "true", &op->text,
+			    "true") < 0 || conf_string(&l->j, v, "false",
+			    &op->with, "false") < 0)
 				goto bad;
 		} else if ((op->text = strdup("true")) == NULL ||
 		    (op->with = strdup("false")) == NULL)
@@ -465,8 +463,8 @@ load_filter(struct loader *l, struct map_filter *f, yajl_val v)
 	if (!YAJL_IS_OBJECT(cond))
 		return conf_fail(&l->j,
 		    "a condition is an object with \"column\"");
-	if (conf_known_keys(&l->j, cond, "column equals in matches empty") <
-		0 ||
+	if (conf_known_keys(&l->j, cond,
+	    "column equals in matches empty") < 0 ||
 	    conf_string(&l->j, cond, "column", &f->column, NULL) < 0)
 		return -1;
 	if (f->column == NULL)
