@@ -39,7 +39,8 @@ bad:
 	return -1;
 }
 
-int
+/* A limit of the reader, by the option's long name, into csv. */
+static int
 opt_reader_limit(const char *name, const char *s, struct csvin_options *csv,
     struct muni_err *e)
 {
@@ -62,7 +63,8 @@ opt_reader_limit(const char *name, const char *s, struct csvin_options *csv,
 	return 0;
 }
 
-int
+/* A delimiter: one character (not a quote, CR or LF), or "tab". */
+static int
 opt_delimiter(const char *s, int *out, struct muni_err *e)
 {
 	if (strcasecmp(s, "tab") == 0 || strcmp(s, "\\t") == 0) {
