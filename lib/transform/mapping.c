@@ -1,6 +1,7 @@
 /*
  * mapping.c is long because it loads every operation's arguments, each with
- * its own checks and messages naming the JSON path; one table, one loader.
+ * its own checks and messages naming the JSON path: one loader an
+ * operation, found through the table ops[].
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
@@ -21,31 +22,6 @@
 #include "base/banned.h"
 
 #define MAP_MAX_BYTES ((size_t)16 << 20)
-
-static const char *const op_names[] = {
-	[VALUE_TRIM] = "trim", [VALUE_COLLAPSE] = "collapse",
-	[VALUE_UPPER] = "upper", [VALUE_LOWER] = "lower",
-	[VALUE_TITLE] = "title", [VALUE_REPLACE] = "replace",
-	[VALUE_EXTRACT] = "extract", [VALUE_SPLIT] = "split",
-	[VALUE_PAD] = "pad", [VALUE_NUMBER] = "number", [VALUE_DATE] = "date",
-	[VALUE_DATETIME] = "datetime", [VALUE_BOOLEAN] = "boolean",
-	[VALUE_MAP] = "map", [VALUE_SIRET] = "siret", [VALUE_SIREN] = "siren",
-	[VALUE_PHONE] = "phone", [VALUE_DEFAULT] = "default",
-	[VALUE_CONCAT] = "concat",
-};
-#define NOPS (sizeof(op_names) / sizeof(*op_names))
-
-/* The keys each operation takes, besides "op". */
-static const char *const op_keys[NOPS] = {
-	[VALUE_REPLACE] = "find regex with", [VALUE_EXTRACT] = "regex group",
-	[VALUE_SPLIT] = "separator index", [VALUE_PAD] = "width char",
-	[VALUE_NUMBER] = "decimal percent",
-	[VALUE_DATE] = "format formats pivot",
-	[VALUE_DATETIME] = "format formats pivot",
-	[VALUE_BOOLEAN] = "true false",
-	[VALUE_MAP] = "values file key value default", [VALUE_PHONE] = "format",
-	[VALUE_DEFAULT] = "value", [VALUE_CONCAT] = "columns separator",
-};
 
 struct loader {
 	struct conf j;			/* first: the path and the errors */
@@ -142,13 +118,333 @@ load_table(struct loader *l, struct value_op *op, const char *file,
 	return 0;
 }
 
+/*
+ * Each operation's loader reads its arguments from the object v (or finds
+ * the defaults when the operation is written as its name alone) into op;
+ * -1 with the error in l->j. What it allocated in op is freed by the
+ * caller's value_op_release(), what it did not keep is freed here.
+ */
+typedef int op_loader(struct loader *l, struct value_op *op, yajl_val v);
+
+static int
+load_replace(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *re = NULL;
+	size_t n;
+	int rc = -1;
+
+	if (conf_string(&l->j, v, "find", &op->text, NULL) < 0 ||
+	    conf_string(&l->j, v, "regex", &re, NULL) < 0 ||
+	    conf_string(&l->j, v, "with", &op->with, NULL) < 0)
+		goto done;
+	if ((op->text == NULL) == (re == NULL)) {
+		conf_fail(&l->j, "\"replace\" takes \"find\" (a text) or "
+		    "\"regex\" (a pattern)");
+		goto done;
+	}
+	if (op->with == NULL) {
+		conf_fail(&l->j, "\"replace\" needs \"with\"");
+		goto done;
+	}
+	if (re) {
+		n = conf_enter(&l->j, ".regex");
+		if (compile(l, re, &op->re, &op->md) < 0)
+			goto done;
+		conf_leave(&l->j, n);
+	}
+	rc = 0;
+done:
+	free(re);
+	return rc;
+}
+
+static int
+load_extract(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *re = NULL;
+	uint32_t groups = 0;
+	size_t n;
+	int rc;
+
+	if (conf_string(&l->j, v, "regex", &re, NULL) < 0)
+		return -1;
+	if (re == NULL)
+		return conf_fail(&l->j, "\"extract\" needs \"regex\"");
+	n = conf_enter(&l->j, ".regex");
+	rc = compile(l, re, &op->re, &op->md);
+	free(re);
+	if (rc < 0)
+		return -1;
+	conf_leave(&l->j, n);
+	pcre2_pattern_info(op->re, PCRE2_INFO_CAPTURECOUNT, &groups);
+	return conf_integer(&l->j, v, "group", &op->number, groups ? 1 : 0,
+	    0, (long)groups);
+}
+
+static int
+load_split(struct loader *l, struct value_op *op, yajl_val v)
+{
+	if (conf_string(&l->j, v, "separator", &op->text, NULL) < 0 ||
+	    conf_integer(&l->j, v, "index", &op->number, 0, -1000, 1000) < 0)
+		return -1;
+	if (op->text == NULL || op->text[0] == '\0')
+		return conf_fail(&l->j, "\"split\" needs a \"separator\"");
+	return 0;
+}
+
+static int
+load_pad(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *c = NULL;
+	int rc = -1;
+
+	if (conf_integer(&l->j, v, "width", &op->number, -1, 1, 1000) < 0 ||
+	    conf_string(&l->j, v, "char", &c, "0") < 0)
+		goto done;
+	if (op->number < 0) {
+		conf_fail(&l->j, "\"pad\" needs \"width\"");
+		goto done;
+	}
+	if (strlen(c) == 0 || strlen(c) >= sizeof(op->pad) ||
+	    utf8_length(c, strlen(c)) != 1) {
+		conf_fail(&l->j, "\"char\" is one character");
+		goto done;
+	}
+	memcpy(op->pad, c, strlen(c) + 1);
+	rc = 0;
+done:
+	free(c);
+	return rc;
+}
+
+static int
+load_number(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *d = NULL;
+	yajl_val x;
+
+	if (v == NULL)
+		return 0;
+	if (conf_string(&l->j, v, "decimal", &d, NULL) < 0)
+		return -1;
+	if (d && strcmp(d, ",") && strcmp(d, ".")) {
+		free(d);
+		return conf_fail(&l->j, "\"decimal\" is \",\" or \".\"");
+	}
+	op->decimal = d ? d[0] : 0;
+	free(d);
+	x = json_member(v, "percent");
+	if (x && !YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+		return conf_fail(&l->j, "\"percent\" is true (12,5 %% "
+		    "becomes 0.125) or false");
+	op->ratio = x && YAJL_IS_TRUE(x);
+	return 0;
+}
+
+/* Each directive of f is one value_strptime() reads: 0, or -1. */
+static int
+check_format(struct loader *l, const char *f)
+{
+	for (; *f; f++) {
+		if (*f != '%')
+			continue;
+		if (f[1] == '\0' || !strchr("deYmyBbHMS%", f[1]))
+			return conf_fail(&l->j, "'%%%c' is not a directive "
+			    "muni reads (%%d %%e %%m %%Y %%y %%B %%b %%H %%M "
+			    "%%S)", f[1] ? f[1] : ' ');
+		f++;
+	}
+	return 0;
+}
+
+static int
+load_date(struct loader *l, struct value_op *op, yajl_val v)
+{
+	yajl_val x, formats = json_member(v, "formats");
+	size_t i, n;
+
+	x = formats ? formats : json_member(v, "format");
+	if (x == NULL)
+		return conf_fail(&l->j, "\"%s\" needs \"format\" "
+		    "(\"%%d/%%m/%%Y\") or \"formats\"",
+		    op->kind == VALUE_DATE ? "date" : "datetime");
+	n = conf_enter(&l->j, ".format%s", formats ? "s" : "");
+	if (conf_strings(&l->j, x, &op->formats, &op->nformats) < 0)
+		return -1;
+	for (i = 0; i < op->nformats; i++)
+		if (check_format(l, op->formats[i]) < 0)
+			return -1;
+	conf_leave(&l->j, n);
+	return conf_integer(&l->j, v, "pivot", &op->number, 69, 0, 99);
+}
+
+static int
+load_boolean(struct loader *l, struct value_op *op, yajl_val v)
+{
+	if (v == NULL) {
+		if ((op->text = strdup("true")) == NULL ||
+		    (op->with = strdup("false")) == NULL)
+			return conf_fail(&l->j, "out of memory");
+		return 0;
+	}
+	if (conf_string(&l->j, v, "true", &op->text, "true") < 0 ||
+	    conf_string(&l->j, v, "false", &op->with, "false") < 0)
+		return -1;
+	return 0;
+}
+
+/* "values": {"from": "to", ...} into op's table. */
+static int
+load_values(struct loader *l, struct value_op *op, yajl_val x)
+{
+	size_t i, n;
+
+	if (!YAJL_IS_OBJECT(x))
+		return conf_fail(&l->j,
+		    "\"values\" is an object: {\"from\": \"to\"}");
+	for (i = 0; i < x->u.object.len; i++) {
+		yajl_val to = x->u.object.values[i];
+		const char *k = x->u.object.keys[i];
+
+		if (!YAJL_IS_STRING(to)) {
+			n = conf_enter(&l->j, ".values.%s", k);
+			conf_fail(&l->j, "a string is expected");
+			conf_leave(&l->j, n);
+			return -1;
+		}
+		if (value_table_add(op->table, k, strlen(k), to->u.string,
+		    strlen(to->u.string)) < 0)
+			return conf_fail(&l->j, "out of memory");
+	}
+	return 0;
+}
+
+static int
+load_map(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *key = NULL, *value = NULL, *file = NULL;
+	yajl_val x;
+	size_t n;
+	int rc = -1;
+
+	op->table = calloc(1, sizeof(*op->table));
+	if (op->table == NULL)
+		return conf_fail(&l->j, "out of memory");
+	value_table_init(op->table);
+	if (conf_string(&l->j, v, "default", &op->text, NULL) < 0 ||
+	    conf_string(&l->j, v, "file", &file, NULL) < 0 ||
+	    conf_string(&l->j, v, "key", &key, NULL) < 0 ||
+	    conf_string(&l->j, v, "value", &value, NULL) < 0)
+		goto done;
+	op->has_default = op->text != NULL;
+	x = json_member(v, "values");
+	if (x == NULL && file == NULL) {
+		conf_fail(&l->j, "\"map\" needs \"values\" or \"file\"");
+		goto done;
+	}
+	if (x && load_values(l, op, x) < 0)
+		goto done;
+	if (file) {
+		n = conf_enter(&l->j, ".file");
+		if (load_table(l, op, file, key, value) < 0)
+			goto done;
+		conf_leave(&l->j, n);
+	}
+	rc = 0;
+done:
+	free(file);
+	free(key);
+	free(value);
+	return rc;
+}
+
+static int
+load_phone(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *f = NULL;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	if (conf_string(&l->j, v, "format", &f, "national") < 0)
+		return -1;
+	if (strcmp(f, "national") && strcmp(f, "e164"))
+		rc = conf_fail(&l->j, "\"format\" is \"national\" or "
+		    "\"e164\"");
+	op->e164 = strcmp(f, "e164") == 0;
+	free(f);
+	return rc;
+}
+
+static int
+load_default(struct loader *l, struct value_op *op, yajl_val v)
+{
+	if (conf_string(&l->j, v, "value", &op->text, NULL) < 0)
+		return -1;
+	if (op->text == NULL)
+		return conf_fail(&l->j, "\"default\" needs \"value\"");
+	return 0;
+}
+
+static int
+load_concat(struct loader *l, struct value_op *op, yajl_val v)
+{
+	yajl_val x = json_member(v, "columns");
+	size_t n;
+
+	if (x == NULL)
+		return conf_fail(&l->j, "\"concat\" needs \"columns\"");
+	n = conf_enter(&l->j, ".columns");
+	if (conf_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
+		return -1;
+	conf_leave(&l->j, n);
+	op->cols = calloc(op->ncolumns, sizeof(long));
+	if (op->cols == NULL)
+		return conf_fail(&l->j, "out of memory");
+	return conf_string(&l->j, v, "separator", &op->text, " ");
+}
+
+/*
+ * The operations by kind: the name a mapping writes, the keys its object
+ * takes besides "op", and the loader of its arguments. An operation with
+ * arguments is written as an object, unless its loader takes NULL (all
+ * its arguments have defaults).
+ */
+static const struct op_spec {
+	const char *name;
+	const char *keys;
+	op_loader *load;
+	int bare;		/* may be written as its name alone */
+} ops[] = {
+	[VALUE_TRIM] = { "trim", "", NULL, 1 },
+	[VALUE_COLLAPSE] = { "collapse", "", NULL, 1 },
+	[VALUE_UPPER] = { "upper", "", NULL, 1 },
+	[VALUE_LOWER] = { "lower", "", NULL, 1 },
+	[VALUE_TITLE] = { "title", "", NULL, 1 },
+	[VALUE_REPLACE] = { "replace", "find regex with", load_replace, 0 },
+	[VALUE_EXTRACT] = { "extract", "regex group", load_extract, 0 },
+	[VALUE_SPLIT] = { "split", "separator index", load_split, 0 },
+	[VALUE_PAD] = { "pad", "width char", load_pad, 0 },
+	[VALUE_NUMBER] = { "number", "decimal percent", load_number, 1 },
+	[VALUE_DATE] = { "date", "format formats pivot", load_date, 0 },
+	[VALUE_DATETIME] = { "datetime", "format formats pivot", load_date, 0 },
+	[VALUE_BOOLEAN] = { "boolean", "true false", load_boolean, 1 },
+	[VALUE_MAP] = { "map", "values file key value default", load_map, 0 },
+	[VALUE_SIRET] = { "siret", "", NULL, 1 },
+	[VALUE_SIREN] = { "siren", "", NULL, 1 },
+	[VALUE_PHONE] = { "phone", "format", load_phone, 1 },
+	[VALUE_DEFAULT] = { "default", "value", load_default, 0 },
+	[VALUE_CONCAT] = { "concat", "columns separator", load_concat, 0 },
+};
+#define NOPS (sizeof(ops) / sizeof(*ops))
+
 static int
 load_op(struct loader *l, struct value_op *op, yajl_val v)
 {
 	const char *name;
+	char allowed[128];
 	yajl_val x;
-	char *s = NULL, *key = NULL, *value = NULL, *file = NULL;
-	size_t i, n;
+	size_t i;
 
 	if (YAJL_IS_STRING(v))
 		name = v->u.string;
@@ -160,243 +456,22 @@ load_op(struct loader *l, struct value_op *op, yajl_val v)
 		    "an operation is a name (\"trim\") or an object "
 		    "with \"op\"");
 	for (i = 0; i < NOPS; i++)
-		if (strcmp(name, op_names[i]) == 0)
+		if (strcmp(name, ops[i].name) == 0)
 			break;
 	if (i == NOPS)
 		return conf_fail(&l->j, "unknown operation \"%s\"", name);
 	op->kind = (enum value_kind)i;
 	if (YAJL_IS_OBJECT(v)) {
-		char allowed[128];
-
-		snprintf(allowed, sizeof(allowed), "op %s", op_keys[i] ?
-		    op_keys[i] : "");
+		snprintf(allowed, sizeof(allowed), "op %s", ops[i].keys);
 		if (conf_known_keys(&l->j, v, allowed) < 0)
 			return -1;
-	} else if (op_keys[i] != NULL && op->kind != VALUE_NUMBER &&
-	    op->kind != VALUE_BOOLEAN && op->kind != VALUE_PHONE) {
-		return conf_fail(&l->j,
-		    "\"%s\" needs arguments: write it as an object "
-		    "{\"op\": \"%s\", ...}",
-		    name, name);
+	} else if (!ops[i].bare) {
+		return conf_fail(&l->j, "\"%s\" needs arguments: write it as "
+		    "an object {\"op\": \"%s\", ...}", name, name);
 	}
-	switch (op->kind) {
-	case VALUE_REPLACE:
-		if (conf_string(&l->j, v, "find", &op->text, NULL) < 0 ||
-		    conf_string(&l->j, v, "regex", &s, NULL) < 0 ||
-		    conf_string(&l->j, v, "with", &op->with, NULL) < 0)
-			goto bad;
-		if ((op->text == NULL) == (s == NULL)) {
-			conf_fail(&l->j, "\"replace\" takes \"find\" (a text) "
-			    "or \"regex\" (a pattern)");
-			goto bad;
-		}
-		if (op->with == NULL) {
-			conf_fail(&l->j, "\"replace\" needs \"with\"");
-			goto bad;
-		}
-		if (s) {
-			n = conf_enter(&l->j, ".regex");
-			if (compile(l, s, &op->re, &op->md) < 0)
-				goto bad;
-			conf_leave(&l->j, n);
-		}
-		break;
-	case VALUE_EXTRACT:
-		if (conf_string(&l->j, v, "regex", &s, NULL) < 0)
-			goto bad;
-		if (s == NULL)
-			return conf_fail(&l->j, "\"extract\" needs \"regex\"");
-		n = conf_enter(&l->j, ".regex");
-		if (compile(l, s, &op->re, &op->md) < 0)
-			goto bad;
-		conf_leave(&l->j, n);
-		{
-			uint32_t groups = 0;
-
-			pcre2_pattern_info(op->re, PCRE2_INFO_CAPTURECOUNT,
-			    &groups);
-			if (conf_integer(&l->j, v, "group", &op->number,
-			    groups ? 1 : 0, 0, (long)groups) < 0)
-				goto bad;
-		}
-		break;
-	case VALUE_SPLIT:
-		if (conf_string(&l->j, v, "separator", &op->text, NULL) < 0 ||
-		    conf_integer(&l->j, v, "index", &op->number, 0, -1000,
-		    1000) < 0)
-			goto bad;
-		if (op->text == NULL || op->text[0] == '\0')
-			return conf_fail(&l->j,
-			    "\"split\" needs a \"separator\"");
-		break;
-	case VALUE_PAD:
-		if (conf_integer(&l->j, v, "width", &op->number, -1, 1,
-		    1000) < 0 ||
-		    conf_string(&l->j, v, "char", &s, "0") < 0)
-			goto bad;
-		if (op->number < 0) {
-			conf_fail(&l->j, "\"pad\" needs \"width\"");
-			goto bad;
-		}
-		if (strlen(s) == 0 || strlen(s) >= sizeof(op->pad) ||
-		    utf8_length(s, strlen(s)) != 1) {
-			conf_fail(&l->j, "\"char\" is one character");
-			goto bad;
-		}
-		memcpy(op->pad, s, strlen(s) + 1);
-		break;
-	case VALUE_NUMBER:
-		if (YAJL_IS_OBJECT(v)) {
-			if (conf_string(&l->j, v, "decimal", &s, NULL) < 0)
-				goto bad;
-			if (s && strcmp(s, ",") && strcmp(s, ".")) {
-				conf_fail(&l->j, "\"decimal\" is \",\" or \".\"");
-				goto bad;
-			}
-			op->decimal = s ? s[0] : 0;
-			x = json_member(v, "percent");
-			if (x && !YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x)) {
-				conf_fail(&l->j, "\"percent\" is true (12,5 %% "
-				    "becomes 0.125) or false");
-				goto bad;
-			}
-			op->ratio = x && YAJL_IS_TRUE(x);
-		}
-		break;
-	case VALUE_DATE: case VALUE_DATETIME:
-		x = json_member(v, "formats");
-		if (x == NULL)
-			x = json_member(v, "format");
-		if (x == NULL)
-			return conf_fail(&l->j,
-			    "\"%s\" needs \"format\" (\"%%d/%%m/%%Y\") "
-			    "or \"formats\"",
-			    name);
-		n = conf_enter(&l->j, ".format%s",
-		    json_member(v, "formats") ? "s" : "");
-		if (conf_strings(&l->j, x, &op->formats, &op->nformats) < 0)
-			goto bad;
-		for (i = 0; i < op->nformats; i++) {
-			const char *f = op->formats[i];
-
-			for (; *f; f++) {
-				if (*f != '%')
-					continue;
-				if (f[1] == '\0' || !strchr("deYmyBbHMS%", f[1]))
-					return conf_fail(&l->j,
-					    "'%%%c' is not a directive muni "
-					    "reads (%%d %%e %%m %%Y %%y %%B "
-					    "%%b %%H %%M %%S)",
-					    f[1] ? f[1] : ' ');
-				f++;
-			}
-		}
-		conf_leave(&l->j, n);
-		if (conf_integer(&l->j, v, "pivot", &op->number, 69, 0, 99) < 0)
-			goto bad;
-		break;
-	case VALUE_BOOLEAN:
-		if (YAJL_IS_OBJECT(v)) {
-			if (conf_string(&l->j, v, "true", &op->text,
-			    "true") < 0 || conf_string(&l->j, v, "false",
-			    &op->with, "false") < 0)
-				goto bad;
-		} else if ((op->text = strdup("true")) == NULL ||
-		    (op->with = strdup("false")) == NULL)
-			return conf_fail(&l->j, "out of memory");
-		break;
-	case VALUE_MAP:
-		op->table = calloc(1, sizeof(*op->table));
-		if (op->table == NULL)
-			return conf_fail(&l->j, "out of memory");
-		value_table_init(op->table);
-		if (conf_string(&l->j, v, "default", &op->text, NULL) < 0 ||
-		    conf_string(&l->j, v, "file", &file, NULL) < 0 ||
-		    conf_string(&l->j, v, "key", &key, NULL) < 0 ||
-		    conf_string(&l->j, v, "value", &value, NULL) < 0)
-			goto bad_map;
-		op->has_default = op->text != NULL;
-		x = json_member(v, "values");
-		if (x == NULL && file == NULL) {
-			conf_fail(&l->j,
-			    "\"map\" needs \"values\" or \"file\"");
-			goto bad_map;
-		}
-		if (x && !YAJL_IS_OBJECT(x)) {
-			conf_fail(&l->j,
-			    "\"values\" is an object: {\"from\": \"to\"}");
-			goto bad_map;
-		}
-		for (i = 0; x && i < x->u.object.len; i++) {
-			yajl_val to = x->u.object.values[i];
-			const char *k = x->u.object.keys[i];
-
-			if (!YAJL_IS_STRING(to)) {
-				n = conf_enter(&l->j, ".values.%s", k);
-				conf_fail(&l->j, "a string is expected");
-				conf_leave(&l->j, n);
-				goto bad_map;
-			}
-			if (value_table_add(op->table, k, strlen(k),
-				to->u.string, strlen(to->u.string)) < 0) {
-				conf_fail(&l->j, "out of memory");
-				goto bad_map;
-			}
-		}
-		if (file) {
-			n = conf_enter(&l->j, ".file");
-			if (load_table(l, op, file, key, value) < 0)
-				goto bad_map;
-			conf_leave(&l->j, n);
-		}
-		free(file);
-		free(key);
-		free(value);
-		break;
-	case VALUE_PHONE:
-		if (YAJL_IS_OBJECT(v)) {
-			if (conf_string(&l->j, v, "format", &s, "national") < 0)
-				goto bad;
-			if (strcmp(s, "national") && strcmp(s, "e164")) {
-				conf_fail(&l->j, "\"format\" is \"national\" or "
-				    "\"e164\"");
-				goto bad;
-			}
-			op->e164 = strcmp(s, "e164") == 0;
-		}
-		break;
-	case VALUE_DEFAULT:
-		if (conf_string(&l->j, v, "value", &op->text, NULL) < 0)
-			goto bad;
-		if (op->text == NULL)
-			return conf_fail(&l->j, "\"default\" needs \"value\"");
-		break;
-	case VALUE_CONCAT:
-		x = json_member(v, "columns");
-		if (x == NULL)
-			return conf_fail(&l->j, "\"concat\" needs \"columns\"");
-		n = conf_enter(&l->j, ".columns");
-		if (conf_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
-			goto bad;
-		conf_leave(&l->j, n);
-		op->cols = calloc(op->ncolumns, sizeof(long));
-		if (op->cols == NULL)
-			return conf_fail(&l->j, "out of memory");
-		if (conf_string(&l->j, v, "separator", &op->text, " ") < 0)
-			goto bad;
-		break;
-	default:
-		break;
-	}
-	free(s);
-	return 0;
-bad_map:
-	free(file);
-	free(key);
-	free(value);
-bad:
-	free(s);
-	return -1;
+	if (ops[i].load == NULL)
+		return 0;
+	return ops[i].load(l, op, YAJL_IS_OBJECT(v) ? v : NULL);
 }
 
 static int
@@ -750,13 +825,13 @@ emit_op(yajl_gen g, const struct value_op *op)
 	case VALUE_TRIM: case VALUE_COLLAPSE:
 	case VALUE_UPPER: case VALUE_LOWER:
 	case VALUE_TITLE: case VALUE_SIRET: case VALUE_SIREN:
-		json_str(g, op_names[op->kind]);
+		json_str(g, ops[op->kind].name);
 		return;
 	default:
 		break;
 	}
 	yajl_gen_map_open(g);
-	json_key_str(g, "op", op_names[op->kind]);
+	json_key_str(g, "op", ops[op->kind].name);
 	switch (op->kind) {
 	case VALUE_NUMBER:
 		if (op->decimal)
