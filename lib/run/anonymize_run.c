@@ -760,10 +760,13 @@ reason(struct buf *b, const char *text)
 	buf_addch(b, '\0');
 }
 
-/* Copy the treated file to out_fd, suppressing small classes if asked. */
+/*
+ * Copy the treated file to out_fd (out_name), the quasi-identifiers of the rows in
+ * classes smaller than k blanked ("*"); suppressed counts those rows.
+ */
 static int
-deliver(struct run *r, int suppress, unsigned long long *suppressed,
-    struct muni_err *e)
+suppress_to(struct run *r, int out_fd, const char *out_name,
+    unsigned long long *suppressed, struct muni_err *e)
 {
 	struct csvin_options copt;
 	struct csvout out;
@@ -783,7 +786,7 @@ deliver(struct run *r, int suppress, unsigned long long *suppressed,
 	copt.delimiter = ',';
 	copt.max_field = r->o->csv.max_field;
 	copt.max_record = r->o->csv.max_record;
-	if (csvout_init(&out, r->o->out_fd) < 0) {
+	if (csvout_init(&out, out_fd) < 0) {
 		close(fd);
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot start the writer");
 		return -1;
@@ -793,7 +796,7 @@ deliver(struct run *r, int suppress, unsigned long long *suppressed,
 	if (rc > 0)
 		rc = csvout_record(&out, rec->fields, rec->nfields) < 0 ? -2 : 1;
 	while (rc > 0 && (rc = csvin_next(in, &rec, e)) > 0) {
-		if (suppress && rec->nfields == r->nout) {
+		if (rec->nfields == r->nout) {
 			/* the quasi values, at their output positions */
 			for (i = 0; i < r->nout; i++)
 				r->fields[r->out_of[i]] = rec->fields[i];
@@ -813,8 +816,8 @@ deliver(struct run *r, int suppress, unsigned long long *suppressed,
 			rc = -2;
 	}
 	if (rc == -2 || csvout_flush(&out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out.errnum,
-		    "cannot write to standard output");
+		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
+		    out_name);
 		rc = -1;
 	}
 	csvin_free(in);
@@ -994,21 +997,125 @@ gate(struct run *r, struct kanon_result *kb, struct kanon_result *ka,
 	return pass;
 }
 
+/*
+ * Recoding needs the count of each value first: a first reading of the
+ * input, the header hf and the rows as treated so far, to r->tmp_in, which
+ * then replaces the input (*in, *fd, *rec its header). in_sha gets the
+ * input's hash. -1 with e set.
+ */
+static int
+count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
+    const struct field *hf, size_t nh, char in_sha[65], struct muni_err *e)
+{
+	struct csvin_options copt;
+	struct csvout out;
+	size_t c;
+	int tfd, rc;
+
+	r->rec = calloc(r->width, sizeof(*r->rec));
+	if (r->rec == NULL)
+		return err_nomem(e), -1;
+	for (c = 0; c < r->width; c++)
+		keyset_init(&r->rec[c].values);
+	if ((tfd = temp_file(r->tmp_in, e)) < 0)
+		return -1;
+	csvout_init(&out, tfd);
+	(void)csvout_record(&out, hf, nh);
+	rc = treat(r, *in, &out, 1, e);
+	if (rc == -2 || csvout_flush(&out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
+		    r->tmp_in);
+		rc = -1;
+	}
+	csvout_release(&out);
+	close(tfd);
+	if (rc < 0)
+		return -1;
+	if (digest_hex(&r->din, in_sha) < 0)	/* the whole input */
+		in_sha[0] = '\0';
+	csvin_free(*in);
+	*in = NULL;
+	if (*fd != STDIN_FILENO)
+		close(*fd);
+	*fd = fd_open_input(r->tmp_in, e);
+	if (*fd < 0)
+		return -1;
+	memset(&copt, 0, sizeof(copt));
+	copt.encoding = "UTF-8";
+	copt.delimiter = ',';
+	copt.max_field = r->o->csv.max_field;
+	copt.max_record = r->o->csv.max_record;
+	*in = csvin_new(*fd, r->o->input, &copt, e);
+	if (*in == NULL || (rc = csvin_next(*in, rec, e)) < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, MUNI_EXIT_IO, "'%s' lost its header",
+		    r->tmp_in), -1;
+	return 0;
+}
+
+/*
+ * The treatment proper: the header hf (the output's columns of it) and
+ * each row treated, to r->tmp_out; only read and counted with --audit.
+ */
+static int
+treat_to_file(struct run *r, struct csvin *in, const struct field *hf,
+    struct muni_err *e)
+{
+	struct csvout out;
+	size_t i;
+	int tfd = -1, rc;
+
+	if (r->o->audit)
+		return treat(r, in, NULL, 0, e) < 0 ? -1 : 0;
+	if ((tfd = temp_file(r->tmp_out, e)) < 0)
+		return -1;
+	csvout_init(&out, tfd);
+	for (i = 0; i < r->nout; i++)
+		r->outrow[i] = hf[r->out_of[i]];
+	(void)csvout_record(&out, r->outrow, r->nout);
+	rc = treat(r, in, &out, 0, e);
+	if (rc == -2 || csvout_flush(&out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
+		    r->tmp_out);
+		rc = -1;
+	}
+	csvout_release(&out);
+	close(tfd);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The reasons of a refusal, told through the note callback. */
+static void
+note_refusal(const struct run *r, const struct buf *reasons)
+{
+	struct buf text;
+	size_t i;
+
+	buf_init(&text, 1 << 16);
+	buf_addstr(&text, r->o->audit ? "audit failed:\n" :
+	    "not anonymous enough, nothing written:\n");
+	for (i = 0; i < reasons->len; i += strlen(reasons->ptr + i) + 1)
+		buf_addf(&text, "  %s\n", reasons->ptr + i);
+	note(r, text.ptr);
+	buf_release(&text);
+}
+
 int
 anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 {
 	struct run r;
 	struct csvin_options copt = o->csv;
 	struct csvin *in = NULL;
-	struct csvout out;
 	struct record *rec, header;
 	struct kanon_result kb, ka;
 	struct buf reasons, hnames;
 	struct field *hf = NULL;
+	struct digest sink;
 	char in_sha[65] = "", out_sha[65] = "", final[4096] = "";
 	unsigned long long suppressed = 0;
-	int fd = -1, tfd = -1, rc, status = MUNI_EXIT_OK, recode = 0, pass;
-	size_t c, i;
+	int fd = -1, rc, status = MUNI_EXIT_OK, recode = 0, pass;
+	size_t c;
 
 	err_clear(e);
 	memset(&r, 0, sizeof(r));
@@ -1024,126 +1131,43 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 	buf_init(&r.b, 1 << 20);
 	buf_init(&reasons, 1 << 16);
 	buf_init(&hnames, (size_t)16 << 20);
-	csvout_init(&out, -1);
 	if (digest_init(&r.din) < 0 || digest_init(&r.dout) < 0) {
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot start libcrypto");
-		status = e->status;
-		goto end;
+		goto fail;
 	}
-	if (o->rules && (r.rs = rules_load(o->rules, e)) == NULL) {
-		status = e->status;
-		goto end;
-	}
+	if (o->rules && (r.rs = rules_load(o->rules, e)) == NULL)
+		goto fail;
 	/* A report that could not be written is known before any data. */
-	if (o->report && atomic_check(o->report, e) < 0) {
-		status = e->status;
-		goto end;
-	}
-	if ((fd = fd_open_input(o->input, e)) < 0) {
-		status = e->status;
-		goto end;
-	}
+	if (o->report && atomic_check(o->report, e) < 0)
+		goto fail;
+	if ((fd = fd_open_input(o->input, e)) < 0)
+		goto fail;
 	copt.raw_hook = digest_hook;
 	copt.raw_ctx = &r.din;
 	in = csvin_new(fd, o->input, &copt, e);
-	if (in == NULL || (rc = csvin_next(in, &rec, e)) < 0) {
-		status = e->status;
-		goto end;
-	}
+	if (in == NULL || (rc = csvin_next(in, &rec, e)) < 0)
+		goto fail;
 	if (rc == 0) {
 		err_set(e, MUNI_EXIT_DATA, "'%s' is empty: a header row is "
 		    "needed", o->input);
-		status = e->status;
-		goto end;
+		goto fail;
 	}
 	/* keep the header: the reader reuses its record */
 	if ((hf = keep_header(rec, &hnames, &header, e)) == NULL ||
-	    setup(&r, &header, e) < 0) {
-		status = e->status;
-		goto end;
-	}
+	    setup(&r, &header, e) < 0)
+		goto fail;
 	for (c = 0; r.rs && !o->audit && c < r.width; c++)
 		recode |= r.by_col[c]->action == R_RECODE;
-	if (recode) {
-		/* a first reading counts the values to recode */
-		r.rec = calloc(r.width, sizeof(*r.rec));
-		if (r.rec == NULL) {
-			err_nomem(e);
-			status = e->status;
-			goto end;
-		}
-		for (c = 0; c < r.width; c++)
-			keyset_init(&r.rec[c].values);
-		if ((tfd = temp_file(r.tmp_in, e)) < 0) {
-			status = e->status;
-			goto end;
-		}
-		csvout_release(&out);
-		csvout_init(&out, tfd);
-		csvout_record(&out, hf, header.nfields);
-		rc = treat(&r, in, &out, 1, e);
-		if (rc == -2 || csvout_flush(&out) < 0) {
-			err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
-			    r.tmp_in);
-			rc = -1;
-		}
-		csvout_release(&out);
-		csvout_init(&out, -1);
-		close(tfd);
-		tfd = -1;
-		if (rc < 0) {
-			status = e->status;
-			goto end;
-		}
-		if (digest_hex(&r.din, in_sha) < 0)	/* the whole input */
-			in_sha[0] = '\0';
-		csvin_free(in);
-		in = NULL;
-		if (fd != STDIN_FILENO)
-			close(fd);
-		fd = fd_open_input(r.tmp_in, e);
-		memset(&copt, 0, sizeof(copt));
-		copt.encoding = "UTF-8";
-		copt.delimiter = ',';
-		copt.max_field = o->csv.max_field;
-		copt.max_record = o->csv.max_record;
-		in = fd < 0 ? NULL : csvin_new(fd, o->input, &copt, e);
-		if (in == NULL || csvin_next(in, &rec, e) <= 0) {
-			status = e->status ? e->status : MUNI_EXIT_IO;
-			goto end;
-		}
-	}
-	if (!o->audit) {
-		if ((tfd = temp_file(r.tmp_out, e)) < 0) {
-			status = e->status;
-			goto end;
-		}
-		csvout_release(&out);
-		csvout_init(&out, tfd);
-		for (i = 0; i < r.nout; i++)
-			r.outrow[i] = hf[r.out_of[i]];
-		csvout_record(&out, r.outrow, r.nout);
-	}
-	rc = treat(&r, in, o->audit ? NULL : &out, 0, e);
-	if (!o->audit && (rc == -2 || csvout_flush(&out) < 0)) {
-		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
-		    r.tmp_out);
-		rc = -1;
-	}
-	if (tfd >= 0)
-		close(tfd);
-	tfd = -1;
-	if (rc < 0) {
-		status = e->status;
-		goto end;
-	}
+	if (recode && count_recodes(&r, &in, &fd, &rec, hf, header.nfields,
+	    in_sha, e) < 0)
+		goto fail;
+	if (treat_to_file(&r, in, hf, e) < 0)
+		goto fail;
 	if (!recode && digest_hex(&r.din, in_sha) < 0)
 		in_sha[0] = '\0';
 	/* the checks */
-	if ((pass = gate(&r, &kb, &ka, &reasons, e)) < 0) {
-		status = e->status;
-		goto end;
-	}
+	if ((pass = gate(&r, &kb, &ka, &reasons, e)) < 0)
+		goto fail;
 	/*
 	 * The bytes to write are in a file: hashed first, so that the report
 	 * (which names them) is written before any of them leaves; a report
@@ -1154,29 +1178,15 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 		    (unsigned long long)r.k) {
 			int ffd = temp_file(final, e);
 
-			if (ffd < 0) {
-				status = e->status;
-				goto end;
-			}
-			{
-				struct anonymize_run_options o2 = *o;
-				const struct anonymize_run_options *keep = r.o;
-
-				o2.out_fd = ffd;
-				r.o = &o2;
-				rc = deliver(&r, 1, &suppressed, e);
-				r.o = keep;
-			}
+			if (ffd < 0)
+				goto fail;
+			rc = suppress_to(&r, ffd, final, &suppressed, e);
 			close(ffd);
-			if (rc < 0) {
-				status = e->status;
-				goto end;
-			}
+			if (rc < 0)
+				goto fail;
 		}
-		if (copy_out(final[0] ? final : r.tmp_out, -1, &r.dout, e) < 0) {
-			status = e->status;
-			goto end;
-		}
+		if (copy_out(final[0] ? final : r.tmp_out, -1, &r.dout, e) < 0)
+			goto fail;
 		if (digest_hex(&r.dout, out_sha) < 0)
 			out_sha[0] = '\0';
 	}
@@ -1184,42 +1194,26 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 		status = MUNI_EXIT_DATA;
 	if (o->report && report(&r, &kb, &ka, suppressed, pass ? "pass" :
 	    "fail", &reasons, in_sha, out_sha[0] ? out_sha : NULL, &header,
-	    e) < 0) {
-		status = e->status;
-		goto end;
-	}
+	    e) < 0)
+		goto fail;
 	if (pass && !o->audit) {
-		struct digest sink;
-
 		if (digest_init(&sink) < 0) {
 			err_set(e, MUNI_EXIT_INTERNAL, "cannot start libcrypto");
-			status = e->status;
-			goto end;
+			goto fail;
 		}
 		rc = copy_out(final[0] ? final : r.tmp_out, o->out_fd, &sink, e);
 		digest_release(&sink);
-		if (rc < 0) {
-			status = e->status;
-			goto end;
-		}
+		if (rc < 0)
+			goto fail;
 	}
-	if (!pass && o->note) {
-		struct buf text;
-
-		buf_init(&text, 1 << 16);
-		buf_addstr(&text, o->audit ? "audit failed:\n" :
-		    "not anonymous enough, nothing written:\n");
-		for (i = 0; i < reasons.len; i += strlen(reasons.ptr + i) + 1)
-			buf_addf(&text, "  %s\n", reasons.ptr + i);
-		note(&r, text.ptr);
-		buf_release(&text);
-	}
+	if (!pass && o->note)
+		note_refusal(&r, &reasons);
+	goto end;
+fail:
+	status = e->status ? e->status : MUNI_EXIT_IO;
 end:
 	if (final[0])
 		unlink(final);
-	if (tfd >= 0)
-		close(tfd);
-	csvout_release(&out);
 	csvin_free(in);
 	if (fd > STDIN_FILENO)
 		close(fd);

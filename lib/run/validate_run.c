@@ -142,13 +142,19 @@ load_references(const struct validate_run_options *o, const struct schema *s,
 	return 0;
 }
 
-/* The rejects file: the row as read, then its errors in one more column. */
+/*
+ * The rejects file: the row as read, then its errors in one more column
+ * (after the header's width, or after the row's own fields when it is
+ * wider). -1 when out of memory; a failed write is the file's, reported
+ * when it is closed.
+ */
 static int
 write_reject(struct outfile *rej, const struct record *rec,
     const struct verror *errs, size_t nerr, struct buf *tmp,
     struct field *fields, size_t width)
 {
 	size_t i, n = rec->nfields < width ? rec->nfields : width;
+	struct field *wide;
 	struct buf raw;
 	int rc;
 
@@ -168,17 +174,27 @@ write_reject(struct outfile *rej, const struct record *rec,
 	buf_release(&raw);
 	if (rc < 0)
 		return -1;
+	if (rec->nfields > width) {
+		wide = malloc((rec->nfields + 1) * sizeof(*wide));
+		if (wide == NULL)
+			return -1;
+		memcpy(wide, rec->fields, rec->nfields * sizeof(*wide));
+		wide[rec->nfields].ptr = tmp->ptr;
+		wide[rec->nfields].len = tmp->len;
+		(void)csvout_record(&rej->out, wide, rec->nfields + 1);
+		free(wide);
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		fields[i] = rec->fields[i];
 	for (; i < width; i++) {
 		fields[i].ptr = "";
 		fields[i].len = 0;
 	}
-	if (rec->nfields > width)
-		return -2;	/* caller writes the wide row itself */
 	fields[width].ptr = tmp->ptr;
 	fields[width].len = tmp->len;
-	return csvout_record(&rej->out, fields, width + 1);
+	(void)csvout_record(&rej->out, fields, width + 1);
+	return 0;
 }
 
 /* The report to the tool's standard error; -1 and e when it is lost. */
@@ -264,259 +280,287 @@ warn_report(void *ctx, const char *msg)
 	(void)report_warn(ctx, "%s", msg);
 }
 
+/* One table's validation: what run_table() opens, reads and writes. */
+struct table {
+	const struct validate_run_options *o;
+	struct report *r;
+	struct schema *s;
+	struct validator *v;
+	int fd;
+	struct csvin *in;		/* NULL: the input cannot be read */
+	struct csvout out;		/* the data passed on */
+	int out_ok;
+	struct outfile rej;		/* the rejects file, if any */
+	struct field *wide;		/* a rejected row and its errors */
+	size_t width;			/* the header's */
+	struct buf tmp;
+	struct record hdr;		/* --no-header: the schema's names */
+	unsigned long long written, rejected;
+};
+
+/*
+ * Load the schema and references, check the report can be written, open
+ * the input and the rejects file: the exit status. t->in stays NULL, with
+ * the data error in e, when the input is not CSV the reader can read.
+ */
+static int
+table_open(struct table *t, struct muni_err *e)
+{
+	const struct validate_run_options *o = t->o;
+	struct validator_options vopt;
+	struct csvin_options copt = o->csv;
+
+	if (csvout_init(&t->out, o->out_fd) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate the output");
+		return MUNI_EXIT_IO;
+	}
+	if (o->schema_text)
+		t->s = schema_parse(o->schema_text, o->schema_len, o->schema ?
+		    o->schema : "schema", e);
+	else if (o->schema)
+		t->s = schema_load(o->schema, e);
+	if ((o->schema_text || o->schema) && t->s == NULL)
+		return e->status;
+	memset(&vopt, 0, sizeof(vopt));
+	vopt.schema_sync = o->schema_sync;
+	vopt.regex_work = o->regex_work;
+	t->v = validator_new(t->s, t->r, &vopt, e);
+	if (t->v == NULL)
+		return e->status;
+	if (t->s && load_references(o, t->s, t->v, e) < 0)
+		return e->status;
+	/* A report that could not be written is known before any data. */
+	if (o->report && atomic_check(o->report, e) < 0)
+		return MUNI_EXIT_IO;
+	t->fd = open_input(o->input, e);
+	if (t->fd < 0)
+		return MUNI_EXIT_IO;
+	if (o->rejects && outfile_open(&t->rej, o->rejects, e) < 0)
+		return MUNI_EXIT_IO;
+	copt.threads = 1;
+	copt.warn = warn_report;
+	copt.warn_ctx = t->r;
+	t->in = csvin_new(t->fd, o->input, &copt, e);
+	if (t->in == NULL && e->status != MUNI_EXIT_DATA)
+		return e->status;
+	return MUNI_EXIT_OK;
+}
+
+/* --no-header: the schema's field names as the header row. */
+static int
+schema_header(struct table *t, struct muni_err *e)
+{
+	size_t i;
+
+	t->hdr.fields = calloc(t->s->nfields + 1, sizeof(*t->hdr.fields));
+	if (t->hdr.fields == NULL) {
+		err_nomem(e);
+		return MUNI_EXIT_IO;
+	}
+	for (i = 0; i < t->s->nfields; i++) {
+		t->hdr.fields[i].ptr = t->s->fields[i].name;
+		t->hdr.fields[i].len = strlen(t->s->fields[i].name);
+	}
+	t->hdr.nfields = t->s->nfields;
+	return MUNI_EXIT_OK;
+}
+
+/* The header: checked, passed on, and the rejects file's: the status. */
+static int
+table_header(struct table *t, const struct record *rec, struct muni_err *e)
+{
+	const struct validate_run_options *o = t->o;
+	size_t i;
+
+	if (validator_header(t->v, rec, e) < 0)
+		return e->status;
+	t->width = rec->nfields;
+	t->wide = calloc(t->width + 2, sizeof(*t->wide));
+	if (t->wide == NULL) {
+		err_nomem(e);
+		return MUNI_EXIT_IO;
+	}
+	if (!o->quiet_data && csvout_record(&t->out, rec->fields,
+	    rec->nfields) < 0)
+		t->out_ok = 0;
+	if (o->on_record && o->on_record(o->record_ctx, rec, e) < 0)
+		return e->status;
+	if (o->rejects) {
+		for (i = 0; i < t->width; i++)
+			t->wide[i] = rec->fields[i];
+		t->wide[t->width].ptr = "errors";
+		t->wide[t->width].len = 6;
+		(void)csvout_record(&t->rej.out, t->wide, t->width + 1);
+	}
+	return MUNI_EXIT_OK;
+}
+
+/* A data row: checked, then passed on or rejected; the status. */
+static int
+table_row(struct table *t, const struct record *rec, struct muni_err *e)
+{
+	const struct validate_run_options *o = t->o;
+	const struct verror *errs;
+	size_t nerr;
+
+	if (validator_row(t->v, rec, e) < 0)
+		return e->status;
+	errs = validator_row_errors(t->v, &nerr);
+	if (nerr && report_keep_row(t->r, rec) < 0) {
+		err_nomem(e);
+		return MUNI_EXIT_IO;
+	}
+	if (nerr && o->rejects) {
+		if (write_reject(&t->rej, rec, errs, nerr, &t->tmp, t->wide,
+		    t->width) < 0) {
+			err_set(e, MUNI_EXIT_IO, "row %llu: its errors are too "
+			    "large for the rejects file", rec->row);
+			return MUNI_EXIT_IO;
+		}
+		t->rejected++;
+	}
+	if (o->quiet_data || (o->valid_rows && nerr))
+		return MUNI_EXIT_OK;
+	if (csvout_record(&t->out, rec->fields, rec->nfields) < 0)
+		t->out_ok = 0;
+	t->written++;
+	if (o->on_record && o->on_record(o->record_ctx, rec, e) < 0)
+		return e->status;
+	return MUNI_EXIT_OK;
+}
+
+/* An input that has no row at all, not even a header: a source error. */
+static void
+note_empty(struct report *r)
+{
+	struct verror err;
+
+	memset(&err, 0, sizeof(err));
+	err.code = ERR_SOURCE;
+	err.message = (char *)_("the file is empty: a header row is needed");
+	err.note = (char *)"";
+	if (report_wants(r, ERR_SOURCE))
+		report_add(r, &err);
+}
+
+/*
+ * The reader stopped at an error: a data error (bad encoding, a quote
+ * never closed...) goes into the report and clears e (0); any other is
+ * the run's (its status).
+ */
+static int
+note_read_error(struct report *r, struct muni_err *e)
+{
+	struct verror err;
+
+	if (e->status != MUNI_EXIT_DATA)
+		return e->status;
+	memset(&err, 0, sizeof(err));
+	err.code = e->code && strcmp(e->code, "encoding-error") == 0 ?
+	    ERR_ENCODING : ERR_SOURCE;
+	err.row = e->row;
+	err.message = e->msg;
+	err.note = e->msg;
+	if (report_wants(r, err.code))
+		report_add(r, &err);
+	err_clear(e);
+	return MUNI_EXIT_OK;
+}
+
+/* Flush what was written and close the rejects file: the status. */
+static int
+table_finish(struct table *t, struct muni_err *e)
+{
+	if (csvout_flush(&t->out) < 0 || !t->out_ok) {
+		err_sys(e, MUNI_EXIT_IO, t->out.errnum ? t->out.errnum : errno,
+		    "cannot write to standard output");
+		return MUNI_EXIT_IO;
+	}
+	if (t->o->rejects && outfile_close(&t->rej, 1, e) < 0)
+		return MUNI_EXIT_IO;
+	return MUNI_EXIT_OK;
+}
+
+static void
+table_release(struct table *t, struct muni_err *e)
+{
+	if (t->rej.tmp)
+		outfile_close(&t->rej, 0, e);
+	csvin_free(t->in);
+	if (t->fd > STDIN_FILENO)
+		close(t->fd);
+	validator_free(t->v);
+	schema_free(t->s);
+	free(t->hdr.fields);
+	csvout_release(&t->out);
+	buf_release(&t->tmp);
+	free(t->wide);
+}
+
 /*
  * The validation of one table into the report r (initialised by the
  * caller): everything validate_run() does but writing the report. Returns the
  * exit status; written and rejected count the rows passed on.
  */
 static int
-run_table(const struct validate_run_options *o, struct report *rp,
+run_table(const struct validate_run_options *o, struct report *r,
     unsigned long long *written_out, unsigned long long *rejected_out,
     struct muni_err *e)
 {
-	struct validator_options vopt;
-	struct outfile rej;
-	struct csvout out;
-	struct report *const r = rp;
-	struct record hdr, *pending = NULL;
-	struct schema *s = NULL;
-	struct validator *v = NULL;
-	struct csvin *in = NULL;
-	struct record *rec;
-	struct field *wide = NULL;
-	struct buf tmp;
+	struct table t;
+	struct record *rec, *pending = NULL;
 	struct timespec t0, t1;
-	unsigned long long written = 0, rejected = 0;
-	size_t width = 0, i;
-	int fd = -1, rc, status = MUNI_EXIT_OK, out_ok = 1;
+	int rc, status;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&rej, 0, sizeof(rej));
-	memset(&hdr, 0, sizeof(hdr));
-	buf_init(&tmp, (size_t)1 << 24);
-	if (csvout_init(&out, o->out_fd) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot allocate the output");
-		status = MUNI_EXIT_IO;
+	memset(&t, 0, sizeof(t));
+	t.o = o;
+	t.r = r;
+	t.fd = -1;
+	t.out_ok = 1;
+	buf_init(&t.tmp, (size_t)1 << 24);
+	if ((status = table_open(&t, e)) != MUNI_EXIT_OK)
 		goto end;
-	}
-	if (o->schema_text) {
-		s = schema_parse(o->schema_text, o->schema_len, o->schema ?
-		    o->schema : "schema", e);
-		if (s == NULL) {
-			status = e->status;
+	rc = t.in ? csvin_next(t.in, &rec, e) : -1;
+	if (rc == 0)
+		note_empty(r);
+	if (rc > 0 && o->no_header && t.s) {
+		/* The record read is data. */
+		if ((status = schema_header(&t, e)) != MUNI_EXIT_OK)
 			goto end;
-		}
-	} else if (o->schema) {
-		s = schema_load(o->schema, e);
-		if (s == NULL) {
-			status = e->status;
-			goto end;
-		}
-	}
-	memset(&vopt, 0, sizeof(vopt));
-	vopt.schema_sync = o->schema_sync;
-	vopt.regex_work = o->regex_work;
-	v = validator_new(s, r, &vopt, e);
-	if (v == NULL) {
-		status = e->status;
-		goto end;
-	}
-	if (s && load_references(o, s, v, e) < 0) {
-		status = e->status;
-		goto end;
-	}
-	/* A report that could not be written is known before any data. */
-	if (o->report && atomic_check(o->report, e) < 0) {
-		status = MUNI_EXIT_IO;
-		goto end;
-	}
-	fd = open_input(o->input, e);
-	if (fd < 0) {
-		status = MUNI_EXIT_IO;
-		goto end;
-	}
-	if (o->rejects && outfile_open(&rej, o->rejects, e) < 0) {
-		status = MUNI_EXIT_IO;
-		goto end;
-	}
-	{
-		struct csvin_options copt = o->csv;
-
-		copt.threads = 1;
-		copt.warn = warn_report;
-		copt.warn_ctx = r;
-		in = csvin_new(fd, o->input, &copt, e);
-	}
-	if (in == NULL) {
-		if (e->status != MUNI_EXIT_DATA) {
-			status = e->status;
-			goto end;
-		}
-		rc = -1;
-		goto read_error;
-	}
-	rc = csvin_next(in, &rec, e);
-	if (rc == 0) {
-		struct verror err;
-
-		memset(&err, 0, sizeof(err));
-		err.code = ERR_SOURCE;
-		err.message = (char *)_("the file is empty: a header row is "
-		    "needed");
-		err.note = (char *)"";
-		if (report_wants(r, ERR_SOURCE))
-			report_add(r, &err);
-		goto finish;
-	}
-	if (rc > 0 && o->no_header && s) {
-		/* The schema's names as the header; the record read is data. */
-		hdr.fields = calloc(s->nfields + 1, sizeof(*hdr.fields));
-		if (hdr.fields == NULL) {
-			err_nomem(e);
-			status = MUNI_EXIT_IO;
-			goto end;
-		}
-		for (i = 0; i < s->nfields; i++) {
-			hdr.fields[i].ptr = s->fields[i].name;
-			hdr.fields[i].len = strlen(s->fields[i].name);
-		}
-		hdr.nfields = s->nfields;
-		hdr.row = 0;
-		hdr.line = 0;
 		pending = rec;
-		rec = &hdr;
+		rec = &t.hdr;
 	}
 	if (rc > 0) {
-		if (validator_header(v, rec, e) < 0) {
-			status = e->status;
+		if ((status = table_header(&t, rec, e)) != MUNI_EXIT_OK)
 			goto end;
-		}
-		width = rec->nfields;
-		wide = calloc(width + 2, sizeof(*wide));
-		if (wide == NULL) {
-			err_nomem(e);
-			status = MUNI_EXIT_IO;
-			goto end;
-		}
-		if (!o->quiet_data && csvout_record(&out, rec->fields,
-		    rec->nfields) < 0)
-			out_ok = 0;
-		if (o->on_record && o->on_record(o->record_ctx, rec, e) < 0) {
-			status = e->status;
-			goto end;
-		}
-		if (o->rejects) {
-			for (i = 0; i < width; i++)
-				wide[i] = rec->fields[i];
-			wide[width].ptr = "errors";
-			wide[width].len = 6;
-			csvout_record(&rej.out, wide, width + 1);
-		}
-		while (out_ok && (o->limit_rows == 0 || r->rows < o->limit_rows) &&
-		    (pending ? (rec = pending, pending = NULL, rc = 1) :
-		    (rc = csvin_next(in, &rec, e))) > 0) {
-			const struct verror *errs;
-			size_t nerr;
-
-			if (validator_row(v, rec, e) < 0) {
-				status = e->status;
+		while (t.out_ok && (o->limit_rows == 0 ||
+		    r->rows < o->limit_rows) && (pending ? (rec = pending,
+		    pending = NULL, rc = 1) : (rc = csvin_next(t.in, &rec,
+		    e))) > 0)
+			if ((status = table_row(&t, rec, e)) != MUNI_EXIT_OK)
 				goto end;
-			}
-			errs = validator_row_errors(v, &nerr);
-			if (nerr && report_keep_row(r, rec) < 0) {
-				err_nomem(e);
-				status = MUNI_EXIT_IO;
-				goto end;
-			}
-			if (nerr && o->rejects) {
-				int w = write_reject(&rej, rec, errs, nerr, &tmp,
-				    wide, width);
-
-				if (w == -2) {
-					/* A row wider than the header. */
-					struct field *f = malloc((rec->nfields + 1) *
-					    sizeof(*f));
-
-					if (f) {
-						memcpy(f, rec->fields, rec->nfields *
-						    sizeof(*f));
-						f[rec->nfields].ptr = tmp.ptr;
-						f[rec->nfields].len = tmp.len;
-						csvout_record(&rej.out, f,
-						    rec->nfields + 1);
-						free(f);
-					}
-				}
-				rejected++;
-			}
-			if (!o->quiet_data && (!o->valid_rows || nerr == 0)) {
-				if (csvout_record(&out, rec->fields,
-				    rec->nfields) < 0)
-					out_ok = 0;
-				written++;
-				if (o->on_record && o->on_record(o->record_ctx,
-				    rec, e) < 0) {
-					status = e->status;
-					goto end;
-				}
-			}
-		}
 		if (o->limit_rows && r->rows >= o->limit_rows)
 			rc = 0;
 	}
-read_error:
-	if (rc < 0) {
-		struct verror err;
-
-		if (e->status != MUNI_EXIT_DATA) {
-			status = e->status;
-			goto end;
-		}
-		memset(&err, 0, sizeof(err));
-		err.code = e->code && strcmp(e->code, "encoding-error") == 0 ?
-		    ERR_ENCODING : ERR_SOURCE;
-		err.row = e->row;
-		err.message = e->msg;
-		err.note = e->msg;
-		if (report_wants(r, err.code))
-			report_add(r, &err);
-		err_clear(e);
-	}
-finish:
+	if (rc < 0 && (status = note_read_error(r, e)) != MUNI_EXIT_OK)
+		goto end;
 	if (r->dropped)
 		report_warn(r, _("reporting stopped at --limit-errors %llu: "
 		    "there are more errors, not reported"),
 		    (unsigned long long)o->limit_errors);
-	if (csvout_flush(&out) < 0 || !out_ok) {
-		err_sys(e, MUNI_EXIT_IO, out.errnum ? out.errnum : errno,
-		    "cannot write to standard output");
-		status = MUNI_EXIT_IO;
+	if ((status = table_finish(&t, e)) != MUNI_EXIT_OK)
 		goto end;
-	}
-	if (o->rejects && outfile_close(&rej, 1, e) < 0) {
-		status = MUNI_EXIT_IO;
-		goto end;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (getenv("MUNI_TEST_SECONDS"))
 		r->seconds = 0;
-	*written_out = written;
-	*rejected_out = rejected;
+	*written_out = t.written;
+	*rejected_out = t.rejected;
 	status = report_valid(r) ? MUNI_EXIT_OK : MUNI_EXIT_DATA;
 end:
-	if (rej.tmp)
-		outfile_close(&rej, 0, e);
-	csvin_free(in);
-	if (fd > STDIN_FILENO)
-		close(fd);
-	validator_free(v);
-	schema_free(s);
-	free(hdr.fields);
-	csvout_release(&out);
-	buf_release(&tmp);
-	free(wide);
+	table_release(&t, e);
 	return status;
 }
 
