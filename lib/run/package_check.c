@@ -444,56 +444,34 @@ remote_schema(struct package_check_run *p, const struct resource_ctx *rc,
 	vo->schema = url;
 }
 
+/*
+ * The file of the resource at path, as full (a downloaded copy in tmp when
+ * it is remote and allowed): 0; 1 when it is refused or cannot be read,
+ * the error in r.
+ */
 static int
-check_resource(struct package_check_run *p, const struct resource_ctx *rc,
-    struct report *pkg, yajl_val res, size_t index)
+locate_data(struct package_check_run *p, const struct resource_ctx *rc,
+    struct report *r, const char *path, const char *shown,
+    const char *name, char full[4096], char tmp[4096])
 {
-	const struct package_check_options *o = p->o;
-	struct validate_run_options vo = o->v;
-	struct hashing h;
-	struct report *r;
+	struct http_get_options go;
+	struct http_result hr;
 	struct muni_err e;
-	yajl_val pathv = json_member(res, "path"), schema = json_member(res,
-	    "schema"), dialect = json_member(res, "dialect");
-	const char *path = YAJL_IS_STRING(pathv) ? pathv->u.string : NULL;
-	const char *hash = str(res, "hash"), *hex = NULL;
-	char shown[2048], full[4096], alg[16] = "", schema_path[4096],
-	    tmp[4096] = "", sha[65] = "", got[129] = "";
-	struct buf schema_text;
-	yajl_val bytes = json_member(res, "bytes");
-	int tabular, status = 0;
-	size_t i;
+	char joined[4096];
+	int fd;
 
-	snprintf(shown, sizeof(shown), "%s%s", rc->prefix, path ? path :
-	    str(res, "name") ? str(res, "name") : "resource");
-	r = new_report(p, shown, 0);
-	if (r == NULL)
-		return -1;
-	if (path == NULL) {
-		if (json_member(res, "data"))
-			report_warn(r, _("resource %zu: inline data is not "
-			    "checked"), index);
-		else
-			add_error(r, ERR_SCHEME, _("resource %zu has no \"path\" "
-			    "(several paths are not supported)"), index);
-		return 0;
-	}
-	if (is_url(path) && !o->allow_remote) {
+	if (is_url(path) && !p->o->allow_remote) {
 		add_error(r, ERR_SCHEME, _("'%s' is a remote resource: it is "
 		    "fetched only with --allow-remote"), path);
-		return 0;
+		return 1;
 	}
 	if (!is_url(path) && !path_safe(path)) {
 		add_error(r, ERR_SCHEME, _("the path '%s' leaves the package's "
 		    "folder: refused"), path);
-		return 0;
+		return 1;
 	}
 	if (is_url(path)) {
-		struct http_get_options go;
-		struct http_result hr;
-		int fd;
-
-		snprintf(tmp, sizeof(tmp), "%s/muni-validate-XXXXXX",
+		snprintf(tmp, 4096, "%s/muni-validate-XXXXXX",
 		    getenv("TMPDIR") && getenv("TMPDIR")[0] ?
 		    getenv("TMPDIR") : "/tmp");
 		fd = mkstemp(tmp);
@@ -509,13 +487,12 @@ check_resource(struct package_check_run *p, const struct resource_ctx *rc,
 				close(fd);
 				unlink(tmp);
 			}
-			return 0;
+			tmp[0] = '\0';
+			return 1;
 		}
 		close(fd);
-		snprintf(full, sizeof(full), "%s", tmp);
+		snprintf(full, 4096, "%s", tmp);
 	} else {
-		char joined[4096];
-
 		snprintf(joined, sizeof(joined), "%s/%s", rc->dir, path);
 		switch (inside(p, joined, full)) {
 		case 0:
@@ -524,18 +501,221 @@ check_resource(struct package_check_run *p, const struct resource_ctx *rc,
 			    "folder through a symbolic link: refused") :
 			    _("the path '%s' leads out of the package's folder "
 			    "through a symbolic link: refused"), shown);
-			return 0;
+			return 1;
 		case -1:
-			snprintf(full, sizeof(full), "%s", joined);
+			snprintf(full, 4096, "%s", joined);
 			break;
 		}
 	}
 	if (access(full, R_OK) < 0) {
 		add_error(r, ERR_SOURCE, _("the file '%s' of resource '%s' "
-		    "cannot be read: %s"), shown, str(res, "name") ?
-		    str(res, "name") : "?", strerror(errno));
+		    "cannot be read: %s"), shown, name ? name : "?",
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* A resource read as a table: by its schema, type, profile or format. */
+static int
+is_tabular(yajl_val res, const char *path)
+{
+	const char *type = str(res, "type"), *profile = str(res, "profile"),
+	    *format = str(res, "format");
+
+	return json_member(res, "schema") != NULL ||
+	    (type && strcmp(type, "table") == 0) ||
+	    (profile && strcmp(profile, "tabular-data-resource") == 0) ||
+	    (format && (strcasecmp(format, "csv") == 0 ||
+	    strcasecmp(format, "tsv") == 0)) ||
+	    compressed_table(res, path);
+}
+
+/*
+ * The resource's schema into vo: inline (as text, in schema_text), a URL
+ * (or the copy published beside the data), or a path inside the folder
+ * (in schema_path). 0; 1 when refused, the error in r.
+ */
+static int
+resource_schema(struct package_check_run *p, const struct resource_ctx *rc,
+    struct report *r, yajl_val schema, const char *shown,
+    struct buf *schema_text, char schema_path[4096],
+    struct validate_run_options *vo)
+{
+	char joined[4096];
+	yajl_gen g;
+
+	if (YAJL_IS_OBJECT(schema)) {
+		g = json_new();
+		if (g && json_tree(g, schema) == 0 &&
+		    json_finish(g, schema_text) == 0) {
+			vo->schema_text = schema_text->ptr;
+			vo->schema_len = schema_text->len;
+			vo->schema = shown;
+		}
 		return 0;
 	}
+	if (!YAJL_IS_STRING(schema))
+		return 0;
+	if (is_url(schema->u.string)) {
+		remote_schema(p, rc, r, schema->u.string, schema_text,
+		    schema_path, vo);
+		return 0;
+	}
+	if (!path_safe(schema->u.string)) {
+		add_error(r, ERR_SCHEME, _("the schema path '%s' leaves the "
+		    "package's folder: refused"), schema->u.string);
+		return 1;
+	}
+	snprintf(joined, sizeof(joined), "%s/%s", rc->dir, schema->u.string);
+	if (inside(p, joined, schema_path) == 0) {
+		add_error(r, ERR_SCHEME, _("the schema path '%s' leads out of "
+		    "the folder through a symbolic link: refused"),
+		    schema->u.string);
+		return 1;
+	}
+	snprintf(schema_path, 4096, "%s", joined);
+	vo->schema = schema_path;
+	return 0;
+}
+
+/*
+ * The package's resources a foreign key may name, into vo: local, inside
+ * the folder, by name. Their paths are kept in paths.
+ */
+static void
+foreign_resources(struct package_check_run *p, const struct resource_ctx *rc,
+    char paths[][4096], struct validate_run_options *vo)
+{
+	struct validate_run_resource *vr;
+	const char *n, *pp;
+	char joined[4096];
+	yajl_val x;
+	size_t i;
+	int in;
+
+	for (i = 0; YAJL_IS_ARRAY(rc->resources) && i <
+	    rc->resources->u.array.len && vo->nresources <
+	    VALIDATE_RUN_MAX_RESOURCES; i++) {
+		x = rc->resources->u.array.values[i];
+		n = str(x, "name");
+		pp = str(x, "path");
+		if (!n || !pp || is_url(pp) || !path_safe(pp))
+			continue;
+		snprintf(joined, sizeof(joined), "%s/%s", rc->dir, pp);
+		in = inside(p, joined, paths[vo->nresources]);
+		if (in == 0)
+			continue;
+		if (in < 0)
+			snprintf(paths[vo->nresources], 4096, "%s", joined);
+		vr = &vo->resources[vo->nresources];
+		snprintf(vr->name, sizeof(vr->name), "%s", n);
+		vr->path = paths[vo->nresources++];
+	}
+}
+
+/*
+ * Validate the resource's file full (its path in the descriptor) as a
+ * table into r, hashing it in h;
+ * 0, or 1 when the validation could not run (the error in r, the file's
+ * bytes hashed all the same).
+ */
+static int
+check_table(struct package_check_run *p, const struct resource_ctx *rc,
+    struct report *pkg, struct report *r, yajl_val res, const char *full,
+    const char *path, const char *shown, struct hashing *h)
+{
+	static char paths[VALIDATE_RUN_MAX_RESOURCES][4096];
+	struct validate_run_options vo = p->o->v;
+	yajl_val dialect = json_member(res, "dialect");
+	char schema_path[4096], sha[65];
+	struct buf schema_text;
+	struct muni_err e;
+	size_t i;
+	int status, refused;
+
+	vo.input = full;
+	vo.quiet_data = 1;
+	vo.rejects = NULL;
+	vo.valid_rows = 0;
+	vo.on_record = NULL;
+	vo.schema = NULL;
+	vo.schema_text = NULL;
+	vo.nresources = 0;
+	buf_init(&schema_text, DESCRIPTOR_MAX);
+	refused = resource_schema(p, rc, r, json_member(res, "schema"), shown,
+	    &schema_text, schema_path, &vo);
+	if (refused) {
+		buf_release(&schema_text);
+		return 1;
+	}
+	if (str(dialect, "delimiter") && strlen(str(dialect, "delimiter")) == 1)
+		vo.csv.delimiter = (unsigned char)str(dialect, "delimiter")[0];
+	if (str(res, "encoding"))
+		vo.csv.encoding = str(res, "encoding");
+	if (YAJL_IS_FALSE(json_member(dialect, "header")))
+		vo.no_header = 1;
+	vo.csv.raw_hook = hash_hook;
+	vo.csv.raw_ctx = h;
+	foreign_resources(p, rc, paths, &vo);
+	err_clear(&e);
+	status = validate_run_table(&vo, r, &e);
+	buf_release(&schema_text);
+	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_DATA) {
+		add_error(r, status == MUNI_EXIT_USAGE ? ERR_PACKAGE :
+		    ERR_SOURCE, "%s", e.msg);
+		/*
+		 * The file is there all the same: the catalogue's checks of
+		 * its bytes and hash still hold; its rows are unknown.
+		 */
+		digest_release(&h->sha256);
+		digest_init(&h->sha256);
+		h->bytes = 0;
+		if (!is_url(path) && hash_file(full, h) == 0 &&
+		    digest_hex(&h->sha256, sha) == 0)
+			fact_add(p, shown, h, sha, 0, 0);
+		return 1;
+	}
+	for (i = 0; i < r->nlabels; i++)
+		if (strlen(r->labels[i]) >= 64)
+			rule(p, pkg, pkg->file, _("%s: the column '%.40s...' "
+			    "has %zu characters: data.gouv.fr imports column "
+			    "names under 64"), shown, r->labels[i],
+			    strlen(r->labels[i]));
+	return 0;
+}
+
+static int
+check_resource(struct package_check_run *p, const struct resource_ctx *rc,
+    struct report *pkg, yajl_val res, size_t index)
+{
+	struct hashing h;
+	struct report *r;
+	yajl_val bytes = json_member(res, "bytes"), pathv = json_member(res,
+	    "path");
+	const char *path = YAJL_IS_STRING(pathv) ? pathv->u.string : NULL;
+	const char *hash = str(res, "hash"), *hex = NULL;
+	char shown[2048], full[4096], alg[16] = "", tmp[4096] = "",
+	    sha[65] = "", got[129] = "";
+	int tabular;
+
+	snprintf(shown, sizeof(shown), "%s%s", rc->prefix, path ? path :
+	    str(res, "name") ? str(res, "name") : "resource");
+	r = new_report(p, shown, 0);
+	if (r == NULL)
+		return -1;
+	if (path == NULL) {
+		if (json_member(res, "data"))
+			report_warn(r, _("resource %zu: inline data is not "
+			    "checked"), index);
+		else
+			add_error(r, ERR_SCHEME, _("resource %zu has no \"path\" "
+			    "(several paths are not supported)"), index);
+		return 0;
+	}
+	if (locate_data(p, rc, r, path, shown, str(res, "name"), full,
+	    tmp) != 0)
+		return 0;
 	memset(&h, 0, sizeof(h));
 	digest_init(&h.sha256);
 	if (hash) {
@@ -547,116 +727,10 @@ check_resource(struct package_check_run *p, const struct resource_ctx *rc,
 			h.have_declared = digest_init_named(&h.declared,
 			    alg) == 0;
 	}
-	tabular = schema != NULL || (str(res, "type") &&
-	    strcmp(str(res, "type"), "table") == 0) || (str(res, "profile") &&
-	    strcmp(str(res, "profile"), "tabular-data-resource") == 0) ||
-	    (str(res, "format") && (strcasecmp(str(res, "format"), "csv") ==
-	    0 || strcasecmp(str(res, "format"), "tsv") == 0)) ||
-	    compressed_table(res, path);
-	buf_init(&schema_text, DESCRIPTOR_MAX);
+	tabular = is_tabular(res, path);
 	if (tabular) {
-		vo.input = full;
-		vo.quiet_data = 1;
-		vo.rejects = NULL;
-		vo.valid_rows = 0;
-		vo.on_record = NULL;
-		vo.schema = NULL;
-		vo.schema_text = NULL;
-		vo.nresources = 0;
-		if (YAJL_IS_OBJECT(schema)) {
-			yajl_gen g = json_new();
-
-			if (g && json_tree(g, schema) == 0 &&
-			    json_finish(g, &schema_text) == 0) {
-				vo.schema_text = schema_text.ptr;
-				vo.schema_len = schema_text.len;
-				vo.schema = shown;
-			}
-		} else if (YAJL_IS_STRING(schema)) {
-			if (is_url(schema->u.string))
-				remote_schema(p, rc, r, schema->u.string,
-				    &schema_text, schema_path, &vo);
-			else if (!path_safe(schema->u.string)) {
-				add_error(r, ERR_SCHEME, _("the schema path '%s' "
-				    "leaves the package's folder: refused"),
-				    schema->u.string);
-				goto done;
-			} else {
-				char joined[4096];
-
-				snprintf(joined, sizeof(joined), "%s/%s",
-				    rc->dir, schema->u.string);
-				if (inside(p, joined, schema_path) == 0) {
-					add_error(r, ERR_SCHEME, _("the schema "
-					    "path '%s' leads out of the "
-					    "folder through a symbolic link: "
-					    "refused"), schema->u.string);
-					goto done;
-				}
-				snprintf(schema_path, sizeof(schema_path),
-				    "%s", joined);
-				vo.schema = schema_path;
-			}
-		}
-		if (str(dialect, "delimiter") &&
-		    strlen(str(dialect, "delimiter")) == 1)
-			vo.csv.delimiter = (unsigned char)
-			    str(dialect, "delimiter")[0];
-		if (str(res, "encoding"))
-			vo.csv.encoding = str(res, "encoding");
-		if (YAJL_IS_FALSE(json_member(dialect, "header")))
-			vo.no_header = 1;
-		vo.csv.raw_hook = hash_hook;
-		vo.csv.raw_ctx = &h;
-		/* Foreign keys: the package's other resources, by name. */
-		for (i = 0; YAJL_IS_ARRAY(rc->resources) && i <
-		    rc->resources->u.array.len && vo.nresources <
-		    VALIDATE_RUN_MAX_RESOURCES; i++) {
-			yajl_val x = rc->resources->u.array.values[i];
-			const char *n = str(x, "name"), *pp = str(x, "path");
-			struct validate_run_resource *vr;
-			static char paths[VALIDATE_RUN_MAX_RESOURCES][4096];
-			char joined[4096];
-			int in;
-
-			if (!n || !pp || is_url(pp) || !path_safe(pp))
-				continue;
-			snprintf(joined, sizeof(joined), "%s/%s", rc->dir, pp);
-			in = inside(p, joined, paths[vo.nresources]);
-			if (in == 0)
-				continue;
-			if (in < 0)
-				snprintf(paths[vo.nresources], sizeof(paths[0]),
-				    "%s", joined);
-			vr = &vo.resources[vo.nresources];
-			snprintf(vr->name, sizeof(vr->name), "%s", n);
-			vr->path = paths[vo.nresources++];
-		}
-		err_clear(&e);
-		status = validate_run_table(&vo, r, &e);
-		if (status != MUNI_EXIT_OK && status != MUNI_EXIT_DATA) {
-			add_error(r, status == MUNI_EXIT_USAGE ? ERR_PACKAGE :
-			    ERR_SOURCE, "%s", e.msg);
-			/*
-			 * The file is there all the same: the catalogue's
-			 * checks of its bytes and hash still hold; its rows
-			 * are unknown.
-			 */
-			digest_release(&h.sha256);
-			digest_init(&h.sha256);
-			h.bytes = 0;
-			if (!is_url(path) && hash_file(full, &h) == 0 &&
-			    digest_hex(&h.sha256, sha) == 0)
-				fact_add(p, shown, &h, sha, 0, 0);
+		if (check_table(p, rc, pkg, r, res, full, path, shown, &h) != 0)
 			goto done;
-		}
-		for (i = 0; i < r->nlabels; i++)
-			if (strlen(r->labels[i]) >= 64)
-				rule(p, pkg, pkg->file, _("%s: the column "
-				    "'%.40s...' has %zu characters: data.gouv.fr "
-				    "imports column names under 64"), shown,
-				    r->labels[i],
-				    strlen(r->labels[i]));
 	} else if (hash_file(full, &h) < 0) {
 		add_error(r, ERR_SOURCE, _("cannot read '%s': %s"), shown,
 		    strerror(errno));
@@ -678,7 +752,6 @@ done:
 	digest_release(&h.sha256);
 	if (h.have_declared)
 		digest_release(&h.declared);
-	buf_release(&schema_text);
 	if (tmp[0])
 		unlink(tmp);
 	return 0;
