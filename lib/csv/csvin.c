@@ -22,10 +22,10 @@
 #include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "base/buf.h"
 #include "base/exitcode.h"
+#include "base/gzip.h"
 #include "base/text.h"
 #include "csv/csvin.h"
 #include "csv/sniff.h"
@@ -73,7 +73,7 @@ struct csvin {
 	const char *name;
 	size_t max_field;
 	size_t max_record;
-	unsigned long long max_input, inflated;
+	unsigned long long max_input;
 	void (*raw_hook)(void *, const void *, size_t);
 	void *raw_ctx;
 	muni_note_fn *warn;
@@ -98,8 +98,7 @@ struct csvin {
 
 	/* gzip. */
 	int gzip;
-	int z_open;
-	z_stream z;
+	struct gunzip *gz;
 
 	/* Decoded (inflated) bytes, not yet transcoded. */
 	struct buf dec;
@@ -315,7 +314,7 @@ dec_compact(struct csvin *in)
 static int
 inflate_some(struct csvin *in)
 {
-	size_t before = in->dec.len;
+	size_t before = in->dec.len, used, made;
 	int rc;
 
 	while (in->dec.len == before) {
@@ -324,7 +323,7 @@ inflate_some(struct csvin *in)
 			if (rc < 0)
 				return -1;
 			if (rc == 0) {
-				if (in->z_open) {
+				if (!gunzip_complete(in->gz)) {
 					fail(in, MUNI_EXIT_DATA,
 					    "gzip data is truncated after "
 					    "%llu bytes", in->raw_bytes);
@@ -335,49 +334,30 @@ inflate_some(struct csvin *in)
 				return 0;
 			}
 		}
-		if (!in->z_open) {
-			/* A new member: only another gzip member may follow. */
-			if (in->raw_len - in->raw_pos >= 1 &&
-			    in->raw[in->raw_pos] != 0x1f) {
-				fail(in, MUNI_EXIT_DATA,
-				    "trailing bytes after the gzip data");
-				in->err.row = 0;
-				return -1;
-			}
-			if (inflateReset(&in->z) != Z_OK) {
-				fail(in, MUNI_EXIT_INTERNAL, "zlib reset failed");
-				return -1;
-			}
-			in->z_open = 1;
-		}
 		if (buf_grow(&in->dec, RAW_CHUNK) < 0) {
 			fail_sys(in, "cannot inflate");
 			return -1;
 		}
-		in->z.next_in = in->raw + in->raw_pos;
-		in->z.avail_in = (uInt)(in->raw_len - in->raw_pos);
-		in->z.next_out = (Bytef *)in->dec.ptr + in->dec.len;
-		in->z.avail_out = (uInt)RAW_CHUNK;
-		rc = inflate(&in->z, Z_NO_FLUSH);
-		in->raw_pos = in->raw_len - in->z.avail_in;
-		buf_setlen(&in->dec, in->dec.len + (RAW_CHUNK - in->z.avail_out));
-		in->inflated += RAW_CHUNK - in->z.avail_out;
-		if (in->inflated > in->max_input) {
+		rc = gunzip_step(in->gz, in->raw + in->raw_pos, in->raw_len -
+		    in->raw_pos, &used, in->dec.ptr + in->dec.len, RAW_CHUNK,
+		    &made);
+		in->raw_pos += used;
+		buf_setlen(&in->dec, in->dec.len + made);
+		if (rc == GUNZIP_OK)
+			continue;
+		if (rc == GUNZIP_TRAILING)
+			fail(in, MUNI_EXIT_DATA,
+			    "trailing bytes after the gzip data");
+		else if (rc == GUNZIP_TOO_LARGE)
 			fail(in, MUNI_EXIT_DATA, "the gzip data inflates to "
 			    "more than %llu bytes (raise the limit with "
 			    "--max-input-size)", in->max_input);
-			in->err.row = 0;
-			return -1;
-		}
-		if (rc == Z_STREAM_END)
-			in->z_open = 0;
-		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+		else
 			fail(in, MUNI_EXIT_DATA, "corrupt gzip data near "
 			    "byte %llu: %s", in->raw_bytes - (in->raw_len -
-			    in->raw_pos), in->z.msg ? in->z.msg : "inflate failed");
-			in->err.row = 0;
-			return -1;
-		}
+			    in->raw_pos), gunzip_why(in->gz));
+		in->err.row = 0;
+		return -1;
 	}
 	return 1;
 }
@@ -920,11 +900,10 @@ setup(struct csvin *in, const struct csvin_options *opt)
 	if (rc > 0 && in->raw_len >= 2 && in->raw[0] == 0x1f &&
 	    in->raw[1] == 0x8b) {
 		in->gzip = 1;
-		if (inflateInit2(&in->z, 15 + 16) != Z_OK) {
+		if ((in->gz = gunzip_new(in->max_input)) == NULL) {
 			fail(in, MUNI_EXIT_INTERNAL, "zlib init failed");
 			return -1;
 		}
-		in->z_open = 1;
 	}
 	while (in->dec.len < CSVIN_SAMPLE && !in->dec_eof)
 		if (fill_dec(in) < 0)
@@ -1343,8 +1322,7 @@ csvin_free(struct csvin *in)
 		batch_release(&in->batches[i]);
 	if (in->parser_open)
 		csv_free(&in->parser);
-	if (in->gzip)
-		inflateEnd(&in->z);
+	gunzip_free(in->gz);
 	if (in->cd != (iconv_t)-1)
 		iconv_close(in->cd);
 	buf_release(&in->dec);

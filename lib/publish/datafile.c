@@ -3,10 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "base/digest.h"
 #include "base/exitcode.h"
@@ -14,31 +12,17 @@
 #include "publish/datafile.h"
 #include "base/banned.h"
 
-static void
-gz_write(struct datafile *s, const void *p, size_t n, int flush)
+/* gzip_write()'s emit: the .gz file and its hash. */
+static int
+gz_emit(void *ctx, const void *p, size_t n)
 {
-	unsigned char out[1 << 16];
-	int zrc;
+	struct datafile *s = ctx;
 
-	s->z.next_in = (unsigned char *)(uintptr_t)p;
-	s->z.avail_in = (uInt)n;
-	do {
-		s->z.next_out = out;
-		s->z.avail_out = sizeof(out);
-		zrc = deflate(&s->z, flush);
-		if (zrc == Z_STREAM_ERROR) {
-			s->errnum = EIO;
-			return;
-		}
-		n = sizeof(out) - s->z.avail_out;
-		if (n && s->errnum == 0) {
-			if (fd_write_full(s->gzfd, out, n) < 0)
-				s->errnum = errno;
-			digest_update(&s->gzd, out, n);
-			s->gzbytes += n;
-		}
-	} while (s->z.avail_out == 0 || (flush == Z_FINISH &&
-	    zrc != Z_STREAM_END));
+	if (fd_write_full(s->gzfd, p, n) < 0)
+		return -1;
+	digest_update(&s->gzd, p, n);
+	s->gzbytes += n;
+	return 0;
 }
 
 static void *
@@ -65,11 +49,13 @@ datafile_main(void *arg)
 			s->errnum = errno;
 		digest_update(&s->d, in, (size_t)n);
 		s->bytes += (unsigned long long)n;
-		if (s->gzfd >= 0)
-			gz_write(s, in, (size_t)n, Z_NO_FLUSH);
+		if (s->gzfd >= 0 && s->errnum == 0 &&
+		    gzip_write(s->gz, in, (size_t)n, 0, gz_emit, s) < 0)
+			s->errnum = errno;
 	}
-	if (s->gzfd >= 0 && s->errnum == 0)
-		gz_write(s, NULL, 0, Z_FINISH);
+	if (s->gzfd >= 0 && s->errnum == 0 &&
+	    gzip_write(s->gz, NULL, 0, 1, gz_emit, s) < 0)
+		s->errnum = errno;
 	if (s->errnum == 0 && (fsync(s->fd) < 0 ||
 	    (s->gzfd >= 0 && fsync(s->gzfd) < 0)))
 		s->errnum = errno;
@@ -104,13 +90,10 @@ datafile_start(struct datafile *s, const char *csv, const char *gz, int *wfd,
 			    gz);
 			return -1;
 		}
-		/* gzip's format (15 + 16), level 6 as gzip -6; mtime 0. */
-		if (deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK) {
+		if ((s->gz = gzip_new()) == NULL) {
 			err_set(e, MUNI_EXIT_IO, "cannot start zlib");
 			return -1;
 		}
-		s->zinit = 1;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot make a pipe");
@@ -153,8 +136,7 @@ datafile_finish(struct datafile *s, int wfd, const char *csv, struct muni_err *e
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s.gz'", csv);
 		rc = -1;
 	}
-	if (s->zinit)
-		deflateEnd(&s->z);
+	gzip_free(s->gz);
 	digest_release(&s->d);
 	digest_release(&s->gzd);
 	return rc;

@@ -11,16 +11,15 @@
 #define MUNI_DATAFILE_H
 
 #include <pthread.h>
-#include <zlib.h>
 
 #include "base/digest.h"
 #include "base/err.h"
+#include "base/gzip.h"
 
 struct datafile {
 	int rfd, fd, gzfd;
 	struct digest d, gzd;
-	z_stream z;
-	int zinit;
+	struct gzip *gz;
 	unsigned long long bytes, gzbytes;
 	int errnum;
 	char sha[65], gzsha[65];

@@ -1013,8 +1013,10 @@ count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
 	int tfd, rc;
 
 	r->rec = calloc(r->width, sizeof(*r->rec));
-	if (r->rec == NULL)
-		return err_nomem(e), -1;
+	if (r->rec == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	for (c = 0; c < r->width; c++)
 		keyset_init(&r->rec[c].values);
 	if ((tfd = temp_file(r->tmp_in, e)) < 0)
@@ -1048,9 +1050,10 @@ count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
 	*in = csvin_new(*fd, r->o->input, &copt, e);
 	if (*in == NULL || (rc = csvin_next(*in, rec, e)) < 0)
 		return -1;
-	if (rc == 0)
-		return err_set(e, MUNI_EXIT_IO, "'%s' lost its header",
-		    r->tmp_in), -1;
+	if (rc == 0) {
+		err_set(e, MUNI_EXIT_IO, "'%s' lost its header", r->tmp_in);
+		return -1;
+	}
 	return 0;
 }
 

@@ -10,13 +10,13 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "base/atomic.h"
 #include "base/buf.h"
 #include "base/digest.h"
 #include "base/exitcode.h"
 #include "base/fdio.h"
+#include "base/gzip.h"
 #include "csv/csvout.h"
 #include "net/http.h"
 #include "run/fetch_run.h"
@@ -58,6 +58,42 @@ temp_file(char path[4096], struct muni_err *e)
 	return fd;
 }
 
+/* Inflate in[0..n) into the file tmp; -1 with e set. */
+static int
+spool_inflate(struct run *r, struct gunzip *g, int tmp, const unsigned char *in,
+    size_t n, struct muni_err *e)
+{
+	unsigned char out[65536];
+	size_t used, made;
+	int rc;
+
+	while (n > 0) {
+		rc = gunzip_step(g, in, n, &used, out, sizeof(out), &made);
+		if (rc == GUNZIP_TOO_LARGE)
+			err_set(e, MUNI_EXIT_DATA, "'%s': the gzip data inflates "
+			    "to more than %llu bytes (raise the limit with "
+			    "--max-input-size)", r->o->input,
+			    r->o->csv.max_input ? r->o->csv.max_input :
+			    CSVIN_MAX_INPUT);
+		else if (rc == GUNZIP_TRAILING)
+			err_set(e, MUNI_EXIT_DATA, "'%s': trailing bytes after "
+			    "the gzip data", r->o->input);
+		else if (rc != GUNZIP_OK)
+			err_set(e, MUNI_EXIT_DATA, "'%s': the gzip data is "
+			    "corrupt", r->o->input);
+		if (rc != GUNZIP_OK)
+			return -1;
+		if (fd_write_full(tmp, out, made) < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot copy the input "
+			    "to '%s'", r->tmp);
+			return -1;
+		}
+		in += used;
+		n -= used;
+	}
+	return 0;
+}
+
 /*
  * Copy prefix and the rest of fd into a new temporary file, inflating gzip
  * when gz is set; hash and count the raw bytes on the way.
@@ -66,15 +102,13 @@ static int
 spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
     struct muni_err *e)
 {
-	unsigned char in[65536], out[65536];
-	unsigned long long inflated = 0, max_input = r->o->csv.max_input ?
-	    r->o->csv.max_input : CSVIN_MAX_INPUT;
+	unsigned char in[65536];
+	struct gunzip *g = NULL;
 	ssize_t got = (ssize_t)n;
-	int tmp, rc = Z_OK;
-	z_stream zs;
+	int tmp;
 
-	memset(&zs, 0, sizeof(zs));
-	if (gz && inflateInit2(&zs, 15 + 32) != Z_OK) {
+	if (gz && (g = gunzip_new(r->o->csv.max_input ? r->o->csv.max_input :
+	    CSVIN_MAX_INPUT)) == NULL) {
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot start zlib");
 		return -1;
 	}
@@ -86,36 +120,10 @@ spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
 	while (got > 0) {
 		digest_update(&r->d, in, (size_t)got);
 		r->bytes += (unsigned long long)got;
-		if (!gz) {
-			if (fd_write_full(tmp, in, (size_t)got) < 0)
-				goto write_fail;
-		} else {
-			zs.next_in = in;
-			zs.avail_in = (uInt)got;
-			while (zs.avail_in > 0) {
-				if (rc == Z_STREAM_END) {	/* members */
-					if (inflateReset(&zs) != Z_OK)
-						goto corrupt;
-				}
-				zs.next_out = out;
-				zs.avail_out = sizeof(out);
-				rc = inflate(&zs, Z_NO_FLUSH);
-				if (rc != Z_OK && rc != Z_STREAM_END)
-					goto corrupt;
-				inflated += sizeof(out) - zs.avail_out;
-				if (inflated > max_input) {
-					err_set(e, MUNI_EXIT_DATA, "'%s': the gzip "
-					    "data inflates to more than %llu bytes "
-					    "(raise the limit with "
-					    "--max-input-size)", r->o->input,
-					    max_input);
-					goto fail;
-				}
-				if (fd_write_full(tmp, out, sizeof(out) -
-				    zs.avail_out) < 0)
-					goto write_fail;
-			}
-		}
+		if (g && spool_inflate(r, g, tmp, in, (size_t)got, e) < 0)
+			goto fail;
+		if (!g && fd_write_full(tmp, in, (size_t)got) < 0)
+			goto write_fail;
 		got = fd_read_full(fd, in, sizeof(in));
 	}
 	if (got < 0) {
@@ -123,29 +131,24 @@ spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
 		    r->o->input);
 		goto fail;
 	}
-	if (gz && rc != Z_STREAM_END) {
+	if (g && !gunzip_complete(g)) {
 		err_set(e, MUNI_EXIT_DATA, "'%s': the gzip data is truncated",
 		    r->o->input);
 		goto fail;
 	}
-	if (gz)
-		inflateEnd(&zs);
+	gunzip_free(g);
+	g = NULL;
 	if (close(tmp) < 0) {
 		tmp = -1;
 		goto write_fail;
 	}
 	r->hashing = 1;
 	return 0;
-corrupt:
-	err_set(e, MUNI_EXIT_DATA, "'%s': the gzip data is corrupt",
-	    r->o->input);
-	goto fail;
 write_fail:
 	err_sys(e, MUNI_EXIT_IO, errno, "cannot copy the input to '%s'",
 	    r->tmp);
 fail:
-	if (gz)
-		inflateEnd(&zs);
+	gunzip_free(g);
 	if (tmp >= 0)
 		close(tmp);
 	if (r->tmp[0])
@@ -589,20 +592,13 @@ is_gzip(const unsigned char *p, size_t n)
 static size_t
 peek_gzip(const unsigned char *p, size_t n, unsigned char *out, size_t max)
 {
-	z_stream zs;
-	size_t got;
+	struct gunzip *g = gunzip_new(max);
+	size_t used, made = 0;
 
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, 15 + 32) != Z_OK)
-		return 0;
-	zs.next_in = (unsigned char *)p;
-	zs.avail_in = (uInt)n;
-	zs.next_out = out;
-	zs.avail_out = (uInt)max;
-	inflate(&zs, Z_SYNC_FLUSH);
-	got = max - zs.avail_out;
-	inflateEnd(&zs);
-	return got;
+	if (g)
+		(void)gunzip_step(g, p, n, &used, out, max, &made);
+	gunzip_free(g);
+	return made;
 }
 
 /* Whether the bytes are an HTML page rather than data. */
