@@ -61,15 +61,19 @@ fd_read_all(int fd, struct buf *out)
 }
 
 int
-fd_temp(const char *tool, char path[4096])
+fd_temp(const char *tool, char path[4096], struct muni_err *e)
 {
 	const char *dir = getenv("TMPDIR");
 	int fd;
 
 	snprintf(path, 4096, "%s/%s.XXXXXX", dir && *dir ? dir : "/tmp", tool);
 	fd = mkstemp(path);
-	if (fd < 0)
+	if (fd < 0) {
 		path[0] = '\0';
+		if (e)
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot create a "
+			    "temporary file");
+	}
 	return fd;
 }
 

@@ -8,19 +8,22 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct buf;
+struct muni_err;
+
 /* Read up to n bytes, as many as come before end of file; -1 on error. */
 ssize_t fd_read_full(int fd, void *p, size_t n);
 /*
  * Append everything left on fd to out; -1 with errno on error, EFBIG when
  * it holds more than out->max.
  */
-struct buf;
 int fd_read_all(int fd, struct buf *out);
 /*
  * Create and open a temporary file named after the tool, in TMPDIR (else
- * /tmp); its name goes to path. -1 with errno (path empty) on error.
+ * /tmp); its name goes to path. -1 with errno (path empty) on error, and
+ * e set when not NULL.
  */
-int fd_temp(const char *tool, char path[4096]);
+int fd_temp(const char *tool, char path[4096], struct muni_err *e);
 /*
  * Open a file that holds a secret (a key) for reading: a regular file that
  * only its owner may read, not reached through a symbolic link; a FIFO or
@@ -28,7 +31,6 @@ int fd_temp(const char *tool, char path[4096]);
  * key file"). The descriptor, or -1 with e (status 2; 3 when the file
  * cannot be opened for another reason).
  */
-struct muni_err;
 int fd_open_secret(const char *path, const char *kind, struct muni_err *e);
 
 /* Write all n bytes; -1 with errno on error. */

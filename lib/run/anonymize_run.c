@@ -70,16 +70,6 @@ note(const struct run *r, const char *text)
 		r->o->note(r->o->ctx, text);
 }
 
-static int
-temp_file(char path[4096], struct muni_err *e)
-{
-	int fd = fd_temp("muni-anonymize", path);
-
-	if (fd < 0)
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary file");
-	return fd;
-}
-
 /* ---- the actions ---- */
 
 static int
@@ -1019,7 +1009,7 @@ count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
 	}
 	for (c = 0; c < r->width; c++)
 		keyset_init(&r->rec[c].values);
-	if ((tfd = temp_file(r->tmp_in, e)) < 0)
+	if ((tfd = fd_temp("muni-anonymize", r->tmp_in, e)) < 0)
 		return -1;
 	csvout_init(&out, tfd);
 	(void)csvout_record(&out, hf, nh);
@@ -1071,7 +1061,7 @@ treat_to_file(struct run *r, struct csvin *in, const struct field *hf,
 
 	if (r->o->audit)
 		return treat(r, in, NULL, 0, e) < 0 ? -1 : 0;
-	if ((tfd = temp_file(r->tmp_out, e)) < 0)
+	if ((tfd = fd_temp("muni-anonymize", r->tmp_out, e)) < 0)
 		return -1;
 	csvout_init(&out, tfd);
 	for (i = 0; i < r->nout; i++)
@@ -1179,7 +1169,7 @@ anonymize_run(const struct anonymize_run_options *o, struct muni_err *e)
 	if (pass && !o->audit) {
 		if (o->suppress && r.nquasi && ka.smallest <
 		    (unsigned long long)r.k) {
-			int ffd = temp_file(final, e);
+			int ffd = fd_temp("muni-anonymize", final, e);
 
 			if (ffd < 0)
 				goto fail;

@@ -48,16 +48,6 @@ struct run {
 	struct provenance p;
 };
 
-static int
-temp_file(char path[4096], struct muni_err *e)
-{
-	int fd = fd_temp("muni-fetch", path);
-
-	if (fd < 0)
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary file");
-	return fd;
-}
-
 /* Inflate in[0..n) into the file tmp; -1 with e set. */
 static int
 spool_inflate(struct run *r, struct gunzip *g, int tmp, const unsigned char *in,
@@ -112,7 +102,7 @@ spool(struct run *r, int fd, const void *prefix, size_t n, int gz,
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot start zlib");
 		return -1;
 	}
-	tmp = temp_file(r->tmp, e);
+	tmp = fd_temp("muni-fetch", r->tmp, e);
 	if (tmp < 0)
 		goto fail;
 	memcpy(in, prefix, n);
@@ -518,7 +508,7 @@ copy_member(struct run *r, struct zip *z, int depth, struct muni_err *e)
 		    "'%s' is an empty archive", r->o->input);
 		return e->status;
 	}
-	fd = temp_file(r->member, e);
+	fd = fd_temp("muni-fetch", r->member, e);
 	if (fd < 0)
 		return e->status;
 	zs = zip_stream_open(z, (size_t)pick, e);
@@ -748,7 +738,7 @@ download(struct run *r, struct fetch_state *st, struct http_result *res,
 		ho.etag = st->etag;
 		ho.last_modified = st->last_modified;
 	}
-	fd = temp_file(r->download, e);
+	fd = fd_temp("muni-fetch", r->download, e);
 	if (fd < 0)
 		return -1;
 	if (http_download(r->o->input, fd, &ho, res, e) < 0) {

@@ -471,10 +471,7 @@ locate_data(struct package_check_run *p, const struct resource_ctx *rc,
 		return 1;
 	}
 	if (is_url(path)) {
-		snprintf(tmp, 4096, "%s/muni-validate-XXXXXX",
-		    getenv("TMPDIR") && getenv("TMPDIR")[0] ?
-		    getenv("TMPDIR") : "/tmp");
-		fd = mkstemp(tmp);
+		fd = fd_temp("muni-validate", tmp, NULL);
 		memset(&go, 0, sizeof(go));
 		go.max_bytes = (unsigned long long)8 << 30;
 		go.retries = 2;
