@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <openssl/crypto.h>
+#include <proj.h>
 #include <sqlite3.h>
 #include <yajl/yajl_version.h>
 #include <stdlib.h>
@@ -47,7 +48,8 @@ muni_library_versions(struct buf *b)
 	    buf_addf(b, "sqlite3 %s\n", sqlite3_libversion()) < 0 ||
 	    buf_addf(b, "libcurl %s\n", cv->version) < 0 ||
 	    buf_addf(b, "%s\n", OpenSSL_version(OPENSSL_VERSION)) < 0 ||
-	    buf_addf(b, "pcre2 %s\n", pcre) < 0)
+	    buf_addf(b, "pcre2 %s\n", pcre) < 0 ||
+	    buf_addf(b, "PROJ %s\n", proj_info().release) < 0)
 		return -1;
 	return 0;
 }

@@ -269,6 +269,30 @@ get_mapping(const struct transform_run_options *o, const struct record *header,
 	return m;
 }
 
+/* A random UUID changes on every run: said once a column. */
+static void
+warn_random_ids(const struct state *s)
+{
+	const struct transform_run_options *o = s->o;
+	const struct map_column *c;
+	char msg[400];
+	size_t i, j;
+
+	for (i = 0; i < s->m->ncols && o->warn && !o->quiet; i++) {
+		c = &s->m->cols[i];
+		for (j = 0; j < c->nops; j++)
+			if (c->ops[j].kind == VALUE_UUID &&
+			    c->ops[j].version == 4) {
+				snprintf(msg, sizeof(msg), "column '%s': a "
+				    "version 4 UUID is random: every run writes "
+				    "other identifiers (version 5 with a "
+				    "namespace keeps them)", c->name);
+				o->warn(o->ctx, msg);
+				break;
+			}
+	}
+}
+
 static int
 setup(struct state *s, const struct record *header, struct muni_err *e)
 {
@@ -279,6 +303,7 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	s->m = get_mapping(o, header, e);
 	if (s->m == NULL || mapping_resolve(s->m, header, e) < 0)
 		return -1;
+	warn_random_ids(s);
 	if (o->emit_map) {
 		buf_init(&json, (size_t)16 << 20);
 		if (mapping_json(s->m, &json) < 0 ||

@@ -18,7 +18,9 @@
 #include "json/conf.h"
 #include "json/json.h"
 #include "schema/cast.h"
+#include "transform/decimal.h"
 #include "transform/mapping.h"
+#include "transform/reproject.h"
 #include "base/banned.h"
 
 #define MAP_MAX_BYTES ((size_t)16 << 20)
@@ -404,6 +406,154 @@ load_concat(struct loader *l, struct value_op *op, yajl_val v)
 	return conf_string(&l->j, v, "separator", &op->text, " ");
 }
 
+static int
+load_coalesce(struct loader *l, struct value_op *op, yajl_val v)
+{
+	yajl_val x = json_member(v, "columns");
+	size_t n;
+
+	if (x == NULL)
+		return conf_fail(&l->j, "\"coalesce\" needs \"columns\"");
+	n = conf_enter(&l->j, ".columns");
+	if (conf_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
+		return -1;
+	conf_leave(&l->j, n);
+	op->cols = calloc(op->ncolumns, sizeof(long));
+	if (op->cols == NULL)
+		return conf_fail(&l->j, "out of memory");
+	return 0;
+}
+
+/* The number of an arithmetic operation: a JSON number or its text. */
+static int
+load_operand(struct loader *l, struct value_op *op, yajl_val x,
+    const char *key)
+{
+	const char *text = YAJL_IS_NUMBER(x) ? x->u.number.r :
+	    YAJL_IS_STRING(x) ? x->u.string : NULL;
+	size_t n = conf_enter(&l->j, ".%s", key);
+
+	op->operand = calloc(1, sizeof(*op->operand));
+	if (op->operand == NULL)
+		return conf_fail(&l->j, "out of memory");
+	if (text == NULL || decimal_parse(text, strlen(text),
+	    op->operand) < 0)
+		return conf_fail(&l->j, "a number is expected (12.5, or "
+		    "\"12.5\")");
+	conf_leave(&l->j, n);
+	return 0;
+}
+
+static int
+load_arith(struct loader *l, struct value_op *op, yajl_val v)
+{
+	const char *key = op->kind == VALUE_ADD ? "value" : "by";
+	const char *name = op->kind == VALUE_ADD ? "add" :
+	    op->kind == VALUE_MULTIPLY ? "multiply" : "divide";
+	yajl_val x = json_member(v, key);
+	char *column = NULL;
+
+	if (conf_integer(&l->j, v, "places", &op->number,
+	    op->kind == VALUE_ROUND ? 0 : -1, 0, DECIMAL_MAX_PLACES) < 0)
+		return -1;
+	if (op->kind == VALUE_ROUND)
+		return 0;
+	if (conf_string(&l->j, v, "column", &column, NULL) < 0)
+		return -1;
+	if ((x == NULL) == (column == NULL)) {
+		free(column);
+		return conf_fail(&l->j, "\"%s\" takes \"%s\" (a number) or "
+		    "\"column\" (the column holding it), one of them", name,
+		    key);
+	}
+	if (column) {
+		op->columns = calloc(1, sizeof(*op->columns));
+		op->cols = calloc(1, sizeof(long));
+		if (op->columns == NULL || op->cols == NULL) {
+			free(column);
+			return conf_fail(&l->j, "out of memory");
+		}
+		op->columns[0] = column;
+		op->ncolumns = 1;
+		return 0;
+	}
+	return load_operand(l, op, x, key);
+}
+
+static int
+load_uuid(struct loader *l, struct value_op *op, yajl_val v)
+{
+	char *ns = NULL;
+	long version;
+	int rc = 0;
+
+	if (conf_integer(&l->j, v, "version", &version, 5, 4, 5) < 0 ||
+	    conf_string(&l->j, v, "namespace", &ns, NULL) < 0)
+		return -1;
+	op->version = (int)version;
+	if (version == 4 && ns)
+		rc = conf_fail(&l->j, "a version 4 UUID is random: it takes no "
+		    "\"namespace\"");
+	else if (version == 5 && ns == NULL)
+		rc = conf_fail(&l->j, "\"uuid\" needs \"namespace\": a UUID of "
+		    "your own (uuidgen makes one) or \"url\", \"dns\", "
+		    "\"oid\", \"x500\"");
+	else if (ns && value_uuid_namespace(ns, op->ns) < 0) {
+		size_t n = conf_enter(&l->j, ".namespace");
+
+		rc = conf_fail(&l->j, "'%s' is not a UUID "
+		    "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) nor \"url\", "
+		    "\"dns\", \"oid\", \"x500\"", ns);
+		conf_leave(&l->j, n);
+	}
+	free(ns);
+	return rc;
+}
+
+static int
+load_reproject(struct loader *l, struct value_op *op, yajl_val v)
+{
+	static const char *const outputs[] = {
+		[POINT_GEOPOINT] = "geopoint", [POINT_LON] = "lon",
+		[POINT_LAT] = "lat", [POINT_LATLON] = "latlon",
+		[POINT_WKT] = "wkt", [POINT_GEOJSON] = "geojson",
+	};
+	char *crs = NULL, *output = NULL, why[400];
+	size_t i, n;
+	int rc = -1;
+
+	if (conf_string(&l->j, v, "crs", &crs, NULL) < 0 ||
+	    conf_string(&l->j, v, "output", &output, "geopoint") < 0 ||
+	    conf_integer(&l->j, v, "precision", &op->number, 7, 0, 12) < 0)
+		goto done;
+	if (crs == NULL) {
+		conf_fail(&l->j, "\"reproject\" needs \"crs\", the system of "
+		    "the coordinates read (\"EPSG:2154\" for Lambert-93)");
+		goto done;
+	}
+	for (i = 0; i < sizeof(outputs) / sizeof(*outputs); i++)
+		if (strcmp(output, outputs[i]) == 0)
+			break;
+	if (i == sizeof(outputs) / sizeof(*outputs)) {
+		conf_fail(&l->j, "\"output\" is \"geopoint\", \"lon\", \"lat\", "
+		    "\"latlon\", \"wkt\" or \"geojson\"");
+		goto done;
+	}
+	op->point = (enum value_point)i;
+	op->proj = reproject_new(crs, why, sizeof(why));
+	if (op->proj == NULL) {
+		n = conf_enter(&l->j, ".crs");
+		conf_fail(&l->j, "%s", why);
+		conf_leave(&l->j, n);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(crs);
+	free(output);
+	return rc;
+}
+
 /*
  * The operations by kind: the name a mapping writes, the keys its object
  * takes besides "op", and the loader of its arguments. An operation with
@@ -435,6 +585,14 @@ static const struct op_spec {
 	[VALUE_PHONE] = { "phone", "format", load_phone, 1 },
 	[VALUE_DEFAULT] = { "default", "value", load_default, 0 },
 	[VALUE_CONCAT] = { "concat", "columns separator", load_concat, 0 },
+	[VALUE_COALESCE] = { "coalesce", "columns", load_coalesce, 0 },
+	[VALUE_ADD] = { "add", "value column places", load_arith, 0 },
+	[VALUE_MULTIPLY] = { "multiply", "by column places", load_arith, 0 },
+	[VALUE_DIVIDE] = { "divide", "by column places", load_arith, 0 },
+	[VALUE_ROUND] = { "round", "places", load_arith, 1 },
+	[VALUE_UUID] = { "uuid", "namespace version", load_uuid, 0 },
+	[VALUE_REPROJECT] = { "reproject", "crs output precision",
+	    load_reproject, 0 },
 };
 #define NOPS (sizeof(ops) / sizeof(*ops))
 

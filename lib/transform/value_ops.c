@@ -13,14 +13,14 @@
 #include "base/frdate.h"
 #include "schema/cast.h"
 #include "schema/siret.h"
+#include "transform/decimal.h"
+#include "transform/reproject.h"
+#include "transform/value_calc.h"
 #include "transform/value_ops.h"
 #include "base/banned.h"
 
-static int cannot(char *why, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-cannot(char *why, size_t n, const char *fmt, ...)
+int
+value_cannot(char *why, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -199,7 +199,7 @@ replace_regex(const struct value_op *op, const char *p, size_t n,
 		    (PCRE2_UCHAR *)out->ptr + out->len, &len);
 	}
 	if (rc < 0)
-		return cannot(why, whylen, "%s", "the replacement failed (bad "
+		return value_cannot(why, whylen, "%s", "the replacement failed (bad "
 		    "UTF-8, or a match limit)");
 	out->len += len;
 	out->ptr[out->len] = '\0';
@@ -214,13 +214,13 @@ extract(const struct value_op *op, const char *p, size_t n, struct buf *out,
 	int rc = pcre2_match(op->re, (PCRE2_SPTR)p, n, 0, 0, op->md, NULL);
 
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
-		return cannot(why, whylen, "%s", "the pattern could not be "
+		return value_cannot(why, whylen, "%s", "the pattern could not be "
 		    "decided (PCRE2's match limit)");
 	if (rc < 0 || rc <= op->number)
-		return cannot(why, whylen, "%s", "the pattern does not match");
+		return value_cannot(why, whylen, "%s", "the pattern does not match");
 	ov = pcre2_get_ovector_pointer(op->md);
 	if (ov[2 * op->number] == PCRE2_UNSET)
-		return cannot(why, whylen, "%s", "the group is not in the match");
+		return value_cannot(why, whylen, "%s", "the group is not in the match");
 	return buf_add(out, p + ov[2 * op->number], ov[2 * op->number + 1] -
 	    ov[2 * op->number]);
 }
@@ -238,7 +238,7 @@ split(const struct value_op *op, const char *p, size_t n, struct buf *out,
 	if (want < 0)
 		want += (long)parts;
 	if (want < 0 || (size_t)want >= parts)
-		return cannot(why, whylen, "%s", "it has no such part");
+		return value_cannot(why, whylen, "%s", "it has no such part");
 	for (i = 0; i <= n; i++) {
 		if (i == n || (k > 0 && i + k <= n && memcmp(p + i, op->text,
 		    k) == 0)) {
@@ -248,7 +248,7 @@ split(const struct value_op *op, const char *p, size_t n, struct buf *out,
 			i += k ? k - 1 : 0;
 		}
 	}
-	return cannot(why, whylen, "%s", "it has no such part");
+	return value_cannot(why, whylen, "%s", "it has no such part");
 }
 
 /* ---- numbers ---- */
@@ -302,7 +302,7 @@ number(const struct value_op *op, const char *p, size_t n, struct buf *out,
 		}
 		if (p[i] >= '0' && p[i] <= '9') {
 			if (k + 2 >= sizeof(digits))
-				return cannot(why, whylen, "%s", "it has too "
+				return value_cannot(why, whylen, "%s", "it has too "
 				    "many digits");
 			digits[k++] = p[i++];
 			any = 1;
@@ -361,10 +361,10 @@ number(const struct value_op *op, const char *p, size_t n, struct buf *out,
 			i++;
 			continue;
 		}
-		return cannot(why, whylen, "%s", "it is not a number");
+		return value_cannot(why, whylen, "%s", "it is not a number");
 	}
 	if (!any)
-		return cannot(why, whylen, "%s", "it has no digits");
+		return value_cannot(why, whylen, "%s", "it has no digits");
 	digits[k] = '\0';
 	if (seen_point && frac == 0)
 		digits[--k] = '\0';	/* "12," */
@@ -590,7 +590,7 @@ date(const struct value_op *op, const char *p, size_t n, struct buf *out,
 			two(t + 17, w.second);
 			return buf_add(out, t, 19);
 		}
-	return cannot(why, whylen, "it is not a date as %s", op->formats[0]);
+	return value_cannot(why, whylen, "it is not a date as %s", op->formats[0]);
 }
 
 /* ---- booleans, tables ---- */
@@ -612,7 +612,7 @@ boolean(const struct value_op *op, const char *p, size_t n, struct buf *out,
 	for (i = 0; no[i]; i++)
 		if (strlen(no[i]) == n && strncasecmp(p, no[i], n) == 0)
 			return buf_addstr(out, op->with);
-	return cannot(why, whylen, "%s", "it is not a yes or no (oui, non, "
+	return value_cannot(why, whylen, "%s", "it is not a yes or no (oui, non, "
 	    "vrai, faux, 1, 0...)");
 }
 
@@ -673,7 +673,7 @@ map(const struct value_op *op, const char *p, size_t n, struct buf *out,
 		return 0;
 	if (op->has_default)
 		return buf_addstr(out, op->text);
-	return cannot(why, whylen, "%s", "it is not in the table");
+	return value_cannot(why, whylen, "%s", "it is not in the table");
 }
 
 /* ---- identifiers, phones ---- */
@@ -688,7 +688,7 @@ company(const struct value_op *op, const char *p, size_t n, struct buf *out,
 	trim(&p, &n);
 	for (i = 0; i < n; i++)
 		if (p[i] == 'E' || p[i] == 'e')
-			return cannot(why, whylen, "%s", "it is in scientific "
+			return value_cannot(why, whylen, "%s", "it is in scientific "
 			    "notation: its last digits are lost; export the "
 			    "column as text");
 	/* "32402138500000.0": a spreadsheet's float */
@@ -707,7 +707,7 @@ company(const struct value_op *op, const char *p, size_t n, struct buf *out,
 			continue;
 		}
 		if (p[i] < '0' || p[i] > '9' || k + 1 >= sizeof(d))
-			return cannot(why, whylen,
+			return value_cannot(why, whylen,
 			    "it is not a %s made of "
 			    "digits",
 			    op->kind == VALUE_SIRET ? "SIRET" : "SIREN");
@@ -724,7 +724,7 @@ company(const struct value_op *op, const char *p, size_t n, struct buf *out,
 			memmove(d, d + 1, k);
 	}
 	if (k != want)
-		return cannot(why, whylen, "it does not have the digits of a %s",
+		return value_cannot(why, whylen, "it does not have the digits of a %s",
 		    op->kind == VALUE_SIRET ? "SIRET (14)" : "SIREN (9)");
 	return buf_add(out, d, k);
 }
@@ -746,14 +746,14 @@ phone(const struct value_op *op, const char *p, size_t n, struct buf *out,
 	for (i = 0; i < n; i++) {
 		if (p[i] >= '0' && p[i] <= '9') {
 			if (k + 1 >= sizeof(d))
-				return cannot(why, whylen, "%s", "it has too "
+				return value_cannot(why, whylen, "%s", "it has too "
 				    "many digits for a phone number");
 			d[k++] = p[i];
 		} else if (p[i] == '+' && k == 0) {
 			d[k++] = '+';
 		} else if (!strchr(" .-/()\t", p[i]) && !((unsigned char)p[i] ==
 		    0xc2 || (unsigned char)p[i] == 0xa0))
-			return cannot(why, whylen, "%s", "it is not a phone "
+			return value_cannot(why, whylen, "%s", "it is not a phone "
 			    "number");
 	}
 	d[k] = '\0';
@@ -768,7 +768,7 @@ phone(const struct value_op *op, const char *p, size_t n, struct buf *out,
 		k = strlen(d);
 	}
 	if (k != 10 || d[0] != '0' || d[1] == '0')
-		return cannot(why, whylen, "%s", "it is not a French phone "
+		return value_cannot(why, whylen, "%s", "it is not a French phone "
 		    "number of 10 digits");
 	if (!op->e164)
 		return buf_addf(out, "%.2s %.2s %.2s %.2s %.2s", d, d + 2, d + 4,
@@ -866,6 +866,19 @@ value_apply(const struct value_op *op, const struct value_row *row,
 	case VALUE_CONCAT:
 		rc = concat(op, row, p, n, out);
 		break;
+	case VALUE_COALESCE:
+		rc = value_coalesce(op, row, p, n, out);
+		break;
+	case VALUE_ADD: case VALUE_MULTIPLY: case VALUE_DIVIDE:
+	case VALUE_ROUND:
+		rc = value_arith(op, row, p, n, out, why, whylen);
+		break;
+	case VALUE_UUID:
+		rc = value_uuid(op, p, n, out, why, whylen);
+		break;
+	case VALUE_REPROJECT:
+		rc = value_reproject(op, p, n, out, why, whylen);
+		break;
 	default:
 		rc = buf_add(out, p, n);
 	}
@@ -891,5 +904,7 @@ value_op_release(struct value_op *op)
 		free(op->columns[i]);
 	free(op->columns);
 	free(op->cols);
+	free(op->operand);
+	reproject_free(op->proj);
 	memset(op, 0, sizeof(*op));
 }

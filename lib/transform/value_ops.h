@@ -15,7 +15,10 @@
  *              leading zero restored when the check digit says so;
  *              scientific notation refused (its digits are lost)
  *   phone      French numbers to "0X XX XX XX XX" or E.164
- *   default, concat
+ *   default, concat, coalesce
+ *   add, multiply, divide, round   exact decimal arithmetic (decimal.h)
+ *   uuid       a UUID v5 named by the value (the same on every run), or v4
+ *   reproject  a point from EPSG:NNNN to WGS 84 (reproject.h, PROJ)
  *
  * An operation that cannot convert a value says why; it never empties it.
  */
@@ -47,7 +50,24 @@ enum value_kind {
 	VALUE_SIREN,
 	VALUE_PHONE,
 	VALUE_DEFAULT,
-	VALUE_CONCAT
+	VALUE_CONCAT,
+	VALUE_COALESCE,
+	VALUE_ADD,
+	VALUE_MULTIPLY,
+	VALUE_DIVIDE,
+	VALUE_ROUND,
+	VALUE_UUID,
+	VALUE_REPROJECT
+};
+
+/* What reproject writes. */
+enum value_point {
+	POINT_GEOPOINT,		/* "lon, lat" (Table Schema's default) */
+	POINT_LON,
+	POINT_LAT,
+	POINT_LATLON,		/* "lat,lon" (Opendatasoft's geo_point_2d) */
+	POINT_WKT,		/* POINT (lon lat) */
+	POINT_GEOJSON
 };
 
 /* A lookup table: keys to values. */
@@ -57,12 +77,16 @@ struct value_table {
 	size_t *off, n, cap;
 };
 
+struct decimal;
+struct reproject;
+
 struct value_op {
 	enum value_kind kind;
 	char *text;		/* find, value (default), true word, separator */
 	char *with;		/* replacement, false word */
 	void *re, *md;		/* PCRE2 code and match data */
-	long number;		/* group, index, width, pivot */
+	long number;		/* group, index, width, pivot; places (arithmetic,
+				 * reproject; -1: as computed) */
 	char pad[8];		/* pad character (UTF-8) */
 	char decimal;		/* number: ',' or '.', 0: guess */
 	int ratio;		/* number: percent to ratio */
@@ -71,9 +95,15 @@ struct value_op {
 	size_t nformats;
 	struct value_table *table;	/* map */
 	int has_default;	/* map: text is the default */
-	char **columns;		/* concat: their names */
-	long *cols;		/* concat: their indices in the input */
+	char **columns;		/* concat, coalesce: their names; arithmetic:
+				 * the column holding the operand */
+	long *cols;		/* their indices in the input */
 	size_t ncolumns;
+	struct decimal *operand;	/* arithmetic: the number given */
+	unsigned char ns[16];	/* uuid: the namespace */
+	int version;		/* uuid: 5 or 4 */
+	struct reproject *proj;	/* reproject */
+	enum value_point point;	/* reproject: what to write */
 };
 
 /* The row an operation may read other columns of (concat). */
@@ -90,6 +120,11 @@ int value_apply(const struct value_op *op, const struct value_row *row,
     const char *p, size_t n, struct buf *out, char *why, size_t whylen);
 
 void value_op_release(struct value_op *op);
+/*
+ * A uuid namespace: "url", "dns", "oid", "x500" (RFC 9562's) or a UUID
+ * written 8-4-4-4-12, into ns: 0, or -1.
+ */
+int value_uuid_namespace(const char *text, unsigned char ns[16]);
 void value_table_init(struct value_table *t);
 int value_table_add(struct value_table *t, const char *k, size_t kn,
     const char *v, size_t vn);

@@ -1,0 +1,149 @@
+#include <math.h>
+#include <proj.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transform/reproject.h"
+#include "base/banned.h"
+
+struct reproject {
+	PJ_CONTEXT *ctx;
+	PJ *pj;
+	char crs[32];
+	char area[160];
+	double west, south, east, north;	/* degrees; -1000: unknown */
+};
+
+/* EPSG: and 4 or 5 digits. */
+static int
+epsg_code(const char *crs)
+{
+	size_t i, n;
+
+	if (strncmp(crs, "EPSG:", 5) != 0)
+		return 0;
+	n = strlen(crs + 5);
+	if (n < 4 || n > 5)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (crs[5 + i] < '0' || crs[5 + i] > '9')
+			return 0;
+	return 1;
+}
+
+struct reproject *
+reproject_new(const char *crs, char *why, size_t whylen)
+{
+	struct reproject *r;
+	const char *area = NULL;
+	PJ *src, *pj;
+
+	if (!epsg_code(crs)) {
+		snprintf(why, whylen, "'%s' is not a CRS written EPSG:NNNN "
+		    "(EPSG:2154 for Lambert-93)", crs);
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL || (r->ctx = proj_context_create()) == NULL) {
+		free(r);
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	proj_log_level(r->ctx, PJ_LOG_NONE);
+	proj_context_set_enable_network(r->ctx, 0);
+	snprintf(r->crs, sizeof(r->crs), "%s", crs);
+	src = proj_create(r->ctx, crs);
+	if (src == NULL) {
+		snprintf(why, whylen, "PROJ does not know the CRS %s", crs);
+		goto fail;
+	}
+	r->west = -1000;
+	if (!proj_get_area_of_use(r->ctx, src, &r->west, &r->south, &r->east,
+	    &r->north, &area) || r->west <= -1000)
+		r->west = -1000;
+	snprintf(r->area, sizeof(r->area), "%s", area ? area : "");
+	while (r->area[0] && r->area[strlen(r->area) - 1] == '.')
+		r->area[strlen(r->area) - 1] = '\0';
+	proj_destroy(src);
+	pj = proj_create_crs_to_crs(r->ctx, crs, "EPSG:4326", NULL);
+	if (pj == NULL) {
+		snprintf(why, whylen, "PROJ cannot transform %s to WGS 84 "
+		    "(EPSG:4326)", crs);
+		goto fail;
+	}
+	/* Easting then northing in, longitude then latitude out. */
+	r->pj = proj_normalize_for_visualization(r->ctx, pj);
+	proj_destroy(pj);
+	if (r->pj == NULL) {
+		snprintf(why, whylen, "PROJ cannot order the axes of %s", crs);
+		goto fail;
+	}
+	return r;
+fail:
+	reproject_free(r);
+	return NULL;
+}
+
+/* Whether lon, lat falls in the area of use (which may cross 180°). */
+static int
+in_area(const struct reproject *r, double lon, double lat)
+{
+	if (r->west <= -1000)
+		return 1;
+	if (lat < r->south || lat > r->north)
+		return 0;
+	if (r->west <= r->east)
+		return lon >= r->west && lon <= r->east;
+	return lon >= r->west || lon <= r->east;
+}
+
+int
+reproject_point(struct reproject *r, double x, double y, double *lon,
+    double *lat, char *why, size_t whylen)
+{
+	PJ_COORD c;
+
+	if (!isfinite(x) || !isfinite(y)) {
+		snprintf(why, whylen, "its coordinates are not finite numbers");
+		return -1;
+	}
+	c = proj_coord(x, y, 0, 0);
+	proj_errno_reset(r->pj);
+	c = proj_trans(r->pj, PJ_FWD, c);
+	if (proj_errno(r->pj) != 0 || !isfinite(c.lp.lam) ||
+	    !isfinite(c.lp.phi) || fabs(c.lp.phi) > 90 ||
+	    fabs(c.lp.lam) > 180) {
+		snprintf(why, whylen, "(%.10g, %.10g) is not a point of %s: "
+		    "PROJ cannot transform it", x, y, r->crs);
+		return -1;
+	}
+	if (!in_area(r, c.lp.lam, c.lp.phi)) {
+		snprintf(why, whylen, "(%.10g, %.10g) in %s falls at longitude "
+		    "%.5f, latitude %.5f, outside the area of use of %s (%s): "
+		    "are the columns swapped, or is it another CRS?", x, y,
+		    r->crs, c.lp.lam, c.lp.phi, r->crs, r->area);
+		return -1;
+	}
+	*lon = c.lp.lam;
+	*lat = c.lp.phi;
+	return 0;
+}
+
+const char *
+reproject_crs(const struct reproject *r)
+{
+	return r->crs;
+}
+
+void
+reproject_free(struct reproject *r)
+{
+	if (r == NULL)
+		return;
+	if (r->pj)
+		proj_destroy(r->pj);
+	if (r->ctx)
+		proj_context_destroy(r->ctx);
+	free(r);
+}

@@ -1,0 +1,32 @@
+/*
+ * reproject: coordinates from a coordinate reference system given as
+ * EPSG:NNNN (Lambert-93 EPSG:2154, the CC zones EPSG:3942 to 3950, UTM,
+ * NTF Lambert II étendu EPSG:27572...) to WGS 84 longitude and latitude,
+ * through PROJ: the one module that talks to it. PROJ never reaches the
+ * network (no grid is downloaded) and never prints: its errors become
+ * messages. A point outside the source CRS's area of use is refused: it
+ * is a swapped pair or another CRS far more often than a real place.
+ */
+#ifndef MUNI_REPROJECT_H
+#define MUNI_REPROJECT_H
+
+#include <stddef.h>
+
+struct reproject;
+
+/*
+ * A transformation from crs ("EPSG:2154") to WGS 84: NULL with why set
+ * when crs is not an EPSG code PROJ knows.
+ */
+struct reproject *reproject_new(const char *crs, char *why, size_t whylen);
+/*
+ * (x, y) in the source CRS (easting and northing, or longitude and
+ * latitude for a geographic one) to *lon, *lat: 0, or -1 with why set.
+ */
+int reproject_point(struct reproject *r, double x, double y, double *lon,
+    double *lat, char *why, size_t whylen);
+/* The source CRS as given, and the name of its area of use. */
+const char *reproject_crs(const struct reproject *r);
+void reproject_free(struct reproject *r);
+
+#endif
