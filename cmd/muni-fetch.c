@@ -18,15 +18,16 @@
 
 static const char usage_text[] =
     "usage: muni-fetch [-hV] [-d delimiter] [-e encoding] [-f format] "
-    "[--entry name]\n"
-    "                  [--fill-merged] [--geometry geojson | lonlat] "
+    "[--crs crs]\n"
+    "                  [--entry name] [--fill-merged]\n"
+    "                  [--geometry geojson | lonlat | wkt | centroid] "
     "[--list]\n"
     "                  [--max-download size] [--max-field-size size]\n"
     "                  [--max-input-size size] [--max-record-size size]\n"
     "                  [--max-rows n] [-p file] [--query sql]\n"
     "                  [--records path] [--retries n] [--sheet name]\n"
     "                  [--skip-rows n] [--state file] [--table name]\n"
-    "                  [--timeout seconds] [file | url | -]\n";
+    "                  [--timeout seconds] [--to-wgs84] [file | url | -]\n";
 
 static const char help_text[] =
     "Turn an export into canonical CSV on standard output: CSV or TSV in\n"
@@ -40,15 +41,19 @@ static const char help_text[] =
     "                           (default: guessed among , ; tab |)\n"
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
     "                           iso-8859-15, utf-16le (default: guessed)\n"
+    "      --crs CRS            shapefile: the CRS of the coordinates\n"
+    "                           (EPSG:NNNN), when the .prj is missing\n"
     "      --entry NAME         ZIP: the file of the archive to read\n"
     "  -f, --format FMT         input format: csv, xlsx, ods, json, xml,\n"
-    "                           sqlite, dbf or zip (default: recognised\n"
-    "                           from the bytes)\n"
+    "                           sqlite, dbf, shp or zip (default:\n"
+    "                           recognised from the bytes)\n"
     "      --fill-merged        spreadsheets: give every cell of a merged\n"
     "                           range the value of its first cell\n"
     "      --geometry FORM      GeoJSON: a point as 'geojson' text in a\n"
     "                           geometry column (default) or as 'lonlat',\n"
-    "                           longitude and latitude columns\n"
+    "                           longitude and latitude columns; shapefile:\n"
+    "                           'wkt' (default), 'lonlat' (points) or\n"
+    "                           'centroid'\n"
     "  -h, --help               print this help and exit\n"
     "      --list               list the tables, sheets or archive entries\n"
     "                           and exit\n"
@@ -75,12 +80,15 @@ static const char help_text[] =
     "                           (default: the only table)\n"
     "      --timeout SECONDS    URL: longest time a download may take, all\n"
     "                           retries included (default 1800)\n"
+    "      --to-wgs84           shapefile: coordinates reprojected to WGS 84\n"
+    "                           longitude and latitude (through PROJ)\n"
     "  -V, --version            print the version and exit\n";
 
 enum {
 	OPT_LIST = 256, OPT_QUERY, OPT_TABLE, OPT_ENTRY,
 	OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY, OPT_RECORDS,
-	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT
+	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT,
+	OPT_CRS, OPT_TO_WGS84
 };
 
 
@@ -88,6 +96,7 @@ static const struct option longopts[] = {
 	OPT_CSVIN_LONGOPTS,
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "fill-merged", no_argument, NULL, OPT_FILL_MERGED },
+	{ "crs", required_argument, NULL, OPT_CRS },
 	{ "format", required_argument, NULL, 'f' },
 	{ "geometry", required_argument, NULL, OPT_GEOMETRY },
 	{ "help", no_argument, NULL, 'h' },
@@ -103,6 +112,7 @@ static const struct option longopts[] = {
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "to-wgs84", no_argument, NULL, OPT_TO_WGS84 },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -127,8 +137,8 @@ main(int argc, char **argv)
 			if ((o.format = fetch_run_format(optarg)) ==
 			    FETCH_RUN_AUTO) {
 				msg_error("'%s' is not an input format: csv, "
-				    "xlsx, ods, json, xml, sqlite, dbf or "
-				    "zip",
+				    "xlsx, ods, json, xml, sqlite, dbf, shp "
+				    "or zip",
 				    optarg);
 				return msg_usage(usage_text);
 			}
@@ -138,12 +148,21 @@ main(int argc, char **argv)
 			break;
 		case OPT_GEOMETRY:
 			if (strcmp(optarg, "lonlat") != 0 &&
-			    strcmp(optarg, "geojson") != 0) {
-				msg_error("--geometry is 'geojson' or 'lonlat', "
-				    "not '%s'", optarg);
+			    strcmp(optarg, "geojson") != 0 &&
+			    strcmp(optarg, "wkt") != 0 &&
+			    strcmp(optarg, "centroid") != 0) {
+				msg_error("--geometry is 'geojson', 'lonlat', "
+				    "'wkt' or 'centroid', not '%s'", optarg);
 				return msg_usage(usage_text);
 			}
 			o.lonlat = strcmp(optarg, "lonlat") == 0;
+			o.geometry = optarg;
+			break;
+		case OPT_CRS:
+			o.crs = optarg;
+			break;
+		case OPT_TO_WGS84:
+			o.to_wgs84 = 1;
 			break;
 		case OPT_RECORDS:
 			o.records = optarg;

@@ -26,6 +26,7 @@
 #include "source/ods.h"
 #include "source/provenance.h"
 #include "source/sheet.h"
+#include "source/shp.h"
 #include "source/sqlite.h"
 #include "source/xlsx.h"
 #include "source/xmlrec.h"
@@ -388,6 +389,153 @@ copy_dbf(struct run *r, int fd, const void *prefix, size_t n,
 	return status;
 }
 
+/* --geometry, --to-wgs84 and --crs for a format that has geometry. */
+static int
+geometry_options(struct run *r, enum fetch_run_format format,
+    struct muni_err *e)
+{
+	const char *g = r->o->geometry;
+
+	if (format == FETCH_RUN_SHP && g && strcmp(g, "geojson") == 0) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is a shapefile: --geometry is "
+		    "wkt, lonlat or centroid", r->o->input);
+		return -1;
+	}
+	if (format == FETCH_RUN_SHP)
+		return 0;
+	if (r->o->to_wgs84 || r->o->crs) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile: --to-wgs84 "
+		    "and --crs are for one", r->o->input);
+		return -1;
+	}
+	if (format == FETCH_RUN_JSON && g && (strcmp(g, "wkt") == 0 ||
+	    strcmp(g, "centroid") == 0)) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is JSON: --geometry is geojson "
+		    "or lonlat", r->o->input);
+		return -1;
+	}
+	return 0;
+}
+
+/* A shapefile's records: its .dbf's attributes, then the shape's columns. */
+struct shp_reader {
+	struct dbf *attr;
+	struct shp *geo;
+	struct field *fields;
+	struct record rec;
+	struct buf text;
+};
+
+static int
+next_shp(void *reader, struct record **rec, struct muni_err *e)
+{
+	struct shp_reader *t = reader;
+	struct record *a;
+	size_t n, k, off[3];
+	int rc;
+
+	rc = dbf_next(t->attr, &a, e);
+	if (rc <= 0)
+		return rc;
+	n = shp_ncolumns(t->geo);
+	memcpy(t->fields, a->fields, a->nfields * sizeof(*t->fields));
+	buf_reset(&t->text);
+	if (a->row == 1) {		/* the header */
+		for (k = 0; k < n; k++) {
+			t->fields[a->nfields + k].ptr = shp_column(t->geo, k);
+			t->fields[a->nfields + k].len =
+			    strlen(shp_column(t->geo, k));
+		}
+	} else {
+		if (shp_shape(t->geo, dbf_index(t->attr), a->row, &t->text,
+		    off, e) < 0)
+			return -1;
+		for (k = 0; k < n; k++) {
+			t->fields[a->nfields + k].ptr = t->text.ptr + off[k];
+			t->fields[a->nfields + k].len = off[k + 1] - off[k];
+		}
+	}
+	t->rec = *a;
+	t->rec.fields = t->fields;
+	t->rec.nfields = a->nfields + n;
+	*rec = &t->rec;
+	return 1;
+}
+
+/* path with its extension (of 3 letters) replaced by ext, in the case of
+ * the last letter of path: 0, or -1 when it is not of that form. */
+static int
+sibling(const char *path, const char *ext, char out[4096])
+{
+	size_t n = strlen(path), i;
+
+	if (n < 4 || n >= 4096 || path[n - 4] != '.')
+		return -1;
+	memcpy(out, path, n + 1);
+	for (i = 0; i < 3; i++)
+		out[n - 3 + i] = path[n - 1] >= 'A' && path[n - 1] <= 'Z' ?
+		    (char)(ext[i] - 'a' + 'A') : ext[i];
+	return 0;
+}
+
+static int
+copy_shp(struct run *r, int depth, int gz, struct muni_err *e)
+{
+	const char *path = depth > 0 ? r->member : r->local;
+	struct shp_options so;
+	struct shp_reader t;
+	char dbf[4096], cpg[64];
+	const char *enc = r->o->csv.encoding;
+	int fd, status;
+
+	if (gz || strcmp(path, "-") == 0 || depth > 0 ||
+	    sibling(path, "dbf", dbf) < 0) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is a shapefile: it is read "
+		    "from its files, the .shp with its .shx and .dbf beside "
+		    "it; give the path of the .shp", r->o->input);
+		return e->status;
+	}
+	memset(&t, 0, sizeof(t));
+	memset(&so, 0, sizeof(so));
+	so.form = r->o->geometry && strcmp(r->o->geometry, "lonlat") == 0 ?
+	    SHP_LONLAT : r->o->geometry && strcmp(r->o->geometry,
+	    "centroid") == 0 ? SHP_CENTROID : SHP_WKT;
+	so.to_wgs84 = r->o->to_wgs84;
+	so.crs = r->o->crs;
+	fd = open(dbf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_DATA, errno, "'%s': its attribute table "
+		    "'%s' cannot be opened", r->o->input, dbf);
+		return e->status;
+	}
+	if (enc == NULL)
+		enc = cpg_encoding(dbf, cpg);
+	status = MUNI_EXIT_OK;
+	t.attr = dbf_open(fd, dbf, NULL, 0, enc, NULL, NULL, e);
+	t.geo = t.attr ? shp_open(path, r->o->input, &so, e) : NULL;
+	t.fields = t.geo ? calloc(CSVIN_MAX_FIELDS + 3,
+	    sizeof(*t.fields)) : NULL;
+	buf_init(&t.text, r->o->csv.max_field ? r->o->csv.max_field :
+	    CSVIN_MAX_FIELD);
+	if (t.geo && t.fields == NULL)
+		err_nomem(e);
+	if (t.fields)
+		status = copy_records(r, &t, next_shp, e);
+	else
+		status = e->status;
+	r->p.format = "shapefile";
+	if (t.attr) {
+		r->p.encoding = dbf_encoding(t.attr);
+		r->p.records = dbf_records(t.attr);
+	}
+	dbf_free(t.attr);
+	shp_free(t.geo);
+	free(t.fields);
+	buf_release(&t.text);
+	close(fd);
+	return status;
+}
+
 static int
 copy_sheet(struct run *r, struct sheet *sh, const char *format,
     struct muni_err *e)
@@ -617,6 +765,8 @@ recognise(const unsigned char *p, size_t n)
 		return FETCH_RUN_ZIP;
 	if (dbf_is(p, n))
 		return FETCH_RUN_DBF;
+	if (shp_is(p, n))
+		return FETCH_RUN_SHP;
 	if (jsonrec_is(p, n))
 		return FETCH_RUN_JSON;
 	if (xmlrec_is(p, n) && !is_html(p, n))
@@ -657,11 +807,16 @@ dispatch(struct run *r, int fd, const unsigned char *prefix, size_t n,
 		return e->status;
 	}
 	if (r->o->list && (format == FETCH_RUN_CSV || format == FETCH_RUN_DBF ||
-	    format == FETCH_RUN_JSON || format == FETCH_RUN_XML)) {
+	    format == FETCH_RUN_JSON || format == FETCH_RUN_XML ||
+	    format == FETCH_RUN_SHP)) {
 		err_set(e, MUNI_EXIT_USAGE, "'%s' holds one table: --list is "
 		    "for databases, spreadsheets and archives", r->o->input);
 		return e->status;
 	}
+	if (geometry_options(r, format, e) < 0)
+		return e->status;
+	if (format == FETCH_RUN_SHP)
+		return copy_shp(r, depth, gz, e);
 	if (format == FETCH_RUN_CSV)
 		return copy_csv(r, fd, prefix, n, e);
 	if (format == FETCH_RUN_DBF && !gz)
@@ -818,6 +973,7 @@ fetch_run_format(const char *name)
 	    [FETCH_RUN_ZIP] = "zip",
 	    [FETCH_RUN_JSON] = "json",
 	    [FETCH_RUN_XML] = "xml",
+	    [FETCH_RUN_SHP] = "shp",
 	};
 	size_t i;
 

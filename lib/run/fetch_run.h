@@ -41,7 +41,8 @@ enum fetch_run_format {
 	FETCH_RUN_ODS,
 	FETCH_RUN_ZIP,
 	FETCH_RUN_JSON,
-	FETCH_RUN_XML
+	FETCH_RUN_XML,
+	FETCH_RUN_SHP
 };
 
 struct fetch_run_options {
@@ -58,6 +59,9 @@ struct fetch_run_options {
 	struct sheet_options grid;	/* spreadsheets: rows to skip... */
 	const char *records;		/* JSON: the path to the records */
 	int lonlat;			/* GeoJSON: points as two columns */
+	const char *geometry;		/* --geometry as given, or NULL */
+	int to_wgs84;			/* shapefiles: reproject */
+	const char *crs;		/* shapefiles: the CRS, or NULL */
 	/* URLs */
 	const char *state;		/* --state FILE, or NULL */
 	int retries;

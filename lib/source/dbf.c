@@ -421,6 +421,12 @@ dbf_encoding(const struct dbf *s)
 }
 
 unsigned long long
+dbf_index(const struct dbf *s)
+{
+	return s->index ? s->index - 1 : 0;
+}
+
+unsigned long long
 dbf_records(const struct dbf *s)
 {
 	return s->rows;

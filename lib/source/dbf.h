@@ -34,6 +34,9 @@ struct dbf *dbf_open(int fd, const char *name, const void *prefix,
 int dbf_next(struct dbf *s, struct record **rec, struct muni_err *e);
 const char *dbf_encoding(const struct dbf *s);
 unsigned long long dbf_records(const struct dbf *s);
+/* The place in the file (from 0, deleted records counted) of the record
+ * dbf_next() gave last: a shapefile's shape has the same. */
+unsigned long long dbf_index(const struct dbf *s);
 unsigned long long dbf_bytes(const struct dbf *s);
 void dbf_free(struct dbf *s);
 

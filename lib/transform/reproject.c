@@ -10,7 +10,8 @@
 struct reproject {
 	PJ_CONTEXT *ctx;
 	PJ *pj;
-	char crs[32];
+	int geographic;
+	char crs[64];
 	char area[160];
 	double west, south, east, north;	/* degrees; -1000: unknown */
 };
@@ -32,18 +33,15 @@ epsg_code(const char *crs)
 	return 1;
 }
 
-struct reproject *
-reproject_new(const char *crs, char *why, size_t whylen)
+/* A transformation from def (shown as name) to WGS 84. */
+static struct reproject *
+make(const char *def, const char *name, char *why, size_t whylen)
 {
 	struct reproject *r;
 	const char *area = NULL;
-	PJ *src, *pj;
+	PJ_TYPE type;
+	PJ *src, *dst, *pj;
 
-	if (!epsg_code(crs)) {
-		snprintf(why, whylen, "'%s' is not a CRS written EPSG:NNNN "
-		    "(EPSG:2154 for Lambert-93)", crs);
-		return NULL;
-	}
 	r = calloc(1, sizeof(*r));
 	if (r == NULL || (r->ctx = proj_context_create()) == NULL) {
 		free(r);
@@ -52,12 +50,20 @@ reproject_new(const char *crs, char *why, size_t whylen)
 	}
 	proj_log_level(r->ctx, PJ_LOG_NONE);
 	proj_context_set_enable_network(r->ctx, 0);
-	snprintf(r->crs, sizeof(r->crs), "%s", crs);
-	src = proj_create(r->ctx, crs);
-	if (src == NULL) {
-		snprintf(why, whylen, "PROJ does not know the CRS %s", crs);
+	snprintf(r->crs, sizeof(r->crs), "%s", name);
+	src = proj_create(r->ctx, def);
+	type = src ? proj_get_type(src) : PJ_TYPE_UNKNOWN;
+	if (src == NULL || !(type == PJ_TYPE_PROJECTED_CRS ||
+	    type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+	    type == PJ_TYPE_GEOGRAPHIC_3D_CRS || type == PJ_TYPE_COMPOUND_CRS ||
+	    type == PJ_TYPE_BOUND_CRS)) {
+		snprintf(why, whylen, "PROJ does not know the CRS %s", name);
+		if (src)
+			proj_destroy(src);
 		goto fail;
 	}
+	r->geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+	    type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
 	r->west = -1000;
 	if (!proj_get_area_of_use(r->ctx, src, &r->west, &r->south, &r->east,
 	    &r->north, &area) || r->west <= -1000)
@@ -65,24 +71,62 @@ reproject_new(const char *crs, char *why, size_t whylen)
 	snprintf(r->area, sizeof(r->area), "%s", area ? area : "");
 	while (r->area[0] && r->area[strlen(r->area) - 1] == '.')
 		r->area[strlen(r->area) - 1] = '\0';
+	dst = proj_create(r->ctx, "EPSG:4326");
+	pj = dst ? proj_create_crs_to_crs_from_pj(r->ctx, src, dst, NULL,
+	    NULL) : NULL;
 	proj_destroy(src);
-	pj = proj_create_crs_to_crs(r->ctx, crs, "EPSG:4326", NULL);
+	if (dst)
+		proj_destroy(dst);
 	if (pj == NULL) {
 		snprintf(why, whylen, "PROJ cannot transform %s to WGS 84 "
-		    "(EPSG:4326)", crs);
+		    "(EPSG:4326)", name);
 		goto fail;
 	}
 	/* Easting then northing in, longitude then latitude out. */
 	r->pj = proj_normalize_for_visualization(r->ctx, pj);
 	proj_destroy(pj);
 	if (r->pj == NULL) {
-		snprintf(why, whylen, "PROJ cannot order the axes of %s", crs);
+		snprintf(why, whylen, "PROJ cannot order the axes of %s", name);
 		goto fail;
 	}
 	return r;
 fail:
 	reproject_free(r);
 	return NULL;
+}
+
+struct reproject *
+reproject_new(const char *crs, char *why, size_t whylen)
+{
+	if (!epsg_code(crs)) {
+		snprintf(why, whylen, "'%s' is not a CRS written EPSG:NNNN "
+		    "(EPSG:2154 for Lambert-93)", crs);
+		return NULL;
+	}
+	return make(crs, crs, why, whylen);
+}
+
+struct reproject *
+reproject_new_wkt(const char *wkt, const char *name, char *why,
+    size_t whylen)
+{
+	static const char *const kinds[] = { "PROJCS[", "GEOGCS[",
+	    "PROJCRS[", "GEOGCRS[", "COMPD_CS[", "COMPOUNDCRS[", "BOUNDCRS[" };
+	size_t i;
+
+	if (epsg_code(wkt))
+		return make(wkt, wkt, why, whylen);
+	for (i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (strncmp(wkt, kinds[i], strlen(kinds[i])) == 0)
+			return make(wkt, name, why, whylen);
+	snprintf(why, whylen, "%s does not hold a CRS in WKT", name);
+	return NULL;
+}
+
+int
+reproject_geographic(const struct reproject *r)
+{
+	return r->geographic;
 }
 
 /* Whether lon, lat falls in the area of use (which may cross 180°). */

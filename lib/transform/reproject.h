@@ -20,6 +20,14 @@ struct reproject;
  */
 struct reproject *reproject_new(const char *crs, char *why, size_t whylen);
 /*
+ * The same from the WKT a shapefile's .prj holds (ESRI's or OGC's), or an
+ * EPSG code; name says where it came from in messages.
+ */
+struct reproject *reproject_new_wkt(const char *wkt, const char *name,
+    char *why, size_t whylen);
+/* Whether the source CRS is geographic (degrees), not projected. */
+int reproject_geographic(const struct reproject *r);
+/*
  * (x, y) in the source CRS (easting and northing, or longitude and
  * latitude for a geographic one) to *lon, *lat: 0, or -1 with why set.
  */

@@ -20,8 +20,8 @@ _muni_values()
 	muni-validate:-f | muni-validate:--format)
 		echo "text json csv junit github html" ;;
 	muni-fetch:-f | muni-fetch:--format)
-		echo "csv xlsx ods json xml sqlite dbf zip" ;;
-	*:--geometry) echo "geojson lonlat" ;;
+		echo "csv xlsx ods json xml sqlite dbf shp zip" ;;
+	*:--geometry) echo "geojson lonlat wkt centroid" ;;
 	*:--lang) echo "fr en" ;;
 	*:-d | *:--delimiter) echo "tab , ; |" ;;
 	*:-e | *:--encoding)

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""muni-fetch's shapefile reader against GDAL's ogr2ogr.
+
+Each shapefile of tests/fixtures/shp is read by muni-fetch and by ogr2ogr
+(CSV driver): the WKT of every shape must be the same (GDAL writes no
+space after the commas; the coordinates are compared as numbers), and,
+reprojected to WGS 84 (--to-wgs84, ogr2ogr -t_srs EPSG:4326), the
+longitude and latitude of every point the same to 1e-7 degrees. Without
+ogr2ogr (Debian gdal-bin) the checks are skipped with a message.
+"""
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.environ.get("MUNI_BIN") or os.path.join(HERE, "..", "build")
+FETCH = os.path.join(BIN, "muni-fetch")
+SHP = os.path.join(HERE, "fixtures", "shp")
+n = 0
+failed = 0
+
+
+def ok(good, name, detail=""):
+    global n, failed
+    n += 1
+    print(f"{'ok' if good else 'not ok'} {n} - {name}")
+    if not good:
+        failed += 1
+        for line in detail.splitlines()[:30]:
+            print(f"# {line}")
+
+
+def rows(cmd):
+    p = subprocess.run(cmd, capture_output=True, timeout=120)
+    if p.returncode != 0:
+        return None, p.stderr.decode()
+    return list(csv.DictReader(io.StringIO(p.stdout.decode()))), ""
+
+
+def shape(wkt):
+    """The WKT's words and brackets, and its numbers as floats."""
+    words = re.sub(r"[-0-9.eE]+", "N", wkt).replace(", ", ",").replace(
+        " ", "")
+    return words, [float(x) for x in re.findall(r"-?[0-9.]+(?:e-?\d+)?",
+                                                  wkt)]
+
+
+def same(a, b, tol):
+    wa, na = shape(a)
+    wb, nb = shape(b)
+    return wa == wb and len(na) == len(nb) and all(
+        abs(x - y) <= tol for x, y in zip(na, nb))
+
+
+def main():
+    if shutil.which("ogr2ogr") is None:
+        print("ok 1 - shapefiles equal GDAL's reading # SKIP ogr2ogr "
+              "(Debian gdal-bin) absent")
+        print("1..1")
+        return 0
+    for name in sorted(os.listdir(SHP)):
+        if not name.endswith(".shp"):
+            continue
+        path = os.path.join(SHP, name)
+        muni, err = rows([FETCH, path])
+        gdal, gerr = rows(["ogr2ogr", "-f", "CSV", "/vsistdout/", path,
+                           "-lco", "GEOMETRY=AS_WKT"])
+        bad = [f"{m['geometry']} | GDAL {g['WKT']}"
+               for m, g in zip(muni or [], gdal or [])
+               if not same(m["geometry"], g["WKT"], 1e-9)]
+        ok(muni is not None and gdal is not None and len(muni) == len(gdal)
+           and not bad, f"{name}: WKT equals ogr2ogr's",
+           err + gerr + "\n".join(bad))
+        if not os.path.exists(path[:-4] + ".prj"):
+            continue
+        muni, err = rows([FETCH, "--to-wgs84", path])
+        gdal, gerr = rows(["ogr2ogr", "-f", "CSV", "/vsistdout/", path,
+                           "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_WKT"])
+        bad = [f"{m['geometry']} | GDAL {g['WKT']}"
+               for m, g in zip(muni or [], gdal or [])
+               if not same(m["geometry"], g["WKT"], 1.5e-7)]
+        ok(muni is not None and gdal is not None and len(muni) == len(gdal)
+           and not bad, f"{name}: --to-wgs84 equals ogr2ogr -t_srs "
+           "EPSG:4326 to 1e-7 degree", err + gerr + "\n".join(bad))
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+sys.exit(main())
