@@ -203,7 +203,7 @@ muni va|validate
 muni validate --sch|--schema --schema-sync
 muni validate --format |text json csv junit github html
 muni-validate -f j|json junit
-muni-fetch --geometry |geojson lonlat
+muni-fetch --geometry |geojson lonlat wkt centroid
 muni-validate --schema scdl|scdl-subventions.json
 muni-validate -s scdl|scdl-subventions.json
 muni help tr|transform
@@ -242,7 +242,7 @@ ZSH
 	check "zsh completes tools, values and files" \
 	    'grep -qx "muni |fetch transform anonymize validate publish help " "$t/out" &&
 	     grep -qx "muni validate --format |text json csv junit github html " "$t/out" &&
-	     grep -qx "muni-fetch --geometry |geojson lonlat " "$t/out" &&
+	     grep -qx "muni-fetch --geometry |geojson lonlat wkt centroid " "$t/out" &&
 	     grep -qx "muni-validate --schema |_files " "$t/out" &&
 	     grep -qx "muni help |fetch transform anonymize validate publish " "$t/out" &&
 	     grep -q "^muni validate --s|.* --schema -s --schema-sync " "$t/out"'

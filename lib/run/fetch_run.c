@@ -45,6 +45,8 @@ struct run {
 	char download[4096];		/* a URL downloaded, or "" */
 	const char *local;		/* the file read: input or download */
 	char member[4096];		/* a ZIP member extracted, or "" */
+	char layer[4096];		/* a folder holding a zipped
+					 * shapefile's files, or "" */
 	char sheet[1024];		/* the sheet read, for provenance */
 	struct provenance p;
 };
@@ -401,8 +403,8 @@ geometry_options(struct run *r, enum fetch_run_format format,
 		    "wkt, lonlat or centroid", r->o->input);
 		return -1;
 	}
-	if (format == FETCH_RUN_SHP)
-		return 0;
+	if (format == FETCH_RUN_SHP || format == FETCH_RUN_ZIP)
+		return 0;	/* an archive: known once its entry is */
 	if (r->o->to_wgs84 || r->o->crs) {
 		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile: --to-wgs84 "
 		    "and --crs are for one", r->o->input);
@@ -478,21 +480,21 @@ sibling(const char *path, const char *ext, char out[4096])
 	return 0;
 }
 
+/* The shapefile at path (its .dbf, .shx, .prj beside it). */
 static int
-copy_shp(struct run *r, int depth, int gz, struct muni_err *e)
+copy_shp(struct run *r, const char *path, struct muni_err *e)
 {
-	const char *path = depth > 0 ? r->member : r->local;
 	struct shp_options so;
 	struct shp_reader t;
 	char dbf[4096], cpg[64];
 	const char *enc = r->o->csv.encoding;
 	int fd, status;
 
-	if (gz || strcmp(path, "-") == 0 || depth > 0 ||
-	    sibling(path, "dbf", dbf) < 0) {
+	if (strcmp(path, "-") == 0 || sibling(path, "dbf", dbf) < 0) {
 		err_set(e, MUNI_EXIT_USAGE, "'%s' is a shapefile: it is read "
 		    "from its files, the .shp with its .shx and .dbf beside "
-		    "it; give the path of the .shp", r->o->input);
+		    "it (or all of them in one ZIP archive); give the path of "
+		    "the .shp", r->o->input);
 		return e->status;
 	}
 	memset(&t, 0, sizeof(t));
@@ -605,6 +607,128 @@ copy_xml(struct run *r, int fd, struct muni_err *e)
 static int dispatch(struct run *r, int fd, const unsigned char *prefix,
     size_t n, enum fetch_run_format format, int depth, struct muni_err *e);
 
+/* Whether name ends with ".ext" (any case). */
+static int
+has_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), k = strlen(ext);
+
+	return n > k + 1 && name[n - k - 1] == '.' &&
+	    strcasecmp(name + n - k, ext) == 0;
+}
+
+/* Entry i of z into fd (the file path): 0, or -1 with e set. */
+static int
+extract(struct zip *z, size_t i, int fd, const char *path,
+    struct muni_err *e)
+{
+	struct zip_stream *zs = zip_stream_open(z, i, e);
+	char chunk[65536];
+	ssize_t got;
+
+	if (zs == NULL)
+		return -1;
+	while ((got = zip_stream_read(zs, chunk, sizeof(chunk), e)) > 0)
+		if (fd_write_full(fd, chunk, (size_t)got) < 0) {
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'",
+			    path);
+			got = -1;
+			break;
+		}
+	zip_stream_close(zs);
+	return got < 0 ? -1 : 0;
+}
+
+static const char *const layer_exts[] = { "shp", "shx", "dbf", "prj", "cpg" };
+
+/* Remove the files of r->layer and the folder. */
+static void
+layer_remove(struct run *r)
+{
+	char path[4200];
+	size_t i;
+
+	if (r->layer[0] == '\0')
+		return;
+	for (i = 0; i < sizeof(layer_exts) / sizeof(*layer_exts); i++) {
+		snprintf(path, sizeof(path), "%s/layer.%s", r->layer,
+		    layer_exts[i]);
+		unlink(path);
+	}
+	rmdir(r->layer);
+	r->layer[0] = '\0';
+}
+
+/*
+ * The shapefile whose .shp is entry shp of the archive: its .shx, .dbf,
+ * .prj and .cpg (the same name, any case of extension) extracted to a
+ * folder of our own under fixed names (an entry's name is never a path
+ * here), then read.
+ */
+static int
+copy_zipped_shp(struct run *r, struct zip *z, size_t shp, struct muni_err *e)
+{
+	const char *name = zip_name(z, shp), *dir = getenv("TMPDIR");
+	size_t base = strlen(name) - 3, i, k;
+	char path[4200];
+	long found[3] = { -1, -1, -1 };
+	int fd, rc = 0;
+
+	/* The .shp, .shx and .dbf at least. */
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < zip_count(z); i++)
+			if (strlen(zip_name(z, i)) == base + 3 &&
+			    strncmp(zip_name(z, i), name, base) == 0 &&
+			    strcasecmp(zip_name(z, i) + base,
+			    layer_exts[k]) == 0)
+				found[k] = (long)i;
+	for (k = 1; k < 3; k++)
+		if (found[k] < 0) {
+			err_set(e, MUNI_EXIT_DATA, "'%s': the shapefile '%s' has "
+			    "no '%.*s%s' beside it in the archive",
+			    r->o->input, name, (int)base, name, layer_exts[k]);
+			return e->status;
+		}
+	snprintf(r->layer, sizeof(r->layer), "%s/muni-fetch.XXXXXX",
+	    dir && *dir ? dir : "/tmp");
+	if (mkdtemp(r->layer) == NULL) {
+		r->layer[0] = '\0';
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot create a temporary "
+		    "folder");
+		return e->status;
+	}
+	for (k = 0; k < sizeof(layer_exts) / sizeof(*layer_exts) && rc == 0;
+	    k++)
+		for (i = 0; i < zip_count(z) && rc == 0; i++) {
+			if (strlen(zip_name(z, i)) != base + 3 ||
+			    strncmp(zip_name(z, i), name, base) != 0 ||
+			    strcasecmp(zip_name(z, i) + base, layer_exts[k]))
+				continue;
+			snprintf(path, sizeof(path), "%s/layer.%s", r->layer,
+			    layer_exts[k]);
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			    0600);
+			if (fd < 0)
+				err_sys(e, MUNI_EXIT_IO, errno, "cannot create "
+				    "'%s'", path);
+			if (fd < 0 || extract(z, i, fd, path, e) < 0)
+				rc = -1;
+			if (fd >= 0 && close(fd) < 0 && rc == 0) {
+				err_sys(e, MUNI_EXIT_IO, errno, "cannot write "
+				    "'%s'", path);
+				rc = -1;
+			}
+			break;
+		}
+	if (rc < 0)
+		return e->status;
+	r->p.entry = name;
+	snprintf(path, sizeof(path), "%s/layer.shp", r->layer);
+	rc = copy_shp(r, path, e);
+	r->p.compression = "zip";
+	return rc;
+}
+
 /* A ZIP archive that is not a spreadsheet: the one data file it holds. */
 static int
 copy_member(struct run *r, struct zip *z, int depth, struct muni_err *e)
@@ -614,9 +738,8 @@ copy_member(struct run *r, struct zip *z, int depth, struct muni_err *e)
 	const char *name;
 	long pick = -1;
 	size_t i, n, files = 0;
-	struct zip_stream *zs;
-	char chunk[65536];
 	ssize_t got;
+	size_t shp = 0, shps;
 	int fd, status;
 
 	for (i = 0; i < zip_count(z); i++) {
@@ -632,6 +755,14 @@ copy_member(struct run *r, struct zip *z, int depth, struct muni_err *e)
 		if (!r->o->entry && files++ == 0)
 			pick = (long)i;
 	}
+	/* A zipped shapefile: its one .shp (or the one named) and siblings. */
+	for (i = 0, shps = 0; i < zip_count(z); i++)
+		if (has_ext(zip_name(z, i), "shp") &&
+		    strncmp(zip_name(z, i), "__MACOSX/", 9) != 0 &&
+		    (r->o->entry == NULL || (long)i == pick) && shps++ == 0)
+			shp = i;
+	if (!r->o->list && depth == 0 && shps == 1)
+		return copy_zipped_shp(r, z, shp, e);
 	if (!r->o->entry && files > 1)
 		pick = -1;
 	if (r->o->list) {
@@ -659,19 +790,7 @@ copy_member(struct run *r, struct zip *z, int depth, struct muni_err *e)
 	fd = fd_temp("muni-fetch", r->member, e);
 	if (fd < 0)
 		return e->status;
-	zs = zip_stream_open(z, (size_t)pick, e);
-	if (zs == NULL) {
-		close(fd);
-		return e->status;
-	}
-	while ((got = zip_stream_read(zs, chunk, sizeof(chunk), e)) > 0)
-		if (fd_write_full(fd, chunk, (size_t)got) < 0) {
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'",
-			    r->member);
-			got = -1;
-			break;
-		}
-	zip_stream_close(zs);
+	got = extract(z, (size_t)pick, fd, r->member, e);
 	if (got < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
 	    (got = fd_read_full(fd, prefix, sizeof(prefix))) < 0) {
 		if (e->status == 0)
@@ -816,7 +935,8 @@ dispatch(struct run *r, int fd, const unsigned char *prefix, size_t n,
 	if (geometry_options(r, format, e) < 0)
 		return e->status;
 	if (format == FETCH_RUN_SHP)
-		return copy_shp(r, depth, gz, e);
+		return gz || depth > 0 ? copy_shp(r, "-", e) :
+		    copy_shp(r, r->local, e);
 	if (format == FETCH_RUN_CSV)
 		return copy_csv(r, fd, prefix, n, e);
 	if (format == FETCH_RUN_DBF && !gz)
@@ -1047,6 +1167,7 @@ end:
 		unlink(r.tmp);
 	if (r.member[0])
 		unlink(r.member);
+	layer_remove(&r);
 	if (r.download[0])
 		unlink(r.download);
 	if (fd >= 0 && fd != STDIN_FILENO)
