@@ -326,6 +326,7 @@ copy_sqlite(struct run *r, const char *path, struct muni_err *e)
 	so.max_field = r->o->csv.max_field;
 	so.max_record = r->o->csv.max_record;
 	so.max_rows = r->o->max_rows;
+	so.to_wgs84 = r->o->to_wgs84;
 	s = sqlite_open(path, &so, e);
 	if (s == NULL)
 		return e->status;
@@ -405,9 +406,23 @@ geometry_options(struct run *r, enum fetch_run_format format,
 	}
 	if (format == FETCH_RUN_SHP || format == FETCH_RUN_ZIP)
 		return 0;	/* an archive: known once its entry is */
+	if (format == FETCH_RUN_SQLITE && r->o->crs) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is a SQLite database: --crs is "
+		    "for shapefiles (a GeoPackage names its CRS)", r->o->input);
+		return -1;
+	}
+	if (format == FETCH_RUN_SQLITE && g && strcmp(g, "wkt") != 0) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is a SQLite database: a "
+		    "GeoPackage's geometry is written as WKT (--geometry %s is "
+		    "for shapefiles)", r->o->input, g);
+		return -1;
+	}
+	if (format == FETCH_RUN_SQLITE)
+		return 0;
 	if (r->o->to_wgs84 || r->o->crs) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile: --to-wgs84 "
-		    "and --crs are for one", r->o->input);
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile or a "
+		    "GeoPackage: --to-wgs84 and --crs are for them",
+		    r->o->input);
 		return -1;
 	}
 	if (format == FETCH_RUN_JSON && g && (strcmp(g, "wkt") == 0 ||

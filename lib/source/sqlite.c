@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/exitcode.h"
+#include "source/geom.h"
 #include "source/sqlite.h"
+#include "transform/reproject.h"
 #include "base/banned.h"
 
 /* How often the progress handler is called, in steps of SQLite's machine. */
@@ -26,6 +29,10 @@ struct sqlite {
 	struct field *fields;
 	int ncols;
 	struct record rec;
+	int geom_col;		/* a GeoPackage geometry column, or -1 */
+	struct geom *geom;
+	struct reproject *proj;
+	char why[400];
 };
 
 /* Tables and views a person made: not SQLite's, GeoPackage's or R*Tree's. */
@@ -184,6 +191,92 @@ is_view(sqlite3 *db, const char *name)
 	return view;
 }
 
+/*
+ * The text of the first column of the first row of sql (one ? bound to
+ * arg, another to num), into out: 1, 0 when no row, -1 on error.
+ */
+static int
+scalar(sqlite3 *db, const char *sql, const char *arg, long num, char *out,
+    size_t max)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *t;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		t = sqlite3_column_text(st, 0);
+		snprintf(out, max, "%s", t ? (const char *)t : "");
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * A GeoPackage table's geometry column, decoded to WKT; with to_wgs84,
+ * reprojected from the CRS its srs_id names (EPSG code, else definition).
+ * 0 (no geometry column is not an error), or -1 with e set.
+ */
+static int
+gpkg_geometry(struct sqlite *s, const char *table, int to_wgs84,
+    struct muni_err *e)
+{
+	char column[256], srs[32], org[64], def[65536];
+	int i;
+	long id;
+
+	if (table == NULL || scalar(s->db, "SELECT column_name FROM "
+	    "gpkg_geometry_columns WHERE table_name = ?", table, 0, column,
+	    sizeof(column)) != 1 || scalar(s->db, "SELECT srs_id FROM "
+	    "gpkg_geometry_columns WHERE table_name = ?", table, 0, srs,
+	    sizeof(srs)) != 1)
+		return 0;
+	for (i = 0; i < s->ncols; i++)
+		if (strcmp(sqlite3_column_name(s->stmt, i), column) == 0)
+			s->geom_col = i;
+	if (s->geom_col < 0)
+		return 0;
+	if (to_wgs84) {
+		id = strtol(srs, NULL, 10);
+		if (scalar(s->db, "SELECT organization || ':' || "
+		    "organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE "
+		    "srs_id = ?", NULL, id, org, sizeof(org)) == 1 &&
+		    strncasecmp(org, "EPSG:", 5) == 0) {
+			memcpy(org, "EPSG", 4);
+			s->proj = reproject_new(org, s->why, sizeof(s->why));
+		} else if (scalar(s->db, "SELECT definition FROM "
+		    "gpkg_spatial_ref_sys WHERE srs_id = ?", NULL, id, def,
+		    sizeof(def)) == 1)
+			s->proj = reproject_new_wkt(def, "its gpkg_spatial_ref_sys "
+			    "definition", s->why, sizeof(s->why));
+		else
+			snprintf(s->why, sizeof(s->why), "srs_id %ld is not in "
+			    "gpkg_spatial_ref_sys", id);
+		if (s->proj == NULL) {
+			err_set(e, MUNI_EXIT_DATA, "--to-wgs84: '%s': %s",
+			    s->path, s->why);
+			return -1;
+		}
+	}
+	s->geom = geom_new(s->proj);
+	if (s->geom == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	return 0;
+}
+
 struct sqlite *
 sqlite_open(const char *path, const struct sqlite_options *o,
     struct muni_err *e)
@@ -244,6 +337,15 @@ sqlite_open(const char *path, const struct sqlite_options *o,
 	}
 	sqlite3_progress_handler(s->db, STEPS_PER_CALL, progress, s);
 	s->ncols = sqlite3_column_count(s->stmt);
+	s->geom_col = -1;
+	if (o->query == NULL && gpkg_geometry(s, table, o->to_wgs84, e) < 0)
+		goto fail;
+	if (o->to_wgs84 && s->geom_col < 0) {
+		err_set(e, MUNI_EXIT_USAGE, "--to-wgs84: %s of '%s' has no "
+		    "GeoPackage geometry column (gpkg_geometry_columns)",
+		    s->what, path);
+		goto fail;
+	}
 	s->offsets = calloc((size_t)s->ncols + 1, sizeof(size_t));
 	s->fields = calloc((size_t)s->ncols + 1, sizeof(struct field));
 	if (s->offsets == NULL || s->fields == NULL) {
@@ -275,6 +377,19 @@ add_value(struct sqlite *s, int col)
 		return 0;
 	/* The size, without making a zeroblob's bytes. */
 	n = (size_t)sqlite3_column_bytes(s->stmt, col);
+	if (type == SQLITE_BLOB && col == s->geom_col) {
+		if (n > s->max_field)
+			return -2;
+		switch (geom_gpkg_wkt(s->geom, sqlite3_column_blob(s->stmt, col),
+		    n, &s->bytes, s->why, sizeof(s->why))) {
+		case 0:
+			return 0;
+		case 1:
+			return -3;
+		default:
+			return -1;
+		}
+	}
 	if (type == SQLITE_BLOB) {
 		const unsigned char *b;
 		size_t i;
@@ -374,6 +489,13 @@ sqlite_next(struct sqlite *s, struct record **rec, struct muni_err *e)
 				e->row = s->rows + 2;
 				return -1;
 			}
+			if (rc == -3) {
+				err_set(e, MUNI_EXIT_DATA, "column '%.100s': %s",
+				    sqlite3_column_name(s->stmt, i), s->why);
+				e->file = s->path;
+				e->row = s->rows + 2;
+				return -1;
+			}
 			if (rc < 0) {
 				err_set(e, MUNI_EXIT_DATA, "a row of '%s' is "
 				    "longer than %zu bytes (raise the limit with "
@@ -411,6 +533,8 @@ sqlite_free(struct sqlite *s)
 		return;
 	sqlite3_finalize(s->stmt);
 	sqlite3_close(s->db);
+	geom_free(s->geom);
+	reproject_free(s->proj);
 	buf_release(&s->bytes);
 	free(s->offsets);
 	free(s->fields);

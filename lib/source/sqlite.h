@@ -3,7 +3,9 @@
  * GeoPackage is one), opened read-only. The header is the column names;
  * each row follows, values as SQLite writes them as text (integers whole,
  * reals as their shortest exact text), NULL as an empty field, a BLOB as
- * hexadecimal. A query must be read-only (SELECT, WITH...), which
+ * hexadecimal; but a GeoPackage table's geometry column (named in
+ * gpkg_geometry_columns) as WKT (geom), in its CRS or reprojected to
+ * WGS 84 from gpkg_spatial_ref_sys. A query must be read-only (SELECT, WITH...), which
  * sqlite3_stmt_readonly() verifies, and may not attach another database,
  * run a pragma or load an extension (an authorizer refuses them when the
  * query is prepared, before anything is written).
@@ -36,6 +38,7 @@ struct sqlite_options {
 	const char *query;		/* or a read-only query */
 	size_t max_field, max_record;	/* 0: csvin's defaults */
 	unsigned long long max_rows;	/* of a query or view; 0: default */
+	int to_wgs84;			/* GeoPackage: reproject geometry */
 };
 
 /* Whether p[0..n) starts like a SQLite database. */

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""muni-fetch's shapefile reader against GDAL's ogr2ogr.
+"""muni-fetch's shapefile and GeoPackage readers against GDAL's ogr2ogr.
 
 Each shapefile of tests/fixtures/shp is read by muni-fetch and by ogr2ogr
 (CSV driver): the WKT of every shape must be the same (GDAL writes no
 space after the commas; the coordinates are compared as numbers), and,
 reprojected to WGS 84 (--to-wgs84, ogr2ogr -t_srs EPSG:4326), the
-longitude and latitude of every point the same to 1e-7 degrees. Without
-ogr2ogr (Debian gdal-bin) the checks are skipped with a message.
+longitude and latitude of every point the same to 1e-7 degrees. Each is
+then written by ogr2ogr into a GeoPackage, which muni-fetch reads in turn
+(GEOS decoding GDAL's blobs), against ogr2ogr's reading of it; and
+fixtures/stations.gpkg (written by make-gpkg.py, by the standard) is read
+by both. Without ogr2ogr (Debian gdal-bin) the checks are skipped with a
+message.
 """
 import csv
 import io
@@ -15,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("MUNI_BIN") or os.path.join(HERE, "..", "build")
@@ -56,6 +61,45 @@ def same(a, b, tol):
         abs(x - y) <= tol for x, y in zip(na, nb))
 
 
+def compare(name, muni_cmd, gdal_cmd, column, tol, title):
+    muni, err = rows(muni_cmd)
+    gdal, gerr = rows(gdal_cmd)
+    bad = [f"{m[column]} | GDAL {g['WKT']}"
+           for m, g in zip(muni or [], gdal or [])
+           if not same(m[column], g["WKT"], tol)]
+    ok(muni is not None and gdal is not None and len(muni) == len(gdal)
+       and not bad, f"{name}: {title}", err + gerr + "\n".join(bad))
+
+
+def geopackages(tmp):
+    for name in sorted(os.listdir(SHP)):
+        if not name.endswith(".shp"):
+            continue
+        layer = name[:-4]
+        gpkg = os.path.join(tmp, layer + ".gpkg")
+        subprocess.run(["ogr2ogr", "-f", "GPKG", gpkg,
+                        os.path.join(SHP, name), "-nlt", "PROMOTE_TO_MULTI"
+                        if layer == "zones" else "GEOMETRY"],
+                       capture_output=True, check=True, timeout=120)
+        compare(layer + ".gpkg", [FETCH, "--table", layer, gpkg],
+                ["ogr2ogr", "-f", "CSV", "/vsistdout/", gpkg, layer,
+                 "-lco", "GEOMETRY=AS_WKT"], "geom", 1e-9,
+                "GeoPackage by ogr2ogr: WKT equals ogr2ogr's")
+        if os.path.exists(os.path.join(SHP, layer + ".prj")):
+            compare(layer + ".gpkg", [FETCH, "--to-wgs84", "--table", layer,
+                                      gpkg],
+                    ["ogr2ogr", "-f", "CSV", "/vsistdout/", gpkg, layer,
+                     "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_WKT"],
+                    "geom", 1.5e-7, "--to-wgs84 equals ogr2ogr -t_srs "
+                    "EPSG:4326")
+    gpkg = os.path.join(HERE, "fixtures", "stations.gpkg")
+    compare("stations.gpkg", [FETCH, "--to-wgs84", "--table", "stations",
+                              gpkg],
+            ["ogr2ogr", "-f", "CSV", "/vsistdout/", gpkg, "stations",
+             "-t_srs", "EPSG:4326", "-lco", "GEOMETRY=AS_WKT"], "geom",
+            1.5e-7, "a GeoPackage by the standard: ogr2ogr reads the same")
+
+
 def main():
     if shutil.which("ogr2ogr") is None:
         print("ok 1 - shapefiles equal GDAL's reading # SKIP ogr2ogr "
@@ -86,6 +130,8 @@ def main():
         ok(muni is not None and gdal is not None and len(muni) == len(gdal)
            and not bad, f"{name}: --to-wgs84 equals ogr2ogr -t_srs "
            "EPSG:4326 to 1e-7 degree", err + gerr + "\n".join(bad))
+    with tempfile.TemporaryDirectory() as tmp:
+        geopackages(tmp)
     print(f"1..{n}")
     return 1 if failed else 0
 

@@ -1,0 +1,35 @@
+/*
+ * libFuzzer target for the GeoPackage geometry decoder: any bytes are a
+ * geometry blob (a 'GP' header, then WKB read by GEOS), written as WKT
+ * as read and reprojected from Lambert-93.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "source/geom.h"
+#include "transform/reproject.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct geom *plain, *moved;
+	static struct reproject *proj;
+	static struct buf out;
+	char why[400];
+
+	if (plain == NULL) {
+		proj = reproject_new("EPSG:2154", why, sizeof(why));
+		plain = geom_new(NULL);
+		moved = geom_new(proj);
+		if (proj == NULL || plain == NULL || moved == NULL)
+			abort();
+		buf_init(&out, 1 << 20);
+	}
+	buf_reset(&out);
+	geom_gpkg_wkt(plain, data, size, &out, why, sizeof(why));
+	buf_reset(&out);
+	geom_gpkg_wkt(moved, data, size, &out, why, sizeof(why));
+	return 0;
+}
