@@ -20,6 +20,7 @@
 struct counts {
 	unsigned long long in, out, rejected, failed, warned;
 	unsigned long long *changed, *kept;	/* per output column */
+	unsigned long long *filled, *off_enum;	/* per output column */
 };
 
 struct state {
@@ -34,6 +35,8 @@ struct state {
 	struct buf row, a, b, src, reason;
 	size_t *off, *end;		/* a value in row, or off -1: as read */
 	struct counts c;
+	struct schema *schema;		/* --auto: the schema mapped to */
+	const struct schema_field **field;	/* per output column, or NULL */
 };
 
 /* The value of column c's source in rec, into s->src. */
@@ -102,6 +105,36 @@ reject(struct state *s, const struct record *rec, const char *reason,
 		rc = csvout_record(&s->rej.out, s->wide, s->width + 1);
 	buf_release(&cell);
 	return rc;
+}
+
+/* Whether p[0..n) is one of the enum values of f (as written). */
+static int
+in_enum(const struct schema_field *f, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < f->c.nenum; i++)
+		if (strlen(f->c.enum_text[i]) == n &&
+		    memcmp(f->c.enum_text[i], p, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* --auto: what each output column holds, for the schema's checks. */
+static void
+count_fields(struct state *s)
+{
+	const struct schema_field *f;
+	size_t i;
+
+	for (i = 0; i < s->m->ncols; i++) {
+		if (s->fields[i].len == 0 || (f = s->field[i]) == NULL)
+			continue;
+		s->c.filled[i]++;
+		if (f->c.nenum && f->spec.type == TYPE_STRING &&
+		    !in_enum(f, s->fields[i].ptr, s->fields[i].len))
+			s->c.off_enum[i]++;
+	}
 }
 
 /* Map one row; 0 written or rejected, -1 on a write error. */
@@ -216,6 +249,8 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 		s->fields[i].len = (size_t)k < rec->nfields ?
 		    rec->fields[k].len : 0;
 	}
+	if (s->field)
+		count_fields(s);
 	s->c.out++;
 	return csvout_record(&s->out, s->fields, m->ncols);
 too_long:
@@ -223,6 +258,57 @@ too_long:
 	err_set(e, MUNI_EXIT_DATA, "the row is longer than %zu bytes once "
 	    "mapped (--max-record-size)", s->row.max);
 	return -2;
+}
+
+/*
+ * --auto: a required field left empty in every row, a column mapped to an
+ * enum field whose values mostly are not in it. Each is a warning; the
+ * number of them.
+ */
+static int
+check_auto(struct state *s)
+{
+	const struct transform_run_options *o = s->o;
+	const struct schema_field *f;
+	char msg[600];
+	size_t i, j, k;
+	int n = 0;
+
+	for (i = 0; i < s->m->ncols && s->c.out > 0; i++) {
+		if ((f = s->field[i]) == NULL)
+			continue;
+		msg[0] = '\0';
+		if (f->c.required && s->c.filled[i] == 0)
+			snprintf(msg, sizeof(msg), "column '%s' is required by "
+			    "the schema but empty in all %llu rows: no input "
+			    "column was found for it; map it in a mapping file "
+			    "(--emit-map writes this one to start from)",
+			    f->name, s->c.out);
+		else if (s->c.off_enum[i] * 2 > s->c.filled[i]) {
+			k = (size_t)snprintf(msg, sizeof(msg), "column '%s': "
+			    "%llu of its %llu values are not among the "
+			    "schema's (", f->name, s->c.off_enum[i],
+			    s->c.filled[i]);
+			for (j = 0; j < f->c.nenum && j < 4 &&
+			    k < sizeof(msg); j++)
+				k += (size_t)snprintf(msg + k, sizeof(msg) - k,
+				    "%s%s", j ? ", " : "", f->c.enum_text[j]);
+			if (k < sizeof(msg))
+				snprintf(msg + k, sizeof(msg) - k, "%s): is it "
+				    "the right input column? A map operation "
+				    "turns its values into the schema's (see "
+				    "muni-map(5))", f->c.nenum > 4 ?
+				    ", ..." : "");
+		}
+		if (msg[0] == '\0')
+			continue;
+		n++;
+		if (o->warn && !o->quiet) {
+			text_fix_end(msg);
+			o->warn(o->ctx, msg);
+		}
+	}
+	return n;
 }
 
 static void
@@ -245,11 +331,14 @@ summary(struct state *s)
 	buf_release(&text);
 }
 
-/* The mapping: loaded, or built from the schema and the header. */
+/*
+ * The mapping: loaded, or built from the schema and the header (the
+ * schema then kept in st->schema, for check_auto()).
+ */
 static struct mapping *
-get_mapping(const struct transform_run_options *o, const struct record *header,
-    struct muni_err *e)
+get_mapping(struct state *st, const struct record *header, struct muni_err *e)
 {
+	const struct transform_run_options *o = st->o;
 	struct mapping *m;
 	struct schema *s;
 	struct buf explain;
@@ -265,7 +354,7 @@ get_mapping(const struct transform_run_options *o, const struct record *header,
 	if (m && o->explain && o->note)
 		o->note(o->ctx, explain.ptr);
 	buf_release(&explain);
-	schema_free(s);
+	st->schema = s;
 	return m;
 }
 
@@ -293,6 +382,27 @@ warn_random_ids(const struct state *s)
 	}
 }
 
+/* --auto: the schema field of each output column (named after it). */
+static int
+fields_of_schema(struct state *s, struct muni_err *e)
+{
+	size_t i, j, n = s->m->ncols;
+
+	s->field = calloc(n + 1, sizeof(*s->field));
+	s->c.filled = calloc(n + 1, sizeof(*s->c.filled));
+	s->c.off_enum = calloc(n + 1, sizeof(*s->c.off_enum));
+	if (s->field == NULL || s->c.filled == NULL || s->c.off_enum == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < s->schema->nfields; j++)
+			if (strcmp(s->m->cols[i].name,
+			    s->schema->fields[j].name) == 0)
+				s->field[i] = &s->schema->fields[j];
+	return 0;
+}
+
 static int
 setup(struct state *s, const struct record *header, struct muni_err *e)
 {
@@ -300,7 +410,7 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	struct buf json;
 	size_t i, n;
 
-	s->m = get_mapping(o, header, e);
+	s->m = get_mapping(s, header, e);
 	if (s->m == NULL || mapping_resolve(s->m, header, e) < 0)
 		return -1;
 	warn_random_ids(s);
@@ -325,6 +435,8 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	s->end = calloc(n + 1, sizeof(*s->end));
 	s->c.changed = calloc(n + 1, sizeof(*s->c.changed));
 	s->c.kept = calloc(n + 1, sizeof(*s->c.kept));
+	if (s->schema && fields_of_schema(s, e) < 0)
+		return -1;
 	if (!s->fields || !s->wide || !s->off || !s->end || !s->c.changed ||
 	    !s->c.kept) {
 		err_nomem(e);
@@ -433,6 +545,8 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 			summary(&s);
 		if (s.c.failed > 0)
 			status = MUNI_EXIT_DATA;
+		if (s.field && check_auto(&s) > 0 && o->strict)
+			status = MUNI_EXIT_DATA;
 	}
 end:
 	if (s.rejecting)
@@ -448,6 +562,10 @@ end:
 	free(s.end);
 	free(s.c.changed);
 	free(s.c.kept);
+	free(s.c.filled);
+	free(s.c.off_enum);
+	free(s.field);
+	schema_free(s.schema);
 	buf_release(&s.row);
 	buf_release(&s.a);
 	buf_release(&s.b);
