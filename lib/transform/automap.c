@@ -264,6 +264,156 @@ nomem:
 	return -1;
 }
 
+/*
+ * Whether a name is a latitude ('a') or a longitude ('o'), by its words
+ * (split at what is not a letter and at camelCase): lat, latitude, ylat;
+ * lon, lng, long, longitude, xlong. 0 otherwise ("longueur" is not).
+ */
+static int
+coord_kind(const char *p, size_t n)
+{
+	static const char *const lat[] = { "lat", "latitude", "ylat" };
+	static const char *const lon[] = { "lon", "lng", "long", "longitude",
+	    "xlong" };
+	char w[16];
+	size_t i, k = 0, j;
+	int kind = 0, lower = 0;
+
+	for (i = 0; i <= n; i++) {
+		int c = i < n ? (unsigned char)p[i] : 0;
+		int upper = c >= 'A' && c <= 'Z';
+		int letter = upper || (c >= 'a' && c <= 'z');
+
+		if (letter && !(upper && lower)) {
+			if (k + 1 < sizeof(w))
+				w[k++] = (char)(upper ? c + 32 : c);
+			lower = !upper;
+			continue;
+		}
+		lower = 0;
+		w[k] = '\0';
+		for (j = 0; k && j < sizeof(lat) / sizeof(*lat); j++)
+			if (strcmp(w, lat[j]) == 0)
+				kind = 'a';
+		for (j = 0; k && j < sizeof(lon) / sizeof(*lon); j++)
+			if (strcmp(w, lon[j]) == 0)
+				kind = 'o';
+		k = 0;
+		if (letter)	/* an upper-case letter after a lower-case one */
+			w[k++] = (char)(c + 32);
+	}
+	return kind;
+}
+
+/* Set c's single source to input column j. */
+static int
+source_of(struct map_column *c, const struct record *header, size_t j)
+{
+	c->from = calloc(1, sizeof(char *));
+	c->src = calloc(1, sizeof(long));
+	if (c->from == NULL || c->src == NULL ||
+	    (c->from[0] = strndup(header->fields[j].ptr,
+	    header->fields[j].len)) == NULL)
+		return -1;
+	c->nfrom = 1;
+	return 0;
+}
+
+/*
+ * A coordinate field no column names: from Opendatasoft's geo_point_2d
+ * ("lat, lon"), its part. 1 when mapped (how in explain), 0, -1 no memory.
+ */
+static int
+from_geopoint(const struct schema_field *f, struct map_column *c,
+    const struct record *header, char (*cols)[NAME_MAX_LEN], char *used,
+    struct buf *explain)
+{
+	int kind = coord_kind(f->name, strlen(f->name));
+	struct value_op *op;
+	char ods[NAME_MAX_LEN];
+	size_t j;
+
+	if (kind == 0 || (f->spec.type != TYPE_NUMBER &&
+	    f->spec.type != TYPE_STRING))
+		return 0;
+	normalise("geo_point_2d", 12, ods, sizeof(ods));
+	for (j = 0; j < header->nfields; j++)
+		if (strcmp(cols[j], ods) == 0)
+			break;
+	if (j == header->nfields)
+		return 0;
+	if (source_of(c, header, j) < 0 || (op = push(c, VALUE_SPLIT)) == NULL)
+		return -1;
+	op->number = kind == 'a' ? 0 : 1;
+	if ((op->text = strdup(",")) == NULL || push(c, VALUE_TRIM) == NULL)
+		return -1;
+	used[j] = 1;
+	if (explain)
+		buf_addf(explain, "%s <- '%s' (Opendatasoft's geo_point_2d, "
+		    "\"lat, lon\"): its %s, trimmed\n", f->name, c->from[0],
+		    kind == 'a' ? "first part, the latitude" :
+		    "second part, the longitude");
+	return 1;
+}
+
+/*
+ * A geopoint field no column names, from two columns holding the
+ * latitude and the longitude, in the field's format: "lon, lat" (default),
+ * [lon, lat] (array), {"lon": .., "lat": ..} (object). The two are joined
+ * by "|", their decimal commas made dots, then put in the format. 1 when
+ * mapped, 0, -1 no memory.
+ */
+static int
+from_coordinates(const struct schema_field *f, struct map_column *c,
+    const struct record *header, char *used, struct buf *explain)
+{
+	long lat = -1, lon = -1;
+	static const char *const with[] = { "$1, $2", "[$1, $2]",
+	    "{\"lon\": $1, \"lat\": $2}" };
+	struct value_op *op;
+	const char *fmt = f->spec.format ? f->spec.format : "default";
+	size_t j;
+	int form = strcmp(fmt, "array") == 0 ? 1 : strcmp(fmt, "object") == 0 ?
+	    2 : 0;
+
+	if (f->spec.type != TYPE_GEOPOINT)
+		return 0;
+	for (j = 0; j < header->nfields; j++) {
+		int kind = used[j] ? 0 : coord_kind(header->fields[j].ptr,
+		    header->fields[j].len);
+
+		if (kind == 'a' && lat < 0)
+			lat = (long)j;
+		if (kind == 'o' && lon < 0)
+			lon = (long)j;
+	}
+	if (lat < 0 || lon < 0)
+		return 0;
+	used[lat] = used[lon] = 1;
+	c->from = calloc(2, sizeof(char *));
+	c->src = calloc(2, sizeof(long));
+	free(c->separator);
+	if (c->from == NULL || c->src == NULL ||
+	    (c->from[0] = strndup(header->fields[lon].ptr,
+	    header->fields[lon].len)) == NULL ||
+	    (c->from[1] = strndup(header->fields[lat].ptr,
+	    header->fields[lat].len)) == NULL ||
+	    (c->separator = strdup("|")) == NULL)
+		return -1;
+	c->nfrom = 2;
+	if ((op = push(c, VALUE_REPLACE)) == NULL ||
+	    (op->text = strdup(",")) == NULL || (op->with = strdup(".")) == NULL ||
+	    (op = push(c, VALUE_REPLACE)) == NULL ||
+	    (op->with = strdup(with[form])) == NULL ||
+	    mapping_compile_op(op, "^\\s*([^|]*?)\\s*\\|\\s*(.*?)\\s*$") < 0)
+		return -1;
+	if (explain)
+		buf_addf(explain, "%s <- '%s' and '%s' (longitude and latitude), "
+		    "as a geopoint (%s)\n", f->name, c->from[0], c->from[1],
+		    fmt);
+	return 1;
+}
+
 struct mapping *
 automap_build(const struct schema *s, const struct record *header,
     const char *source, struct buf *explain, struct muni_err *e)
@@ -314,6 +464,19 @@ automap_build(const struct schema *s, const struct record *header,
 			goto nomem;
 		buf_reset(&why);
 		if (pick < 0) {
+			int rc = from_geopoint(f, c, header, cols, used,
+			    explain);
+
+			if (rc == 0)
+				rc = from_coordinates(f, c, header, used,
+				    explain);
+			if (rc < 0)
+				goto nomem;
+			if (rc > 0 && f->spec.type == TYPE_NUMBER &&
+			    choose_ops(s, f, c, &why) < 0)
+				goto nomem;
+			if (rc > 0)
+				continue;
 			if ((c->value = strdup("")) == NULL)
 				goto nomem;
 			if (explain)
@@ -324,13 +487,8 @@ automap_build(const struct schema *s, const struct record *header,
 			continue;
 		}
 		used[pick] = 1;
-		c->from = calloc(1, sizeof(char *));
-		c->src = calloc(1, sizeof(long));
-		if (c->from == NULL || c->src == NULL ||
-		    (c->from[0] = strndup(header->fields[pick].ptr,
-		    header->fields[pick].len)) == NULL)
+		if (source_of(c, header, (size_t)pick) < 0)
 			goto nomem;
-		c->nfrom = 1;
 		if (choose_ops(s, f, c, &why) < 0)
 			goto nomem;
 		if (explain)

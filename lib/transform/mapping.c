@@ -31,6 +31,18 @@ struct loader {
 	const char *dir;
 };
 
+/* re compiled (UTF-8, Unicode classes): 0; -1 a bad pattern; -2 memory. */
+static int
+pattern(const char *re, void **code, void **md, int *err, PCRE2_SIZE *at)
+{
+	*code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, err, at, NULL);
+	if (*code == NULL)
+		return -1;
+	*md = pcre2_match_data_create_from_pattern(*code, NULL);
+	return *md ? 0 : -2;
+}
+
 static int
 compile(struct loader *l, const char *re, void **code, void **md)
 {
@@ -38,15 +50,27 @@ compile(struct loader *l, const char *re, void **code, void **md)
 	PCRE2_SIZE at;
 	int err;
 
-	*code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &at, NULL);
-	if (*code == NULL) {
+	switch (pattern(re, code, md, &err, &at)) {
+	case 0:
+		return 0;
+	case -1:
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		return conf_fail(&l->j, "bad pattern at character %zu: %s",
 		    (size_t)at, (char *)msg);
+	default:
+		return conf_fail(&l->j, "out of memory");
 	}
-	*md = pcre2_match_data_create_from_pattern(*code, NULL);
-	return *md ? 0 : conf_fail(&l->j, "out of memory");
+}
+
+int
+mapping_compile_op(struct value_op *op, const char *re)
+{
+	PCRE2_SIZE at;
+	int err;
+
+	if ((op->regex = strdup(re)) == NULL)
+		return -1;
+	return pattern(re, &op->re, &op->md, &err, &at) < 0 ? -1 : 0;
 }
 
 /* A lookup file: a CSV whose key and value columns are named. */
@@ -153,6 +177,8 @@ load_replace(struct loader *l, struct value_op *op, yajl_val v)
 		if (compile(l, re, &op->re, &op->md) < 0)
 			goto done;
 		conf_leave(&l->j, n);
+		op->regex = re;
+		re = NULL;
 	}
 	rc = 0;
 done:
@@ -174,7 +200,7 @@ load_extract(struct loader *l, struct value_op *op, yajl_val v)
 		return conf_fail(&l->j, "\"extract\" needs \"regex\"");
 	n = conf_enter(&l->j, ".regex");
 	rc = compile(l, re, &op->re, &op->md);
-	free(re);
+	op->regex = re;
 	if (rc < 0)
 		return -1;
 	conf_leave(&l->j, n);
@@ -1022,9 +1048,16 @@ emit_op(yajl_gen g, const struct value_op *op)
 		json_key_str(g, "char", op->pad);
 		break;
 	case VALUE_REPLACE:
-		if (op->text)
+		if (op->regex)
+			json_key_str(g, "regex", op->regex);
+		else
 			json_key_str(g, "find", op->text);
 		json_key_str(g, "with", op->with);
+		break;
+	case VALUE_SPLIT:
+		json_key_str(g, "separator", op->text);
+		json_str(g, "index");
+		yajl_gen_integer(g, op->number);
 		break;
 	default:
 		break;
@@ -1056,6 +1089,8 @@ mapping_json(const struct mapping *m, struct buf *out)
 			for (j = 0; j < c->nfrom; j++)
 				json_str(g, c->from[j]);
 			yajl_gen_array_close(g);
+			if (strcmp(c->separator, " ") != 0)
+				json_key_str(g, "separator", c->separator);
 		} else
 			json_key_str(g, "value", c->value);
 		if (c->nops > 0) {

@@ -62,6 +62,8 @@ void mapping_free(struct mapping *m);
  */
 int mapping_resolve(struct mapping *m, const struct record *header,
     struct muni_err *e);
+/* Compile the pattern re into op (replace, extract): 0, or -1. */
+int mapping_compile_op(struct value_op *op, const char *re);
 /* The mapping as a mapping file (what --emit-map writes). */
 int mapping_json(const struct mapping *m, struct buf *out);
 

@@ -905,6 +905,7 @@ value_op_release(struct value_op *op)
 	free(op->columns);
 	free(op->cols);
 	free(op->operand);
+	free(op->regex);
 	reproject_free(op->proj);
 	memset(op, 0, sizeof(*op));
 }

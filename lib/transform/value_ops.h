@@ -85,6 +85,7 @@ struct value_op {
 	char *text;		/* find, value (default), true word, separator */
 	char *with;		/* replacement, false word */
 	void *re, *md;		/* PCRE2 code and match data */
+	char *regex;		/* the pattern as written */
 	long number;		/* group, index, width, pivot; places (arithmetic,
 				 * reproject; -1: as computed) */
 	char pad[8];		/* pad character (UTF-8) */
