@@ -9,7 +9,7 @@ longitude and latitude of every point the same to 1e-7 degrees. Each is
 then written by ogr2ogr into a GeoPackage, which muni-fetch reads in turn
 (GEOS decoding GDAL's blobs), against ogr2ogr's reading of it; and
 fixtures/stations.gpkg (written by make-gpkg.py, by the standard) is read
-by both. Without ogr2ogr (Debian gdal-bin) the checks are skipped with a
+by both; and GeoJSON geometries of every type, written as WKT. Without ogr2ogr (Debian gdal-bin) the checks are skipped with a
 message.
 """
 import csv
@@ -132,6 +132,12 @@ def main():
            "EPSG:4326 to 1e-7 degree", err + gerr + "\n".join(bad))
     with tempfile.TemporaryDirectory() as tmp:
         geopackages(tmp)
+    for name in ("shapes.geojson", "bornes.geojson"):
+        path = os.path.join(HERE, "fixtures", name)
+        compare(name, [FETCH, "--geometry", "wkt", path],
+                ["ogr2ogr", "-f", "CSV", "/vsistdout/", path, "-lco",
+                 "GEOMETRY=AS_WKT"], "geometry", 1e-9,
+                "GeoJSON geometries as WKT (--geometry wkt) equal ogr2ogr's")
     print(f"1..{n}")
     return 1 if failed else 0
 

@@ -22,6 +22,7 @@
 #include "run/fetch_run.h"
 #include "source/dbf.h"
 #include "source/fetch_state.h"
+#include "source/geom.h"
 #include "source/jsonrec.h"
 #include "source/ods.h"
 #include "source/provenance.h"
@@ -425,10 +426,9 @@ geometry_options(struct run *r, enum fetch_run_format format,
 		    r->o->input);
 		return -1;
 	}
-	if (format == FETCH_RUN_JSON && g && (strcmp(g, "wkt") == 0 ||
-	    strcmp(g, "centroid") == 0)) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is JSON: --geometry is geojson "
-		    "or lonlat", r->o->input);
+	if (format == FETCH_RUN_JSON && g && strcmp(g, "centroid") == 0) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is JSON: --geometry is "
+		    "geojson, lonlat or wkt", r->o->input);
 		return -1;
 	}
 	return 0;
@@ -572,11 +572,75 @@ copy_sheet(struct run *r, struct sheet *sh, const char *format,
 	return status;
 }
 
+/* GeoJSON with --geometry wkt: the "geometry" column made WKT. */
+struct json_wkt {
+	struct jsonrec *s;
+	struct geom *geom;
+	long col;			/* the geometry column, or -1 */
+	struct record rec;
+	struct field *fields;
+	size_t cap;
+	struct buf text;
+};
+
+static int
+next_json_wkt(void *reader, struct record **rec, struct muni_err *e)
+{
+	struct json_wkt *t = reader;
+	struct record *a;
+	char why[400];
+	size_t i;
+	int rc = jsonrec_next(t->s, &a, e);
+
+	if (rc <= 0)
+		return rc;
+	if (a->row == 1) {
+		for (i = 0; i < a->nfields; i++)
+			if (a->fields[i].len == 8 &&
+			    memcmp(a->fields[i].ptr, "geometry", 8) == 0)
+				t->col = (long)i;
+		*rec = a;
+		return 1;
+	}
+	if (t->col < 0 || (size_t)t->col >= a->nfields ||
+	    a->fields[t->col].len == 0) {
+		*rec = a;
+		return 1;
+	}
+	if (a->nfields > t->cap) {
+		free(t->fields);
+		t->fields = calloc(a->nfields, sizeof(*t->fields));
+		t->cap = t->fields ? a->nfields : 0;
+		if (t->fields == NULL) {
+			err_nomem(e);
+			return -1;
+		}
+	}
+	memcpy(t->fields, a->fields, a->nfields * sizeof(*t->fields));
+	buf_reset(&t->text);
+	rc = geom_geojson_wkt(t->geom, a->fields[t->col].ptr,
+	    a->fields[t->col].len, &t->text, why, sizeof(why));
+	if (rc != 0) {
+		err_set(e, MUNI_EXIT_DATA, rc > 0 ? "column 'geometry': %s" :
+		    "column 'geometry': its WKT is longer than the field size "
+		    "allows (--max-field-size)%s", rc > 0 ? why : "");
+		e->row = a->row;
+		return -1;
+	}
+	t->fields[t->col].ptr = t->text.ptr;
+	t->fields[t->col].len = t->text.len;
+	t->rec = *a;
+	t->rec.fields = t->fields;
+	*rec = &t->rec;
+	return 1;
+}
+
 static int
 copy_json(struct run *r, int fd, struct muni_err *e)
 {
 	struct json_options jo;
 	struct jsonrec *s;
+	struct json_wkt t;
 	int status;
 
 	memset(&jo, 0, sizeof(jo));
@@ -589,7 +653,23 @@ copy_json(struct run *r, int fd, struct muni_err *e)
 	s = jsonrec_open(fd, r->o->input, &jo, e);
 	if (s == NULL)
 		return e->status;
-	status = copy_records(r, s, next_json, e);
+	if (r->o->geometry && strcmp(r->o->geometry, "wkt") == 0) {
+		memset(&t, 0, sizeof(t));
+		t.s = s;
+		t.col = -1;
+		buf_init(&t.text, r->o->csv.max_field ? r->o->csv.max_field :
+		    CSVIN_MAX_FIELD);
+		t.geom = geom_new(NULL);
+		if (t.geom == NULL) {
+			err_nomem(e);
+			status = e->status;
+		} else
+			status = copy_records(r, &t, next_json_wkt, e);
+		geom_free(t.geom);
+		free(t.fields);
+		buf_release(&t.text);
+	} else
+		status = copy_records(r, s, next_json, e);
 	r->p.format = jsonrec_kind(s);
 	r->p.encoding = "UTF-8";
 	r->p.records = jsonrec_records(s);

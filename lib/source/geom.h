@@ -27,6 +27,13 @@ struct geom *geom_new(struct reproject *proj);
  */
 int geom_gpkg_wkt(struct geom *g, const void *blob, size_t n,
     struct buf *out, char *why, size_t whylen);
+/*
+ * A GeoJSON geometry, json[0..n), as WKT, its numbers as written: by its
+ * text, not through GEOS, whose 3.11 reader crashes on a hostile
+ * geometry ([[], [1, 2]] as a MultiPoint's coordinates).
+ */
+int geom_geojson_wkt(struct geom *g, const char *json, size_t n,
+    struct buf *out, char *why, size_t whylen);
 void geom_free(struct geom *g);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * libFuzzer target for the GeoPackage geometry decoder: any bytes are a
- * geometry blob (a 'GP' header, then WKB read by GEOS), written as WKT
- * as read and reprojected from Lambert-93.
+ * libFuzzer target for the geometry decoders: any bytes are a GeoPackage
+ * geometry blob (a 'GP' header, then WKB read by GEOS), written as WKT as
+ * read and reprojected from Lambert-93, and a GeoJSON geometry.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,5 +31,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	geom_gpkg_wkt(plain, data, size, &out, why, sizeof(why));
 	buf_reset(&out);
 	geom_gpkg_wkt(moved, data, size, &out, why, sizeof(why));
+	buf_reset(&out);
+	geom_geojson_wkt(plain, (const char *)data, size, &out, why,
+	    sizeof(why));
 	return 0;
 }
