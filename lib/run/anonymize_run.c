@@ -750,6 +750,17 @@ reason(struct buf *b, const char *text)
 	buf_addch(b, '\0');
 }
 
+/* Reading back a file of ours: canonical CSV, the input's limits. */
+static void
+read_back_options(const struct run *r, struct csvin_options *copt)
+{
+	memset(copt, 0, sizeof(*copt));
+	copt->encoding = "UTF-8";
+	copt->delimiter = ',';
+	copt->max_field = r->o->csv.max_field;
+	copt->max_record = r->o->csv.max_record;
+}
+
 /*
  * Copy the treated file to out_fd (out_name), the quasi-identifiers of the rows in
  * classes smaller than k blanked ("*"); suppressed counts those rows.
@@ -771,11 +782,7 @@ suppress_to(struct run *r, int out_fd, const char *out_name,
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", r->tmp_out);
 		return -1;
 	}
-	memset(&copt, 0, sizeof(copt));
-	copt.encoding = "UTF-8";
-	copt.delimiter = ',';
-	copt.max_field = r->o->csv.max_field;
-	copt.max_record = r->o->csv.max_record;
+	read_back_options(r, &copt);
 	if (csvout_init(&out, out_fd) < 0) {
 		close(fd);
 		err_set(e, MUNI_EXIT_INTERNAL, "cannot start the writer");
@@ -988,6 +995,32 @@ gate(struct run *r, struct kanon_result *kb, struct kanon_result *ka,
 }
 
 /*
+ * A new temporary file (its name to path): the header h[0..nh), then the
+ * rows of in as treat() makes them (counting: the first reading of a
+ * recode). 0, or -1 with e set.
+ */
+static int
+treat_into(struct run *r, struct csvin *in, char path[4096],
+    const struct field *h, size_t nh, int counting, struct muni_err *e)
+{
+	struct csvout out;
+	int fd, rc;
+
+	if ((fd = fd_temp("muni-anonymize", path, e)) < 0)
+		return -1;
+	csvout_init(&out, fd);
+	(void)csvout_record(&out, h, nh);
+	rc = treat(r, in, &out, counting, e);
+	if (rc == -2 || csvout_flush(&out) < 0) {
+		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'", path);
+		rc = -1;
+	}
+	csvout_release(&out);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
  * Recoding needs the count of each value first: a first reading of the
  * input, the header hf and the rows as treated so far, to r->tmp_in, which
  * then replaces the input (*in, *fd, *rec its header). in_sha gets the
@@ -998,9 +1031,8 @@ count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
     const struct field *hf, size_t nh, char in_sha[65], struct muni_err *e)
 {
 	struct csvin_options copt;
-	struct csvout out;
 	size_t c;
-	int tfd, rc;
+	int rc;
 
 	r->rec = calloc(r->width, sizeof(*r->rec));
 	if (r->rec == NULL) {
@@ -1009,19 +1041,7 @@ count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
 	}
 	for (c = 0; c < r->width; c++)
 		keyset_init(&r->rec[c].values);
-	if ((tfd = fd_temp("muni-anonymize", r->tmp_in, e)) < 0)
-		return -1;
-	csvout_init(&out, tfd);
-	(void)csvout_record(&out, hf, nh);
-	rc = treat(r, *in, &out, 1, e);
-	if (rc == -2 || csvout_flush(&out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
-		    r->tmp_in);
-		rc = -1;
-	}
-	csvout_release(&out);
-	close(tfd);
-	if (rc < 0)
+	if (treat_into(r, *in, r->tmp_in, hf, nh, 1, e) < 0)
 		return -1;
 	if (digest_hex(&r->din, in_sha) < 0)	/* the whole input */
 		in_sha[0] = '\0';
@@ -1032,11 +1052,7 @@ count_recodes(struct run *r, struct csvin **in, int *fd, struct record **rec,
 	*fd = fd_open_input(r->tmp_in, e);
 	if (*fd < 0)
 		return -1;
-	memset(&copt, 0, sizeof(copt));
-	copt.encoding = "UTF-8";
-	copt.delimiter = ',';
-	copt.max_field = r->o->csv.max_field;
-	copt.max_record = r->o->csv.max_record;
+	read_back_options(r, &copt);
 	*in = csvin_new(*fd, r->o->input, &copt, e);
 	if (*in == NULL || (rc = csvin_next(*in, rec, e)) < 0)
 		return -1;
@@ -1055,27 +1071,13 @@ static int
 treat_to_file(struct run *r, struct csvin *in, const struct field *hf,
     struct muni_err *e)
 {
-	struct csvout out;
 	size_t i;
-	int tfd = -1, rc;
 
 	if (r->o->audit)
 		return treat(r, in, NULL, 0, e) < 0 ? -1 : 0;
-	if ((tfd = fd_temp("muni-anonymize", r->tmp_out, e)) < 0)
-		return -1;
-	csvout_init(&out, tfd);
 	for (i = 0; i < r->nout; i++)
 		r->outrow[i] = hf[r->out_of[i]];
-	(void)csvout_record(&out, r->outrow, r->nout);
-	rc = treat(r, in, &out, 0, e);
-	if (rc == -2 || csvout_flush(&out) < 0) {
-		err_sys(e, MUNI_EXIT_IO, out.errnum, "cannot write '%s'",
-		    r->tmp_out);
-		rc = -1;
-	}
-	csvout_release(&out);
-	close(tfd);
-	return rc < 0 ? -1 : 0;
+	return treat_into(r, in, r->tmp_out, r->outrow, r->nout, 0, e);
 }
 
 /* The reasons of a refusal, told through the note callback. */

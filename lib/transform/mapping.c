@@ -414,32 +414,16 @@ load_default(struct loader *l, struct value_op *op, yajl_val v)
 	return 0;
 }
 
+/* The "columns" an operation (its name) reads beside its value. */
 static int
-load_concat(struct loader *l, struct value_op *op, yajl_val v)
+load_columns(struct loader *l, struct value_op *op, yajl_val v,
+    const char *name)
 {
 	yajl_val x = json_member(v, "columns");
 	size_t n;
 
 	if (x == NULL)
-		return conf_fail(&l->j, "\"concat\" needs \"columns\"");
-	n = conf_enter(&l->j, ".columns");
-	if (conf_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
-		return -1;
-	conf_leave(&l->j, n);
-	op->cols = calloc(op->ncolumns, sizeof(long));
-	if (op->cols == NULL)
-		return conf_fail(&l->j, "out of memory");
-	return conf_string(&l->j, v, "separator", &op->text, " ");
-}
-
-static int
-load_coalesce(struct loader *l, struct value_op *op, yajl_val v)
-{
-	yajl_val x = json_member(v, "columns");
-	size_t n;
-
-	if (x == NULL)
-		return conf_fail(&l->j, "\"coalesce\" needs \"columns\"");
+		return conf_fail(&l->j, "\"%s\" needs \"columns\"", name);
 	n = conf_enter(&l->j, ".columns");
 	if (conf_strings(&l->j, x, &op->columns, &op->ncolumns) < 0)
 		return -1;
@@ -448,6 +432,20 @@ load_coalesce(struct loader *l, struct value_op *op, yajl_val v)
 	if (op->cols == NULL)
 		return conf_fail(&l->j, "out of memory");
 	return 0;
+}
+
+static int
+load_concat(struct loader *l, struct value_op *op, yajl_val v)
+{
+	if (load_columns(l, op, v, "concat") < 0)
+		return -1;
+	return conf_string(&l->j, v, "separator", &op->text, " ");
+}
+
+static int
+load_coalesce(struct loader *l, struct value_op *op, yajl_val v)
+{
+	return load_columns(l, op, v, "coalesce");
 }
 
 /* The number of an arithmetic operation: a JSON number or its text. */
