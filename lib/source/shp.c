@@ -189,21 +189,12 @@ static void
 number(struct shp *s, double v, struct buf *out)
 {
 	char t[64];
-	size_t k;
 
-	if (!s->degrees) {
+	if (s->degrees)
+		reproject_degrees(v, 7, t);
+	else
 		snprintf(t, sizeof(t), "%.15g", v);
-		put(s, out, t);
-		return;
-	}
-	snprintf(t, sizeof(t), "%.7f", v);
-	k = strlen(t);
-	while (k > 0 && t[k - 1] == '0')
-		k--;
-	if (k > 0 && t[k - 1] == '.')
-		k--;
-	t[k] = '\0';
-	put(s, out, strcmp(t, "-0") == 0 ? "0" : t);
+	put(s, out, t);
 }
 
 /* (x, y) reprojected when asked: 0, or -1 with e set. */

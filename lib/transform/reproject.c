@@ -174,6 +174,24 @@ reproject_point(struct reproject *r, double x, double y, double *lon,
 	return 0;
 }
 
+void
+reproject_degrees(double v, int places, char out[64])
+{
+	size_t k;
+
+	snprintf(out, 64, "%.*f", places, v);
+	k = strlen(out);
+	if (strchr(out, '.')) {
+		while (k > 0 && out[k - 1] == '0')
+			k--;
+		if (k > 0 && out[k - 1] == '.')
+			k--;
+	}
+	out[k] = '\0';
+	if (strcmp(out, "-0") == 0)
+		snprintf(out, 64, "0");
+}
+
 const char *
 reproject_crs(const struct reproject *r)
 {

@@ -33,6 +33,11 @@ int reproject_geographic(const struct reproject *r);
  */
 int reproject_point(struct reproject *r, double x, double y, double *lon,
     double *lat, char *why, size_t whylen);
+/*
+ * v, a coordinate in degrees, with at most places decimals, trailing
+ * zeros and a "-0" dropped ("2.5", "-1.5536105", "3"), into out.
+ */
+void reproject_degrees(double v, int places, char out[64]);
 /* The source CRS as given, and the name of its area of use. */
 const char *reproject_crs(const struct reproject *r);
 void reproject_free(struct reproject *r);

@@ -312,24 +312,13 @@ parse_point(const char *p, size_t n, double *x, double *y)
 	return commas == 1 ? pair(p, n, ',', 0, x, y) : -1;
 }
 
-/* v with places decimals, trailing zeros dropped: "2.5", "-1.5536105". */
+/* v as reproject_degrees() writes it, appended to out. */
 static int
 degrees(double v, long places, struct buf *out)
 {
 	char s[64];
-	size_t k;
 
-	snprintf(s, sizeof(s), "%.*f", (int)places, v);
-	k = strlen(s);
-	if (strchr(s, '.')) {
-		while (k > 0 && s[k - 1] == '0')
-			k--;
-		if (k > 0 && s[k - 1] == '.')
-			k--;
-	}
-	s[k] = '\0';
-	if (strcmp(s, "-0") == 0)
-		return buf_addstr(out, "0");
+	reproject_degrees(v, (int)places, s);
 	return buf_addstr(out, s);
 }
 
