@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/extsort.h"
 #include "base/exitcode.h"
 #include "base/fdio.h"
 #include "csv/csvout.h"
@@ -19,15 +20,11 @@
 #define MAX_KEY ((size_t)1 << 20)
 
 struct changelog {
-	char dir[4096];
 	size_t *key;
 	size_t nkey;
-	struct buf recs;	/* records of the current run */
-	size_t *offs;		/* where each starts in recs */
-	size_t nrecs, caprecs;
+	struct extsort *sort;
+	struct buf rec;		/* the record being added */
 	struct buf keytext;
-	char **runs;
-	size_t nruns;
 };
 
 struct rec {
@@ -61,6 +58,19 @@ rec_cmp(const struct rec *a, const struct rec *b)
 	return 0;
 }
 
+/* The sort of records in an index: by key hash, then key. */
+static int
+index_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct rec ra, rb;
+
+	(void)alen;
+	(void)blen;
+	decode(a, &ra);
+	decode(b, &rb);
+	return rec_cmp(&ra, &rb);
+}
+
 struct changelog *
 changelog_new(const char *dir, const size_t *key, size_t nkey,
     struct muni_err *e)
@@ -73,11 +83,15 @@ changelog_new(const char *dir, const size_t *key, size_t nkey,
 		err_nomem(e);
 		return NULL;
 	}
-	snprintf(x->dir, sizeof(x->dir), "%s", dir);
 	if (nkey)
 		memcpy(x->key, key, nkey * sizeof(*key));
 	x->nkey = nkey;
-	buf_init(&x->recs, CHANGELOG_RUN + MAX_KEY + HEAD);
+	if ((x->sort = extsort_new(dir, CHANGELOG_RUN, index_cmp,
+	    e)) == NULL) {
+		changelog_free(x);
+		return NULL;
+	}
+	buf_init(&x->rec, MAX_KEY + HEAD);
 	buf_init(&x->keytext, MAX_KEY);
 	return x;
 }
@@ -85,94 +99,13 @@ changelog_new(const char *dir, const size_t *key, size_t nkey,
 void
 changelog_free(struct changelog *x)
 {
-	size_t i;
-
 	if (x == NULL)
 		return;
-	for (i = 0; i < x->nruns; i++) {
-		unlink(x->runs[i]);
-		free(x->runs[i]);
-	}
-	free(x->runs);
+	extsort_free(x->sort);
 	free(x->key);
-	free(x->offs);
-	buf_release(&x->recs);
+	buf_release(&x->rec);
 	buf_release(&x->keytext);
 	free(x);
-}
-
-static const char *sort_base;
-
-static int
-offs_cmp(const void *a, const void *b)
-{
-	struct rec ra, rb;
-
-	decode(sort_base + *(const size_t *)a, &ra);
-	decode(sort_base + *(const size_t *)b, &rb);
-	return rec_cmp(&ra, &rb);
-}
-
-/* Sort the records held and write them to fd. */
-static int
-write_sorted(struct changelog *x, int fd)
-{
-	struct buf out;
-	size_t i;
-	int rc = 0;
-
-	sort_base = x->recs.ptr;
-	qsort(x->offs, x->nrecs, sizeof(*x->offs), offs_cmp);
-	buf_init(&out, (size_t)1 << 20);
-	for (i = 0; i < x->nrecs && rc == 0; i++) {
-		struct rec r;
-
-		decode(x->recs.ptr + x->offs[i], &r);
-		if (out.len + HEAD + r.klen > ((size_t)1 << 20) - 1) {
-			rc = fd_write_full(fd, out.ptr, out.len);
-			buf_reset(&out);
-		}
-		if (rc == 0 && HEAD + r.klen > ((size_t)1 << 20) - 1)
-			rc = fd_write_full(fd, x->recs.ptr + x->offs[i],
-			    HEAD + r.klen);
-		else if (rc == 0)
-			buf_add(&out, x->recs.ptr + x->offs[i], HEAD + r.klen);
-	}
-	if (rc == 0)
-		rc = fd_write_full(fd, out.ptr, out.len);
-	buf_release(&out);
-	return rc;
-}
-
-static int
-spill(struct changelog *x, struct muni_err *e)
-{
-	char path[4200], **runs;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/run.%zu", x->dir, x->nruns);
-	runs = realloc(x->runs, (x->nruns + 1) * sizeof(*runs));
-	if (runs == NULL) {
-		err_nomem(e);
-		return -1;
-	}
-	x->runs = runs;
-	if ((x->runs[x->nruns] = strdup(path)) == NULL) {
-		err_nomem(e);
-		return -1;
-	}
-	x->nruns++;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_sorted(x, fd) < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	buf_reset(&x->recs);
-	x->nrecs = 0;
-	return 0;
 }
 
 int
@@ -213,27 +146,14 @@ changelog_add(struct changelog *x, const struct record *rec, struct muni_err *e)
 	} else
 		kh = rh;
 	klen = (uint32_t)x->keytext.len;
-	if (x->recs.len + HEAD + klen > CHANGELOG_RUN && spill(x, e) < 0)
-		return -1;
-	if (x->nrecs == x->caprecs) {
-		size_t cap = x->caprecs ? x->caprecs * 2 : 4096;
-		size_t *o = realloc(x->offs, cap * sizeof(*o));
-
-		if (o == NULL) {
-			err_nomem(e);
-			return -1;
-		}
-		x->offs = o;
-		x->caprecs = cap;
-	}
-	x->offs[x->nrecs++] = x->recs.len;
-	if (buf_add(&x->recs, &kh, 8) < 0 || buf_add(&x->recs, &rh, 8) < 0 ||
-	    buf_add(&x->recs, &klen, 4) < 0 ||
-	    buf_add(&x->recs, x->keytext.ptr, klen) < 0) {
+	buf_reset(&x->rec);
+	if (buf_add(&x->rec, &kh, 8) < 0 || buf_add(&x->rec, &rh, 8) < 0 ||
+	    buf_add(&x->rec, &klen, 4) < 0 ||
+	    buf_add(&x->rec, x->keytext.ptr, klen) < 0) {
 		err_nomem(e);
 		return -1;
 	}
-	return 0;
+	return extsort_add(x->sort, x->rec.ptr, x->rec.len, e);
 }
 
 /* A buffered reader of an index file, one record at a time. */
@@ -311,62 +231,13 @@ reader_next(struct reader *r)
 	}
 }
 
-/*
- * A record read is valid until the next reader_next() on the same reader,
- * which may move the buffer: the merge copies what it writes first.
- */
-static int
-merge_runs(struct changelog *x, int fd, struct muni_err *e)
-{
-	struct reader *rd = calloc(x->nruns, sizeof(*rd));
-	struct buf out;
-	size_t i, best;
-	int rc = 0;
-
-	if (rd == NULL) {
-		err_nomem(e);
-		return -1;
-	}
-	buf_init(&out, (size_t)4 << 20);
-	for (i = 0; i < x->nruns; i++)
-		if (reader_open(&rd[i], x->runs[i]) < 0 ||
-		    reader_next(&rd[i]) < 0)
-			rc = -1;
-	while (rc == 0) {
-		best = x->nruns;
-		for (i = 0; i < x->nruns; i++)
-			if (!rd[i].done && (best == x->nruns ||
-			    rec_cmp(&rd[i].cur, &rd[best].cur) < 0))
-				best = i;
-		if (best == x->nruns)
-			break;
-		if (out.len + HEAD + rd[best].cur.klen >= out.max &&
-		    (rc = fd_write_full(fd, out.ptr, out.len)) == 0)
-			buf_reset(&out);
-		if (rc == 0 && (buf_add(&out, &rd[best].cur.kh, 8) < 0 ||
-		    buf_add(&out, &rd[best].cur.rh, 8) < 0 ||
-		    buf_add(&out, &rd[best].cur.klen, 4) < 0 ||
-		    buf_add(&out, rd[best].cur.key, rd[best].cur.klen) < 0))
-			rc = -1;
-		if (rc == 0 && reader_next(&rd[best]) < 0)
-			rc = -1;
-	}
-	if (rc == 0)
-		rc = fd_write_full(fd, out.ptr, out.len);
-	if (rc < 0)
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot merge the row index "
-		    "in '%s'", x->dir);
-	for (i = 0; i < x->nruns; i++)
-		reader_close(&rd[i]);
-	free(rd);
-	buf_release(&out);
-	return rc;
-}
-
 int
 changelog_finish(struct changelog *x, const char *path, struct muni_err *e)
 {
-	int fd, rc = -1;
+	struct buf out;
+	const char *p;
+	size_t n;
+	int fd, rc;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -374,15 +245,17 @@ changelog_finish(struct changelog *x, const char *path, struct muni_err *e)
 		changelog_free(x);
 		return -1;
 	}
-	if (x->nruns == 0) {
-		if (write_sorted(x, fd) < 0)
-			err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'",
-			    path);
-		else
-			rc = 0;
-	} else if (x->nrecs == 0 || spill(x, e) == 0)
-		rc = merge_runs(x, fd, e);
-	if (rc == 0 && fsync(fd) < 0) {
+	buf_init(&out, (size_t)4 << 20);
+	while ((rc = extsort_next(x->sort, &p, &n, e)) > 0) {
+		if (out.len + n >= out.max) {
+			if (fd_write_full(fd, out.ptr, out.len) < 0)
+				break;
+			buf_reset(&out);
+		}
+		buf_add(&out, p, n);
+	}
+	if (rc > 0 || (rc == 0 && (fd_write_full(fd, out.ptr, out.len) < 0 ||
+	    fsync(fd) < 0))) {
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
 		rc = -1;
 	}
@@ -390,6 +263,7 @@ changelog_finish(struct changelog *x, const char *path, struct muni_err *e)
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot write '%s'", path);
 		rc = -1;
 	}
+	buf_release(&out);
 	changelog_free(x);
 	return rc;
 }

@@ -6,9 +6,10 @@
  * The index of a version is a file of records sorted by key: the key's
  * 64-bit hash, the row's 64-bit hash, and the key as a canonical CSV
  * record (empty without a primary key), so that the changed keys can be
- * written out. It is built with bounded memory: records are sorted in runs
- * of at most CHANGELOG_RUN bytes, written to temporary files in a folder
- * given by the caller, then merged. Two indexes are compared by merging.
+ * written out. It is built with bounded memory by extsort: records are
+ * sorted in runs of at most CHANGELOG_RUN bytes, written to temporary
+ * files in a folder given by the caller, then merged. Two indexes are
+ * compared by merging.
  *
  * Errors are MUNI_EXIT_IO (files) with the path.
  */
