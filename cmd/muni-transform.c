@@ -18,10 +18,11 @@
 static const char usage_text[] =
     "usage: muni-transform [-hqV] [-d delimiter] [-e encoding] [-m map] "
     "[-s schema]\n"
-    "                      [--auto] [--emit-map file] [--explain]\n"
+    "                      [--auto] [--dedupe-key columns] [--emit-map file]\n"
+    "                      [--explain] [--keep first | last]\n"
     "                      [--max-field-size size] [--max-input-size size]\n"
-    "                      [--max-record-size size] [--rejects file] "
-    "[--strict]\n"
+    "                      [--max-record-size size] [--rejects file]\n"
+    "                      [--sort columns] [--sort-memory size] [--strict]\n"
     "                      [--summary] [file | -]\n";
 
 static const char help_text[] =
@@ -32,17 +33,26 @@ static const char help_text[] =
     "      --auto               build the mapping from the schema (-s) and\n"
     "                           the input's header\n"
     "  -d, --delimiter C        input delimiter: one character or 'tab'\n"
+    "      --dedupe-key COLS    one row per value of these output columns\n"
+    "                           (comma-separated); the other rows with the\n"
+    "                           same values go to the rejects\n"
     "  -e, --encoding ENC       input encoding (default: guessed)\n"
     "      --emit-map FILE      with --auto, write the mapping built to FILE,\n"
     "                           to keep and edit\n"
     "      --explain            print the mapping chosen, a line per column\n"
     "  -h, --help               print this help and exit\n"
+    "      --keep first|last    with --dedupe-key, the row kept of those\n"
+    "                           with the same key (default: first)\n"
     "  -m, --map FILE           the mapping file\n"
     OPT_READER_LIMITS_HELP
     "  -q, --quiet              no warning for each value not converted\n"
     "      --rejects FILE       write the rows left out, with the reason, to\n"
     "                           FILE\n"
     "  -s, --schema FILE        the Table Schema the output is for (--auto)\n"
+    "      --sort COLS          sort the rows by these output columns, each\n"
+    "                           ascending or with :desc descending\n"
+    "      --sort-memory SIZE   memory for --sort and --dedupe-key before\n"
+    "                           sorting on disk, in TMPDIR (default 64M)\n"
     "      --strict             reject a row holding a value an operation\n"
     "                           cannot convert, instead of keeping the value\n"
     "      --summary            print rows in, out and rejected, and the\n"
@@ -50,20 +60,24 @@ static const char help_text[] =
     "  -V, --version            print the version and exit\n";
 
 enum {
-	OPT_AUTO = 256, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_REJECTS,
-	OPT_STRICT, OPT_SUMMARY
+	OPT_AUTO = 256, OPT_DEDUPE_KEY, OPT_EMIT_MAP, OPT_EXPLAIN, OPT_KEEP,
+	OPT_REJECTS, OPT_SORT, OPT_SORT_MEMORY, OPT_STRICT, OPT_SUMMARY
 };
 
 static const struct option longopts[] = {
 	OPT_CSVIN_LONGOPTS,
 	{ "auto", no_argument, NULL, OPT_AUTO },
+	{ "dedupe-key", required_argument, NULL, OPT_DEDUPE_KEY },
 	{ "emit-map", required_argument, NULL, OPT_EMIT_MAP },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
+	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "map", required_argument, NULL, 'm' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "schema", required_argument, NULL, 's' },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "sort-memory", required_argument, NULL, OPT_SORT_MEMORY },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "version", no_argument, NULL, 'V' },
@@ -83,7 +97,7 @@ main(int argc, char **argv)
 {
 	struct transform_run_options o;
 	struct muni_err e;
-	int c, status, idx = 0;
+	int c, status, idx = 0, keep = 0;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
@@ -122,6 +136,27 @@ main(int argc, char **argv)
 		case OPT_REJECTS:
 			o.rejects = optarg;
 			break;
+		case OPT_DEDUPE_KEY:
+			o.dedupe_key = optarg;
+			break;
+		case OPT_KEEP:
+			if (strcmp(optarg, "first") != 0 &&
+			    strcmp(optarg, "last") != 0) {
+				msg_error("--keep: 'first' or 'last', not '%s'",
+				    optarg);
+				return msg_usage(usage_text);
+			}
+			o.keep_last = strcmp(optarg, "last") == 0;
+			keep = 1;
+			break;
+		case OPT_SORT:
+			o.sort = optarg;
+			break;
+		case OPT_SORT_MEMORY:
+			if (opt_size(optarg, 1024, (size_t)1 << 40,
+			    &o.sort_memory, &e) < 0)
+				goto bad_value;
+			break;
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
@@ -144,6 +179,10 @@ main(int argc, char **argv)
 	}
 	if (o.autom && o.schema == NULL) {
 		msg_error("--auto needs the schema: -s FILE");
+		return msg_usage(usage_text);
+	}
+	if (keep && o.dedupe_key == NULL) {
+		msg_error("--keep is for --dedupe-key");
 		return msg_usage(usage_text);
 	}
 	if ((o.explain || o.emit_map) && !o.autom) {

@@ -15,10 +15,11 @@
 #include "schema/schema.h"
 #include "transform/automap.h"
 #include "transform/mapping.h"
+#include "transform/rowsort.h"
 #include "base/banned.h"
 
 struct counts {
-	unsigned long long in, out, rejected, failed, warned;
+	unsigned long long in, out, rejected, failed, warned, dups;
 	unsigned long long *changed, *kept;	/* per output column */
 	unsigned long long *filled, *off_enum;	/* per output column */
 };
@@ -37,6 +38,9 @@ struct state {
 	struct counts c;
 	struct schema *schema;		/* --auto: the schema mapped to */
 	const struct schema_field **field;	/* per output column, or NULL */
+	struct rowsort *rows;		/* --sort, --dedupe-key */
+	size_t *key;			/* the dedupe key's output columns */
+	size_t nkey;
 };
 
 /* The value of column c's source in rec, into s->src. */
@@ -151,6 +155,8 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 	s->c.in++;
 	if (rec->nfields == 0) {	/* a blank line stays one */
 		s->c.out++;
+		if (s->rows)
+			return rowsort_add(s->rows, NULL, 0, rec, e) < 0 ? -2 : 0;
 		return csvout_record(&s->out, NULL, 0);
 	}
 	if (rec->nfields > s->width && s->o->warn && !s->o->quiet &&
@@ -252,6 +258,9 @@ map_row(struct state *s, const struct record *rec, struct muni_err *e)
 	if (s->field)
 		count_fields(s);
 	s->c.out++;
+	if (s->rows)
+		return rowsort_add(s->rows, s->fields, m->ncols, rec, e) < 0 ?
+		    -2 : 0;
 	return csvout_record(&s->out, s->fields, m->ncols);
 too_long:
 	e->row = rec->row;
@@ -318,8 +327,11 @@ summary(struct state *s)
 	size_t i;
 
 	buf_init(&text, 1 << 20);
-	buf_addf(&text, "rows: %llu in, %llu out, %llu rejected\n", s->c.in,
+	buf_addf(&text, "rows: %llu in, %llu out, %llu rejected", s->c.in,
 	    s->c.out, s->c.rejected);
+	if (s->o->dedupe_key)
+		buf_addf(&text, " (%llu duplicates)", s->c.dups);
+	buf_addch(&text, '\n');
 	for (i = 0; i < s->m->ncols; i++) {
 		buf_addf(&text, "  %-28s %llu changed", s->m->cols[i].name,
 		    s->c.changed[i]);
@@ -403,6 +415,130 @@ fields_of_schema(struct state *s, struct muni_err *e)
 	return 0;
 }
 
+/*
+ * The output columns named in list (comma-separated; with desc, each may
+ * end with ":desc"), for option opt: how many, or -1 with e (status 2).
+ */
+static long
+columns_named(const struct mapping *m, const char *opt, const char *list,
+    size_t **idx, int **desc, struct muni_err *e)
+{
+	const char *p = list, *end, *name;
+	size_t n = 0, i, len, cap = 1;
+
+	for (i = 0; list[i]; i++)
+		cap += list[i] == ',';
+	*idx = calloc(cap, sizeof(**idx));
+	if (desc)
+		*desc = calloc(cap, sizeof(**desc));
+	if (*idx == NULL || (desc && *desc == NULL)) {
+		err_nomem(e);
+		return -1;
+	}
+	for (;;) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		name = p;
+		if (desc && len > 5 && memcmp(p + len - 5, ":desc", 5) == 0) {
+			(*desc)[n] = 1;
+			len -= 5;
+		} else if (desc && len > 4 && memcmp(p + len - 4, ":asc",
+		    4) == 0)
+			len -= 4;
+		for (i = 0; i < m->ncols; i++)
+			if (strlen(m->cols[i].name) == len &&
+			    memcmp(m->cols[i].name, name, len) == 0)
+				break;
+		if (i == m->ncols) {
+			struct buf have;
+
+			buf_init(&have, 4096);
+			for (i = 0; i < m->ncols; i++)
+				buf_addf(&have, "%s%s", i ? ", " : "",
+				    m->cols[i].name);
+			err_set(e, MUNI_EXIT_USAGE, "%s: no column '%.*s' in the "
+			    "output; its columns are: %s", opt, (int)len, name,
+			    have.ptr);
+			buf_release(&have);
+			return -1;
+		}
+		(*idx)[n++] = i;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return (long)n;
+}
+
+/* --sort, --dedupe-key: the rows go through a rowsort. */
+static int
+start_rowsort(struct state *s, struct muni_err *e)
+{
+	const struct transform_run_options *o = s->o;
+	struct rowsort_options ro;
+	size_t *sort = NULL;
+	int *desc = NULL;
+	long n;
+
+	memset(&ro, 0, sizeof(ro));
+	if (o->sort) {
+		if ((n = columns_named(s->m, "--sort", o->sort, &sort, &desc,
+		    e)) < 0)
+			goto fail;
+		ro.sort = sort;
+		ro.desc = desc;
+		ro.nsort = (size_t)n;
+	}
+	if (o->dedupe_key) {
+		if ((n = columns_named(s->m, "--dedupe-key", o->dedupe_key,
+		    &s->key, NULL, e)) < 0)
+			goto fail;
+		s->nkey = (size_t)n;
+		ro.key = s->key;
+		ro.nkey = s->nkey;
+	}
+	ro.keep_last = o->keep_last;
+	ro.with_input = o->rejects != NULL;
+	ro.memory = o->sort_memory;
+	s->rows = rowsort_new(&ro, e);
+fail:
+	free(sort);
+	free(desc);
+	return s->rows ? 0 : -1;
+}
+
+static int
+write_row(void *ctx, const struct field *f, size_t n)
+{
+	struct state *s = ctx;
+
+	return csvout_record(&s->out, n ? f : NULL, n);
+}
+
+/* A duplicate: a reject naming its key and the row kept. */
+static int
+write_dup(void *ctx, const struct record *rec, const struct field *out,
+    size_t nout, unsigned long long kept)
+{
+	struct state *s = ctx;
+	const struct field *v;
+	size_t i;
+
+	s->c.out--;
+	s->c.dups++;
+	buf_reset(&s->reason);
+	buf_addstr(&s->reason, "duplicate: the same ");
+	for (i = 0; i < s->nkey; i++) {
+		v = s->key[i] < nout ? &out[s->key[i]] : NULL;
+		buf_addf(&s->reason, "%s%s '%.*s'", i ? ", " : "",
+		    s->m->cols[s->key[i]].name, v ? (int)text_cut(v->ptr,
+		    v->len, 200) : 0, v ? v->ptr : "");
+	}
+	buf_addf(&s->reason, " as row %llu, which is kept (--dedupe-key, "
+	    "--keep %s)", kept, s->o->keep_last ? "last" : "first");
+	return reject(s, rec, s->reason.ptr, s->reason.len);
+}
+
 static int
 setup(struct state *s, const struct record *header, struct muni_err *e)
 {
@@ -414,6 +550,8 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	if (s->m == NULL || mapping_resolve(s->m, header, e) < 0)
 		return -1;
 	warn_random_ids(s);
+	if ((o->sort || o->dedupe_key) && start_rowsort(s, e) < 0)
+		return -1;
 	if (o->emit_map) {
 		buf_init(&json, (size_t)16 << 20);
 		if (mapping_json(s->m, &json) < 0 ||
@@ -468,6 +606,7 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 	struct csvin *in = NULL;
 	struct record *rec;
 	size_t max = o->csv.max_record ? o->csv.max_record : CSVIN_MAX_RECORD;
+	unsigned long long ndup;
 	int fd = -1, rc, status = MUNI_EXIT_OK;
 
 	err_clear(e);
@@ -515,6 +654,9 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 	while ((rc = csvin_next(in, &rec, e)) > 0)
 		if ((rc = map_row(&s, rec, e)) < 0)
 			break;
+	if (rc == 0 && s.rows && (rc = rowsort_finish(s.rows, write_row,
+	    write_dup, &s, &ndup, e)) < 0 && e->msg[0])
+		rc = -2;
 	if (rc == -2 || (rc < 0 && e->msg[0]))
 		status = e->status;
 	else if (rc < 0 || s.out.errnum) {
@@ -556,6 +698,8 @@ end:
 		close(fd);
 	csvout_release(&s.out);
 	mapping_free(s.m);
+	rowsort_free(s.rows);
+	free(s.key);
 	free(s.fields);
 	free(s.wide);
 	free(s.off);

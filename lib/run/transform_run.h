@@ -7,7 +7,10 @@
  * operation cannot convert, go to the rejects file (the row as read, then
  * the reason); without strict such a value is written as it was read and
  * a warning names its row, column and value. Rows in = rows out + rows
- * rejected. transform_run prints nothing: warnings go to warn(), the lines of
+ * rejected. With dedupe_key, the rows mapped whose key repeats one seen
+ * are rejects too ("duplicate"); with sort or dedupe_key the rows are
+ * written at the end, through rowsort (bounded memory, runs in TMPDIR).
+ * transform_run prints nothing: warnings go to warn(), the lines of
  * --explain and --summary to note(), for the tool to print.
  *
  * transform_run() returns the exit status: 0, or 1 when a value could not be
@@ -33,6 +36,10 @@ struct transform_run_options {
 	const char *rejects;
 	int summary;
 	int quiet;			/* no warning per value */
+	const char *sort;		/* --sort COL[:desc],... */
+	const char *dedupe_key;		/* --dedupe-key COL,... */
+	int keep_last;			/* --keep last */
+	size_t sort_memory;		/* --sort-memory, 0: default */
 	int out_fd;
 	muni_note_fn *warn;	/* a value not converted */
 	muni_note_fn *note;	/* explain, summary */
