@@ -10,6 +10,7 @@
 #include "base/fdio.h"
 #include "base/outfile.h"
 #include "base/text.h"
+#include "schema/keyset.h"
 #include "csv/csvout.h"
 #include "run/transform_run.h"
 #include "schema/schema.h"
@@ -17,6 +18,23 @@
 #include "transform/mapping.h"
 #include "transform/rowsort.h"
 #include "base/banned.h"
+
+/*
+ * --auto --explain: the distinct values written to an enum field that are
+ * not in its enum, with their counts, for a lookup table to fill in. At
+ * most DISTINCT_MAX of them, DISTINCT_BYTES in all: past that, over.
+ */
+#define DISTINCT_MAX 10000
+#define DISTINCT_BYTES ((size_t)1 << 20)
+
+struct distinct {
+	struct keyset set;	/* value -> its index + 1 */
+	struct buf text;	/* the values, one after another */
+	size_t *off;		/* where value i starts in text; off[n] the end */
+	unsigned long long *count;
+	size_t n;
+	int over;
+};
 
 struct counts {
 	unsigned long long in, out, rejected, failed, warned, dups;
@@ -38,6 +56,8 @@ struct state {
 	struct counts c;
 	struct schema *schema;		/* --auto: the schema mapped to */
 	const struct schema_field **field;	/* per output column, or NULL */
+	struct distinct *dist;		/* per output column, --explain */
+	size_t ndist;
 	struct rowsort *rows;		/* --sort, --dedupe-key */
 	size_t *key;			/* the dedupe key's output columns */
 	size_t nkey;
@@ -124,6 +144,47 @@ in_enum(const struct schema_field *f, const char *p, size_t n)
 	return 0;
 }
 
+static void
+distinct_add(struct distinct *d, const char *p, size_t n)
+{
+	unsigned long long at;
+
+	if (d->over)
+		return;
+	if (d->n == 0 && d->off == NULL) {
+		keyset_init(&d->set);
+		buf_init(&d->text, DISTINCT_BYTES);
+		d->off = calloc(DISTINCT_MAX + 1, sizeof(*d->off));
+		d->count = calloc(DISTINCT_MAX, sizeof(*d->count));
+		if (d->off == NULL || d->count == NULL) {
+			d->over = 1;
+			return;
+		}
+	}
+	at = keyset_find(&d->set, p, n);
+	if (at > 0) {
+		d->count[at - 1]++;
+		return;
+	}
+	if (d->n == DISTINCT_MAX || buf_add(&d->text, p, n) < 0 ||
+	    keyset_add(&d->set, p, n, d->n + 1) < 0) {
+		d->over = 1;
+		return;
+	}
+	d->count[d->n++] = 1;
+	d->off[d->n] = d->text.len;
+}
+
+static void
+distinct_release(struct distinct *d)
+{
+	if (d->off)
+		keyset_release(&d->set);
+	buf_release(&d->text);
+	free(d->off);
+	free(d->count);
+}
+
 /* --auto: what each output column holds, for the schema's checks. */
 static void
 count_fields(struct state *s)
@@ -135,9 +196,13 @@ count_fields(struct state *s)
 		if (s->fields[i].len == 0 || (f = s->field[i]) == NULL)
 			continue;
 		s->c.filled[i]++;
-		if (f->c.nenum && f->spec.type == TYPE_STRING &&
-		    !in_enum(f, s->fields[i].ptr, s->fields[i].len))
+		if (f->c.nenum == 0 || f->spec.type != TYPE_STRING)
+			continue;
+		if (!in_enum(f, s->fields[i].ptr, s->fields[i].len))
 			s->c.off_enum[i]++;
+		if (s->dist)
+			distinct_add(&s->dist[i], s->fields[i].ptr,
+			    s->fields[i].len);
 	}
 }
 
@@ -539,11 +604,231 @@ write_dup(void *ctx, const struct record *rec, const struct field *out,
 	return reject(s, rec, s->reason.ptr, s->reason.len);
 }
 
+struct seen_value {
+	const char *p;
+	size_t n;
+	unsigned long long count;
+};
+
+/* The most frequent first, then byte order. */
+static int
+by_count(const void *pa, const void *pb)
+{
+	const struct seen_value *a = pa, *b = pb;
+	int c;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	c = memcmp(a->p, b->p, a->n < b->n ? a->n : b->n);
+	return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* The values of d, most frequent first; NULL when out of memory. */
+static struct seen_value *
+sorted_values(const struct distinct *d)
+{
+	struct seen_value *v = calloc(d->n + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; v && i < d->n; i++) {
+		v[i].p = d->text.ptr + d->off[i];
+		v[i].n = d->off[i + 1] - d->off[i];
+		v[i].count = d->count[i];
+	}
+	if (v)
+		qsort(v, d->n, sizeof(*v), by_count);
+	return v;
+}
+
+/*
+ * The lookup table of column i, to fill in: value, count, and a column
+ * named after the field, empty, or the value when it is one of the
+ * enum's already (so that the map keeps it); then the enum's values not
+ * seen, count 0. Written to path unless a file is there
+ * (a table being filled in is never replaced): 1 written, 0 kept, -1 e.
+ */
+static int
+write_lookup(const struct state *s, size_t i, const struct seen_value *v,
+    const char *path, struct muni_err *e)
+{
+	const struct distinct *d = &s->dist[i];
+	struct field f[3];
+	struct buf csv;
+	char count[32];
+	size_t k;
+	int rc;
+
+	if (access(path, F_OK) == 0)
+		return 0;
+	buf_init(&csv, DISTINCT_BYTES * 2 + (size_t)DISTINCT_MAX * 32);
+	f[0].ptr = "value";
+	f[0].len = 5;
+	f[1].ptr = "count";
+	f[1].len = 5;
+	f[2].ptr = s->m->cols[i].name;
+	f[2].len = strlen(f[2].ptr);
+	rc = csvout_render(&csv, f, 3);
+	for (k = 0; k < d->n && rc == 0; k++) {
+		f[0].ptr = v[k].p;
+		f[0].len = v[k].n;
+		f[1].len = (size_t)snprintf(count, sizeof(count), "%llu",
+		    v[k].count);
+		f[1].ptr = count;
+		f[2] = in_enum(s->field[i], v[k].p, v[k].n) ? f[0] : f[1];
+		f[2].len = f[2].ptr == count ? 0 : f[2].len;
+		rc = csvout_render(&csv, f, 3);
+	}
+	/* The enum's values not seen: a later export's map to themselves. */
+	for (k = 0; k < s->field[i]->c.nenum && rc == 0; k++) {
+		f[0].ptr = s->field[i]->c.enum_text[k];
+		f[0].len = strlen(f[0].ptr);
+		if (keyset_find(&d->set, f[0].ptr, f[0].len) > 0)
+			continue;
+		f[1].ptr = "0";
+		f[1].len = 1;
+		f[2] = f[0];
+		rc = csvout_render(&csv, f, 3);
+	}
+	if (rc < 0)
+		err_nomem(e);
+	else
+		rc = atomic_write_user(path, csv.ptr, csv.len, 0644, e);
+	buf_release(&csv);
+	return rc < 0 ? -1 : 1;
+}
+
+/*
+ * --auto --explain: for each enum field written values not in its enum,
+ * those values with their counts; with --emit-map, a lookup table of them
+ * to fill in, beside the mapping (FILE.json -> FILE.FIELD.csv), whose
+ * name goes to lookup[i] for the mapping written to read.
+ */
+static int
+explain_lookups(struct state *s, char **lookup, struct muni_err *e)
+{
+	const struct transform_run_options *o = s->o;
+	const struct schema_field *f;
+	struct seen_value *v;
+	struct buf text, path;
+	size_t i, k, stem, off, shown;
+	int rc = 0, made;
+
+	buf_init(&text, 1 << 20);
+	buf_init(&path, 8192);
+	for (i = 0; i < s->m->ncols && rc == 0; i++) {
+		if ((f = s->field[i]) == NULL || s->c.off_enum[i] == 0)
+			continue;
+		buf_reset(&text);
+		if (s->dist[i].over) {
+			buf_addf(&text, "%s: more than %d distinct values are "
+			    "not among the schema's: free text no table filled "
+			    "by hand can map\n", f->name, DISTINCT_MAX);
+			o->note(o->ctx, text.ptr);
+			continue;
+		}
+		if ((v = sorted_values(&s->dist[i])) == NULL) {
+			err_nomem(e);
+			rc = -1;
+			break;
+		}
+		for (k = off = 0; k < s->dist[i].n; k++)
+			off += !in_enum(f, v[k].p, v[k].n);
+		buf_addf(&text, "%s: %zu distinct values in %llu rows are not "
+		    "among the schema's:", f->name, off, s->c.off_enum[i]);
+		for (k = 0, shown = 0; k < s->dist[i].n && shown < 10; k++)
+			if (!in_enum(f, v[k].p, v[k].n))
+				buf_addf(&text, "%s '%.*s' (%llu)", shown++ ?
+				    "," : "", (int)text_cut(v[k].p, v[k].n,
+				    60), v[k].p, v[k].count);
+		buf_addstr(&text, off > 10 ? ", ...\n" : "\n");
+		if (o->emit_map == NULL)
+			buf_addstr(&text, "  --emit-map FILE writes them beside "
+			    "FILE, as a table to fill in\n");
+		else {
+			buf_reset(&path);
+			stem = strlen(o->emit_map);
+			if (stem > 5 && strcmp(o->emit_map + stem - 5,
+			    ".json") == 0)
+				stem -= 5;
+			buf_add(&path, o->emit_map, stem);
+			buf_addch(&path, '.');
+			for (k = 0; f->name[k]; k++)
+				buf_addch(&path, strchr("/\\:*?\"<>| ",
+				    f->name[k]) ? '_' : f->name[k]);
+			buf_addstr(&path, ".csv");
+			made = write_lookup(s, i, v, path.ptr, e);
+			if (made < 0 || (lookup[i] = strdup(strrchr(path.ptr,
+			    '/') ? strrchr(path.ptr, '/') + 1 :
+			    path.ptr)) == NULL) {
+				if (made >= 0)
+					err_nomem(e);
+				rc = -1;
+			} else if (made) {
+				buf_addf(&text, "  fill in the column %s of %s "
+				    "with one of", f->name, path.ptr);
+				for (k = 0; k < f->c.nenum && k < 20; k++)
+					buf_addf(&text, "%s %s", k ? "," : "",
+					    f->c.enum_text[k]);
+				buf_addf(&text, "%s a row (a row left empty keeps "
+				    "its value), then run with -m %s\n",
+				    f->c.nenum > 20 ? ", ..." : "",
+				    o->emit_map);
+			}
+			else
+				buf_addf(&text, "  %s exists: kept as it is, "
+				    "and read by the mapping written\n",
+				    path.ptr);
+		}
+		free(v);
+		if (rc == 0)
+			o->note(o->ctx, text.ptr);
+	}
+	buf_release(&text);
+	buf_release(&path);
+	return rc;
+}
+
+/*
+ * --emit-map: the mapping, once the input has been read (so that the
+ * lookup tables of --explain are known).
+ */
+static int
+emit_map(struct state *s, struct muni_err *e)
+{
+	const struct transform_run_options *o = s->o;
+	char **lookup = calloc(s->m->ncols + 1, sizeof(*lookup));
+	struct buf json;
+	size_t i;
+	int rc = -1;
+
+	if (lookup == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	buf_init(&json, (size_t)16 << 20);
+	if (s->dist && o->note && explain_lookups(s, lookup, e) < 0)
+		goto end;
+	if (o->emit_map == NULL) {
+		rc = 0;
+		goto end;
+	}
+	if (mapping_json(s->m, (const char *const *)lookup, &json) < 0) {
+		err_set(e, MUNI_EXIT_IO, "cannot write '%s'", o->emit_map);
+		goto end;
+	}
+	rc = atomic_write_user(o->emit_map, json.ptr, json.len, 0644, e);
+end:
+	for (i = 0; i < s->m->ncols; i++)
+		free(lookup[i]);
+	free(lookup);
+	buf_release(&json);
+	return rc;
+}
+
 static int
 setup(struct state *s, const struct record *header, struct muni_err *e)
 {
 	const struct transform_run_options *o = s->o;
-	struct buf json;
 	size_t i, n;
 
 	s->m = get_mapping(s, header, e);
@@ -552,19 +837,6 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	warn_random_ids(s);
 	if ((o->sort || o->dedupe_key) && start_rowsort(s, e) < 0)
 		return -1;
-	if (o->emit_map) {
-		buf_init(&json, (size_t)16 << 20);
-		if (mapping_json(s->m, &json) < 0 ||
-		    atomic_write_user(o->emit_map, json.ptr, json.len, 0644,
-		    e) < 0) {
-			if (e->status == 0)
-				err_set(e, MUNI_EXIT_IO, "cannot write '%s'",
-				    o->emit_map);
-			buf_release(&json);
-			return -1;
-		}
-		buf_release(&json);
-	}
 	n = s->m->ncols;
 	s->width = header->nfields;
 	s->fields = calloc(n + 1, sizeof(*s->fields));
@@ -575,6 +847,12 @@ setup(struct state *s, const struct record *header, struct muni_err *e)
 	s->c.kept = calloc(n + 1, sizeof(*s->c.kept));
 	if (s->schema && fields_of_schema(s, e) < 0)
 		return -1;
+	if (s->schema && o->explain &&
+	    (s->dist = calloc(n + 1, sizeof(*s->dist))) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
+	s->ndist = s->dist ? n : 0;
 	if (!s->fields || !s->wide || !s->off || !s->end || !s->c.changed ||
 	    !s->c.kept) {
 		err_nomem(e);
@@ -607,6 +885,7 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 	struct record *rec;
 	size_t max = o->csv.max_record ? o->csv.max_record : CSVIN_MAX_RECORD;
 	unsigned long long ndup;
+	size_t i;
 	int fd = -1, rc, status = MUNI_EXIT_OK;
 
 	err_clear(e);
@@ -690,6 +969,9 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 		if (s.field && check_auto(&s) > 0 && o->strict)
 			status = MUNI_EXIT_DATA;
 	}
+	if (status <= MUNI_EXIT_DATA && (o->emit_map || s.dist) &&
+	    emit_map(&s, e) < 0)
+		status = e->status;
 end:
 	if (s.rejecting)
 		outfile_close(&s.rej, 0, e);
@@ -699,6 +981,9 @@ end:
 	csvout_release(&s.out);
 	mapping_free(s.m);
 	rowsort_free(s.rows);
+	for (i = 0; i < s.ndist; i++)
+		distinct_release(&s.dist[i]);
+	free(s.dist);
 	free(s.key);
 	free(s.fields);
 	free(s.wide);

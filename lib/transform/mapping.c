@@ -126,7 +126,9 @@ load_table(struct loader *l, struct value_op *op, const char *file,
 				"2");
 	}
 	while (rc > 0 && (rc = csvin_next(in, &rec, &e2)) > 0) {
-		if ((size_t)kc >= rec->nfields)
+		/* A row whose value is empty is not filled in yet. */
+		if ((size_t)kc >= rec->nfields || (size_t)vc >= rec->nfields ||
+		    rec->fields[vc].len == 0)
 			continue;
 		if (value_table_add(op->table, rec->fields[kc].ptr,
 		    rec->fields[kc].len, (size_t)vc < rec->nfields ?
@@ -1064,7 +1066,8 @@ emit_op(yajl_gen g, const struct value_op *op)
 }
 
 int
-mapping_json(const struct mapping *m, struct buf *out)
+mapping_json(const struct mapping *m, const char *const *lookup,
+    struct buf *out)
 {
 	yajl_gen g = json_new();
 	size_t i, j;
@@ -1091,11 +1094,19 @@ mapping_json(const struct mapping *m, struct buf *out)
 				json_key_str(g, "separator", c->separator);
 		} else
 			json_key_str(g, "value", c->value);
-		if (c->nops > 0) {
+		if (c->nops > 0 || (lookup && lookup[i])) {
 			json_str(g, "ops");
 			yajl_gen_array_open(g);
 			for (j = 0; j < c->nops; j++)
 				emit_op(g, &c->ops[j]);
+			if (lookup && lookup[i]) {
+				yajl_gen_map_open(g);
+				json_key_str(g, "op", "map");
+				json_key_str(g, "file", lookup[i]);
+				json_key_str(g, "key", "value");
+				json_key_str(g, "value", c->name);
+				yajl_gen_map_close(g);
+			}
 			yajl_gen_array_close(g);
 		}
 		yajl_gen_map_close(g);

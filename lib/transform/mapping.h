@@ -64,8 +64,14 @@ int mapping_resolve(struct mapping *m, const struct record *header,
     struct muni_err *e);
 /* Compile the pattern re into op (replace, extract): 0, or -1. */
 int mapping_compile_op(struct value_op *op, const char *re);
-/* The mapping as a mapping file (what --emit-map writes). */
-int mapping_json(const struct mapping *m, struct buf *out);
+/*
+ * The mapping as a mapping file (what --emit-map writes). lookup, when not
+ * NULL, holds for each column a lookup file (or NULL): the column's
+ * operations then end with a map by that file, from its column "value" to
+ * its column named after the output column.
+ */
+int mapping_json(const struct mapping *m, const char *const *lookup,
+    struct buf *out);
 
 /*
  * Whether filter f keeps the row: 1 or 0; -1 when its pattern could not be
