@@ -8,7 +8,11 @@
   standard namespaces and one of our own;
 - reproject: PROJ's own cs2cs on seeded random points of several French
   CRSs (Lambert-93, a conic zone, NTF Lambert II etendu, UTM 20N); cs2cs
-  absent, these are skipped with a message.
+  absent, these are skipped with a message;
+- --auto on easting and northing columns in metres: the system told by the
+  values (Lambert-93, a conic zone) and the longitude and latitude written
+  are cs2cs's on every row; Lambert II etendu and UTM values, which
+  overlap, are not guessed.
 
 Every operation runs over one CSV of MUNI_REF_CASES rows (default 400);
 each row whose output differs is a failure, printed with its input.
@@ -198,8 +202,68 @@ def check_reproject():
            err + "\n".join(bad))
 
 
+def auto(schema, header, rows, sep=","):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "schema.json")
+        with open(path, "w") as f:
+            json.dump(schema, f)
+        text = sep.join(header) + "\n" + "".join(
+            sep.join(r) + "\n" for r in rows)
+        p = subprocess.run([TRANSFORM, "-q", "--auto", "--explain", "-s",
+                            path], input=text.encode(), capture_output=True,
+                           timeout=120)
+    return p.returncode, p.stdout.decode().splitlines()[1:], \
+        p.stderr.decode()
+
+
+def check_auto_reproject():
+    if shutil.which("cs2cs") is None:
+        skip("--auto reprojects metres as cs2cs", "cs2cs absent")
+        return
+    schema = {"fields": [{"name": "nom", "type": "string"},
+                         {"name": "LONGITUDE", "type": "number"},
+                         {"name": "LATITUDE", "type": "number"}]}
+    # The column names and the decimal mark vary as exports do.
+    for crs, box, names, comma in [
+            ("EPSG:2154", (-4.5, 8.0, 42.5, 51.0), ("X", "Y"), False),
+            ("EPSG:3946", (0.0, 6.0, 45.3, 46.7), ("coordx", "coordy"), True),
+            ("EPSG:3949", (0.0, 6.0, 48.3, 49.7), ("X_CC49", "Y_CC49"), False)]:
+        w, e, s, nth = box
+        lonlat = [(rng.uniform(w, e), rng.uniform(s, nth))
+                  for _ in range(CASES // 4)]
+        xy = cs2cs("EPSG:4326", crs, [(lat, lon) for lon, lat in lonlat])
+        xy = [(round(x, 2), round(y, 2)) for x, y in xy]
+        want = cs2cs(crs, "EPSG:4326", xy)
+        rows = [(f"p{i}", f"{x:.2f}", f"{y:.2f}")
+                for i, (x, y) in enumerate(xy)]
+        if comma:
+            rows = [(a, b.replace(".", ","), c.replace(".", ","))
+                    for a, b, c in rows]
+        rc, out, err = auto(schema, ("nom",) + names, rows,
+                            ";" if comma else ",")
+        bad = []
+        for (x, y), (lat, lon), line in zip(xy, want, out):
+            got = [float(v) for v in line.split(",")[1:]]
+            if abs(got[0] - lon) > 6e-8 or abs(got[1] - lat) > 6e-8:
+                bad.append(f"{x} {y}: muni {got}, cs2cs {lon} {lat}")
+        ok(rc == 0 and len(out) == len(xy) and not bad and crs in err,
+           f"--auto tells {crs} from {names[0]}, {names[1]} and writes "
+           f"cs2cs's longitude and latitude on {len(xy)} rows",
+           err + "\n".join(bad))
+    # Values no range tells: Lambert II etendu (Paris) and UTM 20N
+    # (Guadeloupe) overlap; neither is guessed, both are said.
+    for crs, lat, lon in [("EPSG:27572", 48.8566, 2.3522),
+                          ("EPSG:32620", 16.2650, -61.5510)]:
+        (x, y), = cs2cs("EPSG:4326", crs, [(lat, lon)])
+        rc, out, err = auto(schema, ("nom", "X", "Y"),
+                            [("p", f"{x:.2f}", f"{y:.2f}")])
+        ok(rc == 0 and out == ["p,,"] and "do not tell their system" in err,
+           f"--auto does not guess {crs} ({x:.0f}, {y:.0f})", err)
+
+
 check_arithmetic()
 check_uuid()
 check_reproject()
+check_auto_reproject()
 print(f"1..{n}")
 sys.exit(1 if failed else 0)

@@ -413,7 +413,8 @@ summary(struct state *s)
  * schema then kept in st->schema, for check_auto()).
  */
 static struct mapping *
-get_mapping(struct state *st, const struct record *header, struct muni_err *e)
+get_mapping(struct state *st, const struct record *header,
+    const struct record *first, struct muni_err *e)
 {
 	const struct transform_run_options *o = st->o;
 	struct mapping *m;
@@ -426,8 +427,8 @@ get_mapping(struct state *st, const struct record *header, struct muni_err *e)
 	if (s == NULL)
 		return NULL;
 	buf_init(&explain, 1 << 20);
-	m = automap_build(s, header, o->schema, o->explain ? &explain : NULL,
-	    e);
+	m = automap_build(s, header, first, o->schema, o->explain ? &explain :
+	    NULL, e);
 	if (m && o->explain && o->note)
 		o->note(o->ctx, explain.ptr);
 	buf_release(&explain);
@@ -825,13 +826,35 @@ end:
 	return rc;
 }
 
+/* A copy of rec in *to, its bytes in b (which must not move after). */
 static int
-setup(struct state *s, const struct record *header, struct muni_err *e)
+keep_header(struct record *to, struct buf *b, const struct record *rec)
+{
+	size_t i, off;
+
+	*to = *rec;
+	if ((to->fields = calloc(rec->nfields + 1, sizeof(*to->fields))) == NULL)
+		return -1;
+	for (i = 0; i < rec->nfields; i++)
+		if (buf_add(b, rec->fields[i].ptr, rec->fields[i].len) < 0 ||
+		    buf_addch(b, '\0') < 0)
+			return -1;
+	for (i = 0, off = 0; i < rec->nfields; i++) {
+		to->fields[i].ptr = b->ptr + off;
+		to->fields[i].len = rec->fields[i].len;
+		off += rec->fields[i].len + 1;
+	}
+	return 0;
+}
+
+static int
+setup(struct state *s, const struct record *header,
+    const struct record *first, struct muni_err *e)
 {
 	const struct transform_run_options *o = s->o;
 	size_t i, n;
 
-	s->m = get_mapping(s, header, e);
+	s->m = get_mapping(s, header, first, e);
 	if (s->m == NULL || mapping_resolve(s->m, header, e) < 0)
 		return -1;
 	warn_random_ids(s);
@@ -884,6 +907,8 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 	struct csvin *in = NULL;
 	struct record *rec;
 	size_t max = o->csv.max_record ? o->csv.max_record : CSVIN_MAX_RECORD;
+	struct record hdr, *header, *first = NULL;
+	struct buf hbuf;
 	unsigned long long ndup;
 	size_t i;
 	int fd = -1, rc, status = MUNI_EXIT_OK;
@@ -896,6 +921,8 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 	buf_init(&s.b, max);
 	buf_init(&s.src, max);
 	buf_init(&s.reason, 1 << 16);
+	buf_init(&hbuf, max);
+	memset(&hdr, 0, sizeof(hdr));
 	if (o->emit_map && atomic_check(o->emit_map, e) < 0) {
 		status = MUNI_EXIT_IO;
 		goto end;
@@ -926,11 +953,27 @@ transform_run(const struct transform_run_options *o, struct muni_err *e)
 		status = MUNI_EXIT_DATA;
 		goto end;
 	}
-	if (setup(&s, rec, e) < 0) {
+	header = rec;
+	if (o->autom) {
+		/* The header kept: the first row tells automap more. */
+		if (keep_header(&hdr, &hbuf, rec) < 0) {
+			err_nomem(e);
+			status = e->status;
+			goto end;
+		}
+		header = &hdr;
+		if ((rc = csvin_next(in, &first, e)) < 0) {
+			status = e->status;
+			goto end;
+		}
+	}
+	if (setup(&s, header, first, e) < 0) {
 		status = e->status;
 		goto end;
 	}
-	while ((rc = csvin_next(in, &rec, e)) > 0)
+	rc = first ? map_row(&s, first, e) : 0;
+	while ((rc >= 0 && (first || !o->autom)) &&
+	    (rc = csvin_next(in, &rec, e)) > 0)
 		if ((rc = map_row(&s, rec, e)) < 0)
 			break;
 	if (rc == 0 && s.rows && (rc = rowsort_finish(s.rows, write_row,
@@ -1000,5 +1043,7 @@ end:
 	buf_release(&s.b);
 	buf_release(&s.src);
 	buf_release(&s.reason);
+	buf_release(&hbuf);
+	free(hdr.fields);
 	return status;
 }

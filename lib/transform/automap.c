@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "base/exitcode.h"
 #include "base/text.h"
 #include "transform/automap.h"
+#include "transform/reproject.h"
 #include "base/banned.h"
 
 #define NAME_MAX_LEN 256
@@ -267,7 +269,9 @@ nomem:
 /*
  * Whether a name is a latitude ('a') or a longitude ('o'), by its words
  * (split at what is not a letter and at camelCase): lat, latitude, ylat;
- * lon, lng, long, longitude, xlong. 0 otherwise ("longueur" is not).
+ * lon, lng, long, longitude, xlong; or a projected easting ('x': x, xl,
+ * coordx, east, easting, abscisse) or northing ('y': y, yl, coordy,
+ * north, northing, ordonnee). 0 otherwise ("longueur" is not).
  */
 static int
 coord_kind(const char *p, size_t n)
@@ -275,6 +279,10 @@ coord_kind(const char *p, size_t n)
 	static const char *const lat[] = { "lat", "latitude", "ylat" };
 	static const char *const lon[] = { "lon", "lng", "long", "longitude",
 	    "xlong" };
+	static const char *const east[] = { "x", "xl", "coordx", "east",
+	    "easting", "abscisse" };
+	static const char *const north[] = { "y", "yl", "coordy", "north",
+	    "northing", "ordonnee" };
 	char w[16];
 	size_t i, k = 0, j;
 	int kind = 0, lower = 0;
@@ -298,6 +306,13 @@ coord_kind(const char *p, size_t n)
 		for (j = 0; k && j < sizeof(lon) / sizeof(*lon); j++)
 			if (strcmp(w, lon[j]) == 0)
 				kind = 'o';
+		for (j = 0; k && !kind && j < sizeof(east) / sizeof(*east); j++)
+			if (strcmp(w, east[j]) == 0)
+				kind = 'x';
+		for (j = 0; k && !kind && j < sizeof(north) / sizeof(*north);
+		    j++)
+			if (strcmp(w, north[j]) == 0)
+				kind = 'y';
 		k = 0;
 		if (letter)	/* an upper-case letter after a lower-case one */
 			w[k++] = (char)(c + 32);
@@ -414,9 +429,144 @@ from_coordinates(const struct schema_field *f, struct map_column *c,
 	return 1;
 }
 
+/*
+ * The projected system French coordinates in metres are plainly in, by
+ * ranges no other French system shares: Lambert-93 (x 50 to 1300 km, y
+ * 6000 to 7200 km), a conic CC zone (x 1350 to 2100 km, y within 150 km
+ * of the zone's origin at (zone - 41) 1000 km + 200 km). Not NTF Lambert
+ * II étendu, whose ranges the overseas UTM zones overlap (Guadeloupe's y
+ * is Provence's). The EPSG code into crs and its name, or 0 when none is
+ * plain.
+ */
+static int
+guess_crs(double x, double y, char crs[16], char name[32])
+{
+	double zone;
+
+	if (x >= 50e3 && x <= 1300e3 && y >= 6000e3 && y <= 7200e3) {
+		snprintf(name, 32, "Lambert-93");
+		return snprintf(crs, 16, "EPSG:2154");
+	}
+	if (x >= 1350e3 && x <= 2100e3) {
+		zone = floor((y - 200e3) / 1e6 + 0.5);
+		if (zone >= 1 && zone <= 9 &&
+		    fabs(y - (zone * 1e6 + 200e3)) <= 150e3) {
+			snprintf(name, 32, "the conic zone CC%d",
+			    41 + (int)zone);
+			return snprintf(crs, 16, "EPSG:%d", 3941 + (int)zone);
+		}
+	}
+	return 0;
+}
+
+/* A number written with a point or a comma, spaces around: 0, or -1. */
+static int
+read_metres(const struct field *f, double *v)
+{
+	char tmp[64], *end;
+	size_t i, k = 0;
+
+	for (i = 0; i < f->len && k + 1 < sizeof(tmp); i++)
+		if (f->ptr[i] != ' ')
+			tmp[k++] = f->ptr[i] == ',' ? '.' : f->ptr[i];
+	tmp[k] = '\0';
+	if (k == 0 || i < f->len)
+		return -1;
+	*v = strtod(tmp, &end);
+	return *end == '\0' && isfinite(*v) ? 0 : -1;
+}
+
+/*
+ * A longitude, latitude or geopoint (default format) field no column
+ * names, from an easting and a northing column in metres whose system the
+ * first row's values tell (guess_crs): reprojected to WGS 84. The two
+ * columns may serve both coordinates (used 2). 1 when mapped, 0, -1 no
+ * memory.
+ */
+static int
+from_projected(const struct schema_field *f, struct map_column *c,
+    const struct record *header, const struct record *first, char *used,
+    struct buf *explain)
+{
+	int kind = coord_kind(f->name, strlen(f->name));
+	long x = -1, y = -1;
+	double vx, vy, lon, lat;
+	struct value_op *op;
+	struct reproject *r;
+	char crs[16], name[32], why[300];
+	size_t j;
+
+	if (f->spec.type == TYPE_GEOPOINT ? f->spec.format != NULL &&
+	    strcmp(f->spec.format, "default") != 0 : (kind != 'a' &&
+	    kind != 'o') || (f->spec.type != TYPE_NUMBER &&
+	    f->spec.type != TYPE_STRING))
+		return 0;
+	for (j = 0; j < header->nfields; j++) {
+		int k = used[j] == 1 ? 0 : coord_kind(header->fields[j].ptr,
+		    header->fields[j].len);
+
+		if (k == 'x' && x < 0)
+			x = (long)j;
+		if (k == 'y' && y < 0)
+			y = (long)j;
+	}
+	if (x < 0 || y < 0)
+		return 0;
+	r = NULL;
+	if (first && (size_t)x < first->nfields && (size_t)y < first->nfields &&
+	    read_metres(&first->fields[x], &vx) == 0 &&
+	    read_metres(&first->fields[y], &vy) == 0 &&
+	    guess_crs(vx, vy, crs, name) > 0 &&
+	    (r = reproject_new(crs, why, sizeof(why))) != NULL &&
+	    reproject_point(r, vx, vy, &lon, &lat, why, sizeof(why)) < 0) {
+		/* The first point must fall where the system is used. */
+		reproject_free(r);
+		r = NULL;
+	}
+	if (r == NULL) {
+		if (explain)
+			buf_addf(explain, "(%s: '%.*s' and '%.*s' look like "
+			    "coordinates in metres, but the first row's values "
+			    "do not tell their system: map them with a "
+			    "reproject operation and its crs, see muni-map(5))"
+			    "\n", f->name, (int)header->fields[x].len,
+			    header->fields[x].ptr, (int)header->fields[y].len,
+			    header->fields[y].ptr);
+		return 0;
+	}
+	used[x] = used[y] = 2;
+	c->from = calloc(2, sizeof(char *));
+	c->src = calloc(2, sizeof(long));
+	if (c->from == NULL || c->src == NULL ||
+	    (c->from[0] = strndup(header->fields[x].ptr,
+	    header->fields[x].len)) == NULL ||
+	    (c->from[1] = strndup(header->fields[y].ptr,
+	    header->fields[y].len)) == NULL ||
+	    (op = push(c, VALUE_REPLACE)) == NULL ||
+	    (op->text = strdup(",")) == NULL || (op->with = strdup(".")) == NULL ||
+	    (op = push(c, VALUE_REPROJECT)) == NULL) {
+		reproject_free(r);
+		return -1;
+	}
+	c->nfrom = 2;
+	op->proj = r;
+	op->number = 7;
+	op->point = f->spec.type == TYPE_GEOPOINT ? POINT_GEOPOINT :
+	    kind == 'o' ? POINT_LON : POINT_LAT;
+	if (explain)
+		buf_addf(explain, "%s <- '%s' and '%s' (metres in %s, %s, told "
+		    "by the first row's %.10g, %.10g), reprojected to WGS 84: "
+		    "the %s\n", f->name, c->from[0], c->from[1], name, crs, vx,
+		    vy,
+		    f->spec.type == TYPE_GEOPOINT ? "point" : kind == 'o' ?
+		    "longitude" : "latitude");
+	return 1;
+}
+
 struct mapping *
 automap_build(const struct schema *s, const struct record *header,
-    const char *source, struct buf *explain, struct muni_err *e)
+    const struct record *first, const char *source, struct buf *explain,
+    struct muni_err *e)
 {
 	struct mapping *m = calloc(1, sizeof(*m));
 	char (*cols)[NAME_MAX_LEN] = calloc(header->nfields + 1,
@@ -469,6 +619,9 @@ automap_build(const struct schema *s, const struct record *header,
 
 			if (rc == 0)
 				rc = from_coordinates(f, c, header, used,
+				    explain);
+			if (rc == 0)
+				rc = from_projected(f, c, header, first, used,
 				    explain);
 			if (rc < 0)
 				goto nomem;

@@ -17,6 +17,12 @@
  * enum of yes and no words (oui/non) likewise; SIRET and SIREN (by the
  * field's custom check, pattern or name) repaired; phone numbers (by the
  * custom check) to the national form.
+ *
+ * Coordinates: a latitude or longitude field takes its part of
+ * Opendatasoft's geo_point_2d; a geopoint field a latitude and a
+ * longitude column; either, an easting and a northing column (x, y) in
+ * metres, reprojected to WGS 84 when the first row's values are plainly
+ * Lambert-93, a CC zone or Lambert II étendu.
  */
 #ifndef MUNI_AUTOMAP_H
 #define MUNI_AUTOMAP_H
@@ -27,9 +33,13 @@
 #include "schema/schema.h"
 #include "transform/mapping.h"
 
-/* The mapping, and in explain (when not NULL) a line per field. */
+/*
+ * The mapping, and in explain (when not NULL) a line per field. first is
+ * the first row of data (NULL when there is none): the system of
+ * coordinates in metres is told by its values.
+ */
 struct mapping *automap_build(const struct schema *s,
-    const struct record *header, const char *source, struct buf *explain,
-    struct muni_err *e);
+    const struct record *header, const struct record *first,
+    const char *source, struct buf *explain, struct muni_err *e);
 
 #endif

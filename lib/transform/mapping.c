@@ -536,14 +536,17 @@ load_uuid(struct loader *l, struct value_op *op, yajl_val v)
 	return rc;
 }
 
+/* What reproject writes, by the names of its "output". */
+static const char *const point_names[] = {
+	[POINT_GEOPOINT] = "geopoint", [POINT_LON] = "lon",
+	[POINT_LAT] = "lat", [POINT_LATLON] = "latlon",
+	[POINT_WKT] = "wkt", [POINT_GEOJSON] = "geojson",
+};
+
 static int
 load_reproject(struct loader *l, struct value_op *op, yajl_val v)
 {
-	static const char *const outputs[] = {
-		[POINT_GEOPOINT] = "geopoint", [POINT_LON] = "lon",
-		[POINT_LAT] = "lat", [POINT_LATLON] = "latlon",
-		[POINT_WKT] = "wkt", [POINT_GEOJSON] = "geojson",
-	};
+	const char *const *outputs = point_names;
 	char *crs = NULL, *output = NULL, why[400];
 	size_t i, n;
 	int rc = -1;
@@ -557,10 +560,10 @@ load_reproject(struct loader *l, struct value_op *op, yajl_val v)
 		    "the coordinates read (\"EPSG:2154\" for Lambert-93)");
 		goto done;
 	}
-	for (i = 0; i < sizeof(outputs) / sizeof(*outputs); i++)
+	for (i = 0; i < sizeof(point_names) / sizeof(*point_names); i++)
 		if (strcmp(output, outputs[i]) == 0)
 			break;
-	if (i == sizeof(outputs) / sizeof(*outputs)) {
+	if (i == sizeof(point_names) / sizeof(*point_names)) {
 		conf_fail(&l->j, "\"output\" is \"geopoint\", \"lon\", \"lat\", "
 		    "\"latlon\", \"wkt\" or \"geojson\"");
 		goto done;
@@ -1058,6 +1061,13 @@ emit_op(yajl_gen g, const struct value_op *op)
 		json_key_str(g, "separator", op->text);
 		json_str(g, "index");
 		yajl_gen_integer(g, op->number);
+		break;
+	case VALUE_REPROJECT:
+		json_key_str(g, "crs", reproject_crs(op->proj));
+		json_key_str(g, "output", point_names[op->point]);
+		if (op->number != 7)
+			json_key_uint(g, "precision",
+			    (unsigned long long)op->number);
 		break;
 	default:
 		break;
