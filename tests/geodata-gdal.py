@@ -9,8 +9,11 @@ longitude and latitude of every point the same to 1e-7 degrees. Each is
 then written by ogr2ogr into a GeoPackage, which muni-fetch reads in turn
 (GEOS decoding GDAL's blobs), against ogr2ogr's reading of it; and
 fixtures/stations.gpkg (written by make-gpkg.py, by the standard) is read
-by both; and GeoJSON geometries of every type, written as WKT. Without ogr2ogr (Debian gdal-bin) the checks are skipped with a
-message.
+by both; and GeoJSON geometries of every type, written as WKT. The
+centroids (--geometry centroid) of shapes and GeoJSON geometries equal
+SpatiaLite's ST_Centroid through ogr2ogr's SQLite dialect; a zipped
+shapefile reads as ogr2ogr's /vsizip/ does. Without ogr2ogr (Debian
+gdal-bin) the checks are skipped with a message.
 """
 import csv
 import io
@@ -69,6 +72,40 @@ def compare(name, muni_cmd, gdal_cmd, column, tol, title):
            if not same(m[column], g["WKT"], tol)]
     ok(muni is not None and gdal is not None and len(muni) == len(gdal)
        and not bad, f"{name}: {title}", err + gerr + "\n".join(bad))
+
+
+def centroids(path, layer, lon, lat):
+    """--geometry centroid against ST_Centroid (SpatiaLite, by GEOS)."""
+    muni, err = rows([FETCH, "--geometry", "centroid", path])
+    gdal, gerr = rows(["ogr2ogr", "-f", "CSV", "/vsistdout/", path,
+                       "-dialect", "sqlite", "-sql",
+                       f"SELECT ST_X(ST_Centroid(geometry)) AS cx, "
+                       f"ST_Y(ST_Centroid(geometry)) AS cy FROM \"{layer}\""])
+    bad = []
+    for m, g in zip(muni or [], gdal or []):
+        if (m[lon] == "") != (g["cx"] == "") or (m[lon] and (
+                abs(float(m[lon]) - float(g["cx"])) > 1e-8 or
+                abs(float(m[lat]) - float(g["cy"])) > 1e-8)):
+            bad.append(f"{m[lon]} {m[lat]} | ST_Centroid {g['cx']} "
+                       f"{g['cy']}")
+    ok(muni is not None and gdal is not None and len(muni) == len(gdal)
+       and not bad, f"{os.path.basename(path)}: --geometry centroid equals "
+       "ST_Centroid", err + gerr + "\n".join(bad))
+
+
+def zipped(tmp):
+    """A shapefile in a zip, as downloaded, against /vsizip/."""
+    import zipfile
+    path = os.path.join(tmp, "stations.zip")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for ext in ("shp", "shx", "dbf", "prj", "cpg"):
+            z.write(os.path.join(SHP, "stations." + ext),
+                    "export/stations." + ext)
+    compare("stations.zip", [FETCH, "--to-wgs84", path],
+            ["ogr2ogr", "-f", "CSV", "/vsistdout/", "/vsizip/" + path +
+             "/export/stations.shp", "-t_srs", "EPSG:4326", "-lco",
+             "GEOMETRY=AS_WKT"], "geometry", 1.5e-7,
+            "a zipped shapefile reads as ogr2ogr's /vsizip/ with -t_srs")
 
 
 def geopackages(tmp):
@@ -132,6 +169,13 @@ def main():
            "EPSG:4326 to 1e-7 degree", err + gerr + "\n".join(bad))
     with tempfile.TemporaryDirectory() as tmp:
         geopackages(tmp)
+        zipped(tmp)
+    for name in sorted(os.listdir(SHP)):
+        if name.endswith(".shp"):
+            centroids(os.path.join(SHP, name), name[:-4], "x", "y")
+    for name in ("shapes.geojson", "bornes.geojson"):
+        centroids(os.path.join(HERE, "fixtures", name), name[:-8],
+                  "longitude", "latitude")
     for name in ("shapes.geojson", "bornes.geojson"):
         path = os.path.join(HERE, "fixtures", name)
         compare(name, [FETCH, "--geometry", "wkt", path],

@@ -49,8 +49,20 @@ struct run {
 	char layer[4096];		/* a folder holding a zipped
 					 * shapefile's files, or "" */
 	char sheet[1024];		/* the sheet read, for provenance */
+	char crs[128];			/* geodata's CRS, for provenance */
 	struct provenance p;
 };
+
+/* Geodata's CRS (NULL: unknown) and its reprojection, for provenance. */
+static void
+note_crs(struct run *r, const char *crs)
+{
+	if (crs == NULL)
+		return;
+	snprintf(r->crs, sizeof(r->crs), "%s", crs);
+	r->p.crs = r->crs;
+	r->p.reprojected_to = r->o->to_wgs84 ? "EPSG:4326" : NULL;
+}
 
 /* Inflate in[0..n) into the file tmp; -1 with e set. */
 static int
@@ -335,6 +347,7 @@ copy_sqlite(struct run *r, const char *path, struct muni_err *e)
 	r->p.format = "sqlite";
 	r->p.encoding = "UTF-8";
 	r->p.records = sqlite_rows(s) + 1;
+	note_crs(r, sqlite_crs(s));
 	sqlite_free(s);
 	return status;
 }
@@ -424,11 +437,6 @@ geometry_options(struct run *r, enum fetch_run_format format,
 		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile or a "
 		    "GeoPackage: --to-wgs84 and --crs are for them",
 		    r->o->input);
-		return -1;
-	}
-	if (format == FETCH_RUN_JSON && g && strcmp(g, "centroid") == 0) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is JSON: --geometry is "
-		    "geojson, lonlat or wkt", r->o->input);
 		return -1;
 	}
 	return 0;
@@ -541,6 +549,8 @@ copy_shp(struct run *r, const char *path, struct muni_err *e)
 	else
 		status = e->status;
 	r->p.format = "shapefile";
+	if (t.geo)
+		note_crs(r, shp_crs(t.geo));
 	if (t.attr) {
 		r->p.encoding = dbf_encoding(t.attr);
 		r->p.records = dbf_records(t.attr);
@@ -572,16 +582,73 @@ copy_sheet(struct run *r, struct sheet *sh, const char *format,
 	return status;
 }
 
-/* GeoJSON with --geometry wkt: the "geometry" column made WKT. */
+/*
+ * GeoJSON with --geometry wkt: the "geometry" column made WKT; with
+ * --geometry centroid, made two, "longitude" and "latitude", its
+ * centroid's.
+ */
 struct json_wkt {
 	struct jsonrec *s;
+	const char *name;		/* the input, in messages */
 	struct geom *geom;
+	int centroid;
 	long col;			/* the geometry column, or -1 */
 	struct record rec;
 	struct field *fields;
 	size_t cap;
 	struct buf text;
 };
+
+/* rec with its geometry column col made two, a and b, into t->rec. */
+static void
+json_two_columns(struct json_wkt *t, const struct record *a, const char *pa,
+    size_t la, const char *pb, size_t lb)
+{
+	size_t c = (size_t)t->col;
+
+	memcpy(t->fields, a->fields, c * sizeof(*t->fields));
+	t->fields[c].ptr = pa;
+	t->fields[c].len = la;
+	t->fields[c + 1].ptr = pb;
+	t->fields[c + 1].len = lb;
+	memcpy(t->fields + c + 2, a->fields + c + 1, (a->nfields - c - 1) *
+	    sizeof(*t->fields));
+	t->rec = *a;
+	t->rec.fields = t->fields;
+	t->rec.nfields = a->nfields + 1;
+}
+
+/* The centroid of the geometry in rec's column t->col, two columns. */
+static int
+json_centroid(struct json_wkt *t, const struct record *a, struct muni_err *e)
+{
+	char why[400], lon[64], lat[64];
+	double x, y;
+	size_t n;
+	int rc;
+
+	rc = a->fields[t->col].len == 0 ? 2 : geom_geojson_centroid(t->geom,
+	    a->fields[t->col].ptr, a->fields[t->col].len, &x, &y, why,
+	    sizeof(why));
+	if (rc == 1 || rc < 0) {
+		err_set(e, MUNI_EXIT_DATA, "'%s': feature %llu (row %llu): its "
+		    "geometry: %s", t->name, a->row - 1, a->row, rc > 0 ? why :
+		    "out of memory");
+		e->row = a->row;
+		return -1;
+	}
+	buf_reset(&t->text);
+	if (rc == 0) {
+		snprintf(lon, sizeof(lon), "%.15g", x);
+		snprintf(lat, sizeof(lat), "%.15g", y);
+		buf_addstr(&t->text, lon);
+		buf_addstr(&t->text, lat);
+	}
+	n = rc == 0 ? strlen(lon) : 0;
+	json_two_columns(t, a, t->text.ptr, n, t->text.ptr + n,
+	    t->text.len - n);
+	return 0;
+}
 
 static int
 next_json_wkt(void *reader, struct record **rec, struct muni_err *e)
@@ -594,36 +661,50 @@ next_json_wkt(void *reader, struct record **rec, struct muni_err *e)
 
 	if (rc <= 0)
 		return rc;
+	if (a->nfields + 1 > t->cap) {
+		free(t->fields);
+		t->fields = calloc(a->nfields + 1, sizeof(*t->fields));
+		t->cap = t->fields ? a->nfields + 1 : 0;
+		if (t->fields == NULL) {
+			err_nomem(e);
+			return -1;
+		}
+	}
 	if (a->row == 1) {
 		for (i = 0; i < a->nfields; i++)
 			if (a->fields[i].len == 8 &&
 			    memcmp(a->fields[i].ptr, "geometry", 8) == 0)
 				t->col = (long)i;
 		*rec = a;
+		if (t->centroid && t->col >= 0) {
+			json_two_columns(t, a, "longitude", 9, "latitude", 8);
+			*rec = &t->rec;
+		}
 		return 1;
 	}
-	if (t->col < 0 || (size_t)t->col >= a->nfields ||
-	    a->fields[t->col].len == 0) {
+	if (t->col < 0 || (size_t)t->col >= a->nfields) {
 		*rec = a;
 		return 1;
 	}
-	if (a->nfields > t->cap) {
-		free(t->fields);
-		t->fields = calloc(a->nfields, sizeof(*t->fields));
-		t->cap = t->fields ? a->nfields : 0;
-		if (t->fields == NULL) {
-			err_nomem(e);
+	if (t->centroid) {
+		if (json_centroid(t, a, e) < 0)
 			return -1;
-		}
+		*rec = &t->rec;
+		return 1;
+	}
+	if (a->fields[t->col].len == 0) {
+		*rec = a;
+		return 1;
 	}
 	memcpy(t->fields, a->fields, a->nfields * sizeof(*t->fields));
 	buf_reset(&t->text);
 	rc = geom_geojson_wkt(t->geom, a->fields[t->col].ptr,
 	    a->fields[t->col].len, &t->text, why, sizeof(why));
 	if (rc != 0) {
-		err_set(e, MUNI_EXIT_DATA, rc > 0 ? "column 'geometry': %s" :
-		    "column 'geometry': its WKT is longer than the field size "
-		    "allows (--max-field-size)%s", rc > 0 ? why : "");
+		err_set(e, MUNI_EXIT_DATA, "'%s': feature %llu (row %llu): its "
+		    "geometry: %s", t->name, a->row - 1, a->row, rc > 0 ? why :
+		    "its WKT is longer than the field size allows "
+		    "(--max-field-size)");
 		e->row = a->row;
 		return -1;
 	}
@@ -653,10 +734,13 @@ copy_json(struct run *r, int fd, struct muni_err *e)
 	s = jsonrec_open(fd, r->o->input, &jo, e);
 	if (s == NULL)
 		return e->status;
-	if (r->o->geometry && strcmp(r->o->geometry, "wkt") == 0) {
+	if (r->o->geometry && (strcmp(r->o->geometry, "wkt") == 0 ||
+	    strcmp(r->o->geometry, "centroid") == 0)) {
 		memset(&t, 0, sizeof(t));
 		t.s = s;
+		t.name = r->o->input;
 		t.col = -1;
+		t.centroid = strcmp(r->o->geometry, "centroid") == 0;
 		buf_init(&t.text, r->o->csv.max_field ? r->o->csv.max_field :
 		    CSVIN_MAX_FIELD);
 		t.geom = geom_new(NULL);

@@ -16,6 +16,7 @@ struct geom {
 	GEOSContextHandle_t ctx;
 	GEOSWKBReader *reader;
 	GEOSWKTWriter *writer;
+	GEOSWKTReader *wkt_reader;	/* made when first needed */
 	struct reproject *proj;
 	char error[256];		/* GEOS's last message */
 	char why[300];			/* reproject's, in a callback */
@@ -356,11 +357,56 @@ geom_geojson_wkt(struct geom *g, const char *json, size_t n,
 	return errno == EFBIG ? -1 : 0;
 }
 
+int
+geom_geojson_centroid(struct geom *g, const char *json, size_t n, double *x,
+    double *y, char *why, size_t whylen)
+{
+	GEOSGeometry *geo, *c;
+	struct buf wkt;
+	int rc;
+
+	buf_init(&wkt, n * 2 + 64);	/* WKT is shorter than its GeoJSON */
+	if ((rc = geom_geojson_wkt(g, json, n, &wkt, why, whylen)) != 0) {
+		buf_release(&wkt);
+		return rc < 0 ? -1 : 1;
+	}
+	if (g->wkt_reader == NULL &&
+	    (g->wkt_reader = GEOSWKTReader_create_r(g->ctx)) == NULL) {
+		buf_release(&wkt);
+		return -1;
+	}
+	g->error[0] = '\0';
+	geo = GEOSWKTReader_read_r(g->ctx, g->wkt_reader, wkt.ptr);
+	buf_release(&wkt);
+	if (geo == NULL) {
+		snprintf(why, whylen, "GEOS refuses it: %s", g->error);
+		return 1;
+	}
+	c = GEOSGetCentroid_r(g->ctx, geo);
+	GEOSGeom_destroy_r(g->ctx, geo);
+	if (c == NULL) {
+		snprintf(why, whylen, "GEOS cannot find its centroid: %s",
+		    g->error);
+		return 1;
+	}
+	rc = GEOSisEmpty_r(g->ctx, c) == 1 ? 2 :
+	    GEOSGeomGetX_r(g->ctx, c, x) == 1 &&
+	    GEOSGeomGetY_r(g->ctx, c, y) == 1 && isfinite(*x) && isfinite(*y) ?
+	    0 : 1;
+	GEOSGeom_destroy_r(g->ctx, c);
+	if (rc == 1)
+		snprintf(why, whylen, "its centroid is not a finite point (its "
+		    "coordinates are too large)");
+	return rc;
+}
+
 void
 geom_free(struct geom *g)
 {
 	if (g == NULL)
 		return;
+	if (g->wkt_reader)
+		GEOSWKTReader_destroy_r(g->ctx, g->wkt_reader);
 	if (g->reader)
 		GEOSWKBReader_destroy_r(g->ctx, g->reader);
 	if (g->writer)

@@ -34,6 +34,15 @@ int geom_gpkg_wkt(struct geom *g, const void *blob, size_t n,
  */
 int geom_geojson_wkt(struct geom *g, const char *json, size_t n,
     struct buf *out, char *why, size_t whylen);
+/*
+ * The centroid of a GeoJSON geometry, json[0..n), by GEOS (the centre of
+ * the area of polygons, of the length of lines, the mean of points; of a
+ * collection's parts of the highest dimension): 0 with *x, *y; 2 when the
+ * geometry is empty; 1 with why set when it is not a GeoJSON geometry or
+ * GEOS refuses it (a ring not closed).
+ */
+int geom_geojson_centroid(struct geom *g, const char *json, size_t n,
+    double *x, double *y, char *why, size_t whylen);
 void geom_free(struct geom *g);
 
 #endif

@@ -70,6 +70,10 @@ provenance_json(const struct provenance *p, struct buf *out,
 	}
 	if (p->entry != NULL)
 		json_key_str(g, "entry", p->entry);
+	if (p->crs != NULL)
+		json_key_str(g, "crs", p->crs);
+	if (p->reprojected_to != NULL)
+		json_key_str(g, "reprojected_to", p->reprojected_to);
 	json_key_str(g, "fetched", now);
 	json_key_str(g, "tool", p->tool);
 	yajl_gen_map_close(g);

@@ -10,7 +10,10 @@
  * "bytes" and "sha256" are those of the raw input as read (before gzip
  * inflating); "records" counts every record, the header included.
  * A spreadsheet adds "sheet" (the one read) and "skipped_rows" (title rows
- * above the header); a file read from a ZIP archive adds "entry".
+ * above the header); a file read from a ZIP archive adds "entry"; a
+ * shapefile or a GeoPackage whose CRS is known adds "crs" ("EPSG:2154",
+ * else the CRS's name) and, when its coordinates were reprojected,
+ * "reprojected_to" ("EPSG:4326").
  * "fetched" is the current UTC time, or SOURCE_DATE_EPOCH when set.
  */
 #ifndef MUNI_PROVENANCE_H
@@ -35,6 +38,8 @@ struct provenance {
 	const char *sheet;		/* spreadsheets, else NULL */
 	unsigned long long skipped;
 	const char *entry;		/* inside a ZIP archive, else NULL */
+	const char *crs;		/* geodata, else NULL */
+	const char *reprojected_to;	/* --to-wgs84, else NULL */
 	const char *tool;
 };
 

@@ -493,6 +493,12 @@ shp_shape(struct shp *s, unsigned long long i, unsigned long long row,
 	return rc;
 }
 
+const char *
+shp_crs(const struct shp *s)
+{
+	return s->proj ? reproject_identity(s->proj) : NULL;
+}
+
 void
 shp_free(struct shp *s)
 {

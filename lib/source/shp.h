@@ -49,6 +49,8 @@ unsigned long long shp_count(const struct shp *s);
  */
 int shp_shape(struct shp *s, unsigned long long i, unsigned long long row,
     struct buf *out, size_t *off, struct muni_err *e);
+/* The shapes' CRS (reproject_identity()), or NULL when unknown. */
+const char *shp_crs(const struct shp *s);
 void shp_free(struct shp *s);
 
 #endif

@@ -526,6 +526,12 @@ sqlite_rows(const struct sqlite *s)
 	return s->rows;
 }
 
+const char *
+sqlite_crs(const struct sqlite *s)
+{
+	return s->proj ? reproject_identity(s->proj) : NULL;
+}
+
 void
 sqlite_free(struct sqlite *s)
 {

@@ -58,6 +58,11 @@ struct sqlite *sqlite_open(const char *path,
 int sqlite_next(struct sqlite *s, struct record **rec,
     struct muni_err *e);
 unsigned long long sqlite_rows(const struct sqlite *s);
+/*
+ * A GeoPackage table's geometries' CRS (reproject_identity()), or NULL
+ * when the table has none or it is unknown.
+ */
+const char *sqlite_crs(const struct sqlite *s);
 void sqlite_free(struct sqlite *s);
 
 #endif

@@ -12,6 +12,7 @@ struct reproject {
 	PJ *pj;
 	int geographic;
 	char crs[64];
+	char identity[96];	/* EPSG:NNNN when PROJ can tell, else its name */
 	char area[160];
 	double west, south, east, north;	/* degrees; -1000: unknown */
 };
@@ -31,6 +32,44 @@ epsg_code(const char *crs)
 		if (crs[5 + i] < '0' || crs[5 + i] > '9')
 			return 0;
 	return 1;
+}
+
+/*
+ * What src is, for a provenance record: its EPSG code when it was given
+ * as one or PROJ matches it to one for sure (an ESRI .prj names no
+ * authority), else its name.
+ */
+static void
+identify(struct reproject *r, PJ *src, const char *name)
+{
+	PJ_OBJ_LIST *list;
+	int *confidence = NULL;
+	const char *code;
+	PJ *best;
+
+	if (epsg_code(name)) {
+		snprintf(r->identity, sizeof(r->identity), "%s", name);
+		return;
+	}
+	code = proj_get_id_code(src, 0);
+	if (code && proj_get_id_auth_name(src, 0) &&
+	    strcmp(proj_get_id_auth_name(src, 0), "EPSG") == 0) {
+		snprintf(r->identity, sizeof(r->identity), "EPSG:%s", code);
+		return;
+	}
+	list = proj_identify(r->ctx, src, "EPSG", NULL, &confidence);
+	best = list && proj_list_get_count(list) > 0 && confidence &&
+	    confidence[0] >= 90 ? proj_list_get(r->ctx, list, 0) : NULL;
+	code = best ? proj_get_id_code(best, 0) : NULL;
+	if (code)
+		snprintf(r->identity, sizeof(r->identity), "EPSG:%s", code);
+	else
+		snprintf(r->identity, sizeof(r->identity), "%s",
+		    proj_get_name(src) ? proj_get_name(src) : name);
+	if (best)
+		proj_destroy(best);
+	proj_int_list_destroy(confidence);
+	proj_list_destroy(list);
 }
 
 /* A transformation from def (shown as name) to WGS 84. */
@@ -64,6 +103,7 @@ make(const char *def, const char *name, char *why, size_t whylen)
 	}
 	r->geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
 	    type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+	identify(r, src, name);
 	r->west = -1000;
 	if (!proj_get_area_of_use(r->ctx, src, &r->west, &r->south, &r->east,
 	    &r->north, &area) || r->west <= -1000)
@@ -196,6 +236,12 @@ const char *
 reproject_crs(const struct reproject *r)
 {
 	return r->crs;
+}
+
+const char *
+reproject_identity(const struct reproject *r)
+{
+	return r->identity;
 }
 
 void

@@ -40,6 +40,11 @@ int reproject_point(struct reproject *r, double x, double y, double *lon,
 void reproject_degrees(double v, int places, char out[64]);
 /* The source CRS as given, and the name of its area of use. */
 const char *reproject_crs(const struct reproject *r);
+/*
+ * The source CRS as a provenance record says it: EPSG:NNNN when given so
+ * or when PROJ identifies it for sure (90 % and more), else its name.
+ */
+const char *reproject_identity(const struct reproject *r);
 void reproject_free(struct reproject *r);
 
 #endif
