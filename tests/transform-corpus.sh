@@ -4,7 +4,9 @@
 # piped to muni validate, only the errors no mechanical rule can fix must
 # remain. Each is listed below as row:field:type with the reason it stays;
 # the cells' file and the columns' variant (swapped and renamed columns)
-# must give the same list. Skipped without the corpus.
+# must give the same list. Then every example file of the corpus goes
+# through --auto --emit-map and back through -m: the same output. Skipped
+# without the corpus.
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${MUNI_BIN:-$src}
@@ -73,6 +75,28 @@ for variant in cellules colonnes; do
 		fail=1
 		echo "not ok $n - $variant: the errors left differ (< expected, > got)"
 		sed 's/^/# /' "$t/diff"
+	fi
+done
+# The mapping --auto builds, written with --emit-map and read back with
+# -m, maps every example file of the corpus the same, byte for byte
+# (lookup tables of --explain included).
+for csv in "$corpus"/schemas/*/*.csv; do
+	schema=$(dirname "$csv")/schema.json
+	[ -f "$schema" ] || continue
+	name=${csv#"$corpus"/schemas/}
+	rm -f "$t"/m.json "$t"/m.*.csv
+	n=$((n + 1))
+	if "$bin/muni-transform" -q --auto --explain -s "$schema" \
+	    --emit-map "$t/m.json" "$csv" >"$t/auto.csv" 2>"$t/err";
+	    [ $? -le 1 ] && "$bin/muni-transform" -q -m "$t/m.json" "$csv" \
+	    >"$t/again.csv" 2>>"$t/err"; [ $? -le 1 ] &&
+	    cmp -s "$t/auto.csv" "$t/again.csv"; then
+		echo "ok $n - $name: the mapping emitted maps it the same"
+	else
+		fail=1
+		echo "not ok $n - $name: the mapping emitted maps it otherwise"
+		diff "$t/auto.csv" "$t/again.csv" | head -5 | sed 's/^/# /'
+		sed 's/^/# /' "$t/err" | head -5
 	fi
 done
 echo "1..$n"
