@@ -335,6 +335,57 @@ source_of(struct map_column *c, const struct record *header, size_t j)
 }
 
 /*
+ * The first columns of kinds a and b (coord_kind()) among those not used
+ * (used 1; a pair used 2 may serve again when again is set): 0 with *ia,
+ * *ib; -1 when either is missing.
+ */
+static int
+find_pair(const struct record *header, const char *used, int again, int a,
+    int b, long *ia, long *ib)
+{
+	size_t j;
+	int k;
+
+	*ia = *ib = -1;
+	for (j = 0; j < header->nfields; j++) {
+		k = (again ? used[j] == 1 : used[j] != 0) ? 0 :
+		    coord_kind(header->fields[j].ptr, header->fields[j].len);
+		if (k == a && *ia < 0)
+			*ia = (long)j;
+		if (k == b && *ib < 0)
+			*ib = (long)j;
+	}
+	return *ia < 0 || *ib < 0 ? -1 : 0;
+}
+
+/*
+ * Set c's two sources to input columns a and b, joined by sep, their
+ * decimal commas then made points: 0, or -1 out of memory.
+ */
+static int
+two_sources(struct map_column *c, const struct record *header, long a,
+    long b, const char *sep)
+{
+	struct value_op *op;
+
+	c->from = calloc(2, sizeof(char *));
+	c->src = calloc(2, sizeof(long));
+	free(c->separator);
+	if (c->from == NULL || c->src == NULL ||
+	    (c->from[0] = strndup(header->fields[a].ptr,
+	    header->fields[a].len)) == NULL ||
+	    (c->from[1] = strndup(header->fields[b].ptr,
+	    header->fields[b].len)) == NULL ||
+	    (c->separator = strdup(sep)) == NULL)
+		return -1;
+	c->nfrom = 2;
+	if ((op = push(c, VALUE_REPLACE)) == NULL ||
+	    (op->text = strdup(",")) == NULL || (op->with = strdup(".")) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
  * A coordinate field no column names: from Opendatasoft's geo_point_2d
  * ("lat, lon"), its part. 1 when mapped (how in explain), 0, -1 no memory.
  */
@@ -387,37 +438,14 @@ from_coordinates(const struct schema_field *f, struct map_column *c,
 	    "{\"lon\": $1, \"lat\": $2}" };
 	struct value_op *op;
 	const char *fmt = f->spec.format ? f->spec.format : "default";
-	size_t j;
 	int form = strcmp(fmt, "array") == 0 ? 1 : strcmp(fmt, "object") == 0 ?
 	    2 : 0;
 
-	if (f->spec.type != TYPE_GEOPOINT)
-		return 0;
-	for (j = 0; j < header->nfields; j++) {
-		int kind = used[j] ? 0 : coord_kind(header->fields[j].ptr,
-		    header->fields[j].len);
-
-		if (kind == 'a' && lat < 0)
-			lat = (long)j;
-		if (kind == 'o' && lon < 0)
-			lon = (long)j;
-	}
-	if (lat < 0 || lon < 0)
+	if (f->spec.type != TYPE_GEOPOINT ||
+	    find_pair(header, used, 0, 'a', 'o', &lat, &lon) < 0)
 		return 0;
 	used[lat] = used[lon] = 1;
-	c->from = calloc(2, sizeof(char *));
-	c->src = calloc(2, sizeof(long));
-	free(c->separator);
-	if (c->from == NULL || c->src == NULL ||
-	    (c->from[0] = strndup(header->fields[lon].ptr,
-	    header->fields[lon].len)) == NULL ||
-	    (c->from[1] = strndup(header->fields[lat].ptr,
-	    header->fields[lat].len)) == NULL ||
-	    (c->separator = strdup("|")) == NULL)
-		return -1;
-	c->nfrom = 2;
-	if ((op = push(c, VALUE_REPLACE)) == NULL ||
-	    (op->text = strdup(",")) == NULL || (op->with = strdup(".")) == NULL ||
+	if (two_sources(c, header, lon, lat, "|") < 0 ||
 	    (op = push(c, VALUE_REPLACE)) == NULL ||
 	    (op->with = strdup(with[form])) == NULL ||
 	    mapping_compile_op(op, "^\\s*([^|]*?)\\s*\\|\\s*(.*?)\\s*$") < 0)
@@ -494,23 +522,13 @@ from_projected(const struct schema_field *f, struct map_column *c,
 	struct value_op *op;
 	struct reproject *r;
 	char crs[16], name[32], why[300];
-	size_t j;
 
 	if (f->spec.type == TYPE_GEOPOINT ? f->spec.format != NULL &&
 	    strcmp(f->spec.format, "default") != 0 : (kind != 'a' &&
 	    kind != 'o') || (f->spec.type != TYPE_NUMBER &&
 	    f->spec.type != TYPE_STRING))
 		return 0;
-	for (j = 0; j < header->nfields; j++) {
-		int k = used[j] == 1 ? 0 : coord_kind(header->fields[j].ptr,
-		    header->fields[j].len);
-
-		if (k == 'x' && x < 0)
-			x = (long)j;
-		if (k == 'y' && y < 0)
-			y = (long)j;
-	}
-	if (x < 0 || y < 0)
+	if (find_pair(header, used, 1, 'x', 'y', &x, &y) < 0)
 		return 0;
 	r = NULL;
 	if (first && (size_t)x < first->nfields && (size_t)y < first->nfields &&
@@ -535,20 +553,11 @@ from_projected(const struct schema_field *f, struct map_column *c,
 		return 0;
 	}
 	used[x] = used[y] = 2;
-	c->from = calloc(2, sizeof(char *));
-	c->src = calloc(2, sizeof(long));
-	if (c->from == NULL || c->src == NULL ||
-	    (c->from[0] = strndup(header->fields[x].ptr,
-	    header->fields[x].len)) == NULL ||
-	    (c->from[1] = strndup(header->fields[y].ptr,
-	    header->fields[y].len)) == NULL ||
-	    (op = push(c, VALUE_REPLACE)) == NULL ||
-	    (op->text = strdup(",")) == NULL || (op->with = strdup(".")) == NULL ||
+	if (two_sources(c, header, x, y, " ") < 0 ||
 	    (op = push(c, VALUE_REPROJECT)) == NULL) {
 		reproject_free(r);
 		return -1;
 	}
-	c->nfrom = 2;
 	op->proj = r;
 	op->number = 7;
 	op->point = f->spec.type == TYPE_GEOPOINT ? POINT_GEOPOINT :
