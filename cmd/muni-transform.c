@@ -41,8 +41,9 @@ static const char help_text[] =
     "                           to keep and edit\n"
     "      --explain            print the mapping chosen, a line per column\n"
     "  -h, --help               print this help and exit\n"
-    "      --keep first|last    with --dedupe-key, the row kept of those\n"
-    "                           with the same key (default: first)\n"
+    "      --keep WHICH         with --dedupe-key, the row kept of those\n"
+    "                           with the same key: 'first' (default) or\n"
+    "                           'last'\n"
     "  -m, --map FILE           the mapping file\n"
     OPT_READER_LIMITS_HELP
     "  -q, --quiet              no warning for each value not converted\n"

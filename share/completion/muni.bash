@@ -22,6 +22,7 @@ _muni_values()
 	muni-fetch:-f | muni-fetch:--format)
 		echo "csv xlsx ods json xml sqlite dbf shp zip" ;;
 	*:--geometry) echo "geojson lonlat wkt centroid" ;;
+	muni-transform:--keep) echo "first last" ;;
 	*:--lang) echo "fr en" ;;
 	*:-d | *:--delimiter) echo "tab , ; |" ;;
 	*:-e | *:--encoding)
