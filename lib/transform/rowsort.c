@@ -395,9 +395,12 @@ rowsort_new(const struct rowsort_options *o, struct muni_err *e)
 	r->key = calloc(o->nkey + 1, sizeof(*r->key));
 	if (r->sort == NULL || r->desc == NULL || r->key == NULL)
 		goto nomem;
-	memcpy(r->sort, o->sort, o->nsort * sizeof(*r->sort));
-	memcpy(r->desc, o->desc, o->nsort * sizeof(*r->desc));
-	memcpy(r->key, o->key, o->nkey * sizeof(*r->key));
+	if (o->nsort) {
+		memcpy(r->sort, o->sort, o->nsort * sizeof(*r->sort));
+		memcpy(r->desc, o->desc, o->nsort * sizeof(*r->desc));
+	}
+	if (o->nkey)
+		memcpy(r->key, o->key, o->nkey * sizeof(*r->key));
 	r->o.sort = r->sort;
 	r->o.desc = r->desc;
 	r->o.key = r->key;
