@@ -1249,16 +1249,22 @@ emit(const struct package_check_options *o, struct package_check_run *p,
 		for (i = 0; i < p->n; i++) {
 			const struct report *r = p->r[i];
 
-			for (k = 0; k < r->nerrors; k++) {
+			struct report_iter it = report_iter(r);
+			const struct verror *err;
+
+			while ((err = report_next(&it)) != NULL) {
 				if (!o->v.report)
 					buf_addf(&out, "%s: ", o->v.prog);
 				if (r->package)
 					buf_addf(&out, "%s: %s [%s]\n", r->file,
-					    r->errors[k].message,
-					    error_code_name(r->errors[k].code));
+					    err->message,
+					    error_code_name(err->code));
 				else
-					report_text_line(r, &r->errors[k], &out);
+					report_text_line(r, err, &out);
 			}
+			if (it.failed)
+				rc = -1;
+			report_iter_end(&it);
 			for (k = 0; k < r->nwarnings; k++) {
 				if (!o->v.report)
 					buf_addf(&out, "%s: ", o->v.prog);

@@ -209,66 +209,109 @@ validate_run_diag(const struct validate_run_options *o, const struct buf *out,
 	return -1;
 }
 
+/* Where the report goes: --report's file, standard output or error. */
+struct report_dest {
+	const struct validate_run_options *o;
+	struct outfile file;
+	int to_file;
+	int errnum;
+};
+
+static int
+dest_write(void *ctx, const void *p, size_t n)
+{
+	struct report_dest *d = ctx;
+	const struct validate_run_options *o = d->o;
+	int rc = 0;
+
+	if (d->to_file)
+		rc = fd_write_full(d->file.fd, p, n);
+	else if (o->quiet_data && o->format != VALIDATE_RUN_TEXT)
+		rc = fd_write_full(o->out_fd, p, n);
+	else if (o->diag)
+		rc = o->diag(o->diag_ctx, p, n) == 0 ? 0 : -1;
+	if (rc < 0)
+		d->errnum = errno;
+	return rc;
+}
+
+/*
+ * The report, written as it is rendered (the errors come back from the
+ * report's spool): memory stays flat however many errors there are.
+ */
 static int
 emit_report(const struct validate_run_options *o, struct report *r,
     const char *rows_line, struct muni_err *e)
 {
+	struct report_dest d;
+	struct report_sink sink = { dest_write, NULL, 0 };
+	struct report_iter it;
+	const struct verror *err;
 	struct buf out;
 	size_t i;
 	int rc = 0;
 
+	memset(&d, 0, sizeof(d));
+	d.o = o;
+	sink.ctx = &d;
+	if (o->report) {
+		if (outfile_open(&d.file, o->report, e) < 0)
+			return -1;
+		d.to_file = 1;
+	}
+	r->sink = &sink;
 	buf_init(&out, (size_t)1 << 30);
 	if (o->format != VALIDATE_RUN_TEXT) {
-		int rendered =
-		    o->format == VALIDATE_RUN_JSON ? report_json(r, &out) :
+		rc = o->format == VALIDATE_RUN_JSON ? report_json(r, &out) :
 		    o->format == VALIDATE_RUN_CSV ? report_csv(r, &out) :
 		    o->format == VALIDATE_RUN_JUNIT ? report_junit(r, &out) :
 		    o->format == VALIDATE_RUN_HTML ? report_html(r, &out) :
 		    report_github(r, &out);
-
-		if (rendered < 0) {
-			err_set(e, MUNI_EXIT_IO, "cannot render the report");
-			rc = -1;
-			goto done;
+	} else {
+		/* One line a warning and an error, and a summary. */
+		it = report_iter(r);
+		while ((err = report_next(&it)) != NULL && !sink.failed) {
+			if (!o->report)
+				buf_addf(&out, "%s: ", o->prog);
+			report_text_line(r, err, &out);
+			report_drain(r, &out);
 		}
+		rc = it.failed ? -1 : 0;
+		report_iter_end(&it);
+		for (i = 0; i < r->nwarnings; i++) {
+			if (!o->report)
+				buf_addf(&out, "%s: ", o->prog);
+			buf_addf(&out, _("warning: %s\n"), r->warnings[i]);
+		}
+		if (!report_valid(r) || o->summary) {
+			if (!o->report)
+				buf_addf(&out, "%s: ", o->prog);
+			report_text_summary(r, &out);
+		}
+		if (o->summary) {
+			if (!o->report)
+				buf_addf(&out, "%s: ", o->prog);
+			buf_addstr(&out, rows_line);
+		}
+	}
+	if (!sink.failed && rc == 0 && out.len && dest_write(&d, out.ptr,
+	    out.len) < 0)
+		sink.failed = 1;
+	r->sink = NULL;
+	if (sink.failed) {
 		if (o->report)
-			rc = atomic_write_user(o->report, out.ptr, out.len, 0644, e);
-		else if (o->quiet_data) {
-			if (fd_write_full(o->out_fd, out.ptr, out.len) < 0) {
-				err_sys(e, MUNI_EXIT_IO, errno,
-				    "cannot write the report");
-				rc = -1;
-			}
-		} else
-			rc = validate_run_diag(o, &out, e);
-		goto done;
-	}
-	/* Text: one line a warning and an error, and a summary. */
-	for (i = 0; i < r->nerrors; i++) {
-		if (!o->report)
-			buf_addf(&out, "%s: ", o->prog);
-		report_text_line(r, &r->errors[i], &out);
-	}
-	for (i = 0; i < r->nwarnings; i++) {
-		if (!o->report)
-			buf_addf(&out, "%s: ", o->prog);
-		buf_addf(&out, _("warning: %s\n"), r->warnings[i]);
-	}
-	if (!report_valid(r) || o->summary) {
-		if (!o->report)
-			buf_addf(&out, "%s: ", o->prog);
-		report_text_summary(r, &out);
-	}
-	if (o->summary) {
-		if (!o->report)
-			buf_addf(&out, "%s: ", o->prog);
-		buf_addstr(&out, rows_line);
-	}
-	if (o->report)
-		rc = atomic_write_user(o->report, out.ptr, out.len, 0644, e);
-	else if (out.len)
-		rc = validate_run_diag(o, &out, e);
-done:
+			err_sys(e, MUNI_EXIT_IO, d.errnum, "cannot write '%s'",
+			    o->report);
+		else
+			err_sys(e, MUNI_EXIT_IO, d.errnum, "cannot write the "
+			    "report to standard %s", o->quiet_data &&
+			    o->format != VALIDATE_RUN_TEXT ? "output" : "error");
+		rc = -1;
+	} else if (rc < 0)
+		err_set(e, MUNI_EXIT_IO, "cannot render the report (its "
+		    "spool in TMPDIR cannot be written or read back)");
+	if (d.to_file && outfile_close(&d.file, rc == 0, e) < 0)
+		rc = -1;
 	buf_release(&out);
 	return rc;
 }

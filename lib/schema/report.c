@@ -1,9 +1,13 @@
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/exitcode.h"
+#include "base/fdio.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "schema/report.h"
@@ -237,9 +241,12 @@ report_release(struct report *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nerrors; i++)
+	for (i = 0; i < r->nheld; i++)
 		verror_release(&r->errors[i]);
 	free(r->errors);
+	if (r->spool_open)
+		close(r->spool);
+	buf_release(&r->spool_buf);
 	for (i = 0; i < r->nwarnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
@@ -312,6 +319,226 @@ report_wants(const struct report *r, enum error_code code)
 	return 1;
 }
 
+/* ---- the spool: errors past REPORT_HELD, on disk ---- */
+
+#define SPOOL_CHUNK ((size_t)1 << 20)
+
+static int
+put_u32(struct buf *b, size_t v)
+{
+	uint32_t x = (uint32_t)v;
+
+	return buf_add(b, &x, 4);
+}
+
+/* A string: its length + 1 (0 for NULL), then its bytes. */
+static int
+put_str(struct buf *b, const char *p, size_t n)
+{
+	if (put_u32(b, p ? n + 1 : 0) < 0)
+		return -1;
+	return p ? buf_add(b, p, n) : 0;
+}
+
+static size_t
+len_opt(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/*
+ * Write err (the slot past the held ones, whose strings are then freed)
+ * to the spool: its length, code, row, line, field and strings. -1 when
+ * it cannot be written.
+ */
+static int
+spool(struct report *r, struct verror *err)
+{
+	unsigned long long v[3] = { err->row, err->line, err->field };
+	struct buf *b = &r->spool_buf;
+	size_t start, n;
+	uint32_t len;
+	char path[4096];
+	int rc;
+
+	if (b->max == 0)
+		buf_init(b, SPOOL_CHUNK * 64);
+	start = b->len;
+	rc = r->spool_failed ? -1 : put_u32(b, 0) | put_u32(b, err->code) |
+	    buf_add(b, v, sizeof(v)) |
+	    put_str(b, err->field_name, len_opt(err->field_name)) |
+	    put_str(b, err->cell, err->cell_len) |
+	    put_str(b, err->note, len_opt(err->note)) |
+	    put_str(b, err->message, len_opt(err->message)) |
+	    put_str(b, err->hint, len_opt(err->hint));
+	verror_release(err);
+	if (rc < 0) {
+		r->spool_failed = 1;
+		return -1;
+	}
+	len = (uint32_t)(b->len - start);
+	memcpy(b->ptr + start, &len, 4);
+	if (b->len < SPOOL_CHUNK)
+		return 0;
+	if (!r->spool_open && (r->spool = fd_temp("muni-report", path,
+	    NULL)) >= 0) {
+		unlink(path);
+		r->spool_open = 1;
+	}
+	n = b->len;
+	if (!r->spool_open || fd_write_full(r->spool, b->ptr, n) < 0) {
+		r->spool_failed = 1;
+		return -1;
+	}
+	r->spooled += n;
+	buf_reset(b);
+	return 0;
+}
+
+struct report_iter
+report_iter(const struct report *r)
+{
+	struct report_iter it;
+
+	memset(&it, 0, sizeof(it));
+	it.r = r;
+	buf_init(&it.in, (size_t)1 << 30);
+	buf_init(&it.text, (size_t)1 << 30);
+	return it;
+}
+
+int
+report_drain(const struct report *r, struct buf *out)
+{
+	if (r->sink == NULL || out->len < REPORT_DRAIN)
+		return 0;
+	if (r->sink->failed || r->sink->write(r->sink->ctx, out->ptr,
+	    out->len) < 0) {
+		r->sink->failed = 1;
+		return -1;
+	}
+	buf_reset(out);
+	return 0;
+}
+
+void
+report_iter_end(struct report_iter *it)
+{
+	buf_release(&it->in);
+	buf_release(&it->text);
+}
+
+/* Make n bytes of the spool available in it->in from it->pos: 0, or -1. */
+static int
+spool_fill(struct report_iter *it, size_t n)
+{
+	const struct report *r = it->r;
+	unsigned long long at;
+	size_t want, got;
+	ssize_t k;
+
+	while (it->in.len - it->pos < n) {
+		if (it->pos) {
+			memmove(it->in.ptr, it->in.ptr + it->pos,
+			    it->in.len - it->pos);
+			it->base += it->pos;
+			buf_setlen(&it->in, it->in.len - it->pos);
+			it->pos = 0;
+		}
+		at = it->base + it->in.len;
+		want = n > SPOOL_CHUNK ? n : SPOOL_CHUNK;
+		if (buf_grow(&it->in, want) < 0)
+			return -1;
+		if (at < r->spooled) {
+			if (want > r->spooled - at)
+				want = (size_t)(r->spooled - at);
+			k = pread(r->spool, it->in.ptr + it->in.len, want,
+			    (off_t)at);
+			if (k <= 0)
+				return -1;
+			got = (size_t)k;
+		} else {
+			if (at - r->spooled >= r->spool_buf.len)
+				return -1;
+			got = r->spool_buf.len - (size_t)(at - r->spooled);
+			if (got > want)
+				got = want;
+			memcpy(it->in.ptr + it->in.len, r->spool_buf.ptr +
+			    (at - r->spooled), got);
+		}
+		buf_setlen(&it->in, it->in.len + got);
+	}
+	return 0;
+}
+
+static const char *
+get_str(const char **p, size_t *len)
+{
+	uint32_t n;
+	const char *s;
+
+	memcpy(&n, *p, 4);
+	*p += 4;
+	if (n == 0) {
+		*len = 0;
+		return NULL;
+	}
+	s = *p;
+	*len = n - 1;
+	*p += n - 1;
+	return s;
+}
+
+const struct verror *
+report_next(struct report_iter *it)
+{
+	const struct report *r = it->r;
+	struct verror *e = &it->cur;
+	unsigned long long v[3];
+	const char *p, *s[5];
+	size_t len[5], off[5], k;
+	uint32_t n, code;
+
+	if (it->failed || it->i >= r->nerrors)
+		return NULL;
+	if (it->i < r->nheld)
+		return &r->errors[it->i++];
+	if (spool_fill(it, 4) < 0)
+		goto bad;
+	memcpy(&n, it->in.ptr + it->pos, 4);
+	if (n < 4 + 4 + sizeof(v) + 5 * 4 || spool_fill(it, n) < 0)
+		goto bad;
+	p = it->in.ptr + it->pos + 4;
+	memcpy(&code, p, 4);
+	memcpy(v, p + 4, sizeof(v));
+	p += 4 + sizeof(v);
+	buf_reset(&it->text);
+	for (k = 0; k < 5; k++) {
+		s[k] = get_str(&p, &len[k]);
+		off[k] = it->text.len;
+		if (s[k] && (buf_add(&it->text, s[k], len[k]) < 0 ||
+		    buf_add(&it->text, "", 1) < 0))
+			goto bad;
+	}
+	memset(e, 0, sizeof(*e));
+	e->code = (enum error_code)code;
+	e->row = v[0];
+	e->line = v[1];
+	e->field = (size_t)v[2];
+	e->field_name = s[0] ? it->text.ptr + off[0] : NULL;
+	e->cell = s[1] ? it->text.ptr + off[1] : NULL;
+	e->cell_len = len[1];
+	e->note = s[2] ? it->text.ptr + off[2] : NULL;
+	e->message = s[3] ? it->text.ptr + off[3] : NULL;
+	e->hint = s[4] ? it->text.ptr + off[4] : NULL;
+	it->pos += n;
+	it->i++;
+	return e;
+bad:
+	it->failed = 1;
+	return NULL;
+}
+
 int
 report_add(struct report *r, const struct verror *err)
 {
@@ -323,7 +550,7 @@ report_add(struct report *r, const struct verror *err)
 	}
 	r->counts[err->code]++;
 	r->total++;
-	if (r->nerrors == r->cap) {
+	if (r->nheld == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct verror *e = realloc(r->errors, cap * sizeof(*e));
 
@@ -332,7 +559,7 @@ report_add(struct report *r, const struct verror *err)
 		r->errors = e;
 		r->cap = cap;
 	}
-	copy = &r->errors[r->nerrors++];
+	copy = &r->errors[r->nheld];
 	copy->code = err->code;
 	copy->row = err->row;
 	copy->line = err->line;
@@ -344,6 +571,11 @@ report_add(struct report *r, const struct verror *err)
 	copy->note = visible_opt(err->note ? err->note : "");
 	copy->message = visible_opt(err->message);
 	copy->hint = visible_opt(err->hint);
+	if (r->nheld < REPORT_HELD)
+		r->nheld++;
+	else if (spool(r, copy) < 0)
+		return -1;
+	r->nerrors++;
 	if (r->limit && r->total >= r->limit) {
 		r->limit_reached = 1;
 		return 1;

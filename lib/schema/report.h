@@ -52,10 +52,41 @@ struct verror {
 	char *hint;		/* the likely fix, or NULL */
 };
 
+/*
+ * Where a rendering may write as it goes: when a report has a sink, the
+ * renderers hand it what they have written each time it passes
+ * REPORT_DRAIN bytes, and the caller writes what is left; without one
+ * the rendering is built whole (a package's set of reports). write
+ * returns -1 on failure, which is kept in failed.
+ */
+#define REPORT_DRAIN ((size_t)1 << 20)
+
+struct report_sink {
+	int (*write)(void *ctx, const void *p, size_t n);
+	void *ctx;
+	int failed;
+};
+
+/*
+ * At most REPORT_HELD errors are held in memory; those after go to a
+ * spool, a temporary file deleted as soon as it is made, so that a file
+ * with an error in every row is reported in flat memory. Errors are read
+ * back in order with report_iter, as many times and by as many iterators
+ * at once as a rendering needs.
+ */
+#define REPORT_HELD 4096
+
 struct report {
 	char *file;			/* the input as named */
-	struct verror *errors;
-	size_t nerrors, cap;
+	struct verror *errors;		/* the first nheld errors kept */
+	size_t nheld, cap;
+	size_t nerrors;			/* every error kept, held or spooled */
+	int spool;			/* the spool's descriptor, when open */
+	int spool_open;
+	unsigned long long spooled;	/* bytes written to it */
+	struct buf spool_buf;		/* bytes not written to it yet */
+	int spool_failed;
+	struct report_sink *sink;	/* NULL: renderings built whole */
 	unsigned long long counts[ERR_NCODES];
 	unsigned long long total;
 	size_t limit;			/* 0: no limit */
@@ -174,5 +205,27 @@ int report_add_simple(struct report *r, enum error_code code,
     const char *message);
 
 void verror_release(struct verror *err);
+
+/*
+ * The errors kept, in order: it = report_iter(r); while ((err =
+ * report_next(&it)) != NULL) ...; report_iter_end(&it). An error given is
+ * valid until the next call. it.failed is set when the spool cannot be
+ * read back (the rendering must then fail).
+ */
+struct report_iter {
+	const struct report *r;
+	size_t i;			/* errors given */
+	unsigned long long base;	/* spool offset of in's first byte */
+	struct buf in;
+	size_t pos;
+	struct buf text;		/* cur's strings, NUL-terminated */
+	struct verror cur;
+	int failed;
+};
+struct report_iter report_iter(const struct report *r);
+/* Hand out to r's sink when it holds REPORT_DRAIN bytes: 0, or -1. */
+int report_drain(const struct report *r, struct buf *out);
+const struct verror *report_next(struct report_iter *it);
+void report_iter_end(struct report_iter *it);
 
 #endif

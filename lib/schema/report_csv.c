@@ -15,9 +15,11 @@ static int
 csv_rows(const struct report *r, const char *resource, struct buf *out)
 {
 	struct field f[7], *g = resource ? f + 1 : f;
+	struct report_iter it;
+	const struct verror *err;
 	struct buf cells[4];
 	char row[32], num[32];
-	size_t i, k, n = resource ? 7 : 6;
+	size_t k, n = resource ? 7 : 6;
 	int rc = 0;
 
 	/*
@@ -31,8 +33,8 @@ csv_rows(const struct report *r, const char *resource, struct buf *out)
 		f[0].ptr = cells[3].ptr;
 		f[0].len = cells[3].len;
 	}
-	for (i = 0; i < r->nerrors && rc == 0; i++) {
-		const struct verror *err = &r->errors[i];
+	it = report_iter(r);
+	while (rc == 0 && (err = report_next(&it)) != NULL) {
 		const char *name = err->field_name ? err->field_name : "";
 		const char *msg = err->message ? err->message : "";
 
@@ -54,7 +56,10 @@ csv_rows(const struct report *r, const char *resource, struct buf *out)
 			g[3 + k].len = cells[k].len;
 		}
 		rc |= csvout_render(out, f, n);
+		rc |= report_drain(r, out);
 	}
+	rc |= it.failed ? -1 : 0;
+	report_iter_end(&it);
 	if (r->dropped && rc == 0) {
 		/* the last line says the list is cut, in the message column */
 		static const char cut[] = "reporting stopped at --limit-errors: "

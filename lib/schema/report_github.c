@@ -118,12 +118,13 @@ report_github(const struct report *r, struct buf *out)
 	char where[4096];
 	const char *file = r->file && strcmp(r->file, "-") ?
 	    workspace_path(r->file, where) : "-";
+	struct report_iter it;
+	const struct verror *err;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < r->nerrors; i++) {
-		const struct verror *err = &r->errors[i];
-
+	it = report_iter(r);
+	while ((err = report_next(&it)) != NULL) {
 		rc |= buf_addstr(out, "::error file=");
 		rc |= gh_escape(out, file, 1);
 		rc |= buf_addf(out, ",line=%llu,title=", err->line ?
@@ -139,7 +140,10 @@ report_github(const struct report *r, struct buf *out)
 		}
 		rc |= gh_escape(out, err->message, 0);
 		rc |= buf_addch(out, '\n');
+		rc |= report_drain(r, out);
 	}
+	rc |= it.failed ? -1 : 0;
+	report_iter_end(&it);
 	for (i = 0; i < r->nwarnings; i++) {
 		rc |= buf_addstr(out, "::warning file=");
 		rc |= gh_escape(out, file, 1);

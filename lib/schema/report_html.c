@@ -4,6 +4,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/html.h"
@@ -77,33 +78,69 @@ static const char *const advice[ERR_NCODES] = {
  * that has some, in its own formats ("montant: a number with a comma as
  * decimal separator..."), rather than the defaults of Table Schema.
  */
+/* Distinct names, in the order first seen. */
+struct names {
+	char **v;
+	size_t n;
+};
+
+/* Add name unless there: 1 added, 0 there, -1 out of memory. */
+static int
+names_add(struct names *s, const char *name)
+{
+	char **v;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], name) == 0)
+			return 0;
+	if ((v = realloc(s->v, (s->n + 1) * sizeof(*v))) == NULL)
+		return -1;
+	s->v = v;
+	if ((s->v[s->n] = strdup(name)) == NULL)
+		return -1;
+	s->n++;
+	return 1;
+}
+
+static void
+names_release(struct names *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
 static int
 html_type_advice(const struct report *r, struct buf *out)
 {
-	size_t i, j;
-	int rc = 0;
+	struct report_iter it = report_iter(r);
+	const struct verror *e;
+	struct names seen = { NULL, 0 };
+	const char *what;
+	int rc = 0, added;
 
 	rc |= html_text(out, _("Write each value as the schema asks for it:"));
 	rc |= buf_addstr(out, "<ul>");
-	for (i = 0; i < r->nerrors; i++) {
-		const struct verror *e = &r->errors[i];
-		const char *what = report_expected(r, e->field_name);
-
-		if (e->code != ERR_TYPE || what == NULL)
+	while ((e = report_next(&it)) != NULL) {
+		if (e->code != ERR_TYPE || e->field_name == NULL ||
+		    (what = report_expected(r, e->field_name)) == NULL)
 			continue;
-		for (j = 0; j < i; j++)
-			if (r->errors[j].code == ERR_TYPE &&
-			    r->errors[j].field_name &&
-			    strcmp(r->errors[j].field_name, e->field_name) == 0)
-				break;
-		if (j < i)
+		if ((added = names_add(&seen, e->field_name)) <= 0) {
+			rc |= added;
 			continue;
+		}
 		rc |= buf_addstr(out, "<li><b>");
 		rc |= html_text(out, e->field_name);
 		rc |= buf_addstr(out, "</b>: ");
 		rc |= html_text(out, what);
 		rc |= buf_addstr(out, "</li>");
 	}
+	rc |= it.failed ? -1 : 0;
+	report_iter_end(&it);
+	names_release(&seen);
 	rc |= buf_addstr(out, "</ul>");
 	return rc;
 }
@@ -115,17 +152,22 @@ html_type_advice(const struct report *r, struct buf *out)
 static int
 html_key_advice(const struct report *r, struct buf *out)
 {
-	size_t i, empty = 0, same = 0;
+	struct report_iter it;
+	const struct verror *e;
+	size_t empty = 0, same = 0;
 	int rc = 0;
 
-	for (i = 0; i < r->nerrors; i++)
-		if (r->errors[i].code == ERR_PRIMARY_KEY) {
-			if (r->errors[i].note && strncmp(r->errors[i].note,
-			    "cells composing", 15) == 0)
+	it = report_iter(r);
+	while ((e = report_next(&it)) != NULL)
+		if (e->code == ERR_PRIMARY_KEY) {
+			if (e->note && strncmp(e->note, "cells composing",
+			    15) == 0)
 				empty++;
 			else
 				same++;
 		}
+	rc |= it.failed ? -1 : 0;
+	report_iter_end(&it);
 	if (empty)
 		rc |= html_text(out, _("In some rows the key is empty: fill in "
 		    "the columns of the primary key (these rows are not "
@@ -165,6 +207,9 @@ static const char html_style[] =
 static int
 html_body(const struct report *r, struct buf *out, int level, int set)
 {
+	struct report_iter it;
+	const struct verror *e;
+	struct names cols = { NULL, 0 };
 	size_t i, k, c;
 	int rc = 0;
 
@@ -216,17 +261,15 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 		    _("Errors by column"), level);
 	}
 	/* One table per column, in the order columns first appear. */
-	for (i = 0; i < r->nerrors; i++) {
-		const char *name = r->errors[i].field_name ?
-		    r->errors[i].field_name : "";
-		size_t j;
+	it = report_iter(r);
+	while ((e = report_next(&it)) != NULL)
+		if (names_add(&cols, e->field_name ? e->field_name : "") < 0)
+			rc = -1;
+	rc |= it.failed ? -1 : 0;
+	report_iter_end(&it);
+	for (i = 0; i < cols.n && rc == 0; i++) {
+		const char *name = cols.v[i];
 
-		for (j = 0; j < i; j++)
-			if (strcmp(r->errors[j].field_name ?
-			    r->errors[j].field_name : "", name) == 0)
-				break;
-		if (j < i)
-			continue;
 		rc |= buf_addf(out, "<h%d>", level + 1);
 		rc |= name[0] ? html_text(out, name) :
 		    buf_addstr(out, _("(whole row or file)"));
@@ -236,9 +279,8 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "</tr>\n", _("Row"), _("Value"), _("Type"), _("Problem"));
-		for (j = i; j < r->nerrors; j++) {
-			const struct verror *e = &r->errors[j];
-
+		it = report_iter(r);
+		while (rc == 0 && (e = report_next(&it)) != NULL) {
 			if (strcmp(e->field_name ? e->field_name : "", name))
 				continue;
 			if (e->row)
@@ -252,9 +294,13 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 			    error_code_name(e->code));
 			rc |= html_text(out, e->message);
 			rc |= buf_addstr(out, "</td></tr>\n");
+			rc |= report_drain(r, out);
 		}
+		rc |= it.failed ? -1 : 0;
+		report_iter_end(&it);
 		rc |= buf_addstr(out, "</table>\n");
 	}
+	names_release(&cols);
 	if (r->nsample) {
 		rc |= buf_addf(out, "<h%d>", level);
 		rc |= buf_addf(out, _("Rows with errors (the first %zu)"),
@@ -276,7 +322,8 @@ html_body(const struct report *r, struct buf *out, int level, int set)
 			for (c = 0; c < row->ncells; c++) {
 				const char *title = NULL;
 
-				for (k = 0; k < r->nerrors; k++)
+				/* the rows kept are the first: held */
+				for (k = 0; k < r->nheld; k++)
 					if (r->errors[k].row == row->row &&
 					    r->errors[k].field == c + 1) {
 						title = r->errors[k].message;

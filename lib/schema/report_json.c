@@ -74,11 +74,35 @@ gen_error(yajl_gen g, const struct report *r, const struct verror *err,
 	yajl_gen_map_close(g);
 }
 
-static void
+/* Hand yajl's buffer to r's sink once large: the report streamed. */
+static int
+drain(yajl_gen g, const struct report *r)
+{
+	const unsigned char *p;
+	size_t n;
+
+	if (r->sink == NULL)
+		return 0;
+	if (yajl_gen_get_buf(g, &p, &n) != yajl_gen_status_ok)
+		return -1;
+	if (n < REPORT_DRAIN)
+		return 0;
+	if (r->sink->failed || r->sink->write(r->sink->ctx, p, n) < 0) {
+		r->sink->failed = 1;
+		return -1;
+	}
+	yajl_gen_clear(g);
+	return 0;
+}
+
+static int
 gen_task(yajl_gen g, const struct report *r)
 {
+	struct report_iter it;
+	const struct verror *err;
 	const char *name;
 	size_t i;
+	int rc;
 
 	name = r->file ? strrchr(r->file, '/') : NULL;
 	name = name ? name + 1 : r->file ? r->file : "stdin";
@@ -116,10 +140,17 @@ gen_task(yajl_gen g, const struct report *r)
 	yajl_gen_array_close(g);
 	json_str(g, "errors");
 	yajl_gen_array_open(g);
-	for (i = 0; i < r->nerrors; i++)
-		gen_error(g, r, &r->errors[i], NULL);
+	it = report_iter(r);
+	while ((err = report_next(&it)) != NULL) {
+		gen_error(g, r, err, NULL);
+		if (drain(g, r) < 0)
+			break;
+	}
+	rc = it.failed ? -1 : 0;
+	report_iter_end(&it);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
+	return rc;
 }
 
 int
@@ -129,6 +160,7 @@ report_set_json(const struct report_set *s, struct buf *out)
 	unsigned long long errors = 0, warnings = 0;
 	double seconds = 0;
 	size_t i, k, tasks = 0;
+	int rc = 0;
 
 	if (g == NULL)
 		return -1;
@@ -158,19 +190,27 @@ report_set_json(const struct report_set *s, struct buf *out)
 	json_str(g, "errors");
 	yajl_gen_array_open(g);
 	for (i = 0; i < s->n; i++)
-		for (k = 0; s->r[i]->package && k < s->r[i]->nerrors; k++) {
-			const struct verror *err = &s->r[i]->errors[k];
+		if (s->r[i]->package) {
+			struct report_iter it = report_iter(s->r[i]);
+			const struct verror *err;
 
-			gen_error(g, s->r[i], err, s->r[i]->file);
+			while ((err = report_next(&it)) != NULL)
+				gen_error(g, s->r[i], err, s->r[i]->file);
+			rc |= it.failed ? -1 : 0;
+			report_iter_end(&it);
 		}
 	yajl_gen_array_close(g);
 	json_str(g, "tasks");
 	yajl_gen_array_open(g);
 	for (i = 0; i < s->n; i++)
 		if (!s->r[i]->package)
-			gen_task(g, s->r[i]);
+			rc |= gen_task(g, s->r[i]);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
+	if (rc < 0 || (s->n == 1 && s->r[0]->sink && s->r[0]->sink->failed)) {
+		yajl_gen_free(g);
+		return -1;
+	}
 	return json_finish(g, out);
 }
 

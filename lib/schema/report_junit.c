@@ -10,13 +10,44 @@
 #include "schema/report.h"
 #include "base/banned.h"
 
+/*
+ * The XML written so far to r's sink, once large: the report streamed.
+ * Errors go into a failure's text in pieces, so that neither the text
+ * nor the XML is ever held whole.
+ */
+static int
+drain(xmlTextWriterPtr w, xmlBufferPtr xb, const struct report *r,
+    struct buf *text)
+{
+	int rc = 0;
+
+	if (text->len < REPORT_DRAIN && (r->sink == NULL ||
+	    (size_t)xmlBufferLength(xb) < REPORT_DRAIN))
+		return 0;
+	rc |= xmlTextWriterWriteString(w, BAD_CAST text->ptr) < 0;
+	buf_reset(text);
+	if (r->sink == NULL || rc || xmlTextWriterFlush(w) < 0)
+		return rc ? -1 : 0;
+	if ((size_t)xmlBufferLength(xb) < REPORT_DRAIN)
+		return 0;
+	if (r->sink->failed || r->sink->write(r->sink->ctx,
+	    xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) < 0) {
+		r->sink->failed = 1;
+		return -1;
+	}
+	xmlBufferEmpty(xb);
+	return 0;
+}
+
 /* The testsuite of one report: a testcase for each type of error. */
 static int
-junit_suite(xmlTextWriterPtr w, const struct report *r)
+junit_suite(xmlTextWriterPtr w, xmlBufferPtr xb, const struct report *r)
 {
 	const char *file = r->file ? r->file : "-";
+	struct report_iter it;
+	const struct verror *err;
 	char num[32];
-	size_t i, k, types = 0;
+	size_t k, types = 0;
 	int rc = 0;
 
 	for (k = 0; k < ERR_NCODES; k++)
@@ -59,9 +90,8 @@ junit_suite(xmlTextWriterPtr w, const struct report *r)
 		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message",
 		    BAD_CAST text.ptr) < 0;
 		buf_reset(&text);
-		for (i = 0; i < r->nerrors; i++) {
-			const struct verror *err = &r->errors[i];
-
+		it = report_iter(r);
+		while (rc == 0 && (err = report_next(&it)) != NULL) {
 			if (err->code != (enum error_code)k)
 				continue;
 			if (err->row)
@@ -75,7 +105,10 @@ junit_suite(xmlTextWriterPtr w, const struct report *r)
 			else if (err->field)
 				buf_addf(&text, ", field %zu", err->field);
 			buf_addf(&text, ": %s\n", err->message);
+			rc |= drain(w, xb, r, &text);
 		}
+		rc |= it.failed;
+		report_iter_end(&it);
 		rc |= xmlTextWriterWriteString(w, BAD_CAST text.ptr) < 0;
 		buf_release(&text);
 		rc |= xmlTextWriterEndElement(w) < 0;
@@ -119,7 +152,7 @@ report_set_junit(const struct report_set *s, struct buf *out)
 	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures",
 	    BAD_CAST num) < 0;
 	for (i = 0; i < s->n; i++)
-		rc |= junit_suite(w, s->r[i]);
+		rc |= junit_suite(w, xb, s->r[i]);
 	rc |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);
 	if (!rc && buf_add(out, xmlBufferContent(xb),

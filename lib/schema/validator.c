@@ -920,7 +920,12 @@ validator_row(struct validator *v, const struct record *rec,
 		check_keys(v, rec);
 out:
 	if (v->failed) {
-		err_nomem(e);
+		if (v->report->spool_failed)
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot keep the "
+			    "report's errors: its spool, a temporary file in "
+			    "TMPDIR, cannot be written");
+		else
+			err_nomem(e);
 		return -1;
 	}
 	return 0;
