@@ -3,7 +3,9 @@
 
 # run TRIES LABEL FILE ROWS COMMAND: the best of TRIES runs of COMMAND (its
 # standard output discarded, its standard error kept in $dir/out): seconds,
-# MB/s of FILE, rows/s, CPU time, peak RSS. Sets $last and $lastcpu.
+# MB/s of FILE, rows/s, CPU time, CPU-seconds per GB of FILE (the figure
+# the frugal-digital law, REEN, has a public buyer ask for), peak RSS.
+# Sets $last and $lastcpu.
 run() {
 	tries=$1 label=$2 file=$3 rows=$4
 	shift 4
@@ -24,8 +26,9 @@ run() {
 	bytes=$(wc -c <"$file")
 	awk -v l="$label" -v s="$secs" -v k="$kb" -v b="$bytes" -v r="$rows" -v c="$cpu" 'BEGIN {
 		t = s > 0 ? s : 0.01
-		printf "  %-30s %6.2f s %7.1f MB/s %9.0f rows/s %6.2f s CPU %7.1f MiB\n",
-		    l, s, b / 1048576 / t, r / t, c, k / 1024 }'
+		printf "  %-30s %6.2f s %7.1f MB/s %9.0f rows/s %6.2f s CPU %6.1f CPU-s/GB %7.1f MiB\n",
+		    l, s, b / 1048576 / t, r / t, c, c / (b > 0 ? b / 1e9 : 1),
+		    k / 1024 }'
 	last=$secs
 	lastcpu=$cpu
 }
