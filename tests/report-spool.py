@@ -24,6 +24,10 @@ BIN = os.environ.get("MUNI_BIN") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "build")
 VALIDATE = os.path.join(BIN, "muni-validate")
 ROWS = 200000
+# Under AddressSanitizer memory is no measure (its quarantine keeps what
+# is freed): the bound is checked in the plain build only.
+SANITIZED = "asan" in subprocess.run(["ldd", VALIDATE], capture_output=True,
+                                     text=True).stdout
 n = 0
 failed = 0
 
@@ -36,6 +40,12 @@ def ok(good, name, detail=""):
         failed += 1
         for line in str(detail).splitlines()[:20]:
             print(f"# {line}")
+
+
+def skip(name, why):
+    global n
+    n += 1
+    print(f"ok {n} - {name} # SKIP {why}")
 
 
 class Rows(html.parser.HTMLParser):
@@ -126,7 +136,10 @@ def main():
                f"{ROWS - 4096} past those held read back from the spool",
                err + (got if isinstance(got, str)
                       else f"{len(got)} rows listed"))
-            ok(peak < 64, f"-f {fmt}: peak memory {peak} MiB (under 64)")
+            if SANITIZED:
+                skip(f"-f {fmt}: peak memory", "a sanitizer build")
+            else:
+                ok(peak < 64, f"-f {fmt}: peak memory {peak} MiB (under 64)")
         env = dict(os.environ, TMPDIR=os.path.join(d, "missing"))
         p = subprocess.run([VALIDATE, "-s", schema, "-f", "json",
                             "--limit-errors", "0", data], env=env,
