@@ -39,3 +39,31 @@ ratio() {
 		printf "  => %s: %.1fx elapsed, %.1fx CPU time\n", what,
 		    (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
 }
+
+# peers: the fastest peers of ../shared/bench (Polars, DuckDB) installed
+# with npm into $dir/peers, their scripts copied beside their packages (node
+# resolves ES modules from the script's folder). Sets $peers to that
+# folder, or to "" with a message when npm or the packages are absent.
+peers() {
+	peers=$dir/peers
+	if [ ! -d "$peers/node_modules/nodejs-polars" ] ||
+	    [ ! -d "$peers/node_modules/@duckdb/node-api" ]; then
+		if ! command -v npm >/dev/null 2>&1; then
+			echo "  (Polars and DuckDB skipped: npm is absent)"
+			peers=
+			return
+		fi
+		echo "installing nodejs-polars 0.25.2 and @duckdb/node-api 1.5.6-r.1 with npm into $peers"
+		mkdir -p "$peers"
+		if ! npm install --silent --no-audit --no-fund --prefix "$peers" -E \
+		    nodejs-polars@0.25.2 nodejs-polars-linux-x64-gnu@0.25.2 \
+		    @duckdb/node-api@1.5.6-r.1 >/dev/null 2>&1; then
+			echo "  (Polars and DuckDB skipped: npm could not install them)"
+			peers=
+			return
+		fi
+	fi
+	cp "$top/../shared/bench/polars-copy.mjs" \
+	    "$top/../shared/bench/duckdb-copy.mjs" \
+	    "$top/../shared/bench/polars-validate.mjs" "$peers/"
+}
