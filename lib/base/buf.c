@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +129,12 @@ buf_setlen(struct buf *b, size_t len)
 		return;
 	b->len = len;
 	b->ptr[len] = '\0';
+}
+
+int
+buf_add_u32(struct buf *b, size_t v)
+{
+	uint32_t x = (uint32_t)v;
+
+	return buf_add(b, &x, 4);
 }

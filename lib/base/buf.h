@@ -50,6 +50,11 @@ buf_add(struct buf *b, const void *p, size_t n)
 }
 int buf_addstr(struct buf *b, const char *s);
 int buf_addch(struct buf *b, int c);
+/*
+ * Append v as 4 bytes in this machine's order: for the files a process
+ * writes and reads back itself (spools, sort runs), never for exchange.
+ */
+int buf_add_u32(struct buf *b, size_t v);
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -141,14 +141,12 @@ sort_items(struct extsort *x)
 static int
 put(struct extsort *x, int fd, const char *p, size_t n)
 {
-	uint32_t len = (uint32_t)n;
-
 	if (x->out.len + 4 + n > IOBUF) {
 		if (fd_write_full(fd, x->out.ptr, x->out.len) < 0)
 			return -1;
 		buf_reset(&x->out);
 	}
-	if (buf_add(&x->out, &len, 4) < 0 || buf_add(&x->out, p, n) < 0)
+	if (buf_add_u32(&x->out, n) < 0 || buf_add(&x->out, p, n) < 0)
 		return -1;
 	return 0;
 }

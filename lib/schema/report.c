@@ -323,19 +323,11 @@ report_wants(const struct report *r, enum error_code code)
 
 #define SPOOL_CHUNK ((size_t)1 << 20)
 
-static int
-put_u32(struct buf *b, size_t v)
-{
-	uint32_t x = (uint32_t)v;
-
-	return buf_add(b, &x, 4);
-}
-
 /* A string: its length + 1 (0 for NULL), then its bytes. */
 static int
 put_str(struct buf *b, const char *p, size_t n)
 {
-	if (put_u32(b, p ? n + 1 : 0) < 0)
+	if (buf_add_u32(b, p ? n + 1 : 0) < 0)
 		return -1;
 	return p ? buf_add(b, p, n) : 0;
 }
@@ -364,7 +356,7 @@ spool(struct report *r, struct verror *err)
 	if (b->max == 0)
 		buf_init(b, SPOOL_CHUNK * 64);
 	start = b->len;
-	rc = r->spool_failed ? -1 : put_u32(b, 0) | put_u32(b, err->code) |
+	rc = r->spool_failed ? -1 : buf_add_u32(b, 0) | buf_add_u32(b, err->code) |
 	    buf_add(b, v, sizeof(v)) |
 	    put_str(b, err->field_name, len_opt(err->field_name)) |
 	    put_str(b, err->cell, err->cell_len) |

@@ -51,14 +51,6 @@ key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return ka < kb ? -1 : ka > kb;
 }
 
-static int
-add_u32(struct buf *b, size_t n)
-{
-	uint32_t v = (uint32_t)n;
-
-	return buf_add(b, &v, 4);
-}
-
 /* Text byte for byte: NUL escaped as 00 FF, the end marked by 00 01. */
 static int
 enc_text(struct buf *b, const char *p, size_t n)
@@ -174,10 +166,10 @@ add_fields(struct buf *b, const struct field *f, size_t n)
 {
 	size_t i;
 
-	if (add_u32(b, n) < 0)
+	if (buf_add_u32(b, n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (add_u32(b, f[i].len) < 0 || buf_add(b, f[i].ptr,
+		if (buf_add_u32(b, f[i].len) < 0 || buf_add(b, f[i].ptr,
 		    f[i].len) < 0)
 			return -1;
 	return 0;
@@ -192,7 +184,7 @@ make_record(struct rowsort *r, unsigned long long row, const struct field *out,
     size_t nout, const struct field *in, size_t nin)
 {
 	buf_reset(&r->rec);
-	if (add_u32(&r->rec, r->tmp.len) < 0 ||
+	if (buf_add_u32(&r->rec, r->tmp.len) < 0 ||
 	    buf_add(&r->rec, r->tmp.ptr, r->tmp.len) < 0 ||
 	    buf_add(&r->rec, &row, sizeof(row)) < 0 ||
 	    add_fields(&r->rec, out, nout) < 0 ||
