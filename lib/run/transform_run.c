@@ -10,31 +10,14 @@
 #include "base/fdio.h"
 #include "base/outfile.h"
 #include "base/text.h"
-#include "schema/keyset.h"
 #include "csv/csvout.h"
 #include "run/transform_run.h"
 #include "schema/schema.h"
 #include "transform/automap.h"
+#include "transform/freetext.h"
 #include "transform/mapping.h"
 #include "transform/rowsort.h"
 #include "base/banned.h"
-
-/*
- * --auto --explain: the distinct values written to an enum field that are
- * not in its enum, with their counts, for a lookup table to fill in. At
- * most DISTINCT_MAX of them, DISTINCT_BYTES in all: past that, over.
- */
-#define DISTINCT_MAX 10000
-#define DISTINCT_BYTES ((size_t)1 << 20)
-
-struct distinct {
-	struct keyset set;	/* value -> its index + 1 */
-	struct buf text;	/* the values, one after another */
-	size_t *off;		/* where value i starts in text; off[n] the end */
-	unsigned long long *count;
-	size_t n;
-	int over;
-};
 
 struct counts {
 	unsigned long long in, out, rejected, failed, warned, dups;
@@ -56,7 +39,7 @@ struct state {
 	struct counts c;
 	struct schema *schema;		/* --auto: the schema mapped to */
 	const struct schema_field **field;	/* per output column, or NULL */
-	struct distinct *dist;		/* per output column, --explain */
+	struct freetext *dist;		/* per output column, --explain */
 	size_t ndist;
 	struct rowsort *rows;		/* --sort, --dedupe-key */
 	size_t *key;			/* the dedupe key's output columns */
@@ -131,60 +114,6 @@ reject(struct state *s, const struct record *rec, const char *reason,
 	return rc;
 }
 
-/* Whether p[0..n) is one of the enum values of f (as written). */
-static int
-in_enum(const struct schema_field *f, const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < f->c.nenum; i++)
-		if (strlen(f->c.enum_text[i]) == n &&
-		    memcmp(f->c.enum_text[i], p, n) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-distinct_add(struct distinct *d, const char *p, size_t n)
-{
-	unsigned long long at;
-
-	if (d->over)
-		return;
-	if (d->n == 0 && d->off == NULL) {
-		keyset_init(&d->set);
-		buf_init(&d->text, DISTINCT_BYTES);
-		d->off = calloc(DISTINCT_MAX + 1, sizeof(*d->off));
-		d->count = calloc(DISTINCT_MAX, sizeof(*d->count));
-		if (d->off == NULL || d->count == NULL) {
-			d->over = 1;
-			return;
-		}
-	}
-	at = keyset_find(&d->set, p, n);
-	if (at > 0) {
-		d->count[at - 1]++;
-		return;
-	}
-	if (d->n == DISTINCT_MAX || buf_add(&d->text, p, n) < 0 ||
-	    keyset_add(&d->set, p, n, d->n + 1) < 0) {
-		d->over = 1;
-		return;
-	}
-	d->count[d->n++] = 1;
-	d->off[d->n] = d->text.len;
-}
-
-static void
-distinct_release(struct distinct *d)
-{
-	if (d->off)
-		keyset_release(&d->set);
-	buf_release(&d->text);
-	free(d->off);
-	free(d->count);
-}
-
 /* --auto: what each output column holds, for the schema's checks. */
 static void
 count_fields(struct state *s)
@@ -198,10 +127,10 @@ count_fields(struct state *s)
 		s->c.filled[i]++;
 		if (f->c.nenum == 0 || f->spec.type != TYPE_STRING)
 			continue;
-		if (!in_enum(f, s->fields[i].ptr, s->fields[i].len))
+		if (!freetext_in_enum(f, s->fields[i].ptr, s->fields[i].len))
 			s->c.off_enum[i]++;
 		if (s->dist)
-			distinct_add(&s->dist[i], s->fields[i].ptr,
+			freetext_add(&s->dist[i], s->fields[i].ptr,
 			    s->fields[i].len);
 	}
 }
@@ -605,99 +534,6 @@ write_dup(void *ctx, const struct record *rec, const struct field *out,
 	return reject(s, rec, s->reason.ptr, s->reason.len);
 }
 
-struct seen_value {
-	const char *p;
-	size_t n;
-	unsigned long long count;
-};
-
-/* The most frequent first, then byte order. */
-static int
-by_count(const void *pa, const void *pb)
-{
-	const struct seen_value *a = pa, *b = pb;
-	int c;
-
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	c = memcmp(a->p, b->p, a->n < b->n ? a->n : b->n);
-	return c ? c : (a->n > b->n) - (a->n < b->n);
-}
-
-/* The values of d, most frequent first; NULL when out of memory. */
-static struct seen_value *
-sorted_values(const struct distinct *d)
-{
-	struct seen_value *v = calloc(d->n + 1, sizeof(*v));
-	size_t i;
-
-	for (i = 0; v && i < d->n; i++) {
-		v[i].p = d->text.ptr + d->off[i];
-		v[i].n = d->off[i + 1] - d->off[i];
-		v[i].count = d->count[i];
-	}
-	if (v)
-		qsort(v, d->n, sizeof(*v), by_count);
-	return v;
-}
-
-/*
- * The lookup table of column i, to fill in: value, count, and a column
- * named after the field, empty, or the value when it is one of the
- * enum's already (so that the map keeps it); then the enum's values not
- * seen, count 0. Written to path unless a file is there
- * (a table being filled in is never replaced): 1 written, 0 kept, -1 e.
- */
-static int
-write_lookup(const struct state *s, size_t i, const struct seen_value *v,
-    const char *path, struct muni_err *e)
-{
-	const struct distinct *d = &s->dist[i];
-	struct field f[3];
-	struct buf csv;
-	char count[32];
-	size_t k;
-	int rc;
-
-	if (access(path, F_OK) == 0)
-		return 0;
-	buf_init(&csv, DISTINCT_BYTES * 2 + (size_t)DISTINCT_MAX * 32);
-	f[0].ptr = "value";
-	f[0].len = 5;
-	f[1].ptr = "count";
-	f[1].len = 5;
-	f[2].ptr = s->m->cols[i].name;
-	f[2].len = strlen(f[2].ptr);
-	rc = csvout_render(&csv, f, 3);
-	for (k = 0; k < d->n && rc == 0; k++) {
-		f[0].ptr = v[k].p;
-		f[0].len = v[k].n;
-		f[1].len = (size_t)snprintf(count, sizeof(count), "%llu",
-		    v[k].count);
-		f[1].ptr = count;
-		f[2] = in_enum(s->field[i], v[k].p, v[k].n) ? f[0] : f[1];
-		f[2].len = f[2].ptr == count ? 0 : f[2].len;
-		rc = csvout_render(&csv, f, 3);
-	}
-	/* The enum's values not seen: a later export's map to themselves. */
-	for (k = 0; k < s->field[i]->c.nenum && rc == 0; k++) {
-		f[0].ptr = s->field[i]->c.enum_text[k];
-		f[0].len = strlen(f[0].ptr);
-		if (keyset_find(&d->set, f[0].ptr, f[0].len) > 0)
-			continue;
-		f[1].ptr = "0";
-		f[1].len = 1;
-		f[2] = f[0];
-		rc = csvout_render(&csv, f, 3);
-	}
-	if (rc < 0)
-		err_nomem(e);
-	else
-		rc = atomic_write_user(path, csv.ptr, csv.len, 0644, e);
-	buf_release(&csv);
-	return rc < 0 ? -1 : 1;
-}
-
 /*
  * --auto --explain: for each enum field written values not in its enum,
  * those values with their counts; with --emit-map, a lookup table of them
@@ -709,7 +545,7 @@ explain_lookups(struct state *s, char **lookup, struct muni_err *e)
 {
 	const struct transform_run_options *o = s->o;
 	const struct schema_field *f;
-	struct seen_value *v;
+	struct freetext_value *v;
 	struct buf text, path;
 	size_t i, k, stem, off, shown;
 	int rc = 0, made;
@@ -723,21 +559,21 @@ explain_lookups(struct state *s, char **lookup, struct muni_err *e)
 		if (s->dist[i].over) {
 			buf_addf(&text, "%s: more than %d distinct values are "
 			    "not among the schema's: free text no table filled "
-			    "by hand can map\n", f->name, DISTINCT_MAX);
+			    "by hand can map\n", f->name, FREETEXT_MAX);
 			o->note(o->ctx, text.ptr);
 			continue;
 		}
-		if ((v = sorted_values(&s->dist[i])) == NULL) {
+		if ((v = freetext_sorted(&s->dist[i])) == NULL) {
 			err_nomem(e);
 			rc = -1;
 			break;
 		}
 		for (k = off = 0; k < s->dist[i].n; k++)
-			off += !in_enum(f, v[k].p, v[k].n);
+			off += !freetext_in_enum(f, v[k].p, v[k].n);
 		buf_addf(&text, "%s: %zu distinct values in %llu rows are not "
 		    "among the schema's:", f->name, off, s->c.off_enum[i]);
 		for (k = 0, shown = 0; k < s->dist[i].n && shown < 10; k++)
-			if (!in_enum(f, v[k].p, v[k].n))
+			if (!freetext_in_enum(f, v[k].p, v[k].n))
 				buf_addf(&text, "%s '%.*s' (%llu)", shown++ ?
 				    "," : "", (int)text_cut(v[k].p, v[k].n,
 				    60), v[k].p, v[k].count);
@@ -757,7 +593,7 @@ explain_lookups(struct state *s, char **lookup, struct muni_err *e)
 				buf_addch(&path, strchr("/\\:*?\"<>| ",
 				    f->name[k]) ? '_' : f->name[k]);
 			buf_addstr(&path, ".csv");
-			made = write_lookup(s, i, v, path.ptr, e);
+			made = freetext_table(&s->dist[i], v, f, path.ptr, e);
 			if (made < 0 || (lookup[i] = strdup(strrchr(path.ptr,
 			    '/') ? strrchr(path.ptr, '/') + 1 :
 			    path.ptr)) == NULL) {
@@ -1025,7 +861,7 @@ end:
 	mapping_free(s.m);
 	rowsort_free(s.rows);
 	for (i = 0; i < s.ndist; i++)
-		distinct_release(&s.dist[i]);
+		freetext_release(&s.dist[i]);
 	free(s.dist);
 	free(s.key);
 	free(s.fields);
