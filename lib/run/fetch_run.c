@@ -1,6 +1,7 @@
 /*
  * fetch_run.c is one run in order: download, recognise, open the reader of
- * the format, copy its records; each reader is in source/.
+ * the format, copy its records; each reader is in source/, the geodata's
+ * copies (shapefiles, GeoJSON geometry) in fetch_run_geo.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +21,9 @@
 #include "csv/csvout.h"
 #include "net/http.h"
 #include "run/fetch_run.h"
+#include "run/fetch_run_impl.h"
 #include "source/dbf.h"
 #include "source/fetch_state.h"
-#include "source/geom.h"
 #include "source/jsonrec.h"
 #include "source/ods.h"
 #include "source/provenance.h"
@@ -35,27 +36,8 @@
 #include "base/banned.h"
 
 
-/* What one run has read, for the provenance record. */
-struct run {
-	const struct fetch_run_options *o;
-	struct csvout out;
-	struct digest d;
-	int hashing;			/* d sees the raw input */
-	unsigned long long bytes;	/* raw input bytes */
-	char tmp[4096];			/* a temporary file, or "" */
-	char download[4096];		/* a URL downloaded, or "" */
-	const char *local;		/* the file read: input or download */
-	char member[4096];		/* a ZIP member extracted, or "" */
-	char layer[4096];		/* a folder holding a zipped
-					 * shapefile's files, or "" */
-	char sheet[1024];		/* the sheet read, for provenance */
-	char crs[128];			/* geodata's CRS, for provenance */
-	struct provenance p;
-};
-
-/* Geodata's CRS (NULL: unknown) and its reprojection, for provenance. */
-static void
-note_crs(struct run *r, const char *crs)
+void
+fetch_run_note_crs(struct run *r, const char *crs)
 {
 	if (crs == NULL)
 		return;
@@ -219,7 +201,6 @@ write_provenance(struct run *r, struct muni_err *e)
  * Every reader yields records the same way; one loop copies them to the
  * canonical writer. Returns the exit status, e saying why when not 0.
  */
-typedef int (*next_fn)(void *reader, struct record **rec, struct muni_err *e);
 
 static int
 next_csv(void *reader, struct record **rec, struct muni_err *e)
@@ -257,8 +238,9 @@ next_xml(void *reader, struct record **rec, struct muni_err *e)
 	return xmlrec_next(reader, rec, e);
 }
 
-static int
-copy_records(struct run *r, void *reader, next_fn next, struct muni_err *e)
+int
+fetch_run_copy(struct run *r, void *reader, fetch_run_next *next,
+    struct muni_err *e)
 {
 	const struct csvin_options *c = &r->o->csv;
 	struct record *rec;
@@ -307,7 +289,7 @@ copy_csv(struct run *r, int fd, const void *prefix, size_t n,
 	in = csvin_new(fd, r->o->input, &copt, e);
 	if (in == NULL)
 		return e->status;
-	status = copy_records(r, in, next_csv, e);
+	status = fetch_run_copy(r, in, next_csv, e);
 	r->p.format = "csv";
 	if (!r->hashing)
 		r->bytes = csvin_raw_bytes(in);
@@ -343,18 +325,17 @@ copy_sqlite(struct run *r, const char *path, struct muni_err *e)
 	s = sqlite_open(path, &so, e);
 	if (s == NULL)
 		return e->status;
-	status = copy_records(r, s, next_sqlite, e);
+	status = fetch_run_copy(r, s, next_sqlite, e);
 	r->p.format = "sqlite";
 	r->p.encoding = "UTF-8";
 	r->p.records = sqlite_rows(s) + 1;
-	note_crs(r, sqlite_crs(s));
+	fetch_run_note_crs(r, sqlite_crs(s));
 	sqlite_free(s);
 	return status;
 }
 
-/* The encoding a .cpg file beside path.dbf names, or NULL. */
-static const char *
-cpg_encoding(const char *path, char out[64])
+const char *
+fetch_run_cpg(const char *path, char out[64])
 {
 	size_t n = strlen(path), k;
 	char cpg[4096];
@@ -391,175 +372,18 @@ copy_dbf(struct run *r, int fd, const void *prefix, size_t n,
 	int status;
 
 	if (enc == NULL && strcmp(r->local, "-") != 0)
-		enc = cpg_encoding(r->local, cpg);
+		enc = fetch_run_cpg(r->local, cpg);
 	s = dbf_open(fd, r->o->input, prefix, n, enc,
 	    r->hashing || !r->o->provenance ? NULL : digest_hook, &r->d, e);
 	if (s == NULL)
 		return e->status;
-	status = copy_records(r, s, next_dbf, e);
+	status = fetch_run_copy(r, s, next_dbf, e);
 	r->p.format = "dbf";
 	if (!r->hashing)
 		r->bytes = dbf_bytes(s);
 	r->p.encoding = dbf_encoding(s);
 	r->p.records = dbf_records(s);
 	dbf_free(s);
-	return status;
-}
-
-/* --geometry, --to-wgs84 and --crs for a format that has geometry. */
-static int
-geometry_options(struct run *r, enum fetch_run_format format,
-    struct muni_err *e)
-{
-	const char *g = r->o->geometry;
-
-	if (format == FETCH_RUN_SHP && g && strcmp(g, "geojson") == 0) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is a shapefile: --geometry is "
-		    "wkt, lonlat or centroid", r->o->input);
-		return -1;
-	}
-	if (format == FETCH_RUN_SHP || format == FETCH_RUN_ZIP)
-		return 0;	/* an archive: known once its entry is */
-	if (format == FETCH_RUN_SQLITE && r->o->crs) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is a SQLite database: --crs is "
-		    "for shapefiles (a GeoPackage names its CRS)", r->o->input);
-		return -1;
-	}
-	if (format == FETCH_RUN_SQLITE && g && strcmp(g, "wkt") != 0) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is a SQLite database: a "
-		    "GeoPackage's geometry is written as WKT (--geometry %s is "
-		    "for shapefiles)", r->o->input, g);
-		return -1;
-	}
-	if (format == FETCH_RUN_SQLITE)
-		return 0;
-	if (r->o->to_wgs84 || r->o->crs) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile or a "
-		    "GeoPackage: --to-wgs84 and --crs are for them",
-		    r->o->input);
-		return -1;
-	}
-	return 0;
-}
-
-/* A shapefile's records: its .dbf's attributes, then the shape's columns. */
-struct shp_reader {
-	struct dbf *attr;
-	struct shp *geo;
-	struct field *fields;
-	struct record rec;
-	struct buf text;
-};
-
-static int
-next_shp(void *reader, struct record **rec, struct muni_err *e)
-{
-	struct shp_reader *t = reader;
-	struct record *a;
-	size_t n, k, off[3];
-	int rc;
-
-	rc = dbf_next(t->attr, &a, e);
-	if (rc <= 0)
-		return rc;
-	n = shp_ncolumns(t->geo);
-	memcpy(t->fields, a->fields, a->nfields * sizeof(*t->fields));
-	buf_reset(&t->text);
-	if (a->row == 1) {		/* the header */
-		for (k = 0; k < n; k++) {
-			t->fields[a->nfields + k].ptr = shp_column(t->geo, k);
-			t->fields[a->nfields + k].len =
-			    strlen(shp_column(t->geo, k));
-		}
-	} else {
-		if (shp_shape(t->geo, dbf_index(t->attr), a->row, &t->text,
-		    off, e) < 0)
-			return -1;
-		for (k = 0; k < n; k++) {
-			t->fields[a->nfields + k].ptr = t->text.ptr + off[k];
-			t->fields[a->nfields + k].len = off[k + 1] - off[k];
-		}
-	}
-	t->rec = *a;
-	t->rec.fields = t->fields;
-	t->rec.nfields = a->nfields + n;
-	*rec = &t->rec;
-	return 1;
-}
-
-/* path with its extension (of 3 letters) replaced by ext, in the case of
- * the last letter of path: 0, or -1 when it is not of that form. */
-static int
-sibling(const char *path, const char *ext, char out[4096])
-{
-	size_t n = strlen(path), i;
-
-	if (n < 4 || n >= 4096 || path[n - 4] != '.')
-		return -1;
-	memcpy(out, path, n + 1);
-	for (i = 0; i < 3; i++)
-		out[n - 3 + i] = path[n - 1] >= 'A' && path[n - 1] <= 'Z' ?
-		    (char)(ext[i] - 'a' + 'A') : ext[i];
-	return 0;
-}
-
-/* The shapefile at path (its .dbf, .shx, .prj beside it). */
-static int
-copy_shp(struct run *r, const char *path, struct muni_err *e)
-{
-	struct shp_options so;
-	struct shp_reader t;
-	char dbf[4096], cpg[64];
-	const char *enc = r->o->csv.encoding;
-	int fd, status;
-
-	if (strcmp(path, "-") == 0 || sibling(path, "dbf", dbf) < 0) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is a shapefile: it is read "
-		    "from its files, the .shp with its .shx and .dbf beside "
-		    "it (or all of them in one ZIP archive); give the path of "
-		    "the .shp", r->o->input);
-		return e->status;
-	}
-	memset(&t, 0, sizeof(t));
-	memset(&so, 0, sizeof(so));
-	so.form = r->o->geometry && strcmp(r->o->geometry, "lonlat") == 0 ?
-	    SHP_LONLAT : r->o->geometry && strcmp(r->o->geometry,
-	    "centroid") == 0 ? SHP_CENTROID : SHP_WKT;
-	so.to_wgs84 = r->o->to_wgs84;
-	so.crs = r->o->crs;
-	fd = open(dbf, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err_sys(e, MUNI_EXIT_DATA, errno, "'%s': its attribute table "
-		    "'%s' cannot be opened", r->o->input, dbf);
-		return e->status;
-	}
-	if (enc == NULL)
-		enc = cpg_encoding(dbf, cpg);
-	status = MUNI_EXIT_OK;
-	t.attr = dbf_open(fd, dbf, NULL, 0, enc, NULL, NULL, e);
-	t.geo = t.attr ? shp_open(path, r->o->input, &so, e) : NULL;
-	t.fields = t.geo ? calloc(CSVIN_MAX_FIELDS + 3,
-	    sizeof(*t.fields)) : NULL;
-	buf_init(&t.text, r->o->csv.max_field ? r->o->csv.max_field :
-	    CSVIN_MAX_FIELD);
-	if (t.geo && t.fields == NULL)
-		err_nomem(e);
-	if (t.fields)
-		status = copy_records(r, &t, next_shp, e);
-	else
-		status = e->status;
-	r->p.format = "shapefile";
-	if (t.geo)
-		note_crs(r, shp_crs(t.geo));
-	if (t.attr) {
-		r->p.encoding = dbf_encoding(t.attr);
-		r->p.records = dbf_records(t.attr);
-	}
-	dbf_free(t.attr);
-	shp_free(t.geo);
-	free(t.fields);
-	buf_release(&t.text);
-	close(fd);
 	return status;
 }
 
@@ -571,7 +395,7 @@ copy_sheet(struct run *r, struct sheet *sh, const char *format,
 
 	if (sh == NULL)
 		return e->status;
-	status = copy_records(r, sh, next_sheet, e);
+	status = fetch_run_copy(r, sh, next_sheet, e);
 	r->p.format = format;
 	r->p.encoding = "UTF-8";
 	r->p.records = sheet_records(sh);
@@ -582,146 +406,11 @@ copy_sheet(struct run *r, struct sheet *sh, const char *format,
 	return status;
 }
 
-/*
- * GeoJSON with --geometry wkt: the "geometry" column made WKT; with
- * --geometry centroid, made two, "longitude" and "latitude", its
- * centroid's.
- */
-struct json_wkt {
-	struct jsonrec *s;
-	const char *name;		/* the input, in messages */
-	struct geom *geom;
-	int centroid;
-	long col;			/* the geometry column, or -1 */
-	struct record rec;
-	struct field *fields;
-	size_t cap;
-	struct buf text;
-};
-
-/* rec with its geometry column col made two, a and b, into t->rec. */
-static void
-json_two_columns(struct json_wkt *t, const struct record *a, const char *pa,
-    size_t la, const char *pb, size_t lb)
-{
-	size_t c = (size_t)t->col;
-
-	memcpy(t->fields, a->fields, c * sizeof(*t->fields));
-	t->fields[c].ptr = pa;
-	t->fields[c].len = la;
-	t->fields[c + 1].ptr = pb;
-	t->fields[c + 1].len = lb;
-	memcpy(t->fields + c + 2, a->fields + c + 1, (a->nfields - c - 1) *
-	    sizeof(*t->fields));
-	t->rec = *a;
-	t->rec.fields = t->fields;
-	t->rec.nfields = a->nfields + 1;
-}
-
-/* The centroid of the geometry in rec's column t->col, two columns. */
-static int
-json_centroid(struct json_wkt *t, const struct record *a, struct muni_err *e)
-{
-	char why[400], lon[64], lat[64];
-	double x, y;
-	size_t n;
-	int rc;
-
-	rc = a->fields[t->col].len == 0 ? 2 : geom_geojson_centroid(t->geom,
-	    a->fields[t->col].ptr, a->fields[t->col].len, &x, &y, why,
-	    sizeof(why));
-	if (rc == 1 || rc < 0) {
-		err_set(e, MUNI_EXIT_DATA, "'%s': feature %llu (row %llu): its "
-		    "geometry: %s", t->name, a->row - 1, a->row, rc > 0 ? why :
-		    "out of memory");
-		e->row = a->row;
-		return -1;
-	}
-	buf_reset(&t->text);
-	if (rc == 0) {
-		snprintf(lon, sizeof(lon), "%.15g", x);
-		snprintf(lat, sizeof(lat), "%.15g", y);
-		buf_addstr(&t->text, lon);
-		buf_addstr(&t->text, lat);
-	}
-	n = rc == 0 ? strlen(lon) : 0;
-	json_two_columns(t, a, t->text.ptr, n, t->text.ptr + n,
-	    t->text.len - n);
-	return 0;
-}
-
-static int
-next_json_wkt(void *reader, struct record **rec, struct muni_err *e)
-{
-	struct json_wkt *t = reader;
-	struct record *a;
-	char why[400];
-	size_t i;
-	int rc = jsonrec_next(t->s, &a, e);
-
-	if (rc <= 0)
-		return rc;
-	if (a->nfields + 1 > t->cap) {
-		free(t->fields);
-		t->fields = calloc(a->nfields + 1, sizeof(*t->fields));
-		t->cap = t->fields ? a->nfields + 1 : 0;
-		if (t->fields == NULL) {
-			err_nomem(e);
-			return -1;
-		}
-	}
-	if (a->row == 1) {
-		for (i = 0; i < a->nfields; i++)
-			if (a->fields[i].len == 8 &&
-			    memcmp(a->fields[i].ptr, "geometry", 8) == 0)
-				t->col = (long)i;
-		*rec = a;
-		if (t->centroid && t->col >= 0) {
-			json_two_columns(t, a, "longitude", 9, "latitude", 8);
-			*rec = &t->rec;
-		}
-		return 1;
-	}
-	if (t->col < 0 || (size_t)t->col >= a->nfields) {
-		*rec = a;
-		return 1;
-	}
-	if (t->centroid) {
-		if (json_centroid(t, a, e) < 0)
-			return -1;
-		*rec = &t->rec;
-		return 1;
-	}
-	if (a->fields[t->col].len == 0) {
-		*rec = a;
-		return 1;
-	}
-	memcpy(t->fields, a->fields, a->nfields * sizeof(*t->fields));
-	buf_reset(&t->text);
-	rc = geom_geojson_wkt(t->geom, a->fields[t->col].ptr,
-	    a->fields[t->col].len, &t->text, why, sizeof(why));
-	if (rc != 0) {
-		err_set(e, MUNI_EXIT_DATA, "'%s': feature %llu (row %llu): its "
-		    "geometry: %s", t->name, a->row - 1, a->row, rc > 0 ? why :
-		    "its WKT is longer than the field size allows "
-		    "(--max-field-size)");
-		e->row = a->row;
-		return -1;
-	}
-	t->fields[t->col].ptr = t->text.ptr;
-	t->fields[t->col].len = t->text.len;
-	t->rec = *a;
-	t->rec.fields = t->fields;
-	*rec = &t->rec;
-	return 1;
-}
-
 static int
 copy_json(struct run *r, int fd, struct muni_err *e)
 {
 	struct json_options jo;
 	struct jsonrec *s;
-	struct json_wkt t;
 	int status;
 
 	memset(&jo, 0, sizeof(jo));
@@ -735,25 +424,10 @@ copy_json(struct run *r, int fd, struct muni_err *e)
 	if (s == NULL)
 		return e->status;
 	if (r->o->geometry && (strcmp(r->o->geometry, "wkt") == 0 ||
-	    strcmp(r->o->geometry, "centroid") == 0)) {
-		memset(&t, 0, sizeof(t));
-		t.s = s;
-		t.name = r->o->input;
-		t.col = -1;
-		t.centroid = strcmp(r->o->geometry, "centroid") == 0;
-		buf_init(&t.text, r->o->csv.max_field ? r->o->csv.max_field :
-		    CSVIN_MAX_FIELD);
-		t.geom = geom_new(NULL);
-		if (t.geom == NULL) {
-			err_nomem(e);
-			status = e->status;
-		} else
-			status = copy_records(r, &t, next_json_wkt, e);
-		geom_free(t.geom);
-		free(t.fields);
-		buf_release(&t.text);
-	} else
-		status = copy_records(r, s, next_json, e);
+	    strcmp(r->o->geometry, "centroid") == 0))
+		status = fetch_run_json_geometry(r, s, e);
+	else
+		status = fetch_run_copy(r, s, next_json, e);
 	r->p.format = jsonrec_kind(s);
 	r->p.encoding = "UTF-8";
 	r->p.records = jsonrec_records(s);
@@ -775,7 +449,7 @@ copy_xml(struct run *r, int fd, struct muni_err *e)
 	s = xmlrec_open(fd, r->o->input, &xo, e);
 	if (s == NULL)
 		return e->status;
-	status = copy_records(r, s, next_xml, e);
+	status = fetch_run_copy(r, s, next_xml, e);
 	r->p.format = "xml";
 	r->p.encoding = "UTF-8";
 	r->p.records = xmlrec_records(s);
@@ -903,7 +577,7 @@ copy_zipped_shp(struct run *r, struct zip *z, size_t shp, struct muni_err *e)
 		return e->status;
 	r->p.entry = name;
 	snprintf(path, sizeof(path), "%s/layer.shp", r->layer);
-	rc = copy_shp(r, path, e);
+	rc = fetch_run_shp(r, path, e);
 	r->p.compression = "zip";
 	return rc;
 }
@@ -1111,11 +785,11 @@ dispatch(struct run *r, int fd, const unsigned char *prefix, size_t n,
 		    "for databases, spreadsheets and archives", r->o->input);
 		return e->status;
 	}
-	if (geometry_options(r, format, e) < 0)
+	if (fetch_run_geometry_options(r, format, e) < 0)
 		return e->status;
 	if (format == FETCH_RUN_SHP)
-		return gz || depth > 0 ? copy_shp(r, "-", e) :
-		    copy_shp(r, r->local, e);
+		return gz || depth > 0 ? fetch_run_shp(r, "-", e) :
+		    fetch_run_shp(r, r->local, e);
 	if (format == FETCH_RUN_CSV)
 		return copy_csv(r, fd, prefix, n, e);
 	if (format == FETCH_RUN_DBF && !gz)
