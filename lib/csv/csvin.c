@@ -10,6 +10,8 @@
  * knows the line where it starts, and completed records wait in a small
  * queue (one line can complete several records when lone CRs end them).
  */
+/* pthread_timedjoin_np */
+#define _GNU_SOURCE
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -164,6 +167,7 @@ struct csvin {
 	int threaded;
 	pthread_t thread;
 	int thread_started, thread_joined;
+	int stop;		/* the consumer stops early: the thread too */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct batch batches[NBATCH];
@@ -1181,15 +1185,18 @@ reader_thread(void *arg)
 	struct csvin *in = arg;
 	struct batch *b;
 	struct queued *q;
-	int rc;
+	int rc, stop;
 
 	for (;;) {
 		pthread_mutex_lock(&in->lock);
 		pthread_cleanup_push(unlock_mutex, &in->lock);
 		b = &in->batches[in->produce];
-		while (b->full)
+		while (b->full && !in->stop)
 			pthread_cond_wait(&in->cond, &in->lock);
+		stop = in->stop;
 		pthread_cleanup_pop(1);
+		if (stop)
+			return NULL;
 		buf_reset(&b->bytes);
 		buf_reset(&b->warns);
 		b->nslots = b->nrecs = 0;
@@ -1226,13 +1233,30 @@ reader_thread(void *arg)
 	}
 }
 
+/*
+ * The consumer stops before the end: the thread stops at its next batch.
+ * Only a thread still blocked reading after a second (a pipe nobody
+ * writes to) is cancelled: cancellation is the last resort, since
+ * AddressSanitizer reports the unwinding it does as a use after scope
+ * (google/sanitizers#1399).
+ */
 static void
 stop_thread(struct csvin *in)
 {
+	struct timespec until;
+
 	if (!in->thread_started || in->thread_joined)
 		return;
-	pthread_cancel(in->thread);
-	pthread_join(in->thread, NULL);
+	pthread_mutex_lock(&in->lock);
+	in->stop = 1;
+	pthread_cond_broadcast(&in->cond);
+	pthread_mutex_unlock(&in->lock);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	if (pthread_timedjoin_np(in->thread, NULL, &until) != 0) {
+		pthread_cancel(in->thread);
+		pthread_join(in->thread, NULL);
+	}
 	in->thread_joined = 1;
 }
 
