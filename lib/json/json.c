@@ -18,6 +18,64 @@ json_new(void)
 	return g;
 }
 
+static void
+json_print(void *ctx, const char *s, size_t n)
+{
+	struct json_out *o = ctx;
+
+	if (buf_add(o->buf, s, n) < 0)
+		o->failed = 1;
+}
+
+yajl_gen
+json_new_out(struct json_out *o)
+{
+	yajl_gen g = json_new();
+
+	if (g)
+		yajl_gen_config(g, yajl_gen_print_callback, json_print, o);
+	return g;
+}
+
+int
+json_put_str(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, run = 0;
+	int rc;
+
+	rc = buf_grow(out, n + 2);
+	rc |= buf_addch(out, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7] = "\\u00";
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rc |= buf_add(out, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': case '\\':
+			esc[1] = (char)c;
+			rc |= buf_add(out, esc, 2);
+			break;
+		case '\b': case '\t': case '\n': case '\f': case '\r':
+			esc[1] = "btnfr"[c == '\b' ? 0 : c == '\t' ? 1 :
+			    c == '\n' ? 2 : c == '\f' ? 3 : 4];
+			rc |= buf_add(out, esc, 2);
+			break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			rc |= buf_add(out, esc, 6);
+			break;
+		}
+	}
+	rc |= buf_add(out, s + run, n - run);
+	rc |= buf_addch(out, '"');
+	return rc < 0 ? -1 : 0;
+}
+
 int
 json_finish(yajl_gen g, struct buf *out)
 {

@@ -17,6 +17,25 @@ yajl_gen json_new(void);
 /* Append what g generated to out and free g; -1 on failure. */
 int json_finish(yajl_gen g, struct buf *out);
 
+/*
+ * Where a generator of json_new_out() prints: appended to buf as it is made,
+ * so that a caller can hand buf's content on while generating and write
+ * text of its own between the generator's calls (json_put_str). failed is
+ * set when an append fails. It must outlive the generator.
+ */
+struct json_out {
+	struct buf *buf;
+	int failed;
+};
+/* A generator of json_new()'s layout printing to o; NULL when out of memory. */
+yajl_gen json_new_out(struct json_out *o);
+/*
+ * Append the n bytes of s to out as a JSON string, quoted and escaped byte
+ * for byte as yajl writes it (control characters as \u00XX, upper-case;
+ * '/' and the bytes from 0x7F as they are); -1 when out cannot grow.
+ */
+int json_put_str(struct buf *out, const char *s, size_t n);
+
 void json_str(yajl_gen g, const char *s);
 /* n bytes of s, NULs included (written as \u0000). */
 void json_strn(yajl_gen g, const char *s, size_t n);

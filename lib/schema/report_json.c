@@ -19,88 +19,173 @@ gen_seconds(yajl_gen g, double s)
 	yajl_gen_number(g, num, strlen(num));
 }
 
-/* One error; place names the file of a package's error (else NULL). */
+/*
+ * The errors, a million of them in a large report, are written beside the
+ * generator rather than through it (yajl prints each level of indentation
+ * and each comma by a call of its own): in its layout byte for byte, which
+ * tests/lib/test-report checks against yajl's. A failure to grow out is
+ * remembered in rc.
+ */
+struct jw {
+	struct buf *out;
+	int depth;		/* of the members being written */
+	int first;		/* no member written yet at this depth */
+	int rc;
+};
+
 static void
-gen_error(yajl_gen g, const struct report *r, const struct verror *err,
-    const char *place)
+jw_indent(struct jw *w, int depth)
 {
+	static const char spaces[] = "                                ";
+
+	while (depth > 0) {
+		int n = depth > 16 ? 16 : depth;
+
+		w->rc |= buf_add(w->out, spaces, (size_t)n * 2);
+		depth -= n;
+	}
+}
+
+/*
+ * The next member or element at w->depth: its comma and indentation (an
+ * opening bracket ends its line, as yajl's does).
+ */
+static void
+jw_next(struct jw *w)
+{
+	if (!w->first)
+		w->rc |= buf_add(w->out, ",\n", 2);
+	w->first = 0;
+	jw_indent(w, w->depth);
+}
+
+static void
+jw_key(struct jw *w, const char *key)
+{
+	jw_next(w);
+	w->rc |= json_put_str(w->out, key, strlen(key));
+	w->rc |= buf_add(w->out, ": ", 2);
+}
+
+static void
+jw_strn(struct jw *w, const char *s, size_t n)
+{
+	w->rc |= json_put_str(w->out, s ? s : "", s ? n : 0);
+}
+
+static void
+jw_str(struct jw *w, const char *s)
+{
+	jw_strn(w, s, s ? strlen(s) : 0);
+}
+
+static void
+jw_key_str(struct jw *w, const char *key, const char *value)
+{
+	jw_key(w, key);
+	jw_str(w, value);
+}
+
+static void
+jw_key_uint(struct jw *w, const char *key, unsigned long long v)
+{
+	char num[24], *p = num + sizeof(num);
+
+	jw_key(w, key);
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	w->rc |= buf_add(w->out, p, (size_t)(num + sizeof(num) - p));
+}
+
+/* "[" or "{": its members one level deeper. */
+static void
+jw_open(struct jw *w, char c)
+{
+	w->rc |= buf_addch(w->out, c);
+	w->rc |= buf_addch(w->out, '\n');
+	w->depth++;
+	w->first = 1;
+}
+
+static void
+jw_close(struct jw *w, char c)
+{
+	w->depth--;
+	w->rc |= buf_addch(w->out, '\n');
+	jw_indent(w, w->depth);
+	w->rc |= buf_addch(w->out, c);
+	w->first = 0;
+}
+
+/*
+ * One error, the element after n others of an array whose elements are
+ * indented depth levels, opened by the generator; place names the file of
+ * a package's error (else NULL). -1 when out cannot grow.
+ */
+static int
+put_error(struct buf *out, int depth, unsigned long long n,
+    const struct report *r, const struct verror *err, const char *place)
+{
+	struct jw w = { out, depth, n == 0, 0 };
 	const char *tag;
 	size_t i;
 
-	yajl_gen_map_open(g);
-	json_str(g, "type");
-	json_str(g, error_code_name(err->code));
-	json_str(g, "title");
-	json_str(g, error_code_title(err->code));
-	json_str(g, "description");
-	json_str(g, error_code_description(err->code));
-	json_str(g, "message");
-	json_str(g, err->message);
+	jw_next(&w);
+	jw_open(&w, '{');
+	jw_key_str(&w, "type", error_code_name(err->code));
+	jw_key_str(&w, "title", error_code_title(err->code));
+	jw_key_str(&w, "description", error_code_description(err->code));
+	jw_key_str(&w, "message", err->message);
 	if (place)
-		json_key_str(g, "place", place);
-	json_str(g, "tags");
-	yajl_gen_array_open(g);
-	for (i = 0; (tag = error_code_tag(err->code, i)) != NULL; i++)
-		json_str(g, tag);
-	yajl_gen_array_close(g);
-	json_str(g, "note");
-	json_str(g, err->note);
+		jw_key_str(&w, "place", place);
+	jw_key(&w, "tags");
+	jw_open(&w, '[');
+	for (i = 0; (tag = error_code_tag(err->code, i)) != NULL; i++) {
+		jw_next(&w);
+		jw_str(&w, tag);
+	}
+	jw_close(&w, ']');
+	jw_key_str(&w, "note", err->note);
 	if (err->hint)
-		json_key_str(g, "hint", err->hint);
+		jw_key_str(&w, "hint", err->hint);
 	if (error_code_has_tag(err->code, "#header")) {
-		json_str(g, "labels");
-		yajl_gen_array_open(g);
-		for (i = 0; i < r->nlabels; i++)
-			json_str(g, r->labels[i]);
-		yajl_gen_array_close(g);
-		json_str(g, "rowNumbers");
-		yajl_gen_array_open(g);
-		yajl_gen_integer(g, 1);
-		yajl_gen_array_close(g);
-		json_str(g, "label");
-		json_strn(g, err->cell, err->cell_len);
+		jw_key(&w, "labels");
+		jw_open(&w, '[');
+		for (i = 0; i < r->nlabels; i++) {
+			jw_next(&w);
+			jw_str(&w, r->labels[i]);
+		}
+		jw_close(&w, ']');
+		jw_key(&w, "rowNumbers");
+		jw_open(&w, '[');
+		jw_next(&w);
+		w.rc |= buf_addch(out, '1');
+		jw_close(&w, ']');
+		jw_key(&w, "label");
+		jw_strn(&w, err->cell, err->cell_len);
 	} else if (err->row) {
-		json_key_uint(g, "rowNumber", err->row);
+		jw_key_uint(&w, "rowNumber", err->row);
 		if (error_code_has_tag(err->code, "#cell")) {
-			json_str(g, "cell");
-			json_strn(g, err->cell, err->cell_len);
+			jw_key(&w, "cell");
+			jw_strn(&w, err->cell, err->cell_len);
 		}
 	}
 	if (err->field) {
-		json_str(g, "fieldName");
-		json_str(g, err->field_name);
-		json_key_uint(g, "fieldNumber", err->field);
+		jw_key_str(&w, "fieldName", err->field_name);
+		jw_key_uint(&w, "fieldNumber", err->field);
 	}
-	yajl_gen_map_close(g);
-}
-
-/* Hand yajl's buffer to r's sink once large: the report streamed. */
-static int
-drain(yajl_gen g, const struct report *r)
-{
-	const unsigned char *p;
-	size_t n;
-
-	if (r->sink == NULL)
-		return 0;
-	if (yajl_gen_get_buf(g, &p, &n) != yajl_gen_status_ok)
-		return -1;
-	if (n < REPORT_DRAIN)
-		return 0;
-	if (r->sink->failed || r->sink->write(r->sink->ctx, p, n) < 0) {
-		r->sink->failed = 1;
-		return -1;
-	}
-	yajl_gen_clear(g);
-	return 0;
+	jw_close(&w, '}');
+	return w.rc < 0 ? -1 : 0;
 }
 
 static int
-gen_task(yajl_gen g, const struct report *r)
+gen_task(yajl_gen g, struct buf *out, const struct report *r)
 {
 	struct report_iter it;
 	const struct verror *err;
 	const char *name;
+	unsigned long long n;
 	size_t i;
 	int rc;
 
@@ -141,12 +226,10 @@ gen_task(yajl_gen g, const struct report *r)
 	json_str(g, "errors");
 	yajl_gen_array_open(g);
 	it = report_iter(r);
-	while ((err = report_next(&it)) != NULL) {
-		gen_error(g, r, err, NULL);
-		if (drain(g, r) < 0)
-			break;
-	}
-	rc = it.failed ? -1 : 0;
+	rc = 0;
+	for (n = 0; rc == 0 && (err = report_next(&it)) != NULL; n++)
+		rc = put_error(out, 4, n, r, err, NULL) | report_drain(r, out);
+	rc |= it.failed ? -1 : 0;
 	report_iter_end(&it);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
@@ -156,8 +239,9 @@ gen_task(yajl_gen g, const struct report *r)
 int
 report_set_json(const struct report_set *s, struct buf *out)
 {
-	yajl_gen g = json_new();
-	unsigned long long errors = 0, warnings = 0;
+	struct json_out o = { out, 0 };
+	yajl_gen g = json_new_out(&o);
+	unsigned long long errors = 0, warnings = 0, n = 0;
 	double seconds = 0;
 	size_t i, k, tasks = 0;
 	int rc = 0;
@@ -194,8 +278,9 @@ report_set_json(const struct report_set *s, struct buf *out)
 			struct report_iter it = report_iter(s->r[i]);
 			const struct verror *err;
 
-			while ((err = report_next(&it)) != NULL)
-				gen_error(g, s->r[i], err, s->r[i]->file);
+			while (rc == 0 && (err = report_next(&it)) != NULL)
+				rc = put_error(out, 2, n++, s->r[i], err,
+				    s->r[i]->file) | report_drain(s->r[i], out);
 			rc |= it.failed ? -1 : 0;
 			report_iter_end(&it);
 		}
@@ -204,14 +289,14 @@ report_set_json(const struct report_set *s, struct buf *out)
 	yajl_gen_array_open(g);
 	for (i = 0; i < s->n; i++)
 		if (!s->r[i]->package)
-			rc |= gen_task(g, s->r[i]);
+			rc |= gen_task(g, out, s->r[i]);
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	if (rc < 0 || (s->n == 1 && s->r[0]->sink && s->r[0]->sink->failed)) {
-		yajl_gen_free(g);
+	yajl_gen_free(g);
+	if (rc < 0 || o.failed ||
+	    (s->n == 1 && s->r[0]->sink && s->r[0]->sink->failed))
 		return -1;
-	}
-	return json_finish(g, out);
+	return 0;
 }
 
 int
