@@ -313,36 +313,40 @@ read_cell(struct ods *s, struct sheet_row *out, unsigned long long *col,
 	char *type = xmlrd_attr(&s->x, "value-type"), *v = NULL, when[48];
 	int empty = xmlrd_empty(&s->x), rc = 0;
 	unsigned long i;
+	const char *typed;
 
+	/* The typed value, read on the element (its text is read next). */
+	typed = type == NULL ? NULL : strcmp(type, "date") == 0 ?
+	    "date-value" : strcmp(type, "time") == 0 ? "time-value" :
+	    strcmp(type, "boolean") == 0 ? "boolean-value" :
+	    strcmp(type, "string") == 0 ? NULL : "value";
+	v = typed ? xmlrd_attr(&s->x, typed) : NULL;
 	buf_reset(&s->val);
 	buf_reset(&s->tmp);
 	if (!empty && cell_text(s, e) < 0) {
 		xmlFree(type);
+		xmlFree(v);
 		return -1;
 	}
 	if (type == NULL || strcmp(type, "string") == 0)
 		;
 	else if (strcmp(type, "float") == 0 || strcmp(type, "percentage") == 0 ||
 	    strcmp(type, "currency") == 0) {
-		v = xmlrd_attr(&s->x, "value");
 		if (v) {
 			buf_reset(&s->val);
 			sheet_plain_number(v, strlen(v), &s->val);
 		}
 	} else if (strcmp(type, "date") == 0) {
-		v = xmlrd_attr(&s->x, "date-value");
 		if (v) {
 			buf_reset(&s->val);
 			buf_addstr(&s->val, v);
 		}
 	} else if (strcmp(type, "time") == 0) {
-		v = xmlrd_attr(&s->x, "time-value");
 		if (v && duration(v, when, sizeof(when))) {
 			buf_reset(&s->val);
 			buf_addstr(&s->val, when);
 		}
 	} else if (strcmp(type, "boolean") == 0) {
-		v = xmlrd_attr(&s->x, "boolean-value");
 		if (v) {
 			buf_reset(&s->val);
 			buf_addstr(&s->val, strcmp(v, "true") == 0 ? "true" :

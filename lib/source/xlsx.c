@@ -724,29 +724,31 @@ static void
 cell_attrs(struct xlsx *s, char *r, size_t nr, char *t, size_t nt,
     unsigned long *style)
 {
-	xmlTextReaderPtr xr = s->x.r;
 	const char *name, *v;
+	size_t i, len, n = xmlrd_nattrs(&s->x);
 
 	r[0] = t[0] = '\0';
 	*style = 0;
-	if (xmlTextReaderMoveToFirstAttribute(xr) != 1)
-		return;
-	do {
-		name = (const char *)xmlTextReaderConstLocalName(xr);
-		v = (const char *)xmlTextReaderConstValue(xr);
-		if (name == NULL || v == NULL || name[1] != '\0')
+	for (i = 0; i < n; i++) {
+		name = xmlrd_attr_name(&s->x, i);
+		v = xmlrd_attr_value(&s->x, i);
+		if (name[0] == '\0' || name[1] != '\0')
 			continue;
-		if (name[0] == 'r' && strlen(v) < nr)
-			snprintf(r, nr, "%s", v);
+		len = strlen(v);
+		if (name[0] == 'r' && len < nr)
+			memcpy(r, v, len + 1);
 		else if (name[0] == 'r')
 			/* Too long to be a reference: said as such, cut. */
 			snprintf(r, nr, "%.*s\xe2\x80\xa6", (int)nr - 4, v);
-		else if (name[0] == 't')
-			snprintf(t, nt, "%s", v);
+		else if (name[0] == 't' && len < nt)
+			memcpy(t, v, len + 1);
+		else if (name[0] == 't') {
+			memcpy(t, v, nt - 1);	/* no type: said as unknown */
+			t[nt - 1] = '\0';
+		}
 		else if (name[0] == 's')
 			*style = strtoul(v, NULL, 10);
-	} while (xmlTextReaderMoveToNextAttribute(xr) == 1);
-	xmlTextReaderMoveToElement(xr);
+	}
 }
 
 static int

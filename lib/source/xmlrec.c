@@ -266,17 +266,12 @@ rel_path(struct xmlrec *s, struct buf *b)
 static int
 attributes(struct xmlrec *s, struct buf *name, struct muni_err *e)
 {
-	xmlTextReaderPtr r = s->x.r;
-	size_t base = name->len;
+	size_t base = name->len, i, n = xmlrd_nattrs(&s->x);
 	const char *a, *v;
 
-	if (xmlTextReaderMoveToFirstAttribute(r) != 1)
-		return 0;
-	do {
-		if (xmlTextReaderIsNamespaceDecl(r) == 1)
-			continue;
-		a = (const char *)xmlTextReaderConstLocalName(r);
-		v = (const char *)xmlTextReaderConstValue(r);
+	for (i = 0; i < n; i++) {
+		a = xmlrd_attr_name(&s->x, i);
+		v = xmlrd_attr_value(&s->x, i);
 		buf_setlen(name, base);
 		if (s->depth > s->rec_depth)
 			buf_addstr(name, "/@");
@@ -286,8 +281,7 @@ attributes(struct xmlrec *s, struct buf *name, struct muni_err *e)
 		if (put(s, name->ptr, name->len, v ? v : "", v ? strlen(v) : 0,
 		    1, e) < 0)
 			return -1;
-	} while (xmlTextReaderMoveToNextAttribute(r) == 1);
-	xmlTextReaderMoveToElement(r);
+	}
 	buf_setlen(name, base);
 	return 0;
 }
