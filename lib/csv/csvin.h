@@ -5,7 +5,9 @@
  * inflates gzip transparently (zlib), guesses the encoding and the dialect
  * on a bounded sample (sniff), transcodes to UTF-8 (iconv) and splits
  * records with libcsv: quoted fields with embedded newlines, CRLF, LF, CR
- * and mixed line ends, a missing final newline. Nothing is trimmed: a
+ * and mixed line ends, a missing final newline (a plain line, its fields
+ * unquoted or quoted whole on the line, LF or CRLF, is split without
+ * libcsv's byte-by-byte walk, into the same fields). Nothing is trimmed: a
  * field's bytes are what stood between its delimiters (quotes removed,
  * doubled quotes undoubled).
  *

@@ -282,6 +282,7 @@ copy_csv(struct run *r, int fd, const void *prefix, size_t n,
 
 	copt.prefix = prefix;
 	copt.nprefix = n;
+	copt.threads = 1;	/* read and parse beside the writing */
 	if (!r->hashing && r->o->provenance) {
 		copt.raw_hook = digest_hook;
 		copt.raw_ctx = &r->d;
