@@ -4,6 +4,7 @@
 
 #include "json/json.h"
 #include "schema/report.h"
+#include "rnd.h"
 #include "tap.h"
 
 /*
@@ -12,17 +13,6 @@
  * against yajl_gen_string, each report against what yajl writes back
  * when it reads the report (yajl_tree) and generates it again.
  */
-
-static unsigned long long seed = 88172645463325252ULL;
-
-static unsigned
-rnd(unsigned n)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (unsigned)(seed % n);
-}
 
 /* Up to max bytes of text: ASCII, accents, controls, quotes, '/', DEL. */
 static void

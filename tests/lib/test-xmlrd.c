@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "source/xmlrd.h"
+#include "rnd.h"
 #include "tap.h"
 
 /*
@@ -15,17 +16,6 @@
  * must be the same. The reader's comments and processing instructions are
  * left out, and its <a></a> read as <a/>, as xmlrd documents.
  */
-
-static unsigned long long seed = 0x2545F4914F6CDD1DULL;
-
-static unsigned
-rnd(unsigned n)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (unsigned)(seed % n);
-}
 
 static void
 text(struct buf *b)
@@ -211,6 +201,7 @@ main(void)
 	struct buf doc, want, got;
 	int i, bad = 0, failed = 0;
 
+	rnd_state = 0x2545F4914F6CDD1DULL;
 	buf_init(&doc, 1 << 24);
 	buf_init(&want, 1 << 26);
 	buf_init(&got, 1 << 26);
