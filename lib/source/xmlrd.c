@@ -459,7 +459,10 @@ start(struct xmlrd *x, size_t n)
 	xmlCtxtUseOptions(x->p, XML_PARSE_NONET | XML_PARSE_NOCDATA |
 	    XML_PARSE_COMPACT);
 	x->started = 1;
-	return n < 4 ? 0 : xmlParseChunk(x->p, x->in + 4, (int)n - 4, 0);
+	/* Its errors are on_error's; -1 only when no parser was made. */
+	if (n > 4)
+		xmlParseChunk(x->p, x->in + 4, (int)n - 4, 0);
+	return 0;
 }
 
 /*
@@ -506,6 +509,18 @@ compact(struct xmlrd *x)
 	x->cur = 0;
 }
 
+static int
+fail(struct xmlrd *x, struct muni_err *e, int line, const char *why)
+{
+	if (x->part != NULL)
+		err_set(e, MUNI_EXIT_DATA, "'%s': %s, line %d: %s", x->file,
+		    x->part, line, why);
+	else
+		err_set(e, MUNI_EXIT_DATA, "'%s', line %d: %s", x->file, line,
+		    why);
+	return -1;
+}
+
 /* Parse blocks until a node can be handed out: 0, or -1 (x->xml_err). */
 static int
 more(struct xmlrd *x)
@@ -520,21 +535,16 @@ more(struct xmlrd *x)
 			return -1;
 		}
 		if (scan(x, x->in, (size_t)r) < 0) {
-			if (x->part != NULL)
-				err_set(&x->read_err, MUNI_EXIT_DATA, "'%s': %s, "
-				    "line %llu: an element has more than %d "
-				    "attributes", x->file, x->part,
-				    x->scan_line + 1, XMLRD_MAX_ATTRIBUTES);
-			else
-				err_set(&x->read_err, MUNI_EXIT_DATA, "'%s', "
-				    "line %llu: an element has more than %d "
-				    "attributes", x->file, x->scan_line + 1,
-				    XMLRD_MAX_ATTRIBUTES);
+			char why[64];
+
+			snprintf(why, sizeof(why), "an element has more than "
+			    "%d attributes", XMLRD_MAX_ATTRIBUTES);
+			fail(x, &x->read_err, (int)(x->scan_line + 1), why);
 			x->read_failed = 1;
 			return -1;
 		}
 		if (!x->started) {
-			if (start(x, (size_t)r) < 0 && x->p == NULL) {
+			if (start(x, (size_t)r) < 0) {
 				snprintf(x->xml_err, sizeof(x->xml_err),
 				    "cannot start the XML reader");
 				return -1;
@@ -549,18 +559,6 @@ more(struct xmlrd *x)
 			return -1;
 	}
 	return 0;
-}
-
-static int
-fail(struct xmlrd *x, struct muni_err *e, int line, const char *why)
-{
-	if (x->part != NULL)
-		err_set(e, MUNI_EXIT_DATA, "'%s': %s, line %d: %s", x->file,
-		    x->part, line, why);
-	else
-		err_set(e, MUNI_EXIT_DATA, "'%s', line %d: %s", x->file, line,
-		    why);
-	return -1;
 }
 
 int
