@@ -15,6 +15,7 @@
 #include "base/outfile.h"
 #include "base/text.h"
 #include "csv/csvout.h"
+#include "csv/rowpool.h"
 #include "run/validate_run.h"
 #include "schema/report.h"
 #include "schema/schema.h"
@@ -438,16 +439,14 @@ table_header(struct table *t, const struct record *rec, struct muni_err *e)
 	return MUNI_EXIT_OK;
 }
 
-/* A data row: checked, then passed on or rejected; the status. */
+/* A data row checked: passed on or rejected; the status. */
 static int
-table_row(struct table *t, const struct record *rec, struct muni_err *e)
+table_pass(struct table *t, const struct record *rec, struct muni_err *e)
 {
 	const struct validate_run_options *o = t->o;
 	const struct verror *errs;
 	size_t nerr;
 
-	if (validator_row(t->v, rec, e) < 0)
-		return e->status;
 	errs = validator_row_errors(t->v, &nerr);
 	if (nerr && report_keep_row(t->r, rec) < 0) {
 		err_nomem(e);
@@ -470,6 +469,117 @@ table_row(struct table *t, const struct record *rec, struct muni_err *e)
 	if (o->on_record && o->on_record(o->record_ctx, rec, e) < 0)
 		return e->status;
 	return MUNI_EXIT_OK;
+}
+
+/* ---- rows checked in threads (rowpool), committed in order ---- */
+
+/* A batch's checks: the items of its rows, row i's from mark[i]. */
+struct checked {
+	struct vwork *w;
+	size_t *mark;
+	size_t cap;
+};
+
+static void *
+checked_new(void *ctx)
+{
+	struct table *t = ctx;
+	struct checked *c = calloc(1, sizeof(*c));
+
+	if (c && (c->w = validator_work_new(t->v)) == NULL) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static void
+checked_free(void *ctx, void *state)
+{
+	struct checked *c = state;
+
+	(void)ctx;
+	validator_work_free(c->w);
+	free(c->mark);
+	free(c);
+}
+
+static void
+check_batch(void *ctx, struct rowbatch *b)
+{
+	struct table *t = ctx;
+	struct checked *c = b->state;
+	size_t i;
+
+	if (c->cap < b->nrecs + 1) {
+		free(c->mark);
+		c->cap = 0;
+		c->mark = malloc((b->nrecs + 1) * sizeof(*c->mark));
+		if (c->mark == NULL)
+			return;		/* commit_batch() says so */
+		c->cap = b->nrecs + 1;
+	}
+	for (i = 0; i < b->nrecs; i++) {
+		c->mark[i] = validator_work_items(c->w);
+		(void)validator_check(t->v, c->w, &b->recs[i]);
+	}
+	c->mark[i] = validator_work_items(c->w);
+}
+
+static int
+commit_batch(void *ctx, struct rowbatch *b, struct muni_err *e)
+{
+	struct table *t = ctx;
+	struct checked *c = b->state;
+	size_t i;
+	int status = MUNI_EXIT_OK;
+
+	if (c->cap < b->nrecs + 1) {
+		err_nomem(e);
+		return -1;
+	}
+	for (i = 0; i < b->nrecs && status == MUNI_EXIT_OK; i++) {
+		if (validator_commit(t->v, c->w, c->mark[i], c->mark[i + 1],
+		    &b->recs[i], e) < 0)
+			status = e->status;
+		else
+			status = table_pass(t, &b->recs[i], e);
+	}
+	validator_work_reset(c->w);
+	if (status != MUNI_EXIT_OK)
+		return -1;
+	return t->out_ok ? 0 : 1;
+}
+
+static const struct rowpool_ops check_ops = {
+	checked_new, checked_free, check_batch, commit_batch
+};
+
+/* A data row: checked, then passed on or rejected; the status. */
+static int
+table_row(struct table *t, const struct record *rec, struct muni_err *e)
+{
+	if (validator_row(t->v, rec, e) < 0)
+		return e->status;
+	return table_pass(t, rec, e);
+}
+
+int
+validate_run_threads(const struct validate_run_options *o)
+{
+	struct stat st;
+	int env = rowpool_env("MUNI_THREADS", ROWPOOL_MAX_THREADS);
+
+	if (o->threads > 0)
+		return o->threads;
+	if (env)
+		return env;
+	/* A small file is read before threads would have started. */
+	if (o->input && strcmp(o->input, "-") != 0 && stat(o->input,
+	    &st) == 0 && S_ISREG(st.st_mode) && st.st_size <
+	    VALIDATE_RUN_SMALL)
+		return 1;
+	return rowpool_default_threads();
 }
 
 /* An input that has no row at all, not even a header: a source error. */
@@ -553,7 +663,7 @@ run_table(const struct validate_run_options *o, struct report *r,
 	struct table t;
 	struct record *rec, *pending = NULL;
 	struct timespec t0, t1;
-	int rc, status;
+	int rc, status, threads = validate_run_threads(o);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&t, 0, sizeof(t));
@@ -577,14 +687,24 @@ run_table(const struct validate_run_options *o, struct report *r,
 	if (rc > 0) {
 		if ((status = table_header(&t, rec, e)) != MUNI_EXIT_OK)
 			goto end;
-		while (t.out_ok && (o->limit_rows == 0 ||
-		    r->rows < o->limit_rows) && (pending ? (rec = pending,
-		    pending = NULL, rc = 1) : (rc = csvin_next(t.in, &rec,
-		    e))) > 0)
-			if ((status = table_row(&t, rec, e)) != MUNI_EXIT_OK)
+		if (threads > 1) {
+			rc = rowpool_run(t.in, pending, o->limit_rows,
+			    threads, &check_ops, &t, e);
+			if (rc < 0 && e->status != MUNI_EXIT_DATA) {
+				status = e->status;
 				goto end;
-		if (o->limit_rows && r->rows >= o->limit_rows)
-			rc = 0;
+			}
+		} else {
+			while (t.out_ok && (o->limit_rows == 0 ||
+			    r->rows < o->limit_rows) && (pending ? (rec =
+			    pending, pending = NULL, rc = 1) :
+			    (rc = csvin_next(t.in, &rec, e))) > 0)
+				if ((status = table_row(&t, rec, e)) !=
+				    MUNI_EXIT_OK)
+					goto end;
+			if (o->limit_rows && r->rows >= o->limit_rows)
+				rc = 0;
+		}
 	}
 	if (rc < 0 && (status = note_read_error(r, e)) != MUNI_EXIT_OK)
 		goto end;

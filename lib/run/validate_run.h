@@ -61,6 +61,12 @@ struct validate_run_options {
 	size_t limit_errors;			/* default 1000; 0: none */
 	size_t limit_rows;			/* 0: all */
 	size_t regex_work;			/* 0: VALIDATE_REGEX_WORK */
+	/*
+	 * Threads that check rows (beside the one that reads and the one
+	 * that writes, in order); 0: validate_run_threads()'s choice. The
+	 * report and the output are the same whatever the number.
+	 */
+	int threads;
 	size_t html_rows;			/* rows shown by HTML, 50 */
 	unsigned long pick, skip;
 	struct validate_run_resource resources[VALIDATE_RUN_MAX_RESOURCES];
@@ -103,5 +109,11 @@ void validate_run_report_init(const struct validate_run_options *o,
     struct report *r, const char *name);
 int validate_run_table(const struct validate_run_options *o, struct report *r,
     struct muni_err *e);
+
+/* Below this size, a regular file is checked in one thread. */
+#define VALIDATE_RUN_SMALL ((long long)4 << 20)
+
+/* The threads o's rows are checked in: o->threads, or the default. */
+int validate_run_threads(const struct validate_run_options *o);
 
 #endif

@@ -165,6 +165,8 @@ custom_check_bind(struct custom_check_binding *b,
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(def->name, kinds[i].name) == 0)
 			b->kind = (int)kinds[i].kind;
+	if (b->kind == K_PHONE)
+		phone_init();	/* the library's tables, before any thread */
 	if (b->kind < 0) {
 		add(f, n, ERR_CHECK, -1, "the custom check '%s' is not known "
 		    "to muni: not checked", def->name);

@@ -26,10 +26,25 @@ phone_is_number(const char *digits, int strict)
 	}
 }
 
+static const ShortNumberInfo *
+short_numbers(void)
+{
+	static const ShortNumberInfo *info = new ShortNumberInfo();
+
+	return info;
+}
+
+extern "C" void
+phone_init(void)
+{
+	(void)PhoneNumberUtil::GetInstance();
+	(void)short_numbers();
+}
+
 extern "C" int
 phone_valid(const char *p, size_t n)
 {
-	static const ShortNumberInfo *short_info = new ShortNumberInfo();
+	const ShortNumberInfo *short_info = short_numbers();
 	const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
 	const std::string value(p, n);
 	PhoneNumber number;

@@ -4,7 +4,9 @@
  * python-phonenumbers ports: a value is valid when it parses with region FR
  * and is a valid number or a valid short number (115, 3949), or parses
  * without a region (it starts with +) and is a valid number.
- * A small C interface over the C++ library; no state is kept.
+ * A small C interface over the C++ library; no state is kept but the
+ * library's own, built on first use: phone_init() builds it, before
+ * threads call the others.
  */
 #ifndef MUNI_PHONE_H
 #define MUNI_PHONE_H
@@ -15,6 +17,7 @@
 extern "C" {
 #endif
 
+void phone_init(void);
 int phone_valid(const char *p, size_t n);
 /*
  * Whether a phone number candidate found in free text is a phone number:

@@ -332,19 +332,29 @@ put_str(struct buf *b, const char *p, size_t n)
 	return p ? buf_add(b, p, n) : 0;
 }
 
-static size_t
-len_opt(const char *s)
+/* s as visible_opt() copies it: put_str() of the visible text. */
+static int
+put_visible(struct buf *b, const char *s)
 {
-	return s ? strlen(s) : 0;
+	size_t at = b->len;
+	uint32_t n;
+
+	if (s == NULL)
+		return buf_add_u32(b, 0);
+	if (buf_add_u32(b, 0) < 0 || text_visible(b, s, strlen(s), 1) < 0)
+		return -1;
+	n = (uint32_t)(b->len - at - 4 + 1);
+	memcpy(b->ptr + at, &n, 4);
+	return 0;
 }
 
 /*
- * Write err (the slot past the held ones, whose strings are then freed)
- * to the spool: its length, code, row, line, field and strings. -1 when
- * it cannot be written.
+ * Write err, as report_add() would have copied it, to the spool: its
+ * length, code, row, line, field and strings. -1 when it cannot be
+ * written.
  */
 static int
-spool(struct report *r, struct verror *err)
+spool(struct report *r, const struct verror *err)
 {
 	unsigned long long v[3] = { err->row, err->line, err->field };
 	struct buf *b = &r->spool_buf;
@@ -356,14 +366,13 @@ spool(struct report *r, struct verror *err)
 	if (b->max == 0)
 		buf_init(b, SPOOL_CHUNK * 64);
 	start = b->len;
-	rc = r->spool_failed ? -1 : buf_add_u32(b, 0) | buf_add_u32(b, err->code) |
-	    buf_add(b, v, sizeof(v)) |
-	    put_str(b, err->field_name, len_opt(err->field_name)) |
-	    put_str(b, err->cell, err->cell_len) |
-	    put_str(b, err->note, len_opt(err->note)) |
-	    put_str(b, err->message, len_opt(err->message)) |
-	    put_str(b, err->hint, len_opt(err->hint));
-	verror_release(err);
+	rc = r->spool_failed ? -1 : buf_add_u32(b, 0) |
+	    buf_add_u32(b, err->code) | buf_add(b, v, sizeof(v)) |
+	    put_visible(b, err->field_name) |
+	    put_str(b, err->cell, err->cell && err->cell_len == 0 ?
+	    strlen(err->cell) : err->cell_len) |
+	    put_visible(b, err->note ? err->note : "") |
+	    put_visible(b, err->message) | put_visible(b, err->hint);
 	if (rc < 0) {
 		r->spool_failed = 1;
 		return -1;
@@ -542,6 +551,11 @@ report_add(struct report *r, const struct verror *err)
 	}
 	r->counts[err->code]++;
 	r->total++;
+	if (r->nheld == REPORT_HELD) {
+		if (spool(r, err) < 0)
+			return -1;
+		goto kept;
+	}
 	if (r->nheld == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct verror *e = realloc(r->errors, cap * sizeof(*e));
@@ -563,10 +577,8 @@ report_add(struct report *r, const struct verror *err)
 	copy->note = visible_opt(err->note ? err->note : "");
 	copy->message = visible_opt(err->message);
 	copy->hint = visible_opt(err->hint);
-	if (r->nheld < REPORT_HELD)
-		r->nheld++;
-	else if (spool(r, copy) < 0)
-		return -1;
+	r->nheld++;
+kept:
 	r->nerrors++;
 	if (r->limit && r->total >= r->limit) {
 		r->limit_reached = 1;

@@ -45,9 +45,39 @@ int validator_row(struct validator *v, const struct record *rec,
     struct muni_err *e);
 /* Whether the report's error limit has been reached. */
 int validator_done(const struct validator *v);
-/* The errors the last row had (all of them, whatever the report's limit). */
+/*
+ * The errors the last row had (all of them, whatever the report's limit),
+ * valid until the next row, or until the work its items were in is reset.
+ */
 const struct verror *validator_row_errors(const struct validator *v,
     size_t *n);
+
+/*
+ * Checking rows in several threads. validator_check() runs the checks of
+ * a row that depend on no other row (blank row, cells, types, constraints,
+ * extra cells, custom checks) and appends what it finds to w, the
+ * thread's own: it only reads the validator, and may run in any thread
+ * once the header is checked. validator_commit() then settles, in the
+ * rows' order and in the validator's thread, the items [from, to) a row
+ * left in w: what depends on the rows before it (unique values, primary
+ * and foreign keys, a pattern's budget of undecided values), and adds the
+ * row's errors to the report in the order validator_row() adds them, of
+ * which validator_row() is the two in turn: the report is the same
+ * whatever the threads. Once the rows' errors are read, validator_work_reset()
+ * empties w.
+ */
+struct vwork;
+
+struct vwork *validator_work_new(const struct validator *v);
+void validator_work_free(struct vwork *w);
+/* -1 when out of memory (validator_commit() then says so). */
+int validator_check(const struct validator *v, struct vwork *w,
+    const struct record *rec);
+/* The items in w: a row's are those appended by its validator_check(). */
+size_t validator_work_items(const struct vwork *w);
+void validator_work_reset(struct vwork *w);
+int validator_commit(struct validator *v, struct vwork *w, size_t from,
+    size_t to, const struct record *rec, struct muni_err *e);
 
 /*
  * Keys that a foreign key may point to: the values of fields ref_fields
