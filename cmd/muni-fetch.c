@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,15 +17,32 @@
 #include "run/fetch_run.h"
 #include "base/banned.h"
 
+/* Whether url's path ends in /collections/{id}/items (OGC API). */
+static int
+fetch_is_ogc_items(const char *url)
+{
+	const char *q = strpbrk(url, "?#"), *end = q ? q : url + strlen(url);
+	const char *c;
+
+	if (end - url < 18 || strncmp(end - 6, "/items", 6) != 0)
+		return 0;
+	for (c = end - 7; c > url && *c != '/'; c--)
+		;
+	return c - url >= 12 && strncmp(c - 12, "/collections", 12) == 0;
+}
+
 static const char usage_text[] =
     "usage: muni-fetch [-hV] [-d delimiter] [-e encoding] [-f format] "
     "[--crs crs]\n"
-    "                  [--entry name] [--fill-merged]\n"
+    "                  [--entry name] [--fill-merged] [--header-file file]\n"
     "                  [--geometry geojson | lonlat | wkt | centroid] "
     "[--list]\n"
     "                  [--max-download size] [--max-field-size size]\n"
     "                  [--max-input-size size] [--max-record-size size]\n"
-    "                  [--max-rows n] [-p file] [--query sql]\n"
+    "                  [--max-pages n] [--max-rows n] [--next path]\n"
+    "                  [--offset-param name --limit n [--limit-param name]]\n"
+    "                  [-p file] [--page-param name] [--paged] "
+    "[--query sql]\n"
     "                  [--records path] [--retries n] [--sheet name]\n"
     "                  [--skip-rows n] [--state file] [--table name]\n"
     "                  [--timeout seconds] [--to-wgs84] [file | url | -]\n";
@@ -58,11 +76,26 @@ static const char help_text[] =
     "  -h, --help               print this help and exit\n"
     "      --list               list the tables, sheets or archive entries\n"
     "                           and exit\n"
+    "      --header-file FILE   URL: request headers, \"Name: value\" a line\n"
+    "                           (a token: the file must be mode 600)\n"
+    "      --limit N            --offset-param: records asked per page\n"
+    "      --limit-param NAME   --offset-param: the parameter of --limit\n"
+    "                           (default: limit)\n"
     "      --max-download N     URL: largest download accepted (default 1G)\n"
+    "      --max-pages N        pages of an API read at most (default 10000)\n"
     OPT_READER_LIMITS_HELP
     "      --max-rows N         SQLite: most rows a query or view may yield\n"
     "                           (default 10000000)\n"
+    "      --next PATH          URL: a JSON API's pages, each giving the next\n"
+    "                           page's URL at PATH (next, links.next)\n"
+    "      --offset-param NAME  URL: a JSON API's pages, by an offset in the\n"
+    "                           query parameter NAME, --limit at a time\n"
     "  -p, --provenance FILE    write a JSON provenance record to FILE\n"
+    "      --page-param NAME    URL: a JSON API's pages, numbered by the query\n"
+    "                           parameter NAME, up to an empty page\n"
+    "      --paged              URL: a JSON API's pages, by their rel=next\n"
+    "                           links (OGC API - Features' links, or a Link\n"
+    "                           header); the default for .../items URLs\n"
     "      --query SQL          SQLite: the rows of this read-only query\n"
     "      --records PATH       JSON: the array of records, by its keys from\n"
     "                           the root (data, results.items); XML: the\n"
@@ -89,7 +122,8 @@ enum {
 	OPT_LIST = 256, OPT_QUERY, OPT_TABLE, OPT_ENTRY,
 	OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY, OPT_RECORDS,
 	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT,
-	OPT_CRS, OPT_TO_WGS84
+	OPT_CRS, OPT_TO_WGS84, OPT_HEADER_FILE, OPT_LIMIT, OPT_LIMIT_PARAM,
+	OPT_MAX_PAGES, OPT_NEXT, OPT_OFFSET_PARAM, OPT_PAGE_PARAM, OPT_PAGED
 };
 
 
@@ -101,7 +135,15 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "geometry", required_argument, NULL, OPT_GEOMETRY },
 	{ "help", no_argument, NULL, 'h' },
+	{ "header-file", required_argument, NULL, OPT_HEADER_FILE },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "limit-param", required_argument, NULL, OPT_LIMIT_PARAM },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "max-pages", required_argument, NULL, OPT_MAX_PAGES },
+	{ "next", required_argument, NULL, OPT_NEXT },
+	{ "offset-param", required_argument, NULL, OPT_OFFSET_PARAM },
+	{ "page-param", required_argument, NULL, OPT_PAGE_PARAM },
+	{ "paged", no_argument, NULL, OPT_PAGED },
 	{ "max-download", required_argument, NULL, OPT_MAX_DOWNLOAD },
 	{ "max-rows", required_argument, NULL, OPT_MAX_ROWS },
 	{ "provenance", required_argument, NULL, 'p' },
@@ -124,8 +166,10 @@ main(int argc, char **argv)
 	struct fetch_run_options o;
 	struct muni_err e;
 	char tool[64];
-	size_t skip;
+	size_t skip, count;
 	int c, status, idx = 0;
+	const char *header_file = NULL;
+	char **headers = NULL;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
@@ -224,6 +268,41 @@ main(int argc, char **argv)
 		case OPT_TABLE:
 			o.table = optarg;
 			break;
+		case OPT_HEADER_FILE:
+			header_file = optarg;
+			break;
+		case OPT_LIMIT:
+			if (opt_count(optarg, 1, 1000000000, &count, &e) < 0)
+				goto bad_value;
+			o.pager.limit = (unsigned long)count;
+			break;
+		case OPT_LIMIT_PARAM:
+			o.pager.limit_param = optarg;
+			break;
+		case OPT_MAX_PAGES:
+			if (opt_count(optarg, 1, 100000000, &count, &e) < 0)
+				goto bad_value;
+			o.pager.max_pages = (unsigned long)count;
+			break;
+		case OPT_NEXT:
+		case OPT_OFFSET_PARAM:
+		case OPT_PAGE_PARAM:
+		case OPT_PAGED:
+			if (o.pager.kind != PAGER_NONE) {
+				msg_error("--next, --offset-param, --page-param "
+				    "and --paged exclude each other");
+				return msg_usage(usage_text);
+			}
+			o.pager.kind = c == OPT_NEXT ? PAGER_NEXT :
+			    c == OPT_OFFSET_PARAM ? PAGER_OFFSET :
+			    c == OPT_PAGE_PARAM ? PAGER_PAGE : PAGER_LINKS;
+			o.pager.next = c == OPT_NEXT ? optarg : NULL;
+			o.pager.param = c == OPT_PAGED ? NULL : optarg;
+			if (optarg && *optarg == '\0') {
+				msg_error("--%s needs a name", longopts[idx].name);
+				return msg_usage(usage_text);
+			}
+			break;
 		case 'V':
 			return msg_version("muni-fetch");
 		default:
@@ -250,7 +329,38 @@ main(int argc, char **argv)
 		msg_error("--state is for a URL");
 		return msg_usage(usage_text);
 	}
+	if ((o.pager.limit != 0) != (o.pager.kind == PAGER_OFFSET) ||
+	    (o.pager.limit_param && o.pager.kind != PAGER_OFFSET)) {
+		msg_error("--offset-param and --limit go together (and "
+		    "--limit-param with them)");
+		return msg_usage(usage_text);
+	}
+	/* OGC API - Features: /collections/{id}/items pages by its links. */
+	if (o.pager.kind == PAGER_NONE && http_is_url(o.input) &&
+	    fetch_is_ogc_items(o.input))
+		o.pager.kind = PAGER_LINKS;
+	if ((o.pager.kind != PAGER_NONE || header_file) &&
+	    !http_is_url(o.input)) {
+		msg_error("an API's pages and --header-file are for a URL");
+		return msg_usage(usage_text);
+	}
+	if (o.pager.kind != PAGER_NONE && o.format != FETCH_RUN_AUTO &&
+	    o.format != FETCH_RUN_JSON) {
+		msg_error("an API's pages are JSON");
+		return msg_usage(usage_text);
+	}
+	if (o.pager.kind != PAGER_NONE)
+		o.format = FETCH_RUN_JSON;
+	if (header_file) {
+		headers = pager_read_headers(header_file, &o.nheaders, &e);
+		if (headers == NULL) {
+			msg_err(&e);
+			return e.status;
+		}
+		o.headers = (const char *const *)headers;
+	}
 	status = fetch_run(&o, &e);
+	free(headers);
 	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_NOT_MODIFIED)
 		msg_err(&e);
 	return status;

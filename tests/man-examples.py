@@ -5,7 +5,7 @@ a test case.
 The pages are rendered by mandoc, so that what is checked is what a reader
 sees (an escape that renders wrong is caught). A command example ("$ muni
 ...", or the lines of a script) must appear word for word in the cmd of a
-case under tests/TOOL/ (or in a test script, tests/*.sh), once the case's scratch folder ($T/) is taken out
+case under tests/TOOL/ (or in a test script, tests/*.sh or *.py), once the case's scratch folder ($T/) is taken out
 and the machine's paths of the examples (/srv/opendata, /etc/muni/key,
 /var/lib/muni/state.db, https://erp.example/) are read as the case's
 (opendata, key, state.db, $URL/). A file example (a JSON block) must be
@@ -92,7 +92,8 @@ def main():
     for cmd in sorted(glob.glob(os.path.join(SRC, "tests", "*", "*", "cmd"))):
         with open(cmd, encoding="utf-8") as f:
             cases[os.path.relpath(os.path.dirname(cmd), SRC)] = f.read()
-    for script in sorted(glob.glob(os.path.join(SRC, "tests", "*.sh"))):
+    for script in sorted(glob.glob(os.path.join(SRC, "tests", "*.sh")) +
+                         glob.glob(os.path.join(SRC, "tests", "*.py"))):
         with open(script, encoding="utf-8") as f:
             cases[os.path.relpath(script, SRC)] = f.read().replace(
                 "\\\n", " ")

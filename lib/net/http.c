@@ -224,6 +224,60 @@ header_is(const char *line, size_t n, const char *name, char *out,
 	return 1;
 }
 
+/*
+ * The target of rel="next" in a Link header's value (RFC 8288): entries
+ * "<uri>; param; rel=next" separated by commas; rel may list several
+ * relations. Kept in out when found.
+ */
+void
+http_link_next(const char *p, size_t n, char *out, size_t max)
+{
+	const char *end = p + n, *lt, *gt, *q;
+
+	for (;;) {
+		lt = memchr(p, '<', (size_t)(end - p));
+		if (lt == NULL)
+			return;
+		gt = memchr(lt, '>', (size_t)(end - lt));
+		if (gt == NULL)
+			return;
+		/* The parameters: up to the next entry's '<' (or the end). */
+		q = memchr(gt, '<', (size_t)(end - gt));
+		if (q == NULL)
+			q = end;
+		for (p = gt + 1; p + 3 < q; p++) {
+			const char *v;
+			size_t k;
+
+			if (strncasecmp(p, "rel", 3) != 0 || (p[-1] != ';' &&
+			    p[-1] != ' ' && p[-1] != '\t'))
+				continue;
+			v = p + 3;
+			while (v < q && (*v == ' ' || *v == '='))
+				v++;
+			if (v < q && *v == '"')
+				v++;
+			/* One of the space-separated relation types. */
+			while (v < q && *v != '"' && *v != ';' && *v != ',') {
+				for (k = 0; v + k < q && v[k] != ' ' &&
+				    v[k] != '"' && v[k] != ';' && v[k] != ',';
+				    k++)
+					;
+				if (k == 4 && strncasecmp(v, "next", 4) == 0 &&
+				    (size_t)(gt - lt - 1) < max) {
+					memcpy(out, lt + 1, (size_t)(gt - lt - 1));
+					out[gt - lt - 1] = '\0';
+					return;
+				}
+				v += k;
+				while (v < q && *v == ' ')
+					v++;
+			}
+		}
+		p = q;
+	}
+}
+
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -236,9 +290,13 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		/* a new response (after a redirect): forget the last one */
 		k->r->etag[0] = k->r->last_modified[0] = '\0';
 		k->r->content_type[0] = '\0';
+		k->r->link_next[0] = '\0';
 		k->retry_after = -1;
 		return len;
 	}
+	if (len > 5 && strncasecmp(p, "Link:", 5) == 0)
+		http_link_next(p + 5, len - 5, k->r->link_next,
+		    sizeof(k->r->link_next));
 	header_is(p, len, "ETag", k->r->etag, sizeof(k->r->etag));
 	header_is(p, len, "Last-Modified", k->r->last_modified,
 	    sizeof(k->r->last_modified));
@@ -277,6 +335,7 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 	CURLcode rc;
 	CURL *c;
 	int attempt;
+	size_t i;
 	long timeout = o->timeout > 0 ? o->timeout : HTTP_TIMEOUT;
 	time_t deadline = time(NULL) + timeout, left;
 
@@ -292,6 +351,8 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 		    o->last_modified);
 		headers = curl_slist_append(headers, hdr);
 	}
+	for (i = 0; i < o->nheaders; i++)
+		headers = curl_slist_append(headers, o->headers[i]);
 	snprintf(agent, sizeof(agent), "muni/%s", muni_version());
 	for (attempt = 0;; attempt++) {
 		c = curl_easy_init();
@@ -381,4 +442,96 @@ http_download(const char *url, int fd, const struct http_get_options *o,
 	}
 	curl_slist_free_all(headers);
 	return -1;
+}
+
+char *
+http_resolve(const char *base, const char *ref, struct muni_err *e)
+{
+	CURLU *u = curl_url();
+	char *got = NULL, *copy = NULL;
+
+	if (u == NULL) {
+		err_nomem(e);
+		return NULL;
+	}
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, ref, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &got, 0) != CURLUE_OK ||
+	    !http_is_url(got))
+		err_set(e, MUNI_EXIT_DATA, "'%s' is not the URL of a page (from "
+		    "'%s')", ref, base);
+	else if ((copy = strdup(got)) == NULL)
+		err_nomem(e);
+	curl_free(got);
+	curl_url_cleanup(u);
+	return copy;
+}
+
+char *
+http_with_param(const char *url, const char *name, const char *value,
+    struct muni_err *e)
+{
+	CURLU *u = curl_url();
+	char *query = NULL, *got = NULL, *copy = NULL;
+	struct buf q;
+	const char *p, *amp;
+	size_t n = strlen(name);
+
+	if (u == NULL) {
+		err_nomem(e);
+		return NULL;
+	}
+	buf_init(&q, (size_t)1 << 20);
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a URL", url);
+		goto out;
+	}
+	(void)curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	/* Every other parameter as it is, in its place; name's replaced. */
+	for (p = query; p && *p; p = amp ? amp + 1 : p + strlen(p)) {
+		amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+
+		if ((len == n || (len > n && p[n] == '=')) &&
+		    strncmp(p, name, n) == 0)
+			continue;
+		if (q.len)
+			buf_addch(&q, '&');
+		buf_add(&q, p, len);
+		if (amp == NULL)
+			break;
+	}
+	if (q.len)
+		buf_addch(&q, '&');
+	buf_addf(&q, "%s=%s", name, value);
+	if (curl_url_set(u, CURLUPART_QUERY, q.ptr, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &got, 0) != CURLUE_OK)
+		err_set(e, MUNI_EXIT_USAGE, "cannot set '%s' in '%s'", name,
+		    url);
+	else if ((copy = strdup(got)) == NULL)
+		err_nomem(e);
+out:
+	curl_free(query);
+	curl_free(got);
+	curl_url_cleanup(u);
+	buf_release(&q);
+	return copy;
+}
+
+char *
+http_public(const char *url)
+{
+	CURLU *u = curl_url();
+	char *got = NULL, *copy;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &got, 0) == CURLUE_OK)
+		copy = strdup(got);
+	else
+		copy = strdup(url);
+	curl_free(got);
+	curl_url_cleanup(u);
+	return copy;
 }

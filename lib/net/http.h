@@ -25,6 +25,8 @@ struct http_get_options {
 	long timeout;			/* seconds for everything; 0: 1800 */
 	const char *etag;		/* If-None-Match, or NULL */
 	const char *last_modified;	/* If-Modified-Since, or NULL */
+	const char *const *headers;	/* more request headers, "Name: value" */
+	size_t nheaders;
 };
 
 struct http_result {
@@ -32,6 +34,7 @@ struct http_result {
 	char etag[256];
 	char last_modified[64];
 	char content_type[128];
+	char link_next[2048];		/* RFC 8288 Link: <...>; rel="next" */
 	unsigned long long bytes;
 	int attempts;
 };
@@ -66,5 +69,23 @@ int http_request(const char *url, const struct http_request *rq,
  */
 int http_download(const char *url, int fd, const struct http_get_options *o,
     struct http_result *r, struct muni_err *e);
+
+/*
+ * URLs for paging: ref (absolute, or relative as a page's link may be)
+ * resolved against base; url with the query parameter name set to value
+ * (replaced where it is, else appended). A malloc'd string, or NULL with e
+ * set (MUNI_EXIT_DATA: not a URL muni fetches).
+ */
+char *http_resolve(const char *base, const char *ref, struct muni_err *e);
+char *http_with_param(const char *url, const char *name, const char *value,
+    struct muni_err *e);
+/*
+ * The target of rel="next" in the n bytes of a Link header's value (RFC
+ * 8288), copied to out when found (and shorter than max); else out as it
+ * was.
+ */
+void http_link_next(const char *p, size_t n, char *out, size_t max);
+/* url without its user and password, for what is written down. */
+char *http_public(const char *url);
 
 #endif

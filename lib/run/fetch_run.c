@@ -185,8 +185,21 @@ write_provenance(struct run *r, struct muni_err *e)
 		    r->o->input);
 		return -1;
 	}
-	r->p.source = r->o->input;
+	r->source = http_is_url(r->o->input) ? http_public(r->o->input) :
+	    NULL;
+	r->p.source = r->source ? r->source : r->o->input;
 	r->p.sha256 = hex;
+	if (r->o->pager.kind != PAGER_NONE) {
+		static const char *const kinds[] = {
+			[PAGER_NONE] = "none", [PAGER_LINKS] = "links",
+			[PAGER_NEXT] = "next", [PAGER_PAGE] = "page",
+			[PAGER_OFFSET] = "offset",
+		};
+
+		r->p.api = kinds[r->o->pager.kind];
+		r->p.pages = r->pages.pages;
+		r->p.matched = r->pages.matched;
+	}
 	r->p.tool = r->o->tool;
 	buf_init(&json, 1 << 20);
 	rc = provenance_json(&r->p, &json, e);
@@ -415,7 +428,8 @@ copy_json(struct run *r, int fd, struct muni_err *e)
 	int status;
 
 	memset(&jo, 0, sizeof(jo));
-	jo.records = r->o->records;
+	/* An API's pages are gathered as one array (or FeatureCollection). */
+	jo.records = r->o->pager.kind != PAGER_NONE ? NULL : r->o->records;
 	jo.lonlat = r->o->lonlat;
 	jo.max_field = r->o->csv.max_field;
 	jo.max_record = r->o->csv.max_record;
@@ -861,6 +875,8 @@ download(struct run *r, struct fetch_state *st, struct http_result *res,
 	ho.retries = r->o->retries;
 	ho.max_wait = 300;
 	ho.timeout = r->o->timeout;
+	ho.headers = r->o->headers;
+	ho.nheaders = r->o->nheaders;
 	if (r->o->state != NULL) {
 		if (fetch_state_load(r->o->state, r->o->input, st, e) < 0)
 			return -1;
@@ -870,7 +886,18 @@ download(struct run *r, struct fetch_state *st, struct http_result *res,
 	fd = fd_temp("muni-fetch", r->download, e);
 	if (fd < 0)
 		return -1;
-	if (http_download(r->o->input, fd, &ho, res, e) < 0) {
+	if (r->o->pager.kind != PAGER_NONE) {
+		struct pager_options po = r->o->pager;
+
+		po.records = r->o->records;
+		po.warn = r->o->pick.warn;
+		po.warn_ctx = r->o->pick.warn_ctx;
+		if (pager_fetch(r->o->input, &po, &ho, fd, res, &r->pages,
+		    e) < 0) {
+			close(fd);
+			return -1;
+		}
+	} else if (http_download(r->o->input, fd, &ho, res, e) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -1017,6 +1044,7 @@ fetch_run(const struct fetch_run_options *o, struct muni_err *e)
 		status = e->status;
 end:
 	free((char *)r.p.entry);
+	free(r.source);
 	if (r.tmp[0])
 		unlink(r.tmp);
 	if (r.member[0])

@@ -30,6 +30,7 @@
 
 #include "base/err.h"
 #include "csv/csvin.h"
+#include "source/pager.h"
 #include "source/sheet.h"
 
 enum fetch_run_format {
@@ -67,6 +68,9 @@ struct fetch_run_options {
 	int retries;
 	unsigned long long max_download;
 	long timeout;			/* seconds, all tries; 0: 1800 */
+	struct pager_options pager;	/* an API's pages (kind PAGER_NONE) */
+	const char *const *headers;	/* request headers (--header-file) */
+	size_t nheaders;
 	int out_fd;
 	const char *tool;		/* "muni-fetch 0.1.0", for provenance */
 };

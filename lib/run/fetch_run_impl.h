@@ -30,6 +30,8 @@ struct run {
 					 * shapefile's files, or "" */
 	char sheet[1024];		/* the sheet read, for provenance */
 	char crs[128];			/* geodata's CRS, for provenance */
+	struct pager_result pages;	/* an API's */
+	char *source;			/* the input, without credentials */
 	struct provenance p;
 };
 

@@ -74,6 +74,16 @@ provenance_json(const struct provenance *p, struct buf *out,
 		json_key_str(g, "crs", p->crs);
 	if (p->reprojected_to != NULL)
 		json_key_str(g, "reprojected_to", p->reprojected_to);
+	if (p->api != NULL) {
+		json_str(g, "api");
+		yajl_gen_map_open(g);
+		json_key_str(g, "paging", p->api);
+		json_key_uint(g, "pages", p->pages);
+		if (p->matched >= 0)
+			json_key_uint(g, "number_matched",
+			    (unsigned long long)p->matched);
+		yajl_gen_map_close(g);
+	}
 	json_key_str(g, "fetched", now);
 	json_key_str(g, "tool", p->tool);
 	yajl_gen_map_close(g);

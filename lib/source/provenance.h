@@ -40,6 +40,9 @@ struct provenance {
 	const char *entry;		/* inside a ZIP archive, else NULL */
 	const char *crs;		/* geodata, else NULL */
 	const char *reprojected_to;	/* --to-wgs84, else NULL */
+	const char *api;		/* an API's pages: their kind, else NULL */
+	unsigned long pages;
+	long long matched;		/* numberMatched, or -1 */
 	const char *tool;
 };
 

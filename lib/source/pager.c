@@ -1,0 +1,699 @@
+/*
+ * pager.c: each page is read once with yajl's event parser; the records
+ * are written again, one by one, with yajl's generator (numbers keep their
+ * text, strings their characters), so memory holds one record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+
+#include "base/buf.h"
+#include "base/exitcode.h"
+#include "base/fdio.h"
+#include "schema/keyset.h"
+#include "source/jsonrec.h"
+#include "source/pager.h"
+#include "base/banned.h"
+
+#define MAX_PATH 16
+#define LINK_MAX 4096
+
+struct frame {
+	int is_map;
+	char key[256];		/* the current member's key, cut */
+	int key_cut;		/* longer than key holds: matches nothing */
+};
+
+struct scan {
+	const struct pager_options *o;
+	char *want[MAX_PATH];	/* the records' path */
+	size_t nwant;
+	char *nextp[MAX_PATH];	/* the next URL's path */
+	size_t nnext;
+	struct frame st[SRC_JSON_MAX_DEPTH + 2];
+	int depth;		/* containers open */
+	int rec_depth;		/* the records array's depth; 0: none yet */
+	int rec_done;		/* the records array read */
+	int in_rec;		/* a record being written */
+	yajl_gen g;
+	struct buf *out;	/* records of every page, comma-separated */
+	unsigned long long nrec;	/* this page's */
+	int first_record;	/* no record written yet, any page */
+	char *next;		/* from the page, or NULL */
+	char link_rel[32], link_href[LINK_MAX];
+	long long matched;
+	int geojson;
+	struct keyset *keys;
+	unsigned long page;
+	int failed;		/* out of memory, or a record too deep */
+};
+
+static int
+split_path(const char *p, char **out, size_t *n)
+{
+	char *copy, *tok, *save;
+
+	*n = 0;
+	if (p == NULL || *p == '\0')
+		return 0;
+	copy = strdup(p);
+	if (copy == NULL)
+		return -1;
+	for (tok = strtok_r(copy, "./", &save); tok && *n < MAX_PATH;
+	    tok = strtok_r(NULL, "./", &save))
+		if ((out[(*n)++] = strdup(tok)) == NULL) {
+			free(copy);
+			return -1;
+		}
+	free(copy);
+	return 0;
+}
+
+static void
+free_path(char **p, size_t n)
+{
+	while (n > 0)
+		free(p[--n]);
+}
+
+/* Whether the value starting now is at path p (the keys of every level). */
+static int
+at_path(const struct scan *s, char *const *p, size_t n)
+{
+	size_t d;
+
+	if (n == 0 || (size_t)s->depth != n)
+		return 0;
+	for (d = 1; d <= n; d++)
+		if (!s->st[d].is_map || s->st[d].key_cut ||
+		    strcmp(s->st[d].key, p[d - 1]) != 0)
+			return 0;
+	return 1;
+}
+
+/* The key of the member starting now at depth 1 is name. */
+static int
+root_key(const struct scan *s, const char *name)
+{
+	return s->depth == 1 && s->st[1].is_map && !s->st[1].key_cut &&
+	    strcmp(s->st[1].key, name) == 0;
+}
+
+/* A column name (a record's key) not seen on page 1: said once. */
+static void
+note_key(struct scan *s, const unsigned char *k, size_t n)
+{
+	long long had;
+	char msg[512];
+
+	if (s->keys == NULL)
+		return;
+	had = keyset_add(s->keys, k, n, s->page);
+	if (had < 0)
+		s->failed = 1;
+	else if (had == 0 && s->page > 1 && s->o->warn) {
+		snprintf(msg, sizeof(msg), "column '%.*s' first appears in page "
+		    "%lu: it is empty in the rows before", (int)(n < 200 ? n :
+		    200), (const char *)k, s->page);
+		s->o->warn(s->o->warn_ctx, msg);
+	}
+}
+
+static int
+gen_ok(struct scan *s, yajl_gen_status st)
+{
+	if (st != yajl_gen_status_ok)
+		s->failed = 1;
+	return !s->failed;
+}
+
+/* A scalar value: in a record, written; else looked at. */
+static int
+scalar(struct scan *s, int kind, const char *p, size_t n)
+{
+	if (s->in_rec) {
+		switch (kind) {
+		case 'n':
+			return gen_ok(s, yajl_gen_null(s->g));
+		case 't':
+		case 'f':
+			return gen_ok(s, yajl_gen_bool(s->g, kind == 't'));
+		case '0':
+			return gen_ok(s, yajl_gen_number(s->g, p, n));
+		default:
+			return gen_ok(s, yajl_gen_string(s->g,
+			    (const unsigned char *)p, n));
+		}
+	}
+	if (s->rec_depth && s->depth == s->rec_depth && !s->rec_done &&
+	    s->nrec == 0) {
+		/* An array of scalars holds no records: not this one. */
+		s->rec_depth = 0;
+		return 1;
+	}
+	if (s->nnext && at_path(s, s->nextp, s->nnext) && kind == 's' &&
+	    n > 0 && s->next == NULL) {
+		s->next = strndup(p, n);
+		if (s->next == NULL)
+			s->failed = 1;
+	}
+	if (root_key(s, "numberMatched") && kind == '0') {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(n < 31 ? n : 31), p);
+		s->matched = strtoll(num, NULL, 10);
+	}
+	if (root_key(s, "type") && kind == 's' && n == 17 &&
+	    memcmp(p, "FeatureCollection", 17) == 0)
+		s->geojson = 1;
+	/* OGC API: {"links": [{"rel": "next", "href": ...}]} */
+	if (s->depth == 3 && s->st[1].is_map && !s->st[1].key_cut &&
+	    strcmp(s->st[1].key, "links") == 0 && !s->st[2].is_map &&
+	    s->st[3].is_map && kind == 's') {
+		if (strcmp(s->st[3].key, "rel") == 0)
+			snprintf(s->link_rel, sizeof(s->link_rel), "%.*s",
+			    (int)(n < 31 ? n : 31), p);
+		else if (strcmp(s->st[3].key, "href") == 0 && n < LINK_MAX) {
+			memcpy(s->link_href, p, n);
+			s->link_href[n] = '\0';
+		}
+	}
+	return 1;
+}
+
+static int
+cb_null(void *ctx)
+{
+	return scalar(ctx, 'n', NULL, 0);
+}
+
+static int
+cb_boolean(void *ctx, int v)
+{
+	return scalar(ctx, v ? 't' : 'f', NULL, 0);
+}
+
+static int
+cb_number(void *ctx, const char *p, size_t n)
+{
+	return scalar(ctx, '0', p, n);
+}
+
+static int
+cb_string(void *ctx, const unsigned char *p, size_t n)
+{
+	return scalar(ctx, 's', (const char *)p, n);
+}
+
+static int
+open_level(struct scan *s, int is_map)
+{
+	if (s->in_rec && !gen_ok(s, is_map ? yajl_gen_map_open(s->g) :
+	    yajl_gen_array_open(s->g)))
+		return 0;
+	if (!s->in_rec && s->rec_depth && !s->rec_done &&
+	    s->depth == s->rec_depth) {
+		/* A record begins. */
+		s->in_rec = 1;
+		yajl_gen_reset(s->g, NULL);
+		yajl_gen_clear(s->g);
+		if (!gen_ok(s, is_map ? yajl_gen_map_open(s->g) :
+		    yajl_gen_array_open(s->g)))
+			return 0;
+	} else if (!s->in_rec && !s->rec_depth && !s->rec_done && !is_map &&
+	    (s->nwant ? at_path(s, s->want, s->nwant) : s->depth == 0 ||
+	    (s->depth == 1 && s->st[1].is_map && !root_key(s, "links")))) {
+		s->rec_depth = s->depth + 1;
+	}
+	if (s->depth > SRC_JSON_MAX_DEPTH) {
+		s->failed = 2;
+		return 0;
+	}
+	s->depth++;
+	s->st[s->depth].is_map = is_map;
+	s->st[s->depth].key[0] = '\0';
+	s->st[s->depth].key_cut = 0;
+	if (s->depth == 3 && s->st[1].is_map && strcmp(s->st[1].key,
+	    "links") == 0)
+		s->link_rel[0] = s->link_href[0] = '\0';
+	return 1;
+}
+
+static int
+cb_start_map(void *ctx)
+{
+	return open_level(ctx, 1);
+}
+
+static int
+cb_start_array(void *ctx)
+{
+	return open_level(ctx, 0);
+}
+
+static int
+cb_map_key(void *ctx, const unsigned char *p, size_t n)
+{
+	struct scan *s = ctx;
+	struct frame *f = &s->st[s->depth];
+
+	f->key_cut = n >= sizeof(f->key);
+	if (!f->key_cut) {
+		memcpy(f->key, p, n);
+		f->key[n] = '\0';
+	}
+	if (s->in_rec) {
+		if (s->depth == s->rec_depth + 1)
+			note_key(s, p, n);
+		else if (s->depth == s->rec_depth + 2 &&
+		    strcmp(s->st[s->rec_depth + 1].key, "properties") == 0)
+			note_key(s, p, n);
+		return gen_ok(s, yajl_gen_string(s->g, p, n));
+	}
+	return 1;
+}
+
+static int
+close_level(struct scan *s)
+{
+	const unsigned char *p;
+	size_t n;
+
+	if (s->in_rec && !gen_ok(s, s->st[s->depth].is_map ?
+	    yajl_gen_map_close(s->g) : yajl_gen_array_close(s->g)))
+		return 0;
+	if (s->depth == 3 && s->st[1].is_map && strcmp(s->st[1].key,
+	    "links") == 0 && strcmp(s->link_rel, "next") == 0 &&
+	    s->link_href[0] && s->next == NULL && s->o->kind == PAGER_LINKS &&
+	    (s->next = strdup(s->link_href)) == NULL)
+		s->failed = 1;
+	s->depth--;
+	if (s->in_rec && s->depth == s->rec_depth) {
+		/* A record ends: written after the others. */
+		s->in_rec = 0;
+		yajl_gen_get_buf(s->g, &p, &n);
+		if ((!s->first_record && buf_addch(s->out, ',') < 0) ||
+		    buf_add(s->out, p, n) < 0 || buf_addch(s->out, '\n') < 0)
+			s->failed = 1;
+		s->first_record = 0;
+		s->nrec++;
+	} else if (s->rec_depth && s->depth == s->rec_depth - 1)
+		s->rec_done = 1;
+	return !s->failed;
+}
+
+static int
+cb_end(void *ctx)
+{
+	return close_level(ctx);
+}
+
+static const yajl_callbacks callbacks = {
+	cb_null, cb_boolean, NULL, NULL, cb_number, cb_string,
+	cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end
+};
+
+/* Write out's records so far to fd: -1 when it cannot. */
+static int
+drain(struct buf *out, int fd, int all)
+{
+	if (out->len < ((size_t)1 << 20) && !all)
+		return 0;
+	if (fd_write_full(fd, out->ptr, out->len) < 0)
+		return -1;
+	buf_reset(out);
+	return 0;
+}
+
+/* Read page (a file) and append its records to out: 0, or -1 with e set. */
+static int
+scan_page(struct scan *s, int page, const char *url, int out_fd,
+    struct muni_err *e)
+{
+	unsigned char chunk[65536];
+	yajl_handle h;
+	yajl_status st = yajl_status_ok;
+	ssize_t n;
+	int rc = 0;
+
+	s->depth = 0;
+	s->rec_depth = 0;
+	s->rec_done = 0;
+	s->in_rec = 0;
+	s->nrec = 0;
+	s->matched = -1;
+	free(s->next);
+	s->next = NULL;
+	s->g = yajl_gen_alloc(NULL);
+	h = yajl_alloc(&callbacks, NULL, s);
+	if (s->g == NULL || h == NULL) {
+		if (s->g)
+			yajl_gen_free(s->g);
+		if (h)
+			yajl_free(h);
+		err_nomem(e);
+		return -1;
+	}
+	yajl_gen_config(s->g, yajl_gen_validate_utf8, 0);
+	if (lseek(page, 0, SEEK_SET) < 0)
+		rc = -1;
+	while (rc == 0 && (n = read(page, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		st = yajl_parse(h, chunk, (size_t)n);
+		if (st != yajl_status_ok)
+			break;
+		if (drain(s->out, out_fd, 0) < 0)
+			rc = -2;
+	}
+	if (rc == 0 && st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (rc == -1 || rc == -2)
+		err_sys(e, MUNI_EXIT_IO, errno, rc == -1 ? "cannot read the "
+		    "page of '%s'" : "cannot keep the records of '%s'", url);
+	else if (s->failed == 2)
+		err_set(e, MUNI_EXIT_DATA, "'%s': the page nests deeper than %d "
+		    "levels", url, SRC_JSON_MAX_DEPTH);
+	else if (s->failed)
+		err_nomem(e);
+	else if (st != yajl_status_ok) {
+		unsigned char *why = yajl_get_error(h, 0, NULL, 0);
+
+		err_set(e, MUNI_EXIT_DATA, "'%s': page %d is not JSON: %s", url,
+		    (int)s->page, why ? (const char *)why : "a syntax error");
+		yajl_free_error(h, why);
+	}
+	if (rc == 0 && (s->failed || st != yajl_status_ok))
+		rc = -1;
+	yajl_free(h);
+	yajl_gen_free(s->g);
+	s->g = NULL;
+	return rc < 0 ? -1 : 0;
+}
+
+int
+pager_scan(const struct pager_options *o, int page, int out_fd,
+    unsigned long long *records, char **next, struct muni_err *e)
+{
+	struct scan s;
+	struct buf out;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.first_record = 1;
+	s.out = &out;
+	s.page = 1;
+	*records = 0;
+	*next = NULL;
+	buf_init(&out, (size_t)1 << 28);
+	if (split_path(o->records, s.want, &s.nwant) < 0 ||
+	    split_path(o->kind == PAGER_NEXT ? o->next : NULL, s.nextp,
+	    &s.nnext) < 0)
+		err_nomem(e);
+	else if (scan_page(&s, page, "page", out_fd, e) == 0) {
+		if (drain(&out, out_fd, 1) < 0)
+			err_sys(e, MUNI_EXIT_IO, errno, "cannot write");
+		else {
+			*records = s.nrec;
+			*next = s.next;
+			s.next = NULL;
+			rc = 0;
+		}
+	}
+	free(s.next);
+	free_path(s.want, s.nwant);
+	free_path(s.nextp, s.nnext);
+	buf_release(&out);
+	return rc;
+}
+
+/* The URL of the next page after s's, or NULL (the last page). */
+static char *
+next_url(struct scan *s, const char *url, const struct http_result *hr,
+    unsigned long long *counter, struct muni_err *e)
+{
+	const struct pager_options *o = s->o;
+	char num[32], *u;
+
+	switch (o->kind) {
+	case PAGER_NEXT:
+	case PAGER_LINKS:
+		if (s->next)
+			return http_resolve(url, s->next, e);
+		if (o->kind == PAGER_LINKS && hr->link_next[0])
+			return http_resolve(url, hr->link_next, e);
+		return NULL;
+	case PAGER_PAGE:
+		if (s->nrec == 0)
+			return NULL;
+		snprintf(num, sizeof(num), "%llu", ++*counter);
+		return http_with_param(url, o->param, num, e);
+	case PAGER_OFFSET:
+		if (s->nrec == 0 || s->nrec < o->limit)
+			return NULL;
+		*counter += s->nrec;
+		snprintf(num, sizeof(num), "%llu", *counter);
+		u = http_with_param(url, o->param, num, e);
+		return u;
+	case PAGER_NONE:
+		break;
+	}
+	return NULL;
+}
+
+/* The value of parameter name in url's query, or def. */
+static unsigned long long
+param_value(const char *url, const char *name, unsigned long long def)
+{
+	const char *q = strchr(url, '?'), *p;
+	size_t n = strlen(name);
+
+	for (p = q; p; p = strchr(p + 1, '&'))
+		if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=' &&
+		    p[2 + n] >= '0' && p[2 + n] <= '9')
+			return strtoull(p + 2 + n, NULL, 10);
+	return def;
+}
+
+int
+pager_fetch(const char *url, const struct pager_options *o,
+    const struct http_get_options *ho, int fd, struct http_result *first,
+    struct pager_result *res, struct muni_err *e)
+{
+	struct http_get_options hopt = *ho;
+	struct http_result hr;
+	struct scan s;
+	struct keyset seen, keys;
+	struct buf out;
+	char path[4096], limit[32], *cur = NULL, *nxt;
+	unsigned long long counter = 0;
+	unsigned long max = o->max_pages ? o->max_pages : PAGER_MAX_PAGES;
+	int page = -1, rc = -1;
+	static const char head_geo[] = "{\"type\":\"FeatureCollection\","
+	    "\"features\":[\n", head[] = "[\n";
+
+	memset(&s, 0, sizeof(s));
+	memset(res, 0, sizeof(*res));
+	res->matched = -1;
+	s.o = o;
+	s.first_record = 1;
+	s.keys = &keys;
+	s.out = &out;
+	keyset_init(&seen);
+	keyset_init(&keys);
+	buf_init(&out, (size_t)1 << 28);
+	if (split_path(o->records, s.want, &s.nwant) < 0 ||
+	    split_path(o->kind == PAGER_NEXT ? o->next : NULL, s.nextp,
+	    &s.nnext) < 0) {
+		err_nomem(e);
+		goto out;
+	}
+	/* The first page, with the paging parameters set. */
+	if (o->kind == PAGER_PAGE) {
+		counter = param_value(url, o->param, 1);
+		snprintf(limit, sizeof(limit), "%llu", counter);
+		cur = http_with_param(url, o->param, limit, e);
+	} else if (o->kind == PAGER_OFFSET) {
+		char *u;
+
+		counter = param_value(url, o->param, 0);
+		snprintf(limit, sizeof(limit), "%lu", o->limit);
+		u = http_with_param(url, o->limit_param ? o->limit_param :
+		    "limit", limit, e);
+		snprintf(limit, sizeof(limit), "%llu", counter);
+		cur = u ? http_with_param(u, o->param, limit, e) : NULL;
+		free(u);
+	} else
+		cur = strdup(url);
+	if (cur == NULL) {
+		if (e->status == MUNI_EXIT_OK)
+			err_nomem(e);
+		goto out;
+	}
+	page = fd_temp("muni-page", path, e);
+	if (page < 0)
+		goto out;
+	unlink(path);
+	/* The records go after the document's head, written once known. */
+	if (ftruncate(fd, 0) < 0 || lseek(fd, (off_t)sizeof(head_geo) - 1,
+	    SEEK_SET) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write the pages");
+		goto out;
+	}
+	for (;;) {
+		if (keyset_add(&seen, cur, strlen(cur), 1) != 0) {
+			err_set(e, MUNI_EXIT_DATA, "'%s': page %lu links to a "
+			    "page already fetched (%s): the paging loops",
+			    url, res->pages, cur);
+			goto out;
+		}
+		if (res->pages == max) {
+			err_set(e, MUNI_EXIT_DATA, "'%s': more than %lu pages "
+			    "(raise the limit with --max-pages)", url, max);
+			goto out;
+		}
+		s.page = ++res->pages;
+		if (http_download(cur, page, &hopt, &hr, e) < 0) {
+			if (res->pages > 1) {
+				size_t n = strlen(e->msg);
+
+				snprintf(e->msg + n, sizeof(e->msg) - n, " (page "
+				    "%lu: nothing is written)", res->pages);
+			}
+			goto out;
+		}
+		if (res->pages == 1) {
+			*first = hr;
+			if (hr.code == 304) {
+				rc = 0;
+				goto out;
+			}
+			/* Conditional on the first page only. */
+			hopt.etag = hopt.last_modified = NULL;
+		}
+		if (scan_page(&s, page, cur, fd, e) < 0)
+			goto out;
+		if (res->pages == 1) {
+			res->matched = s.matched;
+			res->geojson = s.geojson;
+		}
+		res->records += s.nrec;
+		nxt = next_url(&s, cur, &hr, &counter, e);
+		if (nxt == NULL && e->status != MUNI_EXIT_OK)
+			goto out;
+		free(cur);
+		cur = nxt;
+		if (cur == NULL)
+			break;
+	}
+	if (res->matched >= 0 && (unsigned long long)res->matched !=
+	    res->records) {
+		err_set(e, MUNI_EXIT_DATA, "'%s': the server said %lld records "
+		    "match (numberMatched), %llu came in %lu pages", url,
+		    res->matched, res->records, res->pages);
+		goto out;
+	}
+	if (drain(&out, fd, 1) < 0 || fd_write_full(fd, res->geojson ?
+	    "]}\n" : "]\n", res->geojson ? 3 : 2) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0 ||
+	    fd_write_full(fd, "                                          ",
+	    sizeof(head_geo) - 1) < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    fd_write_full(fd, res->geojson ? head_geo : head,
+	    res->geojson ? sizeof(head_geo) - 1 : sizeof(head) - 1) < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot write the pages");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (page >= 0)
+		close(page);
+	free(cur);
+	free(s.next);
+	free_path(s.want, s.nwant);
+	free_path(s.nextp, s.nnext);
+	keyset_release(&seen);
+	keyset_release(&keys);
+	buf_release(&out);
+	return rc;
+}
+
+char **
+pager_read_headers(const char *file, size_t *n, struct muni_err *e)
+{
+	struct stat st;
+	struct buf b;
+	char **v = NULL, *p, *line, *end;
+	size_t count = 0, i;
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	*n = 0;
+	if (fd < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot open '%s'", file);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a file", file);
+		close(fd);
+		return NULL;
+	}
+	if (st.st_mode & 077) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' holds credentials and others "
+		    "can read it (mode %03o): make it the owner's alone with "
+		    "chmod 600 '%s'", file, (unsigned)(st.st_mode & 0777),
+		    file);
+		close(fd);
+		return NULL;
+	}
+	buf_init(&b, PAGER_MAX_HEADERS);
+	if (fd_read_all(fd, &b) < 0) {
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is larger than %d bytes, or "
+		    "cannot be read", file, PAGER_MAX_HEADERS);
+		goto fail;
+	}
+	/* One block: the pointers, then the lines. */
+	for (i = 0; i < b.len; i++)
+		count += b.ptr[i] == '\n';
+	v = malloc((count + 2) * sizeof(*v) + b.len + 1);
+	if (v == NULL) {
+		err_nomem(e);
+		goto fail;
+	}
+	p = (char *)(v + count + 2);
+	memcpy(p, b.ptr, b.len + 1);
+	for (line = p; line && *line; line = end ? end + 1 : NULL) {
+		end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		if (end > line && end[-1] == '\r')
+			end[-1] = '\0';
+		if (*line == '\0' || *line == '#')
+			continue;
+		if (strchr(line, ':') == NULL || strchr(line, '\r') ||
+		    line[0] == ' ' || line[0] == ':') {
+			err_set(e, MUNI_EXIT_USAGE, "'%s': a line is not "
+			    "\"Name: value\" (the value is not shown)", file);
+			goto fail;
+		}
+		v[(*n)++] = line;
+	}
+	buf_release(&b);
+	close(fd);
+	return v;
+fail:
+	free(v);
+	*n = 0;
+	buf_release(&b);
+	close(fd);
+	return NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * pager: the records of a paged JSON API, every page fetched (with
+ * http_download()'s retries, backoff and Retry-After) and their records
+ * gathered into one JSON document that jsonrec reads as a single answer
+ * would be read: an array of the records, or a GeoJSON FeatureCollection
+ * of the features when the pages are GeoJSON. A page that fails fails the
+ * whole; nothing is kept of a partial result.
+ *
+ * In a page, the records are the array at PAGER's records path (keys from
+ * the root, separated by '.' or '/'), else the root when it is an array,
+ * else the first member of the root object whose value is an array, but
+ * "links" (GeoJSON: "features").
+ *
+ * The next page is, in this order of precedence:
+ *   - PAGER_NEXT: the string at the next path of the page (absent, null or
+ *     "" on the last page), a URL resolved against the page's;
+ *   - PAGER_PAGE: the page number in a query parameter, from its value in
+ *     the URL (else 1) up by one, until a page has no record;
+ *   - PAGER_OFFSET: an offset in a query parameter, from its value in the
+ *     URL (else 0) up by the records received, with limit records asked
+ *     in a limit parameter, until a page has fewer than limit records;
+ *   - PAGER_LINKS: OGC API - Features' "links" member (the object whose
+ *     rel is "next"), else an RFC 8288 Link header with rel="next".
+ * A next URL already fetched is a loop, refused; so is a page past
+ * max_pages. When a page says how many records match (numberMatched, OGC),
+ * the records received must be as many.
+ */
+#ifndef MUNI_PAGER_H
+#define MUNI_PAGER_H
+
+#include "base/err.h"
+#include "net/http.h"
+
+#define PAGER_MAX_PAGES 10000
+/* Bytes of a header file (--header-file). */
+#define PAGER_MAX_HEADERS 16384
+
+enum pager_kind { PAGER_NONE, PAGER_LINKS, PAGER_NEXT, PAGER_PAGE,
+    PAGER_OFFSET };
+
+struct pager_options {
+	enum pager_kind kind;
+	const char *records;	/* path of the records in a page, or NULL */
+	const char *next;	/* PAGER_NEXT: path of the next URL */
+	const char *param;	/* PAGER_PAGE, PAGER_OFFSET: the parameter */
+	const char *limit_param;	/* PAGER_OFFSET: "limit" by default */
+	unsigned long limit;	/* PAGER_OFFSET: records asked per page */
+	unsigned long max_pages;	/* 0: PAGER_MAX_PAGES */
+	muni_note_fn *warn;	/* a column that first appears past page 1 */
+	void *warn_ctx;
+};
+
+struct pager_result {
+	unsigned long pages;
+	unsigned long long records;
+	long long matched;	/* numberMatched of the first page, or -1 */
+	int geojson;
+};
+
+/*
+ * Fetch url's pages and write their records, as one JSON document, to fd
+ * (a regular file, written from its start). ho applies to every page; its
+ * etag and last_modified to the first only, whose http_result goes to
+ * first (code 304: nothing written, 0 returned). 0, or -1 with e set.
+ */
+int pager_fetch(const char *url, const struct pager_options *o,
+    const struct http_get_options *ho, int fd, struct http_result *first,
+    struct pager_result *res, struct muni_err *e);
+
+/*
+ * One page (the file page) alone: its records written to out_fd, each
+ * followed by a newline and all but the first preceded by a comma, their
+ * number in *records, the next URL the page gives (PAGER_NEXT, PAGER_LINKS)
+ * in *next (malloc'd, or NULL). 0, or -1 with e set. For the fuzzer.
+ */
+int pager_scan(const struct pager_options *o, int page, int out_fd,
+    unsigned long long *records, char **next, struct muni_err *e);
+
+/*
+ * The headers of file ("Name: value" a line, blank lines and lines from
+ * '#' skipped), for requests that need a token: the file must be readable
+ * by its owner alone (mode 0600 or stricter). A malloc'd array of *n
+ * strings, in one block with them (free() it), or NULL with e set.
+ */
+char **pager_read_headers(const char *file, size_t *n, struct muni_err *e);
+
+#endif

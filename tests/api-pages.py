@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""muni-fetch reading a JSON API's pages, against stand-in servers.
+
+The servers (127.0.0.1, started here) implement the paging rules as the
+public documentation of each kind states them, edge cases included:
+  - OGC API - Features (/collections/{id}/items, "limit", links with
+    rel="next", numberMatched), the last full page linking to an empty one;
+  - a "next" URL in the body ({"data": [...], "meta": {"next": ...}}),
+    relative, null on the last page;
+  - RFC 8288 Link headers (rel="next"), a plain array as the body;
+  - page numbers (?page=N) up to an empty page;
+  - offsets (CKAN's datastore_search: offset, limit, result.records);
+  - a loop (a next link to a page already read), a failing page, a count
+    that does not match, a column that first appears on page 2, a bearer
+    token required.
+Each paged result must be the same CSV, byte for byte, as muni-fetch makes
+of one file holding every record (a single request's answer).
+
+usage: api-pages.py   (MUNI_BIN: where the tools are)
+"""
+import http.server
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.parse
+
+SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))
+BIN = os.environ.get("MUNI_BIN") or SRC
+TMP = tempfile.mkdtemp(prefix="muni-api.")
+n = 0
+failed = 0
+
+RECORDS = [{"id": i, "nom": "Lieu %d" % i, "note": None if i % 5 else
+            "é\"x", "ok": i % 2 == 0, "montant": "%d.50" % i}
+           for i in range(1, 22)]
+# page 2 on brings a column of its own
+for r in RECORDS[7:]:
+    r["tard"] = "t%d" % r["id"]
+FEATURES = [{"type": "Feature", "id": r["id"],
+             "geometry": {"type": "Point",
+                          "coordinates": [4.8 + r["id"] / 100, 45.7]},
+             "properties": {k: v for k, v in r.items() if k != "id"}}
+            for r in RECORDS]
+PAGE = 7
+hits = []
+
+
+def ok(cond, desc, why=""):
+    global n, failed
+    n += 1
+    if cond:
+        print(f"ok {n} - {desc}")
+    else:
+        failed += 1
+        print(f"not ok {n} - {desc}")
+        for line in str(why).splitlines()[:15]:
+            print(f"# {line}")
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def answer(self, body, code=200, headers=()):
+        data = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        u = urllib.parse.urlparse(self.path)
+        q = dict(urllib.parse.parse_qsl(u.query))
+        hits.append(self.path)
+        base = "http://127.0.0.1:%d" % self.server.server_port
+        if u.path == "/ogc/collections/lieux/items":
+            limit = int(q.get("limit", PAGE))
+            offset = int(q.get("offset", 0))
+            page = FEATURES[offset:offset + limit]
+            links = [{"rel": "self", "href": base + self.path}]
+            # a next link while the page is full: the last full page
+            # links to an empty one
+            if len(page) == limit:
+                links.append({"rel": "next", "type": "application/geo+json",
+                              "href": "%s%s?limit=%d&offset=%d" % (
+                                  base, u.path, limit, offset + limit)})
+            matched = int(q.get("matched", len(FEATURES)))
+            return self.answer({"type": "FeatureCollection", "links": links,
+                                "numberMatched": matched,
+                                "numberReturned": len(page),
+                                "features": page})
+        if u.path == "/next":
+            at = int(q.get("cursor", 0))
+            page = RECORDS[at:at + PAGE]
+            nxt = "next?cursor=%d" % (at + PAGE) if at + PAGE < len(
+                RECORDS) else None
+            return self.answer({"meta": {"next": nxt, "count": len(page)},
+                                "data": page})
+        if u.path == "/link":
+            p = int(q.get("p", 1))
+            page = RECORDS[(p - 1) * PAGE:p * PAGE]
+            hdr = []
+            if p * PAGE < len(RECORDS):
+                hdr = [("Link", '<%s/link?p=1>; rel="first", <%s/link?p=%d>;'
+                        ' rel="next"' % (base, base, p + 1))]
+            return self.answer(page, headers=hdr)
+        if u.path == "/pages":
+            p = int(q.get("page", 1))
+            return self.answer({"results": RECORDS[(p - 1) * PAGE:p * PAGE],
+                                "page": p})
+        if u.path == "/ckan/datastore_search":
+            limit = int(q.get("limit", 100))
+            offset = int(q.get("offset", 0))
+            recs = [dict(r, _id=i + 1) for i, r in enumerate(RECORDS)]
+            return self.answer({"success": True, "result": {
+                "records": recs[offset:offset + limit],
+                "total": len(recs)}})
+        if u.path == "/loop":
+            return self.answer({"data": RECORDS[:3], "next": "/loop"})
+        if u.path == "/fail":
+            p = int(q.get("p", 1))
+            if p == 3:
+                return self.answer({"error": "boom"}, code=500)
+            return self.answer({"data": RECORDS[:2], "next": "/fail?p=%d" % (
+                p + 1)})
+        if u.path == "/auth":
+            if self.headers.get("Authorization") != "Bearer s3cret":
+                return self.answer({"error": "unauthorized"}, code=401)
+            return self.answer({"data": RECORDS[:2], "next": None})
+        self.answer({"error": "not found"}, code=404)
+
+
+def fetch(*args, env=None):
+    p = subprocess.run([os.path.join(BIN, "muni-fetch")] + list(args),
+                       capture_output=True, cwd=TMP,
+                       env=dict(os.environ, LC_ALL="C.UTF-8", **(env or {})))
+    return p.returncode, p.stdout, p.stderr.decode(errors="replace")
+
+
+def single(records, geojson=False):
+    """muni-fetch's CSV of one file holding every record."""
+    path = os.path.join(TMP, "whole.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "features": records}
+                  if geojson else records, f, ensure_ascii=False)
+    status, out, err = fetch(path)
+    assert status == 0, err
+    return out
+
+
+def main():
+    if not os.path.exists(os.path.join(BIN, "muni-fetch")):
+        print("1..0 # SKIP muni-fetch is not built")
+        return 0
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    base = "http://127.0.0.1:%d" % srv.server_port
+    try:
+        run(base)
+    finally:
+        srv.shutdown()
+        shutil.rmtree(TMP, ignore_errors=True)
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+# muni-fetch(1)'s EXAMPLES, run as they are written ($URL: the server).
+EXAMPLES = [
+    ("muni fetch $URL/ogc/collections/lieux/items > lieux.csv", "geo"),
+    ("muni fetch --next meta.next $URL/next > lieux.csv", "whole"),
+    ("muni fetch --header-file jeton --next next $URL/auth > lieux.csv",
+     "auth"),
+    # one string each, as man-examples.py looks for them
+    ("muni fetch --offset-param offset --limit 10 --records result.records $URL/ckan/datastore_search > lieux.csv",  # noqa: E501
+     "ckan"),
+]
+
+
+def examples(base, want):
+    with open(os.path.join(TMP, "jeton"), "w") as f:
+        f.write("Authorization: Bearer s3cret\n")
+    os.chmod(os.path.join(TMP, "jeton"), 0o600)
+    env = dict(os.environ, URL=base, PATH=BIN + os.pathsep +
+               os.environ.get("PATH", ""), LC_ALL="C.UTF-8")
+    for cmd, what in EXAMPLES:
+        p = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], cwd=TMP,
+                           env=env, capture_output=True)
+        with open(os.path.join(TMP, "lieux.csv"), "rb") as f:
+            got = f.read()
+        ok(p.returncode == 0 and got == want[what],
+           "muni-fetch(1) example: " + cmd, p.stderr.decode())
+
+
+def run(base):
+    whole = single(RECORDS)
+    geo = single(FEATURES, geojson=True)
+
+    # OGC API - Features: recognised from the URL, links followed
+    del hits[:]
+    status, out, err = fetch("-p", "prov.json",
+                             base + "/ogc/collections/lieux/items?limit=7")
+    ok(status == 0 and out == geo,
+       "OGC API - Features: 4 pages of 7 read by their next links into the "
+       "CSV of one answer", err or out.decode()[:500])
+    ok(len(hits) == 4, "OGC API - Features: the empty page the last full "
+       "one links to is read, and nothing after (%d requests)" % len(hits),
+       "\n".join(hits))
+    ok("column 'tard' first appears in page 2" in err,
+       "a column first seen on page 2 is a warning", err)
+    prov = json.load(open(os.path.join(TMP, "prov.json")))
+    fetch("-p", "prov1.json", os.path.join(TMP, "whole.json"))
+    prov1 = json.load(open(os.path.join(TMP, "prov1.json")))
+    ok(prov.get("api") == {"paging": "links", "pages": 4,
+                           "number_matched": 21} and
+       prov["records"] == prov1["records"] and "api" not in prov1,
+       "the provenance records the paging, the pages and numberMatched",
+       json.dumps(prov))
+    status, out, err = fetch("--geometry", "wkt", base +
+                             "/ogc/collections/lieux/items?limit=5")
+    status1, out1, err1 = fetch("--geometry", "wkt",
+                                os.path.join(TMP, "whole.json"))
+    ok(status == 0 and out == out1 and b"POINT" in out,
+       "OGC API - Features with --geometry wkt: the same as one answer", err)
+
+    status, out, err = fetch(base + "/ogc/collections/lieux/items?limit=7&"
+                             "matched=30")
+    ok(status == 1 and not out and "said 30 records match" in err and
+       "21 came" in err, "a count that is not numberMatched is status 1, "
+       "both numbers said, nothing written", err)
+
+    single(RECORDS)
+    status, out, err = fetch("--next", "meta.next", base + "/next")
+    ok(status == 0 and out == whole, "--next meta.next: relative next URLs "
+       "followed to a null one", err or out.decode()[:300])
+
+    fetch("--state", "state.db", "--next", "meta.next", base + "/next")
+    status, out, err = fetch("--state", "state.db", "--next", "meta.next",
+                             base + "/next")
+    ok(status == 5 and not out, "--state: the same pages again are status "
+       "5, nothing written", err)
+
+    status, out, err = fetch("--paged", base + "/link")
+    ok(status == 0 and out == whole, "--paged: RFC 8288 Link headers with "
+       "rel=\"next\" among other relations", err or out.decode()[:300])
+
+    del hits[:]
+    status, out, err = fetch("--page-param", "page", base + "/pages")
+    ok(status == 0 and out == whole and len(hits) == 4,
+       "--page-param page: pages 1 to 3, then the empty page 4 ends",
+       err or "\n".join(hits))
+
+    ckan = [dict(r, _id=i + 1) for i, r in enumerate(RECORDS)]
+    want = single(ckan)
+    del hits[:]
+    status, out, err = fetch("--offset-param", "offset", "--limit", "10",
+                             "--records", "result.records",
+                             base + "/ckan/datastore_search?resource_id=x")
+    ok(status == 0 and out == want and len(hits) == 3 and
+       all("limit=10" in h and "resource_id=x" in h for h in hits),
+       "--offset-param offset --limit 10 (CKAN): 10, 10, then 1 record "
+       "end it", err or "\n".join(hits))
+
+    status, out, err = fetch("--next", "next", base + "/loop")
+    ok(status == 1 and not out and "loops" in err,
+       "a next link to a page already read is refused, status 1", err)
+
+    status, out, err = fetch("--next", "next", "--retries", "0",
+                             base + "/fail")
+    ok(status == 3 and not out and "page 3" in err and "HTTP 500" in err,
+       "a server error on page 3 is status 3, nothing written", err)
+
+    status, out, err = fetch("--page-param", "page", "--max-pages", "2",
+                             base + "/pages")
+    ok(status == 1 and not out and "--max-pages" in err,
+       "more pages than --max-pages is status 1, nothing written", err)
+
+    hf = os.path.join(TMP, "headers")
+    with open(hf, "w") as f:
+        f.write("# the portal's token\nAuthorization: Bearer s3cret\n")
+    os.chmod(hf, 0o644)
+    status, out, err = fetch("--header-file", hf, "--next", "next",
+                             "-p", "p2.json", base + "/auth")
+    ok(status == 2 and not out and "chmod 600" in err and "s3cret" not in err,
+       "a header file others can read is refused, the token not shown", err)
+    os.chmod(hf, stat.S_IRUSR | stat.S_IWUSR)
+    status, out, err = fetch("--header-file", hf, "--next", "next",
+                             "-p", "p2.json",
+                             base.replace("://", "://user:pw@") + "/auth")
+    prov = open(os.path.join(TMP, "p2.json")).read()
+    ok(status == 0 and out == single(RECORDS[:2]) and "s3cret" not in prov
+       and "user" not in prov and "pw@" not in prov,
+       "--header-file sends the token; neither it nor the URL's "
+       "credentials are in the provenance", err + prov)
+    status, out, err = fetch("--next", "next", base + "/auth")
+    ok(status == 3 and not out and "401" in err,
+       "without the token: HTTP 401, status 3", err)
+
+    examples(base, {"geo": geo, "whole": whole, "auth": single(RECORDS[:2]),
+                    "ckan": want})
+
+    for args, what in ((["--limit", "5", base + "/pages"],
+                        "--limit without --offset-param"),
+                       (["--paged", "--next", "x", base + "/next"],
+                        "two ways of paging"),
+                       (["--paged", "local.json"], "paging a local file"),
+                       (["--paged", "-f", "csv", base + "/link"],
+                        "paging a CSV")):
+        status, out, err = fetch(*args)
+        ok(status == 2 and not out and "usage" in err,
+           f"{what} is a usage error (status 2)", err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
