@@ -108,6 +108,9 @@ field_name(const struct validator *v, size_t j)
 }
 
 /* fmt translated, looked up in the catalog once per thread. */
+static const char *tr(struct vwork *w, const char *fmt)
+    __attribute__((format_arg(2)));
+
 static const char *
 tr(struct vwork *w, const char *fmt)
 {
@@ -121,6 +124,9 @@ tr(struct vwork *w, const char *fmt)
 }
 
 /* Set err's note and message (the pending hint appended): -1 out of memory. */
+static int vset_message(struct vwork *w, struct verror *err, const char *note,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
 static int
 vset_message(struct vwork *w, struct verror *err, const char *note,
     const char *fmt, va_list ap)
