@@ -32,19 +32,20 @@ fetch_is_ogc_items(const char *url)
 }
 
 static const char usage_text[] =
-    "usage: muni-fetch [-hV] [-d delimiter] [-e encoding] [-f format] "
-    "[--crs crs]\n"
-    "                  [--entry name] [--fill-merged] [--header-file file]\n"
-    "                  [--geometry geojson | lonlat | wkt | centroid] "
-    "[--list]\n"
-    "                  [--max-download size] [--max-field-size size]\n"
-    "                  [--max-input-size size] [--max-record-size size]\n"
-    "                  [--max-pages n] [--max-rows n] [--next path]\n"
-    "                  [--offset-param name --limit n [--limit-param name]]\n"
-    "                  [-p file] [--page-param name] [--paged] "
-    "[--query sql]\n"
-    "                  [--records path] [--retries n] [--sheet name]\n"
-    "                  [--skip-rows n] [--state file] [--table name]\n"
+    "usage: muni-fetch [-hV] [--api kind] [-d delimiter] [-e encoding] "
+    "[-f format]\n"
+    "                  [--crs crs] [--entry name] [--fill-merged]\n"
+    "                  [--geometry geojson | lonlat | wkt | centroid]\n"
+    "                  [--header-file file] [--list] [--max-download size]\n"
+    "                  [--max-field-size size] [--max-input-size size]\n"
+    "                  [--max-pages n] [--max-record-size size] "
+    "[--max-rows n]\n"
+    "                  [--next path] [--offset-param name --limit n\n"
+    "                  [--limit-param name]] [-p file] [--page-param name]\n"
+    "                  [--paged] [--query sql] [--records path] "
+    "[--retries n]\n"
+    "                  [--sheet name] [--skip-rows n] [--state file] "
+    "[--table name]\n"
     "                  [--timeout seconds] [--to-wgs84] [file | url | -]\n";
 
 static const char help_text[] =
@@ -55,6 +56,10 @@ static const char help_text[] =
     "records, gzip or not, or the file a ZIP holds; from a file, standard\n"
     "input or an http(s) URL.\n"
     "\n"
+    "      --api KIND           URL: an API's pages: 'arcgis' (a layer of an\n"
+    "                           ArcGIS REST server), 'ogcapi' (OGC API -\n"
+    "                           Features); 'none': one request (default:\n"
+    "                           recognised from the URL)\n"
     "  -d, --delimiter C        field delimiter: one character or 'tab'\n"
     "                           (default: guessed among , ; tab |)\n"
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
@@ -123,12 +128,14 @@ enum {
 	OPT_FILL_MERGED, OPT_SHEET, OPT_SKIP_ROWS, OPT_GEOMETRY, OPT_RECORDS,
 	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT,
 	OPT_CRS, OPT_TO_WGS84, OPT_HEADER_FILE, OPT_LIMIT, OPT_LIMIT_PARAM,
-	OPT_MAX_PAGES, OPT_NEXT, OPT_OFFSET_PARAM, OPT_PAGE_PARAM, OPT_PAGED
+	OPT_MAX_PAGES, OPT_NEXT, OPT_OFFSET_PARAM, OPT_PAGE_PARAM, OPT_PAGED,
+	OPT_API
 };
 
 
 static const struct option longopts[] = {
 	OPT_CSVIN_LONGOPTS,
+	{ "api", required_argument, NULL, OPT_API },
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "fill-merged", no_argument, NULL, OPT_FILL_MERGED },
 	{ "crs", required_argument, NULL, OPT_CRS },
@@ -169,6 +176,7 @@ main(int argc, char **argv)
 	size_t skip, count;
 	int c, status, idx = 0;
 	const char *header_file = NULL;
+	int api_none = 0;
 	char **headers = NULL;
 
 	msg_init(argv[0], stderr);
@@ -284,21 +292,36 @@ main(int argc, char **argv)
 				goto bad_value;
 			o.pager.max_pages = (unsigned long)count;
 			break;
+		case OPT_API:
+			if (strcmp(optarg, "none") == 0) {
+				api_none = 1;
+				break;
+			}
+			if (strcmp(optarg, "arcgis") != 0 &&
+			    strcmp(optarg, "ogcapi") != 0) {
+				msg_error("--api is 'arcgis', 'ogcapi' or "
+				    "'none', not '%s'", optarg);
+				return msg_usage(usage_text);
+			}
+			/* FALLTHROUGH */
 		case OPT_NEXT:
 		case OPT_OFFSET_PARAM:
 		case OPT_PAGE_PARAM:
 		case OPT_PAGED:
-			if (o.pager.kind != PAGER_NONE) {
-				msg_error("--next, --offset-param, --page-param "
-				    "and --paged exclude each other");
+			if (o.pager.kind != PAGER_NONE || api_none) {
+				msg_error("--api, --next, --offset-param, "
+				    "--page-param and --paged exclude each other");
 				return msg_usage(usage_text);
 			}
 			o.pager.kind = c == OPT_NEXT ? PAGER_NEXT :
 			    c == OPT_OFFSET_PARAM ? PAGER_OFFSET :
-			    c == OPT_PAGE_PARAM ? PAGER_PAGE : PAGER_LINKS;
+			    c == OPT_PAGE_PARAM ? PAGER_PAGE :
+			    c == OPT_API && optarg[0] == 'a' ? PAGER_ARCGIS :
+			    PAGER_LINKS;
 			o.pager.next = c == OPT_NEXT ? optarg : NULL;
-			o.pager.param = c == OPT_PAGED ? NULL : optarg;
-			if (optarg && *optarg == '\0') {
+			o.pager.param = c == OPT_PAGED || c == OPT_API ? NULL :
+			    optarg;
+			if (c != OPT_PAGED && *optarg == '\0') {
 				msg_error("--%s needs a name", longopts[idx].name);
 				return msg_usage(usage_text);
 			}
@@ -335,10 +358,13 @@ main(int argc, char **argv)
 		    "--limit-param with them)");
 		return msg_usage(usage_text);
 	}
-	/* OGC API - Features: /collections/{id}/items pages by its links. */
-	if (o.pager.kind == PAGER_NONE && http_is_url(o.input) &&
-	    fetch_is_ogc_items(o.input))
-		o.pager.kind = PAGER_LINKS;
+	/*
+	 * Recognised from the URL: OGC API - Features' .../items pages by
+	 * its links, an ArcGIS layer by its offsets.
+	 */
+	if (o.pager.kind == PAGER_NONE && !api_none && http_is_url(o.input))
+		o.pager.kind = fetch_is_ogc_items(o.input) ? PAGER_LINKS :
+		    pager_is_arcgis(o.input) ? PAGER_ARCGIS : PAGER_NONE;
 	if ((o.pager.kind != PAGER_NONE || header_file) &&
 	    !http_is_url(o.input)) {
 		msg_error("an API's pages and --header-file are for a URL");

@@ -49,6 +49,25 @@ FEATURES = [{"type": "Feature", "id": r["id"],
             for r in RECORDS]
 PAGE = 7
 hits = []
+# an ArcGIS layer: dates in milliseconds since 1970, 8 records a page
+ARC_MAX = 7
+ARC_DATES = [1704067200000, 1719792000123, -86400000, None, 0]
+ARC = [{"type": "Feature", "id": i,
+        "geometry": {"type": "Point", "coordinates": [2.3 + i / 100, 48.8]},
+        "properties": {"OBJECTID": i, "nom": "Borne %d" % i,
+                       "date_pose": ARC_DATES[i % 5], "puissance": 22}}
+       for i in range(1, 15)]
+
+
+def iso(ms):
+    """What muni-fetch writes for an ArcGIS date."""
+    import datetime
+    if ms is None:
+        return None
+    t = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + \
+        datetime.timedelta(milliseconds=ms)
+    s = t.strftime("%Y-%m-%dT%H:%M:%S")
+    return s + (".%03d" % (ms % 1000) if ms % 1000 else "") + "Z"
 
 
 def ok(cond, desc, why=""):
@@ -124,6 +143,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer({"success": True, "result": {
                 "records": recs[offset:offset + limit],
                 "total": len(recs)}})
+        if u.path == "/arcgis/rest/services/bornes/FeatureServer/0":
+            return self.answer({"name": "bornes", "maxRecordCount": ARC_MAX,
+                                "fields": [
+                                    {"name": "OBJECTID",
+                                     "type": "esriFieldTypeOID"},
+                                    {"name": "nom", "type":
+                                     "esriFieldTypeString"},
+                                    {"name": "date_pose",
+                                     "type": "esriFieldTypeDate"}]})
+        if u.path == "/arcgis/rest/services/bornes/FeatureServer/0/query":
+            if q.get("f") != "geojson" or q.get("where") != "1=1" or \
+                    q.get("outFields") != "*":
+                return self.answer({"error": {"code": 400,
+                                              "message": "bad query"}})
+            offset = int(q.get("resultOffset", 0))
+            count = int(q.get("resultRecordCount", 1000))
+            page = ARC[offset:offset + count]
+            # true on a full page, the last included: its next is empty
+            body = {"type": "FeatureCollection", "features": page}
+            if len(page) == count:
+                body["properties"] = {"exceededTransferLimit": True}
+            return self.answer(body)
+        if u.path == "/arcgis/rest/services/broken/MapServer/3":
+            return self.answer({"error": {"code": 499,
+                                          "message": "Token Required"}})
         if u.path == "/loop":
             return self.answer({"data": RECORDS[:3], "next": "/loop"})
         if u.path == "/fail":
@@ -179,6 +223,8 @@ EXAMPLES = [
     ("muni fetch --next meta.next $URL/next > lieux.csv", "whole"),
     ("muni fetch --header-file jeton --next next $URL/auth > lieux.csv",
      "auth"),
+    ("muni fetch $URL/arcgis/rest/services/bornes/FeatureServer/0 > bornes.csv",  # noqa: E501
+     "arcgis"),
     # one string each, as man-examples.py looks for them
     ("muni fetch --offset-param offset --limit 10 --records result.records $URL/ckan/datastore_search > lieux.csv",  # noqa: E501
      "ckan"),
@@ -194,7 +240,7 @@ def examples(base, want):
     for cmd, what in EXAMPLES:
         p = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], cwd=TMP,
                            env=env, capture_output=True)
-        with open(os.path.join(TMP, "lieux.csv"), "rb") as f:
+        with open(os.path.join(TMP, cmd.split("> ")[-1]), "rb") as f:
             got = f.read()
         ok(p.returncode == 0 and got == want[what],
            "muni-fetch(1) example: " + cmd, p.stderr.decode())
@@ -304,8 +350,35 @@ def run(base):
     ok(status == 3 and not out and "401" in err,
        "without the token: HTTP 401, status 3", err)
 
+    arc = [dict(f, properties=dict(f["properties"], date_pose=iso(
+        f["properties"]["date_pose"]))) for f in ARC]
+    want_arc = single(arc, geojson=True)
+    del hits[:]
+    status, out, err = fetch("-p", "arc.json", base +
+                             "/arcgis/rest/services/bornes/FeatureServer/0")
+    prov = json.load(open(os.path.join(TMP, "arc.json")))
+    ok(status == 0 and out == want_arc and len(hits) == 4 and
+       prov["api"]["paging"] == "arcgis" and prov["api"]["pages"] == 3,
+       "ArcGIS layer: its description, then pages of its maxRecordCount "
+       "while exceededTransferLimit, the empty last one included; dates "
+       "as ISO 8601", err + "\n".join(hits) + out.decode()[:400])
+    status, out, err = fetch(base + "/arcgis/rest/services/bornes/"
+                             "FeatureServer/0/query?where=1%3D1")
+    ok(status == 0 and out == want_arc, "ArcGIS: the layer's /query URL "
+       "is recognised too, the user's where kept", err)
+    status, out, err = fetch(base + "/arcgis/rest/services/broken/"
+                             "MapServer/3")
+    ok(status == 3 and not out and "Token Required" in err,
+       "ArcGIS: the server's error is said, status 3", err)
+    status, out, err = fetch("--api", "none", base +
+                             "/arcgis/rest/services/bornes/FeatureServer/0")
+    ok(status == 0 and out.startswith(b"name,type\n") and
+       b"esriFieldTypeDate" in out,
+       "--api none: one request, the layer's description read as it is "
+       "(its fields are the first array)", err + out.decode())
+
     examples(base, {"geo": geo, "whole": whole, "auth": single(RECORDS[:2]),
-                    "ckan": want})
+                    "ckan": want, "arcgis": want_arc})
 
     for args, what in ((["--limit", "5", base + "/pages"],
                         "--limit without --offset-param"),
@@ -313,7 +386,10 @@ def run(base):
                         "two ways of paging"),
                        (["--paged", "local.json"], "paging a local file"),
                        (["--paged", "-f", "csv", base + "/link"],
-                        "paging a CSV")):
+                        "paging a CSV"),
+                       (["--api", "wfs", base + "/link"], "an unknown --api"),
+                       (["--api", "none", "--paged", base + "/link"],
+                        "--api none with paging")):
         status, out, err = fetch(*args)
         ok(status == 2 and not out and "usage" in err,
            f"{what} is a usage error (status 2)", err)

@@ -193,7 +193,7 @@ write_provenance(struct run *r, struct muni_err *e)
 		static const char *const kinds[] = {
 			[PAGER_NONE] = "none", [PAGER_LINKS] = "links",
 			[PAGER_NEXT] = "next", [PAGER_PAGE] = "page",
-			[PAGER_OFFSET] = "offset",
+			[PAGER_OFFSET] = "offset", [PAGER_ARCGIS] = "arcgis",
 		};
 
 		r->p.api = kinds[r->o->pager.kind];

@@ -9,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
+#include <yajl/yajl_tree.h>
 
 #include "base/buf.h"
 #include "base/exitcode.h"
 #include "base/fdio.h"
+#include "json/json.h"
 #include "schema/keyset.h"
 #include "source/jsonrec.h"
 #include "source/pager.h"
@@ -50,6 +53,8 @@ struct scan {
 	long long matched;
 	int geojson;
 	struct keyset *keys;
+	struct keyset *dates;	/* ArcGIS: the date fields' names */
+	int exceeded;		/* ArcGIS: exceededTransferLimit */
 	unsigned long page;
 	int failed;		/* out of memory, or a record too deep */
 };
@@ -133,6 +138,55 @@ gen_ok(struct scan *s, yajl_gen_status st)
 	return !s->failed;
 }
 
+/* An ArcGIS record's value now is a date field's (in its properties). */
+static int
+is_date_field(const struct scan *s)
+{
+	const struct frame *f = &s->st[s->depth];
+	int d = s->depth - s->rec_depth;
+
+	if (!f->is_map || f->key_cut || d < 1 || d > 2 || (d == 2 &&
+	    strcmp(s->st[s->rec_depth + 1].key, "properties") != 0 &&
+	    strcmp(s->st[s->rec_depth + 1].key, "attributes") != 0))
+		return 0;
+	return keyset_find(s->dates, f->key, strlen(f->key)) != 0;
+}
+
+/* Milliseconds since 1970 written as an ISO 8601 date and time, UTC. */
+static int
+iso_date(struct scan *s, const char *p, size_t n)
+{
+	char num[40], out[48], *end;
+	double ms;
+	long long sec, frac;
+	struct tm tm;
+	time_t t;
+	size_t k;
+
+	snprintf(num, sizeof(num), "%.*s", (int)(n < 39 ? n : 39), p);
+	errno = 0;
+	ms = strtod(num, &end);
+	/* Years 1 to 9999: anything else is left as the server wrote it. */
+	if (errno || *end || ms < -62135596800000.0 || ms > 253402300799999.0)
+		return gen_ok(s, yajl_gen_number(s->g, p, n));
+	sec = (long long)(ms / 1000);
+	frac = (long long)ms - sec * 1000;
+	if (frac < 0) {
+		sec--;
+		frac += 1000;
+	}
+	t = (time_t)sec;
+	if (gmtime_r(&t, &tm) == NULL)
+		return gen_ok(s, yajl_gen_number(s->g, p, n));
+	k = strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (frac)
+		k += (size_t)snprintf(out + k, sizeof(out) - k, ".%03lld",
+		    frac);
+	out[k++] = 'Z';
+	return gen_ok(s, yajl_gen_string(s->g, (const unsigned char *)out,
+	    k));
+}
+
 /* A scalar value: in a record, written; else looked at. */
 static int
 scalar(struct scan *s, int kind, const char *p, size_t n)
@@ -145,6 +199,8 @@ scalar(struct scan *s, int kind, const char *p, size_t n)
 		case 'f':
 			return gen_ok(s, yajl_gen_bool(s->g, kind == 't'));
 		case '0':
+			if (s->dates && is_date_field(s))
+				return iso_date(s, p, n);
 			return gen_ok(s, yajl_gen_number(s->g, p, n));
 		default:
 			return gen_ok(s, yajl_gen_string(s->g,
@@ -169,6 +225,11 @@ scalar(struct scan *s, int kind, const char *p, size_t n)
 		snprintf(num, sizeof(num), "%.*s", (int)(n < 31 ? n : 31), p);
 		s->matched = strtoll(num, NULL, 10);
 	}
+	if (kind == 't' && (root_key(s, "exceededTransferLimit") ||
+	    (s->depth == 2 && s->st[1].is_map && !s->st[1].key_cut &&
+	    strcmp(s->st[1].key, "properties") == 0 && s->st[2].is_map &&
+	    strcmp(s->st[2].key, "exceededTransferLimit") == 0)))
+		s->exceeded = 1;
 	if (root_key(s, "type") && kind == 's' && n == 17 &&
 	    memcmp(p, "FeatureCollection", 17) == 0)
 		s->geojson = 1;
@@ -348,6 +409,7 @@ scan_page(struct scan *s, int page, const char *url, int out_fd,
 	s->in_rec = 0;
 	s->nrec = 0;
 	s->matched = -1;
+	s->exceeded = 0;
 	free(s->next);
 	s->next = NULL;
 	s->g = yajl_gen_alloc(NULL);
@@ -407,6 +469,7 @@ pager_scan(const struct pager_options *o, int page, int out_fd,
 {
 	struct scan s;
 	struct buf out;
+	struct keyset dates;
 	int rc = -1;
 
 	memset(&s, 0, sizeof(s));
@@ -414,6 +477,10 @@ pager_scan(const struct pager_options *o, int page, int out_fd,
 	s.first_record = 1;
 	s.out = &out;
 	s.page = 1;
+	keyset_init(&dates);
+	/* ArcGIS: a field "date" is a date field. */
+	if (o->kind == PAGER_ARCGIS && keyset_add(&dates, "date", 4, 1) == 0)
+		s.dates = &dates;
 	*records = 0;
 	*next = NULL;
 	buf_init(&out, (size_t)1 << 28);
@@ -434,6 +501,7 @@ pager_scan(const struct pager_options *o, int page, int out_fd,
 	free(s.next);
 	free_path(s.want, s.nwant);
 	free_path(s.nextp, s.nnext);
+	keyset_release(&dates);
 	buf_release(&out);
 	return rc;
 }
@@ -459,6 +527,12 @@ next_url(struct scan *s, const char *url, const struct http_result *hr,
 			return NULL;
 		snprintf(num, sizeof(num), "%llu", ++*counter);
 		return http_with_param(url, o->param, num, e);
+	case PAGER_ARCGIS:
+		if (!s->exceeded || s->nrec == 0)
+			return NULL;
+		*counter += s->nrec;
+		snprintf(num, sizeof(num), "%llu", *counter);
+		return http_with_param(url, "resultOffset", num, e);
 	case PAGER_OFFSET:
 		if (s->nrec == 0 || s->nrec < o->limit)
 			return NULL;
@@ -470,6 +544,130 @@ next_url(struct scan *s, const char *url, const struct http_result *hr,
 		break;
 	}
 	return NULL;
+}
+
+int
+pager_is_arcgis(const char *url)
+{
+	const char *q = strpbrk(url, "?#"), *end = q ? q : url + strlen(url);
+	const char *p = end, *digits;
+
+	if (end - url > 6 && strncmp(end - 6, "/query", 6) == 0)
+		p = end - 6;
+	digits = p;
+	while (digits > url && digits[-1] >= '0' && digits[-1] <= '9')
+		digits--;
+	if (digits == p)
+		return 0;
+	return (digits - url > 15 && strncmp(digits - 15, "/FeatureServer/",
+	    15) == 0) || (digits - url > 11 && strncmp(digits - 11,
+	    "/MapServer/", 11) == 0);
+}
+
+/*
+ * An ArcGIS layer's description (url's layer, ?f=json, fetched into the
+ * file page): its date fields into dates, and the URL of its first query
+ * page (NULL with e set on failure).
+ */
+static char *
+arcgis_start(const char *url, const struct http_get_options *ho, int page,
+    struct keyset *dates, struct muni_err *e)
+{
+	const char *q = strpbrk(url, "?#"), *end = q ? q : url + strlen(url);
+	size_t layer_len = (size_t)(end - url);
+	struct http_result hr;
+	struct buf b, u;
+	char err[256], num[32], *query = NULL, *next;
+	yajl_val info = NULL, v, fields;
+	long long max = 1000;
+	size_t i;
+	static const char *const defaults[][2] = {
+		{ "where", "1=1" }, { "outFields", "*" },
+	};
+
+	if (layer_len > 6 && strncmp(end - 6, "/query", 6) == 0)
+		layer_len -= 6;
+	buf_init(&b, (size_t)4 << 20);
+	buf_init(&u, (size_t)1 << 16);
+	if (buf_add(&u, url, layer_len) < 0 || buf_addstr(&u, "?f=json") < 0) {
+		err_nomem(e);
+		goto out;
+	}
+	if (http_download(u.ptr, page, ho, &hr, e) < 0)
+		goto out;
+	if (lseek(page, 0, SEEK_SET) < 0 || fd_read_all(page, &b) < 0) {
+		err_set(e, MUNI_EXIT_DATA, "'%s': the layer's description is "
+		    "larger than 4 MiB, or cannot be read", u.ptr);
+		goto out;
+	}
+	info = json_parse(b.ptr, err, sizeof(err));
+	if (info == NULL || !YAJL_IS_OBJECT(info)) {
+		err_set(e, MUNI_EXIT_DATA, "'%s' is not an ArcGIS layer's "
+		    "description: %s", u.ptr, info ? "not an object" : err);
+		goto out;
+	}
+	v = yajl_tree_get(info, (const char *[]){ "error", "message", NULL },
+	    yajl_t_string);
+	if (v) {
+		err_set(e, MUNI_EXIT_IO, "'%s': the server says: %.200s", u.ptr,
+		    v->u.string);
+		goto out;
+	}
+	v = yajl_tree_get(info, (const char *[]){ "maxRecordCount", NULL },
+	    yajl_t_number);
+	if (v && YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) > 0)
+		max = YAJL_GET_INTEGER(v);
+	fields = yajl_tree_get(info, (const char *[]){ "fields", NULL },
+	    yajl_t_array);
+	for (i = 0; fields && i < fields->u.array.len; i++) {
+		yajl_val f = fields->u.array.values[i];
+		yajl_val name = yajl_tree_get(f, (const char *[]){ "name",
+		    NULL }, yajl_t_string);
+		yajl_val type = yajl_tree_get(f, (const char *[]){ "type",
+		    NULL }, yajl_t_string);
+
+		if (name && type && strcmp(type->u.string,
+		    "esriFieldTypeDate") == 0 && keyset_add(dates,
+		    name->u.string, strlen(name->u.string), 1) < 0) {
+			err_nomem(e);
+			goto out;
+		}
+	}
+	/* The query: the user's parameters, GeoJSON, the paging's. */
+	buf_reset(&u);
+	buf_add(&u, url, layer_len);
+	buf_addstr(&u, "/query");
+	if (q && *q == '?')
+		buf_addstr(&u, q);
+	query = strdup(u.ptr);
+	for (i = 0; query && i < 2; i++)
+		if (strstr(u.ptr, defaults[i][0]) == NULL) {
+			next = http_with_param(query, defaults[i][0],
+			    defaults[i][1], e);
+			free(query);
+			query = next;
+		}
+	snprintf(num, sizeof(num), "%lld", max);
+	if (query && (next = http_with_param(query, "f", "geojson", e))) {
+		free(query);
+		query = next;
+	}
+	if (query && (next = http_with_param(query, "resultRecordCount", num,
+	    e))) {
+		free(query);
+		query = next;
+	}
+	if (query && (next = http_with_param(query, "resultOffset", "0", e))) {
+		free(query);
+		query = next;
+	}
+	if (query == NULL && e->status == MUNI_EXIT_OK)
+		err_nomem(e);
+out:
+	yajl_tree_free(info);
+	buf_release(&b);
+	buf_release(&u);
+	return query;
 }
 
 /* The value of parameter name in url's query, or def. */
@@ -494,7 +692,7 @@ pager_fetch(const char *url, const struct pager_options *o,
 	struct http_get_options hopt = *ho;
 	struct http_result hr;
 	struct scan s;
-	struct keyset seen, keys;
+	struct keyset seen, keys, dates;
 	struct buf out;
 	char path[4096], limit[32], *cur = NULL, *nxt;
 	unsigned long long counter = 0;
@@ -512,6 +710,7 @@ pager_fetch(const char *url, const struct pager_options *o,
 	s.out = &out;
 	keyset_init(&seen);
 	keyset_init(&keys);
+	keyset_init(&dates);
 	buf_init(&out, (size_t)1 << 28);
 	if (split_path(o->records, s.want, &s.nwant) < 0 ||
 	    split_path(o->kind == PAGER_NEXT ? o->next : NULL, s.nextp,
@@ -534,17 +733,21 @@ pager_fetch(const char *url, const struct pager_options *o,
 		snprintf(limit, sizeof(limit), "%llu", counter);
 		cur = u ? http_with_param(u, o->param, limit, e) : NULL;
 		free(u);
-	} else
+	} else if (o->kind != PAGER_ARCGIS)
 		cur = strdup(url);
+	page = fd_temp("muni-page", path, e);
+	if (page < 0)
+		goto out;
+	unlink(path);
+	if (o->kind == PAGER_ARCGIS) {
+		cur = arcgis_start(url, &hopt, page, &dates, e);
+		s.dates = &dates;
+	}
 	if (cur == NULL) {
 		if (e->status == MUNI_EXIT_OK)
 			err_nomem(e);
 		goto out;
 	}
-	page = fd_temp("muni-page", path, e);
-	if (page < 0)
-		goto out;
-	unlink(path);
 	/* The records go after the document's head, written once known. */
 	if (ftruncate(fd, 0) < 0 || lseek(fd, (off_t)sizeof(head_geo) - 1,
 	    SEEK_SET) < 0) {
@@ -624,6 +827,7 @@ out:
 	free_path(s.nextp, s.nnext);
 	keyset_release(&seen);
 	keyset_release(&keys);
+	keyset_release(&dates);
 	buf_release(&out);
 	return rc;
 }

@@ -20,7 +20,14 @@
  *     URL (else 0) up by the records received, with limit records asked
  *     in a limit parameter, until a page has fewer than limit records;
  *   - PAGER_LINKS: OGC API - Features' "links" member (the object whose
- *     rel is "next"), else an RFC 8288 Link header with rel="next".
+ *     rel is "next"), else an RFC 8288 Link header with rel="next";
+ *   - PAGER_ARCGIS: an ArcGIS REST FeatureServer or MapServer layer (the
+ *     URL of the layer, or of its /query): the layer's description gives
+ *     its maxRecordCount and its date fields; its query is asked as GeoJSON
+ *     (where=1=1 and outFields=* unless the URL says otherwise) by
+ *     resultOffset and resultRecordCount while a page says
+ *     exceededTransferLimit; dates, milliseconds since 1970, are written
+ *     as ISO 8601 (UTC).
  * A next URL already fetched is a loop, refused; so is a page past
  * max_pages. When a page says how many records match (numberMatched, OGC),
  * the records received must be as many.
@@ -36,7 +43,7 @@
 #define PAGER_MAX_HEADERS 16384
 
 enum pager_kind { PAGER_NONE, PAGER_LINKS, PAGER_NEXT, PAGER_PAGE,
-    PAGER_OFFSET };
+    PAGER_OFFSET, PAGER_ARCGIS };
 
 struct pager_options {
 	enum pager_kind kind;
@@ -67,11 +74,15 @@ int pager_fetch(const char *url, const struct pager_options *o,
     const struct http_get_options *ho, int fd, struct http_result *first,
     struct pager_result *res, struct muni_err *e);
 
+/* Whether url is an ArcGIS REST layer, or its query: .../FeatureServer/N. */
+int pager_is_arcgis(const char *url);
+
 /*
  * One page (the file page) alone: its records written to out_fd, each
  * followed by a newline and all but the first preceded by a comma, their
  * number in *records, the next URL the page gives (PAGER_NEXT, PAGER_LINKS)
- * in *next (malloc'd, or NULL). 0, or -1 with e set. For the fuzzer.
+ * in *next (malloc'd, or NULL); with PAGER_ARCGIS, a field "date" is a
+ * date field. 0, or -1 with e set. For the fuzzer.
  */
 int pager_scan(const struct pager_options *o, int page, int out_fd,
     unsigned long long *records, char **next, struct muni_err *e);

@@ -1,6 +1,7 @@
 /*
  * libFuzzer target for an API's pages: the bytes are a page (pager_scan()),
- * or, after a first byte 'L', a Link header's value (http_link_next()).
+ * or, after a first byte 'L', a Link header's value (http_link_next());
+ * a first byte '#' reads the next URL at meta.next, 'A' dates as ArcGIS.
  * The records written must read back as a JSON array of as many values.
  */
 #define _GNU_SOURCE
@@ -58,7 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	page = memfd_create("page", 0);
 	out = memfd_create("out", 0);
 	memset(&o, 0, sizeof(o));
-	o.kind = size > 0 && data[0] == '#' ? PAGER_NEXT : PAGER_LINKS;
+	o.kind = size > 0 && data[0] == '#' ? PAGER_NEXT : size > 0 &&
+	    data[0] == 'A' ? PAGER_ARCGIS : PAGER_LINKS;
 	o.next = "meta.next";
 	if (size > 1 && data[1] == '#')
 		o.records = "data";
