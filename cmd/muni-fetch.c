@@ -177,7 +177,7 @@ main(int argc, char **argv)
 	int c, status, idx = 0;
 	const char *header_file = NULL;
 	int api_none = 0;
-	char **headers = NULL;
+	char **headers = NULL, *rewritten = NULL;
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
@@ -365,6 +365,14 @@ main(int argc, char **argv)
 	if (o.pager.kind == PAGER_NONE && !api_none && http_is_url(o.input))
 		o.pager.kind = fetch_is_ogc_items(o.input) ? PAGER_LINKS :
 		    pager_is_arcgis(o.input) ? PAGER_ARCGIS : PAGER_NONE;
+	/* CKAN's datastore_search by offsets, Opendatasoft's export. */
+	if (o.pager.kind == PAGER_NONE && !api_none && http_is_url(o.input) &&
+	    pager_recognise(o.input, &o.pager, &rewritten) < 0) {
+		msg_error("out of memory");
+		return MUNI_EXIT_IO;
+	}
+	if (rewritten)
+		o.input = rewritten;
 	if ((o.pager.kind != PAGER_NONE || header_file) &&
 	    !http_is_url(o.input)) {
 		msg_error("an API's pages and --header-file are for a URL");
@@ -387,6 +395,7 @@ main(int argc, char **argv)
 	}
 	status = fetch_run(&o, &e);
 	free(headers);
+	free(rewritten);
 	if (status != MUNI_EXIT_OK && status != MUNI_EXIT_NOT_MODIFIED)
 		msg_err(&e);
 	return status;

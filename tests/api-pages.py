@@ -136,7 +136,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             p = int(q.get("page", 1))
             return self.answer({"results": RECORDS[(p - 1) * PAGE:p * PAGE],
                                 "page": p})
-        if u.path == "/ckan/datastore_search":
+        if u.path == "/api/explore/v2.1/catalog/datasets/lieux/records":
+            return self.answer({"total_count": len(RECORDS),
+                                "results": RECORDS[:10]})
+        if u.path == "/api/explore/v2.1/catalog/datasets/lieux/exports/json":
+            if "limit" in q or "offset" in q:
+                return self.answer({"error": "no paging here"}, code=400)
+            keep = [r for r in RECORDS if q.get("where") != "ok" or r["ok"]]
+            return self.answer(keep)
+        if u.path in ("/ckan/datastore_search",
+                      "/data/api/3/action/datastore_search"):
             limit = int(q.get("limit", 100))
             offset = int(q.get("offset", 0))
             recs = [dict(r, _id=i + 1) for i, r in enumerate(RECORDS)]
@@ -314,6 +323,25 @@ def run(base):
        all("limit=10" in h and "resource_id=x" in h for h in hits),
        "--offset-param offset --limit 10 (CKAN): 10, 10, then 1 record "
        "end it", err or "\n".join(hits))
+
+    del hits[:]
+    status, out, err = fetch(base + "/data/api/3/action/datastore_search?"
+                             "resource_id=x")
+    ok(status == 0 and out == whole and len(hits) == 1 and
+       "limit=1000" in hits[0] and "offset=0" in hits[0],
+       "CKAN's datastore_search recognised: by offsets of 1000, "
+       "result.records, its _id dropped", err or "\n".join(hits))
+
+    del hits[:]
+    status, out, err = fetch("-p", "ods.json", base + "/api/explore/v2.1/"
+                             "catalog/datasets/lieux/records?limit=10&"
+                             "where=ok&offset=0")
+    prov = json.load(open(os.path.join(TMP, "ods.json")))
+    ok(status == 0 and out == single([r for r in RECORDS if r["ok"]]) and
+       hits == ["/api/explore/v2.1/catalog/datasets/lieux/exports/json?"
+                "where=ok"] and "exports/json" in prov["source"],
+       "Opendatasoft: a dataset's records read from its JSON export, "
+       "where kept, limit and offset dropped", err or "\n".join(hits))
 
     status, out, err = fetch("--next", "next", base + "/loop")
     ok(status == 1 and not out and "loops" in err,

@@ -889,7 +889,8 @@ download(struct run *r, struct fetch_state *st, struct http_result *res,
 	if (r->o->pager.kind != PAGER_NONE) {
 		struct pager_options po = r->o->pager;
 
-		po.records = r->o->records;
+		if (r->o->records)
+			po.records = r->o->records;
 		po.warn = r->o->pick.warn;
 		po.warn_ctx = r->o->pick.warn_ctx;
 		if (pager_fetch(r->o->input, &po, &ho, fd, res, &r->pages,

@@ -44,6 +44,8 @@ struct scan {
 	int rec_depth;		/* the records array's depth; 0: none yet */
 	int rec_done;		/* the records array read */
 	int in_rec;		/* a record being written */
+	int skipping;		/* in a member dropped (o->drop) */
+	int skip_depth;		/* the depth of its record */
 	yajl_gen g;
 	struct buf *out;	/* records of every page, comma-separated */
 	unsigned long long nrec;	/* this page's */
@@ -191,6 +193,11 @@ iso_date(struct scan *s, const char *p, size_t n)
 static int
 scalar(struct scan *s, int kind, const char *p, size_t n)
 {
+	if (s->skipping) {
+		if (s->depth == s->skip_depth)
+			s->skipping = 0;
+		return 1;
+	}
 	if (s->in_rec) {
 		switch (kind) {
 		case 'n':
@@ -275,6 +282,16 @@ cb_string(void *ctx, const unsigned char *p, size_t n)
 static int
 open_level(struct scan *s, int is_map)
 {
+	if (s->skipping) {
+		if (s->depth > SRC_JSON_MAX_DEPTH) {
+			s->failed = 2;
+			return 0;
+		}
+		s->depth++;
+		s->st[s->depth].is_map = is_map;
+		s->st[s->depth].key[0] = '\0';
+		return 1;
+	}
 	if (s->in_rec && !gen_ok(s, is_map ? yajl_gen_map_open(s->g) :
 	    yajl_gen_array_open(s->g)))
 		return 0;
@@ -329,6 +346,14 @@ cb_map_key(void *ctx, const unsigned char *p, size_t n)
 		memcpy(f->key, p, n);
 		f->key[n] = '\0';
 	}
+	if (s->skipping)
+		return 1;
+	if (s->in_rec && s->depth == s->rec_depth + 1 && s->o->drop &&
+	    strlen(s->o->drop) == n && memcmp(s->o->drop, p, n) == 0) {
+		s->skipping = 1;
+		s->skip_depth = s->depth;
+		return 1;
+	}
 	if (s->in_rec) {
 		if (s->depth == s->rec_depth + 1)
 			note_key(s, p, n);
@@ -346,6 +371,11 @@ close_level(struct scan *s)
 	const unsigned char *p;
 	size_t n;
 
+	if (s->skipping) {
+		if (--s->depth == s->skip_depth)
+			s->skipping = 0;
+		return 1;
+	}
 	if (s->in_rec && !gen_ok(s, s->st[s->depth].is_map ?
 	    yajl_gen_map_close(s->g) : yajl_gen_array_close(s->g)))
 		return 0;
@@ -407,6 +437,7 @@ scan_page(struct scan *s, int page, const char *url, int out_fd,
 	s->rec_depth = 0;
 	s->rec_done = 0;
 	s->in_rec = 0;
+	s->skipping = 0;
 	s->nrec = 0;
 	s->matched = -1;
 	s->exceeded = 0;
@@ -562,6 +593,60 @@ pager_is_arcgis(const char *url)
 	return (digits - url > 15 && strncmp(digits - 15, "/FeatureServer/",
 	    15) == 0) || (digits - url > 11 && strncmp(digits - 11,
 	    "/MapServer/", 11) == 0);
+}
+
+/* Whether url's path (before its query) ends with suffix. */
+static int
+path_ends(const char *url, const char *suffix, size_t *at)
+{
+	const char *q = strpbrk(url, "?#"), *end = q ? q : url + strlen(url);
+	size_t n = strlen(suffix);
+
+	if ((size_t)(end - url) < n || strncmp(end - n, suffix, n) != 0)
+		return 0;
+	*at = (size_t)(end - url) - n;
+	return 1;
+}
+
+int
+pager_recognise(const char *url, struct pager_options *o, char **rewritten)
+{
+	const char *q = strpbrk(url, "?#");
+	struct buf b;
+	const char *p, *amp;
+	size_t at, len;
+
+	*rewritten = NULL;
+	if (path_ends(url, "/api/3/action/datastore_search", &at)) {
+		o->kind = PAGER_OFFSET;
+		o->param = "offset";
+		o->limit = 1000;
+		o->limit_param = "limit";
+		if (o->records == NULL)
+			o->records = "result.records";
+		o->drop = "_id";
+		return 1;
+	}
+	if (!path_ends(url, "/records", &at) || strstr(url,
+	    "/api/explore/v2.1/catalog/datasets/") == NULL)
+		return 0;
+	/* The export holds every record: no limit, no offset. */
+	buf_init(&b, (size_t)1 << 20);
+	buf_add(&b, url, at);
+	buf_addstr(&b, "/exports/json");
+	for (p = q && *q == '?' ? q + 1 : NULL; p && *p; p = amp ? amp + 1 :
+	    NULL) {
+		amp = strchr(p, '&');
+		len = amp ? (size_t)(amp - p) : strlen(p);
+		if ((len >= 6 && strncmp(p, "limit=", 6) == 0) || (len >= 7 &&
+		    strncmp(p, "offset=", 7) == 0) || len == 0)
+			continue;
+		buf_addch(&b, strchr(b.ptr, '?') ? '&' : '?');
+		buf_add(&b, p, len);
+	}
+	*rewritten = strndup(b.ptr, b.len);
+	buf_release(&b);
+	return *rewritten ? 1 : -1;
 }
 
 /*

@@ -53,6 +53,7 @@ struct pager_options {
 	const char *limit_param;	/* PAGER_OFFSET: "limit" by default */
 	unsigned long limit;	/* PAGER_OFFSET: records asked per page */
 	unsigned long max_pages;	/* 0: PAGER_MAX_PAGES */
+	const char *drop;	/* a member of the records not kept, or NULL */
 	muni_note_fn *warn;	/* a column that first appears past page 1 */
 	void *warn_ctx;
 };
@@ -76,6 +77,17 @@ int pager_fetch(const char *url, const struct pager_options *o,
 
 /* Whether url is an ArcGIS REST layer, or its query: .../FeatureServer/N. */
 int pager_is_arcgis(const char *url);
+/*
+ * What url's API is, when its path says so: CKAN's datastore_search
+ * (.../api/3/action/datastore_search) is set in o as PAGER_OFFSET by
+ * offset and limit (1000 a page), its records result.records, CKAN's
+ * own _id dropped; an Opendatasoft dataset's records (Explore API v2.1,
+ * .../catalog/datasets/ID/records) become its JSON export, which holds
+ * them all (a malloc'd URL in *rewritten). 1 when recognised, else 0;
+ * -1 when out of memory.
+ */
+int pager_recognise(const char *url, struct pager_options *o,
+    char **rewritten);
 
 /*
  * One page (the file page) alone: its records written to out_fd, each

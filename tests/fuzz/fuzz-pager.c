@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for an API's pages: the bytes are a page (pager_scan()),
  * or, after a first byte 'L', a Link header's value (http_link_next());
- * a first byte '#' reads the next URL at meta.next, 'A' dates as ArcGIS.
+ * a first byte '#' reads the next URL at meta.next, 'A' dates as ArcGIS;
+ * a second '#' the records at data, a third drops their member "id".
  * The records written must read back as a JSON array of as many values.
  */
 #define _GNU_SOURCE
@@ -64,6 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.next = "meta.next";
 	if (size > 1 && data[1] == '#')
 		o.records = "data";
+	if (size > 2 && data[2] == '#')
+		o.drop = "id";
 	if (page >= 0 && out >= 0 && write(page, data, size) == (ssize_t)size) {
 		err_clear(&e);
 		if (pager_scan(&o, page, out, &records, &next, &e) == 0) {
