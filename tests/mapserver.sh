@@ -1,0 +1,214 @@
+#!/bin/sh
+# muni-fetch against a real OGC API - Features server: Debian's MapServer
+# (cgi-mapserver) behind nginx and fcgiwrap on 127.0.0.1, serving a
+# shapefile and a GeoPackage generated here (GDAL's ogr2ogr) from one
+# GeoJSON table of 20 charging points. Paging is forced small (limit=7:
+# three pages by MapServer's next links); the CSV muni-fetch makes of the
+# pages must be the one it makes of the source table; a server error on
+# page 3 must fail the run cleanly. Skipped when a package is missing
+# (.ci/run installs them).
+set -u
+src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${MUNI_BIN:-$src}
+nginx=/usr/sbin/nginx
+mapserv=/usr/lib/cgi-bin/mapserv
+for need in "$nginx" "$mapserv" /usr/sbin/fcgiwrap; do
+	if [ ! -x "$need" ]; then
+		echo "1..0 # SKIP $need not installed (nginx-light, cgi-mapserver, fcgiwrap)"
+		exit 0
+	fi
+done
+if ! command -v ogr2ogr >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+	echo "1..0 # SKIP ogr2ogr (gdal-bin) or python3 not installed"
+	exit 0
+fi
+t=$(mktemp -d "${TMPDIR:-/tmp}/muni-mapserver.XXXXXX") || exit 1
+cleanup() {
+	[ -f "$t/nginx.pid" ] && kill "$(cat "$t/nginx.pid")" 2>/dev/null
+	[ -n "${fpid:-}" ] && kill "$fpid" 2>/dev/null
+	rm -rf "$t"
+}
+trap cleanup EXIT INT TERM
+mkdir -p "$t/tmp" "$t/data" "$t/fetch-tmp"
+TMPDIR=$t/fetch-tmp
+export TMPDIR
+chmod 755 "$t"  # nginx workers run as nobody under root
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# The source table, and its shapefile and GeoPackage.
+python3 - "$t/data/bornes.geojson" <<'PY'
+import json, sys
+features = [{"type": "Feature",
+             "geometry": {"type": "Point",
+                          "coordinates": [round(2.3 + i / 100, 4),
+                                          round(48.8 + i / 200, 4)]},
+             "properties": {"ident": "B%02d" % i,
+                            "nom": "Borne %d, Hôtel de ville" % i,
+                            "places": i % 7}}
+            for i in range(1, 21)]
+json.dump({"type": "FeatureCollection", "features": features},
+          open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$t/data/bornes.shp" \
+    "$t/data/bornes.geojson" 2>"$t/ogr.err" &&
+    ogr2ogr -f GPKG -nln bornes "$t/data/bornes.gpkg" \
+    "$t/data/bornes.geojson" 2>>"$t/ogr.err" || {
+	echo "1..0 # SKIP ogr2ogr failed: $(head -3 "$t/ogr.err")"
+	exit 0
+}
+
+base=http://127.0.0.1:$port/mapserv/bornes/ogcapi
+cat >"$t/mapserver.conf" <<CONF
+CONFIG
+  MAPS
+    bornes "$t/bornes.map"
+  END
+END
+CONF
+cat >"$t/bornes.map" <<MAPFILE
+MAP
+  NAME "bornes"
+  EXTENT -180 -90 180 90
+  PROJECTION "init=epsg:4326" END
+  WEB
+    METADATA
+      "ows_enable_request" "*"
+      "oga_enable_request" "*"
+      "ows_title" "bornes"
+      "ows_srs" "EPSG:4326"
+      "oga_onlineresource" "$base"
+    END
+  END
+  LAYER
+    NAME "bornes"
+    TYPE POINT
+    STATUS ON
+    TEMPLATE "void"
+    DATA "$t/data/bornes.shp"
+    PROJECTION "init=epsg:4326" END
+    METADATA
+      "ows_title" "bornes (shapefile)"
+      "gml_include_items" "all"
+      "gml_featureid" "ident"
+      "gml_types" "auto"
+    END
+  END
+  LAYER
+    NAME "bornes_gpkg"
+    TYPE POINT
+    STATUS ON
+    TEMPLATE "void"
+    CONNECTIONTYPE OGR
+    CONNECTION "$t/data/bornes.gpkg"
+    DATA "bornes"
+    PROJECTION "init=epsg:4326" END
+    METADATA
+      "ows_title" "bornes (GeoPackage)"
+      "gml_include_items" "all"
+      "gml_featureid" "ident"
+      "gml_types" "auto"
+    END
+  END
+END
+MAPFILE
+cat >"$t/nginx.conf" <<CONF
+daemon off;
+pid $t/nginx.pid;
+error_log $t/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $t/tmp;
+	proxy_temp_path $t/tmp;
+	fastcgi_temp_path $t/tmp;
+	uwsgi_temp_path $t/tmp;
+	scgi_temp_path $t/tmp;
+	server {
+		listen 127.0.0.1:$port;
+		location /mapserv/ {
+			# a server error on the third page of the GeoPackage
+			if (\$request_uri ~ "bornes_gpkg/items.*limit=6&offset=12") {
+				return 500;
+			}
+			fastcgi_split_path_info ^(/mapserv)(/.*)\$;
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $mapserv;
+			fastcgi_param PATH_INFO \$fastcgi_path_info;
+			fastcgi_param MAPSERVER_CONFIG_FILE $t/mapserver.conf;
+			fastcgi_pass unix:$t/fcgi.sock;
+		}
+	}
+}
+CONF
+/usr/sbin/fcgiwrap -s "unix:$t/fcgi.sock" 2>"$t/fcgi.err" &
+fpid=$!
+"$nginx" -c "$t/nginx.conf" -p "$t" 2>"$t/nginx.err" &
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ -S "$t/fcgi.sock" ] && [ -f "$t/nginx.pid" ] && break
+	sleep 0.25
+done
+if [ ! -S "$t/fcgi.sock" ] || [ ! -f "$t/nginx.pid" ]; then
+	echo "1..0 # SKIP a server did not start: $(cat "$t/fcgi.err" "$t/nginx.err" "$t/error.log" 2>/dev/null | head -3)"
+	exit 0
+fi
+chmod 666 "$t/fcgi.sock"
+
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+		[ -s "$t/err" ] && sed 's/^/# /' "$t/err" | head -10
+	fi
+}
+
+# What muni-fetch makes of the source table, one file.
+"$bin/muni-fetch" --geometry lonlat "$t/data/bornes.geojson" >"$t/want.csv" 2>"$t/err"
+ok $? "the source table read from its GeoJSON file"
+
+"$bin/muni-fetch" --geometry lonlat -p "$t/prov.json" \
+    "$base/collections/bornes/items?f=json&limit=7" >"$t/got.csv" 2>"$t/err" &&
+    cmp -s "$t/got.csv" "$t/want.csv" &&
+    grep -q '"pages": 3' "$t/prov.json" &&
+    grep -q '"number_matched": 20' "$t/prov.json"
+rc=$?
+[ $rc = 0 ] || diff "$t/want.csv" "$t/got.csv" | head -8 >>"$t/err"
+ok $rc "MapServer OGC API - Features, a shapefile: 3 pages of 7 by its next links, the CSV of the source table"
+
+# MapServer 8.0.0 pages an OGR layer (the GeoPackage) without its offset:
+# every page is the first 7 records, 21 in all where numberMatched says 20.
+# muni-fetch must then refuse (status 1, both numbers), never write them;
+# a MapServer that pages it right must give the source table.
+"$bin/muni-fetch" --geometry lonlat \
+    "$base/collections/bornes_gpkg/items?f=json&limit=7" >"$t/got.csv" 2>"$t/err"
+rc=$?
+if [ $rc = 0 ]; then
+	cmp -s "$t/got.csv" "$t/want.csv"
+else
+	[ $rc = 1 ] && [ ! -s "$t/got.csv" ] &&
+	    grep -q 'the server said 20 records match (numberMatched), 21 came in 3 pages' "$t/err"
+fi
+ok $? "MapServer OGC API - Features, a GeoPackage: the source table, or (MapServer 8.0.0 repeats its first page) status 1 with both counts, nothing written"
+
+"$bin/muni-fetch" --geometry wkt "$base/collections/bornes/items?f=json&limit=5" >"$t/got.csv" 2>"$t/err" &&
+    "$bin/muni-fetch" --geometry wkt "$t/data/bornes.geojson" >"$t/want.csv" &&
+    cmp -s "$t/got.csv" "$t/want.csv"
+ok $? "MapServer, pages of 5, geometry as WKT: the same as the source table"
+
+# A server error on page 3: status 3, nothing on standard output.
+"$bin/muni-fetch" --retries 0 "$base/collections/bornes_gpkg/items?f=json&limit=6" \
+    >"$t/got.csv" 2>"$t/err"
+rc=$?
+[ $rc = 3 ] && [ ! -s "$t/got.csv" ] && grep -q 'HTTP 500' "$t/err" &&
+    grep -q 'page 3' "$t/err"
+ok $? "a server error on page 3 of 4 is status 3 ($rc), nothing written"
+left=$(ls -A "$t/fetch-tmp")
+echo "$left" >"$t/err"
+[ -z "$left" ]
+ok $? "no temporary file left behind"
+echo "1..$n"
+[ "$failed" = 0 ]
