@@ -58,8 +58,9 @@ static const char help_text[] =
     "\n"
     "      --api KIND           URL: an API's pages: 'arcgis' (a layer of an\n"
     "                           ArcGIS REST server), 'ogcapi' (OGC API -\n"
-    "                           Features); 'none': one request (default:\n"
-    "                           recognised from the URL)\n"
+    "                           Features), 'wfs' (WFS 2.0 GetFeature);\n"
+    "                           'none': one request (default: recognised\n"
+    "                           from the URL)\n"
     "  -d, --delimiter C        field delimiter: one character or 'tab'\n"
     "                           (default: guessed among , ; tab |)\n"
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
@@ -298,9 +299,10 @@ main(int argc, char **argv)
 				break;
 			}
 			if (strcmp(optarg, "arcgis") != 0 &&
-			    strcmp(optarg, "ogcapi") != 0) {
-				msg_error("--api is 'arcgis', 'ogcapi' or "
-				    "'none', not '%s'", optarg);
+			    strcmp(optarg, "ogcapi") != 0 &&
+			    strcmp(optarg, "wfs") != 0) {
+				msg_error("--api is 'arcgis', 'ogcapi', 'wfs' "
+				    "or 'none', not '%s'", optarg);
 				return msg_usage(usage_text);
 			}
 			/* FALLTHROUGH */
@@ -317,6 +319,7 @@ main(int argc, char **argv)
 			    c == OPT_OFFSET_PARAM ? PAGER_OFFSET :
 			    c == OPT_PAGE_PARAM ? PAGER_PAGE :
 			    c == OPT_API && optarg[0] == 'a' ? PAGER_ARCGIS :
+			    c == OPT_API && optarg[0] == 'w' ? PAGER_WFS :
 			    PAGER_LINKS;
 			o.pager.next = c == OPT_NEXT ? optarg : NULL;
 			o.pager.param = c == OPT_PAGED || c == OPT_API ? NULL :
@@ -364,7 +367,8 @@ main(int argc, char **argv)
 	 */
 	if (o.pager.kind == PAGER_NONE && !api_none && http_is_url(o.input))
 		o.pager.kind = fetch_is_ogc_items(o.input) ? PAGER_LINKS :
-		    pager_is_arcgis(o.input) ? PAGER_ARCGIS : PAGER_NONE;
+		    pager_is_arcgis(o.input) ? PAGER_ARCGIS :
+		    pager_is_wfs(o.input) ? PAGER_WFS : PAGER_NONE;
 	/* CKAN's datastore_search by offsets, Opendatasoft's export. */
 	if (o.pager.kind == PAGER_NONE && !api_none && http_is_url(o.input) &&
 	    pager_recognise(o.input, &o.pager, &rewritten) < 0) {

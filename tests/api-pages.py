@@ -415,7 +415,7 @@ def run(base):
                        (["--paged", "local.json"], "paging a local file"),
                        (["--paged", "-f", "csv", base + "/link"],
                         "paging a CSV"),
-                       (["--api", "wfs", base + "/link"], "an unknown --api"),
+                       (["--api", "gml", base + "/link"], "an unknown --api"),
                        (["--api", "none", "--paged", base + "/link"],
                         "--api none with paging")):
         status, out, err = fetch(*args)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# muni-fetch against a real OGC API - Features server: Debian's MapServer
+# muni-fetch against a real OGC API - Features and WFS server: Debian's MapServer
 # (cgi-mapserver) behind nginx and fcgiwrap on 127.0.0.1, serving a
 # shapefile and a GeoPackage generated here (GDAL's ogr2ogr) from one
 # GeoJSON table of 20 charging points. Paging is forced small (limit=7:
@@ -60,18 +60,33 @@ ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$t/data/bornes.shp" \
 base=http://127.0.0.1:$port/mapserv/bornes/ogcapi
 cat >"$t/mapserver.conf" <<CONF
 CONFIG
+  ENV
+    # the map of a request that names none (/wfs)
+    MS_MAPFILE "$t/bornes.map"
+  END
   MAPS
     bornes "$t/bornes.map"
+    bornes_gml "$t/bornes_gml.map"
   END
 END
 CONF
+# The WFS offers GeoJSON (an OGR output format) in bornes, GML alone in
+# bornes_gml.
 cat >"$t/bornes.map" <<MAPFILE
 MAP
   NAME "bornes"
   EXTENT -180 -90 180 90
   PROJECTION "init=epsg:4326" END
+  OUTPUTFORMAT
+    NAME "geojson"
+    DRIVER "OGR/GEOJSON"
+    MIMETYPE "application/json; subtype=geojson"
+    FORMATOPTION "STORAGE=stream"
+    FORMATOPTION "FORM=SIMPLE"
+  END
   WEB
     METADATA
+      "wfs_getfeature_formatlist" "geojson"
       "ows_enable_request" "*"
       "oga_enable_request" "*"
       "ows_title" "bornes"
@@ -111,6 +126,8 @@ MAP
   END
 END
 MAPFILE
+sed '/OUTPUTFORMAT/,/^  END/d; /wfs_getfeature_formatlist/d' "$t/bornes.map" \
+    >"$t/bornes_gml.map"
 cat >"$t/nginx.conf" <<CONF
 daemon off;
 pid $t/nginx.pid;
@@ -125,6 +142,13 @@ http {
 	scgi_temp_path $t/tmp;
 	server {
 		listen 127.0.0.1:$port;
+		# /wfs: MapServer's WFS of its default map, bornes
+		location = /wfs {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $mapserv;
+			fastcgi_param MAPSERVER_CONFIG_FILE $t/mapserver.conf;
+			fastcgi_pass unix:$t/fcgi.sock;
+		}
 		location /mapserv/ {
 			# a server error on the third page of the GeoPackage
 			if (\$request_uri ~ "bornes_gpkg/items.*limit=6&offset=12") {
@@ -198,6 +222,34 @@ ok $? "MapServer OGC API - Features, a GeoPackage: the source table, or (MapServ
     "$bin/muni-fetch" --geometry wkt "$t/data/bornes.geojson" >"$t/want.csv" &&
     cmp -s "$t/got.csv" "$t/want.csv"
 ok $? "MapServer, pages of 5, geometry as WKT: the same as the source table"
+
+# WFS 2.0: GetFeature as GeoJSON (the format its capabilities name), pages
+# of 7 by STARTINDEX up to numberMatched.
+wfs="http://127.0.0.1:$port/mapserv/?map=bornes&SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=bornes&COUNT=7"
+"$bin/muni-fetch" --geometry lonlat "$t/data/bornes.geojson" >"$t/want.csv" &&
+    "$bin/muni-fetch" --geometry lonlat -p "$t/prov.json" "$wfs" >"$t/got.csv" 2>"$t/err" &&
+    cmp -s "$t/got.csv" "$t/want.csv" &&
+    grep -q '"paging": "wfs"' "$t/prov.json" &&
+    grep -q '"pages": 3' "$t/prov.json"
+rc=$?
+[ $rc = 0 ] || { diff "$t/want.csv" "$t/got.csv" | head -8; cat "$t/prov.json"; } >>"$t/err"
+ok $rc "MapServer WFS 2.0: GetFeature as GeoJSON, 3 pages of 7 by STARTINDEX, the CSV of the source table"
+
+# muni-fetch(1)'s example, as it is written ($URL/: the server).
+URL=http://127.0.0.1:$port
+(cd "$t" && PATH=$bin:$PATH &&
+wfs="$URL/wfs?SERVICE=WFS&REQUEST=GetFeature"
+muni fetch "$wfs&TYPENAMES=bornes" > bornes.csv
+) 2>"$t/err" &&
+    [ "$(wc -l <"$t/bornes.csv")" = 21 ]
+ok $? "muni-fetch(1) example: the WFS at /wfs (the map bornes)"
+
+"$bin/muni-fetch" "http://127.0.0.1:$port/mapserv/?map=bornes_gml&SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=bornes" \
+    >"$t/got.csv" 2>"$t/err"
+rc=$?
+[ $rc = 1 ] && [ ! -s "$t/got.csv" ] && grep -q 'offers no GeoJSON' "$t/err" &&
+    grep -q 'gml' "$t/err"
+ok $? "a WFS that offers GML alone is refused with the formats it offers, status 1 ($rc)"
 
 # A server error on page 3: status 3, nothing on standard output.
 "$bin/muni-fetch" --retries 0 "$base/collections/bornes_gpkg/items?f=json&limit=6" \

@@ -472,7 +472,7 @@ http_with_param(const char *url, const char *name, const char *value,
     struct muni_err *e)
 {
 	CURLU *u = curl_url();
-	char *query = NULL, *got = NULL, *copy = NULL;
+	char *query = NULL, *got = NULL, *copy = NULL, *esc;
 	struct buf q;
 	const char *p, *amp;
 	size_t n = strlen(name);
@@ -492,8 +492,9 @@ http_with_param(const char *url, const char *name, const char *value,
 		amp = strchr(p, '&');
 		size_t len = amp ? (size_t)(amp - p) : strlen(p);
 
+		/* Names as WFS reads them: whatever their case. */
 		if ((len == n || (len > n && p[n] == '=')) &&
-		    strncmp(p, name, n) == 0)
+		    strncasecmp(p, name, n) == 0)
 			continue;
 		if (q.len)
 			buf_addch(&q, '&');
@@ -503,7 +504,14 @@ http_with_param(const char *url, const char *name, const char *value,
 	}
 	if (q.len)
 		buf_addch(&q, '&');
-	buf_addf(&q, "%s=%s", name, value);
+	/* The value percent-encoded: a WFS format is "a/b; subtype=c". */
+	esc = curl_easy_escape(NULL, value, 0);
+	if (esc == NULL) {
+		err_nomem(e);
+		goto out;
+	}
+	buf_addf(&q, "%s=%s", name, esc);
+	curl_free(esc);
 	if (curl_url_set(u, CURLUPART_QUERY, q.ptr, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &got, 0) != CURLUE_OK)
 		err_set(e, MUNI_EXIT_USAGE, "cannot set '%s' in '%s'", name,

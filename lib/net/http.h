@@ -73,7 +73,7 @@ int http_download(const char *url, int fd, const struct http_get_options *o,
 /*
  * URLs for paging: ref (absolute, or relative as a page's link may be)
  * resolved against base; url with the query parameter name set to value
- * (replaced where it is, else appended). A malloc'd string, or NULL with e
+ * (replaced where it is, whatever the case of its name, else appended). A malloc'd string, or NULL with e
  * set (MUNI_EXIT_DATA: not a URL muni fetches).
  */
 char *http_resolve(const char *base, const char *ref, struct muni_err *e);

@@ -194,6 +194,7 @@ write_provenance(struct run *r, struct muni_err *e)
 			[PAGER_NONE] = "none", [PAGER_LINKS] = "links",
 			[PAGER_NEXT] = "next", [PAGER_PAGE] = "page",
 			[PAGER_OFFSET] = "offset", [PAGER_ARCGIS] = "arcgis",
+			[PAGER_WFS] = "wfs",
 		};
 
 		r->p.api = kinds[r->o->pager.kind];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "schema/keyset.h"
 #include "source/jsonrec.h"
 #include "source/pager.h"
+#include "source/xmlrd.h"
 #include "base/banned.h"
 
 #define MAX_PATH 16
@@ -57,6 +59,7 @@ struct scan {
 	struct keyset *keys;
 	struct keyset *dates;	/* ArcGIS: the date fields' names */
 	int exceeded;		/* ArcGIS: exceededTransferLimit */
+	unsigned long long start;	/* WFS: the first STARTINDEX */
 	unsigned long page;
 	int failed;		/* out of memory, or a record too deep */
 };
@@ -558,6 +561,13 @@ next_url(struct scan *s, const char *url, const struct http_result *hr,
 			return NULL;
 		snprintf(num, sizeof(num), "%llu", ++*counter);
 		return http_with_param(url, o->param, num, e);
+	case PAGER_WFS:
+		*counter += s->nrec;
+		if (s->nrec == 0 || s->nrec < o->limit || (s->matched >= 0 &&
+		    *counter - s->start >= (unsigned long long)s->matched))
+			return NULL;
+		snprintf(num, sizeof(num), "%llu", *counter);
+		return http_with_param(url, "STARTINDEX", num, e);
 	case PAGER_ARCGIS:
 		if (!s->exceeded || s->nrec == 0)
 			return NULL;
@@ -755,18 +765,200 @@ out:
 	return query;
 }
 
-/* The value of parameter name in url's query, or def. */
-static unsigned long long
-param_value(const char *url, const char *name, unsigned long long def)
+/* The value of parameter name (any case) in url's query, or NULL. */
+static const char *
+param(const char *url, const char *name, size_t *len)
 {
-	const char *q = strchr(url, '?'), *p;
+	const char *q = strchr(url, '?'), *p, *v;
 	size_t n = strlen(name);
 
 	for (p = q; p; p = strchr(p + 1, '&'))
-		if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=' &&
-		    p[2 + n] >= '0' && p[2 + n] <= '9')
-			return strtoull(p + 2 + n, NULL, 10);
-	return def;
+		if (strncasecmp(p + 1, name, n) == 0 && p[1 + n] == '=') {
+			v = p + 2 + n;
+			*len = strcspn(v, "&#");
+			return v;
+		}
+	return NULL;
+}
+
+/* The number in parameter name of url's query, or def. */
+static unsigned long long
+param_value(const char *url, const char *name, unsigned long long def)
+{
+	size_t len;
+	const char *v = param(url, name, &len);
+
+	return v && *v >= '0' && *v <= '9' ? strtoull(v, NULL, 10) : def;
+}
+
+/* Whether parameter name of url's query is value, whatever their case. */
+static int
+param_is(const char *url, const char *name, const char *value)
+{
+	size_t len;
+	const char *v = param(url, name, &len);
+
+	return v && len == strlen(value) && strncasecmp(v, value, len) == 0;
+}
+
+int
+pager_is_wfs(const char *url)
+{
+	return param_is(url, "service", "WFS") &&
+	    param_is(url, "request", "GetFeature");
+}
+
+/* Whether s holds "json", whatever its case. */
+static int
+holds_json(const char *s)
+{
+	for (; *s; s++)
+		if (strncasecmp(s, "json", 4) == 0)
+			return 1;
+	return 0;
+}
+
+struct wfs_caps {
+	int page;
+	off_t at;
+	const char *url;
+};
+
+static ssize_t
+caps_read(void *ctx, void *p, size_t n, struct muni_err *e)
+{
+	struct wfs_caps *c = ctx;
+	ssize_t r;
+
+	do
+		r = pread(c->page, p, n, c->at);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", c->url);
+		return -1;
+	}
+	c->at += r;
+	return r;
+}
+
+/*
+ * The GeoJSON output format a WFS offers for GetFeature, from its
+ * capabilities (fetched into the file page): a malloc'd name, or NULL
+ * with e set.
+ */
+static char *
+wfs_json_format(const char *url, const struct http_get_options *ho,
+    int page, struct muni_err *e)
+{
+	struct wfs_caps c = { page, 0, NULL };
+	struct http_result hr;
+	struct xmlrd x;
+	struct buf seen;
+	char *caps, *found = NULL, *attr;
+	int depth_op = 0, depth_par = 0, in_value = 0, rc, depth = 0;
+
+	caps = http_with_param(url, "REQUEST", "GetCapabilities", e);
+	if (caps && (found = http_with_param(caps, "ACCEPTVERSIONS", "2.0.0",
+	    e)) != NULL) {
+		free(caps);
+		caps = found;
+		found = NULL;
+	}
+	if (caps == NULL)
+		return NULL;
+	c.url = caps;
+	buf_init(&seen, 4096);
+	if (http_download(caps, page, ho, &hr, e) < 0 ||
+	    xmlrd_init(&x, caps_read, &c, caps, NULL, e) < 0)
+		goto out;
+	/* ows:Operation name="GetFeature" / ows:Parameter name="outputFormat"
+	 * / ows:AllowedValues / ows:Value, or the Parameter of all of them. */
+	while (found == NULL && (rc = xmlrd_next(&x, e)) > 0) {
+		int type = xmlrd_type(&x);
+		const char *name = xmlrd_name(&x);
+
+		if (type == XML_READER_TYPE_ELEMENT) {
+			if (!xmlrd_empty(&x))
+				depth++;
+			if (strcmp(name, "Operation") == 0) {
+				attr = xmlrd_attr(&x, "name");
+				depth_op = attr && strcmp(attr, "GetFeature") ==
+				    0 ? depth : -depth;
+				xmlFree(attr);
+			} else if (strcmp(name, "Parameter") == 0 &&
+			    depth_op >= 0) {
+				attr = xmlrd_attr(&x, "name");
+				depth_par = attr && strcasecmp(attr,
+				    "outputFormat") == 0 ? depth : 0;
+				xmlFree(attr);
+			} else if (strcmp(name, "Value") == 0 && depth_par)
+				in_value = 1;
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (depth == depth_par)
+				depth_par = 0;
+			if (depth == depth_op || depth == -depth_op)
+				depth_op = 0;
+			in_value = 0;
+			depth--;
+		} else if (in_value && xmlrd_is_text(&x)) {
+			const char *v = xmlrd_text(&x);
+
+			if (seen.len < 300)
+				buf_addf(&seen, "%s%s", seen.len ? ", " : "", v);
+			if (holds_json(v))
+				found = strdup(v);
+		}
+	}
+	xmlrd_release(&x);
+	if (rc < 0)
+		goto out;
+	if (found == NULL)
+		err_set(e, MUNI_EXIT_DATA, "'%s': the server offers no GeoJSON "
+		    "output for GetFeature (it offers %s): name one with "
+		    "OUTPUTFORMAT in the URL (GML is not read)", url,
+		    seen.len ? seen.ptr : "none");
+out:
+	buf_release(&seen);
+	free(caps);
+	return found;
+}
+
+/* The first GetFeature page: GeoJSON, COUNT features from STARTINDEX. */
+static char *
+wfs_start(const char *url, const struct pager_options *o,
+    const struct http_get_options *ho, int page, unsigned long *count,
+    unsigned long long *start, struct muni_err *e)
+{
+	char num[32], *fmt = NULL, *u, *next;
+	size_t len;
+
+	*count = (unsigned long)param_value(url, "COUNT", o->limit ? o->limit :
+	    1000);
+	if (*count == 0)
+		*count = 1000;
+	*start = param_value(url, "STARTINDEX", 0);
+	if (param(url, "OUTPUTFORMAT", &len) == NULL &&
+	    (fmt = wfs_json_format(url, ho, page, e)) == NULL)
+		return NULL;
+	u = fmt ? http_with_param(url, "OUTPUTFORMAT", fmt, e) : strdup(url);
+	free(fmt);
+	/* STARTINDEX is WFS 2.0's. */
+	if (u && param(u, "VERSION", &len) == NULL &&
+	    (next = http_with_param(u, "VERSION", "2.0.0", e)) != NULL) {
+		free(u);
+		u = next;
+	}
+	snprintf(num, sizeof(num), "%lu", *count);
+	if (u && (next = http_with_param(u, "COUNT", num, e)) != NULL) {
+		free(u);
+		u = next;
+	}
+	snprintf(num, sizeof(num), "%llu", *start);
+	if (u && (next = http_with_param(u, "STARTINDEX", num, e)) != NULL) {
+		free(u);
+		u = next;
+	}
+	return u;
 }
 
 int
@@ -782,6 +974,8 @@ pager_fetch(const char *url, const struct pager_options *o,
 	char path[4096], limit[32], *cur = NULL, *nxt;
 	unsigned long long counter = 0;
 	unsigned long max = o->max_pages ? o->max_pages : PAGER_MAX_PAGES;
+	unsigned long wfs_count = 0;
+	struct pager_options wo;
 	int page = -1, rc = -1;
 	static const char head_geo[] = "{\"type\":\"FeatureCollection\","
 	    "\"features\":[\n", head[] = "[\n";
@@ -827,6 +1021,12 @@ pager_fetch(const char *url, const struct pager_options *o,
 	if (o->kind == PAGER_ARCGIS) {
 		cur = arcgis_start(url, &hopt, page, &dates, e);
 		s.dates = &dates;
+	} else if (o->kind == PAGER_WFS) {
+		cur = wfs_start(url, o, &hopt, page, &wfs_count, &counter, e);
+		s.start = counter;
+		wo = *o;
+		wo.limit = wfs_count;
+		s.o = o = &wo;
 	}
 	if (cur == NULL) {
 		if (e->status == MUNI_EXIT_OK)

@@ -27,7 +27,15 @@
  *     (where=1=1 and outFields=* unless the URL says otherwise) by
  *     resultOffset and resultRecordCount while a page says
  *     exceededTransferLimit; dates, milliseconds since 1970, are written
- *     as ISO 8601 (UTC).
+ *     as ISO 8601 (UTC);
+ *   - PAGER_WFS: an OGC WFS 2.0 GetFeature request (the URL's SERVICE=WFS
+ *     and REQUEST=GetFeature, its TYPENAMES and any filter): the server's
+ *     capabilities name its GeoJSON output format (the first of
+ *     GetFeature's outputFormat values that holds "json"), asked unless
+ *     the URL names one; pages of COUNT features (the URL's, else limit,
+ *     else 1000) by STARTINDEX, until a page is short or numberMatched
+ *     features came. A server that offers no GeoJSON is refused (GML is
+ *     not read).
  * A next URL already fetched is a loop, refused; so is a page past
  * max_pages. When a page says how many records match (numberMatched, OGC),
  * the records received must be as many.
@@ -43,7 +51,7 @@
 #define PAGER_MAX_HEADERS 16384
 
 enum pager_kind { PAGER_NONE, PAGER_LINKS, PAGER_NEXT, PAGER_PAGE,
-    PAGER_OFFSET, PAGER_ARCGIS };
+    PAGER_OFFSET, PAGER_ARCGIS, PAGER_WFS };
 
 struct pager_options {
 	enum pager_kind kind;
@@ -75,6 +83,8 @@ int pager_fetch(const char *url, const struct pager_options *o,
     const struct http_get_options *ho, int fd, struct http_result *first,
     struct pager_result *res, struct muni_err *e);
 
+/* Whether url is a WFS GetFeature request (SERVICE=WFS, REQUEST=GetFeature). */
+int pager_is_wfs(const char *url);
 /* Whether url is an ArcGIS REST layer, or its query: .../FeatureServer/N. */
 int pager_is_arcgis(const char *url);
 /*
