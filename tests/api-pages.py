@@ -352,6 +352,12 @@ def run(base):
     ok(status == 3 and not out and "page 3" in err and "HTTP 500" in err,
        "a server error on page 3 is status 3, nothing written", err)
 
+    status, out, err = fetch("--next", "meta.next", "--max-download", "1500",
+                             base + "/next")
+    ok(status == 3 and not out and "--max-download" in err and
+       "page 3" in err, "--max-download bounds the pages in all, not each "
+       "alone: status 3 at page 3, nothing written", err)
+
     status, out, err = fetch("--page-param", "page", "--max-pages", "2",
                              base + "/pages")
     ok(status == 1 and not out and "--max-pages" in err,

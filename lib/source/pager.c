@@ -975,6 +975,7 @@ pager_fetch(const char *url, const struct pager_options *o,
 	unsigned long long counter = 0;
 	unsigned long max = o->max_pages ? o->max_pages : PAGER_MAX_PAGES;
 	unsigned long wfs_count = 0;
+	unsigned long long total = 0;
 	struct pager_options wo;
 	int page = -1, rc = -1;
 	static const char head_geo[] = "{\"type\":\"FeatureCollection\","
@@ -1061,6 +1062,17 @@ pager_fetch(const char *url, const struct pager_options *o,
 			}
 			goto out;
 		}
+		/* Every page within --max-download, and all of them too. */
+		total += hr.bytes;
+		if (total > ho->max_bytes) {
+			err_set(e, MUNI_EXIT_IO, "'%s': the pages are larger "
+			    "than %llu bytes in all (--max-download), at page "
+			    "%lu: nothing is written", url, ho->max_bytes,
+			    res->pages);
+			goto out;
+		}
+		if (hopt.max_bytes > ho->max_bytes - total)
+			hopt.max_bytes = ho->max_bytes - total;
 		if (res->pages == 1) {
 			*first = hr;
 			if (hr.code == 304) {
