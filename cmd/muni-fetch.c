@@ -3,6 +3,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,32 @@
 #include "net/http.h"
 #include "run/fetch_run.h"
 #include "base/banned.h"
+
+/*
+ * --bbox: four numbers, longitudes and latitudes in WGS 84, min before max,
+ * written again in out; -1 when they are not.
+ */
+static int
+parse_bbox(const char *s, char out[160])
+{
+	double v[4];
+	char *end;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtod(s, &end);
+		if (errno || end == s || (i < 3 && *end != ',') ||
+		    (i == 3 && *end != '\0') || v[i] != v[i])
+			return -1;
+		s = end + 1;
+	}
+	if (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 ||
+	    v[0] > v[2] || v[1] > v[3])
+		return -1;
+	snprintf(out, 160, "%.10g,%.10g,%.10g,%.10g", v[0], v[1], v[2], v[3]);
+	return 0;
+}
 
 /* Whether url's path ends in /collections/{id}/items (OGC API). */
 static int
@@ -32,9 +59,9 @@ fetch_is_ogc_items(const char *url)
 }
 
 static const char usage_text[] =
-    "usage: muni-fetch [-hV] [--api kind] [-d delimiter] [-e encoding] "
-    "[-f format]\n"
-    "                  [--crs crs] [--entry name] [--fill-merged]\n"
+    "usage: muni-fetch [-hV] [--api kind] [--bbox box] [-d delimiter]\n"
+    "                  [-e encoding] [-f format] [--crs crs] [--entry name]\n"
+    "                  [--fill-merged]\n"
     "                  [--geometry geojson | lonlat | wkt | centroid]\n"
     "                  [--header-file file] [--list] [--max-download size]\n"
     "                  [--max-field-size size] [--max-input-size size]\n"
@@ -61,6 +88,8 @@ static const char help_text[] =
     "                           Features), 'wfs' (WFS 2.0 GetFeature);\n"
     "                           'none': one request (default: recognised\n"
     "                           from the URL)\n"
+    "      --bbox BOX           an API's features in BOX only:\n"
+    "                           minlon,minlat,maxlon,maxlat in WGS 84\n"
     "  -d, --delimiter C        field delimiter: one character or 'tab'\n"
     "                           (default: guessed among , ; tab |)\n"
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
@@ -130,13 +159,14 @@ enum {
 	OPT_MAX_DOWNLOAD, OPT_MAX_ROWS, OPT_RETRIES, OPT_STATE, OPT_TIMEOUT,
 	OPT_CRS, OPT_TO_WGS84, OPT_HEADER_FILE, OPT_LIMIT, OPT_LIMIT_PARAM,
 	OPT_MAX_PAGES, OPT_NEXT, OPT_OFFSET_PARAM, OPT_PAGE_PARAM, OPT_PAGED,
-	OPT_API
+	OPT_API, OPT_BBOX
 };
 
 
 static const struct option longopts[] = {
 	OPT_CSVIN_LONGOPTS,
 	{ "api", required_argument, NULL, OPT_API },
+	{ "bbox", required_argument, NULL, OPT_BBOX },
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "fill-merged", no_argument, NULL, OPT_FILL_MERGED },
 	{ "crs", required_argument, NULL, OPT_CRS },
@@ -178,7 +208,7 @@ main(int argc, char **argv)
 	int c, status, idx = 0;
 	const char *header_file = NULL;
 	int api_none = 0;
-	char **headers = NULL, *rewritten = NULL;
+	char **headers = NULL, *rewritten = NULL, bbox[160];
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
@@ -276,6 +306,15 @@ main(int argc, char **argv)
 			break;
 		case OPT_TABLE:
 			o.table = optarg;
+			break;
+		case OPT_BBOX:
+			if (parse_bbox(optarg, bbox) < 0) {
+				msg_error("--bbox is minlon,minlat,maxlon,maxlat "
+				    "in WGS 84 degrees, min before max, not '%s'",
+				    optarg);
+				return msg_usage(usage_text);
+			}
+			o.pager.bbox = bbox;
 			break;
 		case OPT_HEADER_FILE:
 			header_file = optarg;
@@ -385,6 +424,11 @@ main(int argc, char **argv)
 	if (o.pager.kind != PAGER_NONE && o.format != FETCH_RUN_AUTO &&
 	    o.format != FETCH_RUN_JSON) {
 		msg_error("an API's pages are JSON");
+		return msg_usage(usage_text);
+	}
+	if (o.pager.bbox && o.pager.kind != PAGER_LINKS &&
+	    o.pager.kind != PAGER_WFS && o.pager.kind != PAGER_ARCGIS) {
+		msg_error("--bbox is for an OGC API, a WFS or an ArcGIS layer");
 		return msg_usage(usage_text);
 	}
 	if (o.pager.kind != PAGER_NONE)

@@ -400,6 +400,15 @@ def run(base):
                              "FeatureServer/0/query?where=1%3D1")
     ok(status == 0 and out == want_arc, "ArcGIS: the layer's /query URL "
        "is recognised too, the user's where kept", err)
+    del hits[:]
+    status, out, err = fetch("--bbox", "-1.5,43,7.25,49.5",
+                             base + "/arcgis/rest/services/bornes/"
+                             "FeatureServer/0")
+    ok(status == 0 and all("geometry=-1.5%2c43%2c7.25%2c49.5" in h.lower() and
+                           "geometrytype=esrigeometryenvelope" in h.lower() and
+                           "insr=4326" in h.lower() for h in hits[1:]) and
+       len(hits) == 4, "--bbox: ArcGIS's envelope in WGS 84 on every page",
+       err + "\n".join(hits))
     status, out, err = fetch(base + "/arcgis/rest/services/broken/"
                              "MapServer/3")
     ok(status == 3 and not out and "Token Required" in err,
@@ -423,7 +432,13 @@ def run(base):
                         "paging a CSV"),
                        (["--api", "gml", base + "/link"], "an unknown --api"),
                        (["--api", "none", "--paged", base + "/link"],
-                        "--api none with paging")):
+                        "--api none with paging"),
+                       (["--bbox", "2,48,3", base + "/ogc/collections/lieux/"
+                         "items"], "a --bbox of three numbers"),
+                       (["--bbox", "3,48,2,49", base + "/ogc/collections/"
+                         "lieux/items"], "a --bbox whose min is past its max"),
+                       (["--bbox", "2,48,3,49", "--next", "n", base + "/next"],
+                        "--bbox with --next")):
         status, out, err = fetch(*args)
         ok(status == 2 and not out and "usage" in err,
            f"{what} is a usage error (status 2)", err)

@@ -540,6 +540,17 @@ pager_scan(const struct pager_options *o, int page, int out_fd,
 	return rc;
 }
 
+/* *u with name set to value (*u freed): -1 with e set on failure. */
+static int
+set_param(char **u, const char *name, const char *value, struct muni_err *e)
+{
+	char *next = *u ? http_with_param(*u, name, value, e) : NULL;
+
+	free(*u);
+	*u = next;
+	return next ? 0 : -1;
+}
+
 /* The URL of the next page after s's, or NULL (the last page). */
 static char *
 next_url(struct scan *s, const char *url, const struct http_result *hr,
@@ -664,9 +675,12 @@ pager_recognise(const char *url, struct pager_options *o, char **rewritten)
  * file page): its date fields into dates, and the URL of its first query
  * page (NULL with e set on failure).
  */
+static int set_param(char **u, const char *name, const char *value,
+    struct muni_err *e);
+
 static char *
 arcgis_start(const char *url, const struct http_get_options *ho, int page,
-    struct keyset *dates, struct muni_err *e)
+    const char *bbox, struct keyset *dates, struct muni_err *e)
 {
 	const char *q = strpbrk(url, "?#"), *end = q ? q : url + strlen(url);
 	size_t layer_len = (size_t)(end - url);
@@ -756,6 +770,11 @@ arcgis_start(const char *url, const struct http_get_options *ho, int page,
 		free(query);
 		query = next;
 	}
+	if (query && bbox && (set_param(&query, "geometry", bbox, e) < 0 ||
+	    set_param(&query, "geometryType", "esriGeometryEnvelope", e) < 0 ||
+	    set_param(&query, "inSR", "4326", e) < 0 ||
+	    set_param(&query, "spatialRel", "esriSpatialRelIntersects", e) < 0))
+		query = NULL;
 	if (query == NULL && e->status == MUNI_EXIT_OK)
 		err_nomem(e);
 out:
@@ -942,6 +961,14 @@ wfs_start(const char *url, const struct pager_options *o,
 		return NULL;
 	u = fmt ? http_with_param(url, "OUTPUTFORMAT", fmt, e) : strdup(url);
 	free(fmt);
+	if (u && o->bbox) {
+		char box[160];
+
+		snprintf(box, sizeof(box), "%s,urn:ogc:def:crs:OGC:1.3:CRS84",
+		    o->bbox);
+		if (set_param(&u, "BBOX", box, e) < 0)
+			return NULL;
+	}
 	/* STARTINDEX is WFS 2.0's. */
 	if (u && param(u, "VERSION", &len) == NULL &&
 	    (next = http_with_param(u, "VERSION", "2.0.0", e)) != NULL) {
@@ -1013,14 +1040,17 @@ pager_fetch(const char *url, const struct pager_options *o,
 		snprintf(limit, sizeof(limit), "%llu", counter);
 		cur = u ? http_with_param(u, o->param, limit, e) : NULL;
 		free(u);
-	} else if (o->kind != PAGER_ARCGIS)
+	} else if (o->kind != PAGER_ARCGIS && o->kind != PAGER_WFS) {
 		cur = strdup(url);
+		if (cur && o->bbox && set_param(&cur, "bbox", o->bbox, e) < 0)
+			goto out;
+	}
 	page = fd_temp("muni-page", path, e);
 	if (page < 0)
 		goto out;
 	unlink(path);
 	if (o->kind == PAGER_ARCGIS) {
-		cur = arcgis_start(url, &hopt, page, &dates, e);
+		cur = arcgis_start(url, &hopt, page, o->bbox, &dates, e);
 		s.dates = &dates;
 	} else if (o->kind == PAGER_WFS) {
 		cur = wfs_start(url, o, &hopt, page, &wfs_count, &counter, e);

@@ -62,6 +62,12 @@ struct pager_options {
 	unsigned long limit;	/* PAGER_OFFSET: records asked per page */
 	unsigned long max_pages;	/* 0: PAGER_MAX_PAGES */
 	const char *drop;	/* a member of the records not kept, or NULL */
+	/*
+	 * Only the features in this box, "minlon,minlat,maxlon,maxlat" in
+	 * WGS 84 (OGC API's bbox, WFS's BBOX in CRS84, ArcGIS's envelope),
+	 * or NULL.
+	 */
+	const char *bbox;
 	muni_note_fn *warn;	/* a column that first appears past page 1 */
 	void *warn_ctx;
 };
