@@ -32,9 +32,10 @@ import urllib.parse
 SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))
 BIN = os.environ.get("MUNI_BIN") or SRC
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, plan  # noqa: E402
+
 TMP = tempfile.mkdtemp(prefix="muni-api.")
-n = 0
-failed = 0
 
 RECORDS = [{"id": i, "nom": "Lieu %d" % i, "note": None if i % 5 else
             "é\"x", "ok": i % 2 == 0, "montant": "%d.50" % i}
@@ -70,16 +71,6 @@ def iso(ms):
     return s + (".%03d" % (ms % 1000) if ms % 1000 else "") + "Z"
 
 
-def ok(cond, desc, why=""):
-    global n, failed
-    n += 1
-    if cond:
-        print(f"ok {n} - {desc}")
-    else:
-        failed += 1
-        print(f"not ok {n} - {desc}")
-        for line in str(why).splitlines()[:15]:
-            print(f"# {line}")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -222,8 +213,7 @@ def main():
     finally:
         srv.shutdown()
         shutil.rmtree(TMP, ignore_errors=True)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return plan()
 
 
 # muni-fetch(1)'s EXAMPLES, run as they are written ($URL: the server).

@@ -177,22 +177,11 @@ if [ ! -S "$t/fcgi.sock" ] || [ ! -f "$t/nginx.pid" ]; then
 fi
 chmod 666 "$t/fcgi.sock"
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -s "$t/err" ] && sed 's/^/# /' "$t/err" | head -10
-	fi
-}
+. "$src/tests/tap.sh"
 
 # What muni-fetch makes of the source table, one file.
 "$bin/muni-fetch" --geometry lonlat "$t/data/bornes.geojson" >"$t/want.csv" 2>"$t/err"
-ok $? "the source table read from its GeoJSON file"
+check "the source table read from its GeoJSON file" "[ $? = 0 ]"
 
 "$bin/muni-fetch" --geometry lonlat -p "$t/prov.json" \
     "$base/collections/bornes/items?f=json&limit=7" >"$t/got.csv" 2>"$t/err" &&
@@ -201,7 +190,7 @@ ok $? "the source table read from its GeoJSON file"
     grep -q '"number_matched": 20' "$t/prov.json"
 rc=$?
 [ $rc = 0 ] || diff "$t/want.csv" "$t/got.csv" | head -8 >>"$t/err"
-ok $rc "MapServer OGC API - Features, a shapefile: 3 pages of 7 by its next links, the CSV of the source table"
+check "MapServer OGC API - Features, a shapefile: 3 pages of 7 by its next links, the CSV of the source table" "[ $rc = 0 ]"
 
 # MapServer 8.0.0 pages an OGR layer (the GeoPackage) without its offset:
 # every page is the first 7 records, 21 in all where numberMatched says 20.
@@ -216,12 +205,12 @@ else
 	[ $rc = 1 ] && [ ! -s "$t/got.csv" ] &&
 	    grep -q 'the server said 20 records match (numberMatched), 21 came in 3 pages' "$t/err"
 fi
-ok $? "MapServer OGC API - Features, a GeoPackage: the source table, or (MapServer 8.0.0 repeats its first page) status 1 with both counts, nothing written"
+check "MapServer OGC API - Features, a GeoPackage: the source table, or (MapServer 8.0.0 repeats its first page) status 1 with both counts, nothing written" "[ $? = 0 ]"
 
 "$bin/muni-fetch" --geometry wkt "$base/collections/bornes/items?f=json&limit=5" >"$t/got.csv" 2>"$t/err" &&
     "$bin/muni-fetch" --geometry wkt "$t/data/bornes.geojson" >"$t/want.csv" &&
     cmp -s "$t/got.csv" "$t/want.csv"
-ok $? "MapServer, pages of 5, geometry as WKT: the same as the source table"
+check "MapServer, pages of 5, geometry as WKT: the same as the source table" "[ $? = 0 ]"
 
 # WFS 2.0: GetFeature as GeoJSON (the format its capabilities name), pages
 # of 7 by STARTINDEX up to numberMatched.
@@ -233,7 +222,7 @@ wfs="http://127.0.0.1:$port/mapserv/?map=bornes&SERVICE=WFS&VERSION=2.0.0&REQUES
     grep -q '"pages": 3' "$t/prov.json"
 rc=$?
 [ $rc = 0 ] || { diff "$t/want.csv" "$t/got.csv" | head -8; cat "$t/prov.json"; } >>"$t/err"
-ok $rc "MapServer WFS 2.0: GetFeature as GeoJSON, 3 pages of 7 by STARTINDEX, the CSV of the source table"
+check "MapServer WFS 2.0: GetFeature as GeoJSON, 3 pages of 7 by STARTINDEX, the CSV of the source table" "[ $rc = 0 ]"
 
 # --bbox: the features within a box only (lon 2.335 to 2.405: B04 to B10),
 # OGC API's bbox and WFS's BBOX in CRS84.
@@ -242,7 +231,7 @@ for api in "$base/collections/bornes/items?f=json&limit=50" "$wfs"; do
 	    [ "$(cut -d, -f1 "$t/got.csv" | tr '\n' ' ')" = "ident B04 B05 B06 B07 B08 B09 B10 " ]
 	rc=$?
 	[ $rc = 0 ] || cat "$t/got.csv" >>"$t/err"
-	ok $rc "--bbox: the 7 features within the box, ${api%%\?*}"
+	check "--bbox: the 7 features within the box, ${api%%\?*}" "[ $rc = 0 ]"
 done
 # MapServer 8.0.0's next links leave the bbox out: its second page starts
 # over the whole layer. muni-fetch must refuse it (numberMatched 7), or,
@@ -256,7 +245,7 @@ else
 	[ $rc = 1 ] && [ ! -s "$t/got.csv" ] &&
 	    grep -q 'the server said 7 records match (numberMatched)' "$t/err"
 fi
-ok $? "--bbox over pages of 3: the 7 features, or (MapServer 8.0.0 drops the bbox from its next links) status 1, nothing written"
+check "--bbox over pages of 3: the 7 features, or (MapServer 8.0.0 drops the bbox from its next links) status 1, nothing written" "[ $? = 0 ]"
 
 # muni-fetch(1)'s example, as it is written ($URL/: the server).
 URL=http://127.0.0.1:$port
@@ -265,14 +254,14 @@ wfs="$URL/wfs?SERVICE=WFS&REQUEST=GetFeature"
 muni fetch "$wfs&TYPENAMES=bornes" > bornes.csv
 ) 2>"$t/err" &&
     [ "$(wc -l <"$t/bornes.csv")" = 21 ]
-ok $? "muni-fetch(1) example: the WFS at /wfs (the map bornes)"
+check "muni-fetch(1) example: the WFS at /wfs (the map bornes)" "[ $? = 0 ]"
 
 "$bin/muni-fetch" "http://127.0.0.1:$port/mapserv/?map=bornes_gml&SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=bornes" \
     >"$t/got.csv" 2>"$t/err"
 rc=$?
 [ $rc = 1 ] && [ ! -s "$t/got.csv" ] && grep -q 'offers no GeoJSON' "$t/err" &&
     grep -q 'gml' "$t/err"
-ok $? "a WFS that offers GML alone is refused with the formats it offers, status 1 ($rc)"
+check "a WFS that offers GML alone is refused with the formats it offers, status 1 ($rc)" "[ $? = 0 ]"
 
 # A server error on page 3: status 3, nothing on standard output.
 "$bin/muni-fetch" --retries 0 "$base/collections/bornes_gpkg/items?f=json&limit=6" \
@@ -280,10 +269,9 @@ ok $? "a WFS that offers GML alone is refused with the formats it offers, status
 rc=$?
 [ $rc = 3 ] && [ ! -s "$t/got.csv" ] && grep -q 'HTTP 500' "$t/err" &&
     grep -q 'page 3' "$t/err"
-ok $? "a server error on page 3 of 4 is status 3 ($rc), nothing written"
+check "a server error on page 3 of 4 is status 3 ($rc), nothing written" "[ $? = 0 ]"
 left=$(ls -A "$t/fetch-tmp")
 echo "$left" >"$t/err"
 [ -z "$left" ]
-ok $? "no temporary file left behind"
-echo "1..$n"
-[ "$failed" = 0 ]
+check "no temporary file left behind" "[ $? = 0 ]"
+tap_end

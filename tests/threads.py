@@ -29,21 +29,12 @@ import tempfile
 SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))
 BIN = os.environ.get("MUNI_BIN") or SRC
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, plan  # noqa: E402
+
 TMP = tempfile.mkdtemp(prefix="muni-threads.")
-n = 0
-failed = 0
 
 
-def ok(cond, desc, why=""):
-    global n, failed
-    n += 1
-    if cond:
-        print(f"ok {n} - {desc}")
-    else:
-        failed += 1
-        print(f"not ok {n} - {desc}")
-        for line in why.splitlines()[:20]:
-            print(f"# {line}")
 
 
 def cases():
@@ -232,8 +223,7 @@ def main():
         cases()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return plan()
 
 
 if __name__ == "__main__":

@@ -282,19 +282,26 @@ cb_string(void *ctx, const unsigned char *p, size_t n)
 	return scalar(ctx, 's', (const char *)p, n);
 }
 
+/* A level more: 0 (and s->failed 2) past SRC_JSON_MAX_DEPTH. */
+static int
+push(struct scan *s, int is_map)
+{
+	if (s->depth > SRC_JSON_MAX_DEPTH) {
+		s->failed = 2;
+		return 0;
+	}
+	s->depth++;
+	s->st[s->depth].is_map = is_map;
+	s->st[s->depth].key[0] = '\0';
+	s->st[s->depth].key_cut = 0;
+	return 1;
+}
+
 static int
 open_level(struct scan *s, int is_map)
 {
-	if (s->skipping) {
-		if (s->depth > SRC_JSON_MAX_DEPTH) {
-			s->failed = 2;
-			return 0;
-		}
-		s->depth++;
-		s->st[s->depth].is_map = is_map;
-		s->st[s->depth].key[0] = '\0';
-		return 1;
-	}
+	if (s->skipping)
+		return push(s, is_map);
 	if (s->in_rec && !gen_ok(s, is_map ? yajl_gen_map_open(s->g) :
 	    yajl_gen_array_open(s->g)))
 		return 0;
@@ -312,14 +319,8 @@ open_level(struct scan *s, int is_map)
 	    (s->depth == 1 && s->st[1].is_map && !root_key(s, "links")))) {
 		s->rec_depth = s->depth + 1;
 	}
-	if (s->depth > SRC_JSON_MAX_DEPTH) {
-		s->failed = 2;
+	if (!push(s, is_map))
 		return 0;
-	}
-	s->depth++;
-	s->st[s->depth].is_map = is_map;
-	s->st[s->depth].key[0] = '\0';
-	s->st[s->depth].key_cut = 0;
 	if (s->depth == 3 && s->st[1].is_map && strcmp(s->st[1].key,
 	    "links") == 0)
 		s->link_rel[0] = s->link_href[0] = '\0';

@@ -1,0 +1,33 @@
+"""taplib: the TAP helpers of the Python test scripts.
+
+    from taplib import ok, skip, plan
+    ok(condition, "what is checked", "what to show when it fails")
+    skip("what", "why")
+    sys.exit(plan())          the plan line, and the exit status
+"""
+n = 0
+failed = 0
+
+
+def ok(cond, desc, why=""):
+    global n, failed
+    n += 1
+    if cond:
+        print(f"ok {n} - {desc}")
+    else:
+        failed += 1
+        print(f"not ok {n} - {desc}")
+        for line in str(why).splitlines()[:20]:
+            print(f"# {line}")
+    return cond
+
+
+def skip(desc, why):
+    global n
+    n += 1
+    print(f"ok {n} - {desc} # SKIP {why}")
+
+
+def plan():
+    print(f"1..{n}")
+    return 1 if failed else 0
