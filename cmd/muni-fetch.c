@@ -18,46 +18,6 @@
 #include "run/fetch_run.h"
 #include "base/banned.h"
 
-/*
- * --bbox: four numbers, longitudes and latitudes in WGS 84, min before max,
- * written again in out; -1 when they are not.
- */
-static int
-parse_bbox(const char *s, char out[160])
-{
-	double v[4];
-	char *end;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		errno = 0;
-		v[i] = strtod(s, &end);
-		if (errno || end == s || (i < 3 && *end != ',') ||
-		    (i == 3 && *end != '\0') || v[i] != v[i])
-			return -1;
-		s = end + 1;
-	}
-	if (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 ||
-	    v[0] > v[2] || v[1] > v[3])
-		return -1;
-	snprintf(out, 160, "%.10g,%.10g,%.10g,%.10g", v[0], v[1], v[2], v[3]);
-	return 0;
-}
-
-/* Whether url's path ends in /collections/{id}/items (OGC API). */
-static int
-fetch_is_ogc_items(const char *url)
-{
-	const char *q = strpbrk(url, "?#"), *end = q ? q : url + strlen(url);
-	const char *c;
-
-	if (end - url < 18 || strncmp(end - 6, "/items", 6) != 0)
-		return 0;
-	for (c = end - 7; c > url && *c != '/'; c--)
-		;
-	return c - url >= 12 && strncmp(c - 12, "/collections", 12) == 0;
-}
-
 static const char usage_text[] =
     "usage: muni-fetch [-hV] [--api kind] [--bbox box] [-d delimiter]\n"
     "                  [-e encoding] [-f format] [--crs crs] [--entry name]\n"
@@ -208,7 +168,7 @@ main(int argc, char **argv)
 	int c, status, idx = 0;
 	const char *header_file = NULL;
 	int api_none = 0;
-	char **headers = NULL, *rewritten = NULL, bbox[160];
+	char **headers = NULL, *rewritten = NULL, bbox[PAGER_BBOX_MAX];
 
 	msg_init(argv[0], stderr);
 	memset(&o, 0, sizeof(o));
@@ -308,7 +268,7 @@ main(int argc, char **argv)
 			o.table = optarg;
 			break;
 		case OPT_BBOX:
-			if (parse_bbox(optarg, bbox) < 0) {
+			if (pager_parse_bbox(optarg, bbox) < 0) {
 				msg_error("--bbox is minlon,minlat,maxlon,maxlat "
 				    "in WGS 84 degrees, min before max, not '%s'",
 				    optarg);
@@ -405,7 +365,7 @@ main(int argc, char **argv)
 	 * its links, an ArcGIS layer by its offsets.
 	 */
 	if (o.pager.kind == PAGER_NONE && !api_none && http_is_url(o.input))
-		o.pager.kind = fetch_is_ogc_items(o.input) ? PAGER_LINKS :
+		o.pager.kind = pager_is_ogc_items(o.input) ? PAGER_LINKS :
 		    pager_is_arcgis(o.input) ? PAGER_ARCGIS :
 		    pager_is_wfs(o.input) ? PAGER_WFS : PAGER_NONE;
 	/* CKAN's datastore_search by offsets, Opendatasoft's export. */

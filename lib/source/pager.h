@@ -89,6 +89,14 @@ int pager_fetch(const char *url, const struct pager_options *o,
     const struct http_get_options *ho, int fd, struct http_result *first,
     struct pager_result *res, struct muni_err *e);
 
+/*
+ * A box of --bbox: four numbers, longitudes and latitudes in WGS 84, min
+ * before max, written again in out; -1 when they are not.
+ */
+#define PAGER_BBOX_MAX 160
+int pager_parse_bbox(const char *s, char out[PAGER_BBOX_MAX]);
+/* Whether url's path ends in /collections/{id}/items (OGC API). */
+int pager_is_ogc_items(const char *url);
 /* Whether url is a WFS GetFeature request (SERVICE=WFS, REQUEST=GetFeature). */
 int pager_is_wfs(const char *url);
 /* Whether url is an ArcGIS REST layer, or its query: .../FeatureServer/N. */
