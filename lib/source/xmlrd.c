@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/exitcode.h"
 #include "source/xmlrd.h"
@@ -729,4 +730,21 @@ xmlrd_line(const struct xmlrd *x)
 {
 	return x->cur < x->nnodes ? x->nodes[x->cur].line :
 	    x->p ? xmlSAX2GetLineNumber(x->p) : 1;
+}
+
+ssize_t
+xmlrd_fd_read(void *ctx, void *p, size_t n, struct muni_err *e)
+{
+	struct xmlrd_fd *f = ctx;
+	ssize_t r;
+
+	do
+		r = pread(f->fd, p, n, f->at);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", f->file);
+		return -1;
+	}
+	f->at += r;
+	return r;
 }

@@ -87,6 +87,16 @@ struct xmlrd {
 int xmlrd_init(struct xmlrd *x, xmlrd_read_fn read, void *ctx,
     const char *file, const char *part, struct muni_err *e);
 /*
+ * A file read from an offset on, for xmlrd_init(): read is
+ * xmlrd_fd_read, ctx a struct xmlrd_fd (its file names it in messages).
+ */
+struct xmlrd_fd {
+	int fd;
+	off_t at;
+	const char *file;
+};
+ssize_t xmlrd_fd_read(void *ctx, void *p, size_t n, struct muni_err *e);
+/*
  * Read the entry of that name in a ZIP archive; *zs is its stream, to be
  * closed by xmlrd_close_zip(). A missing entry is an error naming it.
  */

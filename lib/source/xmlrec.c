@@ -20,10 +20,9 @@ struct xval {
 };
 
 struct xmlrec {
-	int fd;
+	struct xmlrd_fd in;		/* the file, its read offset */
 	const char *file;
 	struct xml_options o;
-	off_t at;			/* read offset */
 	struct xmlrd x;
 	int open, pass;
 	char path[XMLRD_MAX_DEPTH][COLUMNS_STEP_MAX];
@@ -47,23 +46,6 @@ struct xmlrec {
 	struct record rec;
 };
 
-static ssize_t
-fd_read(void *ctx, void *p, size_t n, struct muni_err *e)
-{
-	struct xmlrec *s = ctx;
-	ssize_t r;
-
-	do
-		r = pread(s->fd, p, n, s->at);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", s->file);
-		return -1;
-	}
-	s->at += r;
-	return r;
-}
-
 int
 xmlrec_is(const unsigned char *p, size_t n)
 {
@@ -86,13 +68,13 @@ start(struct xmlrec *s, int pass, struct muni_err *e)
 	if (s->open)
 		xmlrd_release(&s->x);
 	s->open = 0;
-	s->at = 0;
+	s->in.at = 0;
 	s->pass = pass;
 	s->depth = 0;
 	s->rec_depth = -1;
 	s->nrec = 0;
 	buf_reset(&s->where);
-	if (xmlrd_init(&s->x, fd_read, s, s->file, NULL, e) < 0)
+	if (xmlrd_init(&s->x, xmlrd_fd_read, &s->in, s->file, NULL, e) < 0)
 		return -1;
 	s->open = 1;
 	return 0;
@@ -389,7 +371,8 @@ xmlrec_open(int fd, const char *file, const struct xml_options *o,
 		err_sys(e, MUNI_EXIT_IO, ENOMEM, "'%s'", file);
 		return NULL;
 	}
-	s->fd = fd;
+	s->in.fd = fd;
+	s->in.file = file;
 	s->file = file;
 	s->o = *o;
 	buf_init(&s->where, (size_t)1 << 20);
