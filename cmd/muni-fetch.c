@@ -54,7 +54,8 @@ static const char help_text[] =
     "  -e, --encoding ENC       input encoding, e.g. utf-8, windows-1252,\n"
     "                           iso-8859-15, utf-16le (default: guessed)\n"
     "      --crs CRS            shapefile: the CRS of the coordinates\n"
-    "                           (EPSG:NNNN), when the .prj is missing\n"
+    "                           (EPSG:NNNN), when the .prj is missing;\n"
+    "                           WFS: the CRS asked of the server (GML)\n"
     "      --entry NAME         ZIP: the file of the archive to read\n"
     "  -f, --format FMT         input format: csv, xlsx, ods, json, xml,\n"
     "                           sqlite, dbf, shp or zip (default:\n"
@@ -108,8 +109,8 @@ static const char help_text[] =
     "                           (default: the only table)\n"
     "      --timeout SECONDS    URL: longest time a download may take, all\n"
     "                           retries included (default 1800)\n"
-    "      --to-wgs84           shapefile: coordinates reprojected to WGS 84\n"
-    "                           longitude and latitude (through PROJ)\n"
+    "      --to-wgs84           shapefile, WFS: coordinates reprojected to\n"
+    "                           WGS 84 longitude and latitude (PROJ)\n"
     "  -V, --version            print the version and exit\n";
 
 enum {
@@ -389,6 +390,17 @@ main(int argc, char **argv)
 	    o.pager.kind != PAGER_WFS && o.pager.kind != PAGER_ARCGIS) {
 		msg_error("--bbox is for an OGC API, a WFS or an ArcGIS layer");
 		return msg_usage(usage_text);
+	}
+	if (o.pager.kind == PAGER_WFS) {
+		if (o.crs && (strncmp(o.crs, "EPSG:", 5) != 0 || o.crs[5] ==
+		    '\0' || strspn(o.crs + 5, "0123456789") != strlen(o.crs +
+		    5) || strlen(o.crs) > 12)) {
+			msg_error("--crs is written EPSG:NNNN (EPSG:2154 for "
+			    "Lambert-93), not '%s'", o.crs);
+			return msg_usage(usage_text);
+		}
+		o.pager.crs = o.crs;
+		o.pager.to_wgs84 = o.to_wgs84;
 	}
 	if (o.pager.kind != PAGER_NONE)
 		o.format = FETCH_RUN_JSON;

@@ -5,8 +5,11 @@
 # GeoJSON table of 20 charging points. Paging is forced small (limit=7:
 # three pages by MapServer's next links); the CSV muni-fetch makes of the
 # pages must be the one it makes of the source table; a server error on
-# page 3 must fail the run cleanly. Skipped when a package is missing
-# (.ci/run installs them).
+# page 3 must fail the run cleanly. A map that offers GML alone is read in
+# GML 3.2, polygons (a hole, a MultiSurface) included, and compared with
+# what GDAL's WFS driver reads of the same server; Lambert-93 asked of the
+# server (--crs EPSG:2154) with what GDAL makes of the source. Skipped
+# when a package is missing (.ci/run installs them).
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${MUNI_BIN:-$src}
@@ -49,8 +52,21 @@ features = [{"type": "Feature",
 json.dump({"type": "FeatureCollection", "features": features},
           open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
 PY
+# Zones: polygons, one with a hole, and a multipolygon, for GML's rings.
+cat >"$t/data/zones.geojson" <<'JSON'
+{"type": "FeatureCollection", "features": [
+{"type": "Feature", "properties": {"code": "Z1", "nom": "Centre"},
+ "geometry": {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]], [[2.33, 48.83], [2.33, 48.86], [2.36, 48.86], [2.36, 48.83], [2.33, 48.83]]]}},
+{"type": "Feature", "properties": {"code": "Z2", "nom": "Îles"},
+ "geometry": {"type": "MultiPolygon", "coordinates": [[[[2.5, 48.7], [2.55, 48.7], [2.55, 48.75], [2.5, 48.7]]], [[[2.6, 48.7], [2.65, 48.7], [2.65, 48.76], [2.6, 48.7]]]]}},
+{"type": "Feature", "properties": {"code": "Z3", "nom": "Nord"},
+ "geometry": {"type": "Polygon", "coordinates": [[[2.3, 49.0], [2.31234567, 49.0], [2.31234567, 49.01234567], [2.3, 49.0]]]}}
+]}
+JSON
+ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$t/data/zones.shp" \
+    "$t/data/zones.geojson" 2>"$t/ogr.err" &&
 ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$t/data/bornes.shp" \
-    "$t/data/bornes.geojson" 2>"$t/ogr.err" &&
+    "$t/data/bornes.geojson" 2>>"$t/ogr.err" &&
     ogr2ogr -f GPKG -nln bornes "$t/data/bornes.gpkg" \
     "$t/data/bornes.geojson" 2>>"$t/ogr.err" || {
 	echo "1..0 # SKIP ogr2ogr failed: $(head -3 "$t/ogr.err")"
@@ -90,7 +106,7 @@ MAP
       "ows_enable_request" "*"
       "oga_enable_request" "*"
       "ows_title" "bornes"
-      "ows_srs" "EPSG:4326"
+      "ows_srs" "EPSG:4326 EPSG:2154"
       "oga_onlineresource" "$base"
     END
   END
@@ -105,6 +121,21 @@ MAP
       "ows_title" "bornes (shapefile)"
       "gml_include_items" "all"
       "gml_featureid" "ident"
+      "gml_types" "auto"
+    END
+  END
+  LAYER
+    NAME "zones"
+    TYPE POLYGON
+    STATUS ON
+    TEMPLATE "void"
+    DATA "$t/data/zones.shp"
+    PROJECTION "init=epsg:4326" END
+    METADATA
+      "ows_title" "zones"
+      "wfs_srs" "EPSG:4326 EPSG:2154"
+      "gml_include_items" "all"
+      "gml_featureid" "code"
       "gml_types" "auto"
     END
   END
@@ -178,6 +209,50 @@ fi
 chmod 666 "$t/fcgi.sock"
 
 . "$src/tests/tap.sh"
+
+# Two CSVs of WKT (muni-fetch's "geometry", GDAL's "WKT") by their
+# "code": the same "nom", the same geometries within a tolerance.
+compare_wkt() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import csv, json, re, sys
+mine, gdal, tol = sys.argv[1], sys.argv[2], float(sys.argv[3])
+def rows(path, geom):
+    with open(path, newline="", encoding="utf-8") as f:
+        r = list(csv.DictReader(f))
+    return {row["code"]: (row[geom], row["nom"]) for row in r}
+a, b = rows(mine, "geometry"), rows(gdal, "WKT")
+if a.keys() != b.keys():
+    sys.exit("codes differ: %s %s" % (sorted(a), sorted(b)))
+for k in a:
+    (ga, na), (gb, nb) = a[k], b[k]
+    if na != nb:
+        sys.exit("%s: nom %r / %r" % (k, na, nb))
+    # A MultiPolygon of one polygon is that polygon (MapServer writes
+    # MultiSurface for a shapefile's polygon, GDAL reads a Polygon).
+    one = lambda w: re.sub(r"^MULTIPOLYGON \((\(\(.*\)\))\)$", r"POLYGON \1", w) \
+        if re.sub(r"\s", "", w).count(")),((") == 0 else w
+    ga, gb = one(ga), one(gb)
+    def parse(w):
+        # WKT as its type and nested lists; a point is a list of floats.
+        kind, _, rest = w.partition(" ")
+        rest = re.sub(r"([-+0-9.eE]+)\s+([-+0-9.eE]+)", r"[\1,\2]", rest)
+        return kind, json.loads(rest.replace("(", "[").replace(")", "]"))
+    def same(a, b):
+        if a and isinstance(a[0], float):
+            return len(a) == len(b) and all(abs(p - q) <= tol for p, q in zip(a, b))
+        if len(a) != len(b):
+            return False
+        # A ring may run either way (MapServer writes a shapefile's).
+        if a and a[0] and isinstance(a[0][0], float):
+            return all(same(p, q) for p, q in zip(a, b)) or \
+                all(same(p, q) for p, q in zip(a, b[::-1]))
+        return all(same(p, q) for p, q in zip(a, b))
+    ka, ta = parse(ga)
+    kb, tb = parse(gb)
+    if ka != kb or not same(ta, tb):
+        sys.exit("%s: %s / %s" % (k, ga, gb))
+PY
+}
 
 # What muni-fetch makes of the source table, one file.
 "$bin/muni-fetch" --geometry lonlat "$t/data/bornes.geojson" >"$t/want.csv" 2>"$t/err"
@@ -255,13 +330,72 @@ muni fetch "$wfs&TYPENAMES=bornes" > bornes.csv
 ) 2>"$t/err" &&
     [ "$(wc -l <"$t/bornes.csv")" = 21 ]
 check "muni-fetch(1) example: the WFS at /wfs (the map bornes)" "[ $? = 0 ]"
+(cd "$t" && PATH=$bin:$PATH &&
+wfs="$URL/wfs?SERVICE=WFS&REQUEST=GetFeature"
+muni fetch --crs EPSG:2154 --to-wgs84 --geometry wkt \
+    "$wfs&TYPENAMES=zones" > zones.csv
+) 2>"$t/err" &&
+    ogr2ogr -f CSV -lco GEOMETRY=AS_WKT "$t/gdal.csv" "$t/data/zones.geojson" 2>>"$t/err" &&
+    compare_wkt "$t/zones.csv" "$t/gdal.csv" 1e-7 >>"$t/err" 2>&1
+check "muni-fetch(1) example: the zones in Lambert-93, as WKT in WGS 84 (GDAL: the source, 1e-7)" "[ $? = 0 ]"
 
-"$bin/muni-fetch" "http://127.0.0.1:$port/mapserv/?map=bornes_gml&SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=bornes" \
-    >"$t/got.csv" 2>"$t/err"
+# GML 3.2, from the map that offers no GeoJSON: pages of 7, the source
+# table (MapServer writes 48.820000 2.340000: latitude first, as
+# urn:ogc:def:crs:EPSG::4326 says).
+gml="http://127.0.0.1:$port/mapserv/?map=bornes_gml&SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature"
+"$bin/muni-fetch" --geometry lonlat "$t/data/bornes.geojson" >"$t/want.csv" &&
+    "$bin/muni-fetch" --geometry lonlat -p "$t/prov.json" "$gml&TYPENAMES=bornes&COUNT=7" \
+    >"$t/got.csv" 2>"$t/err" &&
+    cmp -s "$t/got.csv" "$t/want.csv" && grep -q '"pages": 3' "$t/prov.json" &&
+    grep -q '"crs": "EPSG:4326"' "$t/prov.json"
 rc=$?
-[ $rc = 1 ] && [ ! -s "$t/got.csv" ] && grep -q 'offers no GeoJSON' "$t/err" &&
-    grep -q 'gml' "$t/err"
-check "a WFS that offers GML alone is refused with the formats it offers, status 1 ($rc)" "[ $? = 0 ]"
+[ $rc = 0 ] || { diff "$t/want.csv" "$t/got.csv" | head -8; cat "$t/prov.json"; } >>"$t/err"
+check "MapServer WFS 2.0 offering GML alone: GML 3.2 read, 3 pages of 7, the CSV of the source table" "[ $rc = 0 ]"
+
+# The differential: GDAL's WFS driver reads the same GML WFS; its
+# geometries (WKT) and muni-fetch's must be the same numbers, and so must
+# the attributes. Polygons with a hole and a multipolygon (MultiSurface).
+gdal_wfs() {
+	# GDAL's WFS driver: the layer ms:zones of the map bornes_gml.
+	rm -f "$t/gdal.csv"
+	GDAL_HTTP_TIMEOUT=30 ogr2ogr -f CSV -lco GEOMETRY=AS_WKT "$@" "$t/gdal.csv" \
+	    "WFS:http://127.0.0.1:$port/mapserv/?map=bornes_gml&VERSION=2.0.0" zones 2>"$t/gdal.err"
+}
+if gdal_wfs; then
+	"$bin/muni-fetch" --geometry wkt "$gml&TYPENAMES=zones" >"$t/got.csv" 2>"$t/err" &&
+	    compare_wkt "$t/got.csv" "$t/gdal.csv" 1e-9 >>"$t/err" 2>&1
+	check "GML polygons (a hole, a MultiSurface): muni-fetch's WKT equals GDAL's WFS driver's" "[ $? = 0 ]"
+	# Lambert-93 asked of the server: GML in EPSG:2154, easting first;
+	# MapServer reprojects the source's coordinates, GDAL does too.
+	gdal_src() {
+		rm -f "$t/gdal.csv"
+		ogr2ogr -f CSV -lco GEOMETRY=AS_WKT "$@" "$t/gdal.csv" \
+		    "$t/data/zones.geojson" 2>"$t/gdal.err"
+	}
+	if gdal_src -t_srs EPSG:2154 &&
+	    "$bin/muni-fetch" --crs EPSG:2154 --geometry wkt -p "$t/prov.json" \
+	    "$gml&TYPENAMES=zones" >"$t/got.csv" 2>"$t/err"; then
+		compare_wkt "$t/got.csv" "$t/gdal.csv" 0.01 >>"$t/err" 2>&1 &&
+		    grep -q '"crs": "EPSG:2154"' "$t/prov.json"
+	else
+		false
+	fi
+	check "--crs EPSG:2154: the GML's Lambert-93 coordinates, as GDAL reprojects the source (1 cm)" "[ $? = 0 ]"
+	gdal_src &&
+	    "$bin/muni-fetch" --crs EPSG:2154 --to-wgs84 --geometry wkt -p "$t/prov.json" \
+	    "$gml&TYPENAMES=zones" >"$t/got.csv" 2>"$t/err" &&
+	    compare_wkt "$t/got.csv" "$t/gdal.csv" 1e-7 >>"$t/err" 2>&1 &&
+	    grep -q '"reprojected_to": "EPSG:4326"' "$t/prov.json"
+	check "--crs EPSG:2154 --to-wgs84: back to the source's degrees (7 decimals: 1e-7)" "[ $? = 0 ]"
+else
+	skip "GDAL's WFS driver could not read the server: $(head -2 "$t/gdal.err")"
+	skip "GDAL's WFS driver could not read the server"
+	skip "GDAL's WFS driver could not read the server"
+fi
+"$bin/muni-fetch" --crs EPSG:2154 --geometry lonlat "$gml&TYPENAMES=bornes" \
+    >"$t/got.csv" 2>"$t/err" &&
+    [ "$(head -1 "$t/got.csv")" = "ident,nom,places,x,y" ]
+check "--crs EPSG:2154 --geometry lonlat: the columns are x and y (metres)" "[ $? = 0 ]"
 
 # A server error on page 3: status 3, nothing on standard output.
 "$bin/muni-fetch" --retries 0 "$base/collections/bornes_gpkg/items?f=json&limit=6" \

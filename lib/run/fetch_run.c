@@ -432,6 +432,10 @@ copy_json(struct run *r, int fd, struct muni_err *e)
 	/* An API's pages are gathered as one array (or FeatureCollection). */
 	jo.records = r->o->pager.kind != PAGER_NONE ? NULL : r->o->records;
 	jo.lonlat = r->o->lonlat;
+	/* A WFS's GML: its CRS, its coordinates maybe projected. */
+	jo.xy = r->pages.gml && r->pages.projected;
+	if (r->pages.gml && r->pages.crs[0])
+		fetch_run_note_crs(r, r->pages.crs);
 	jo.max_field = r->o->csv.max_field;
 	jo.max_record = r->o->csv.max_record;
 	jo.warn = r->o->pick.warn;

@@ -41,11 +41,11 @@ fetch_run_geometry_options(struct run *r, enum fetch_run_format format,
 		    "for shapefiles)", r->o->input, g);
 		return -1;
 	}
-	if (format == FETCH_RUN_SQLITE)
+	if (format == FETCH_RUN_SQLITE || r->o->pager.kind == PAGER_WFS)
 		return 0;
 	if (r->o->to_wgs84 || r->o->crs) {
-		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile or a "
-		    "GeoPackage: --to-wgs84 and --crs are for them",
+		err_set(e, MUNI_EXIT_USAGE, "'%s' is not a shapefile, a "
+		    "GeoPackage or a WFS: --to-wgs84 and --crs are for them",
 		    r->o->input);
 		return -1;
 	}
@@ -182,6 +182,7 @@ struct json_wkt {
 	const char *name;		/* the input, in messages */
 	struct geom *geom;
 	int centroid;
+	int xy;				/* projected: "x" and "y" */
 	long col;			/* the geometry column, or -1 */
 	struct record rec;
 	struct field *fields;
@@ -267,7 +268,11 @@ next_json_wkt(void *reader, struct record **rec, struct muni_err *e)
 				t->col = (long)i;
 		*rec = a;
 		if (t->centroid && t->col >= 0) {
-			json_two_columns(t, a, "longitude", 9, "latitude", 8);
+			if (t->xy)
+				json_two_columns(t, a, "x", 1, "y", 1);
+			else
+				json_two_columns(t, a, "longitude", 9,
+				    "latitude", 8);
 			*rec = &t->rec;
 		}
 		return 1;
@@ -317,6 +322,7 @@ fetch_run_json_geometry(struct run *r, struct jsonrec *s, struct muni_err *e)
 	t.name = r->o->input;
 	t.col = -1;
 	t.centroid = strcmp(r->o->geometry, "centroid") == 0;
+	t.xy = r->pages.gml && r->pages.projected;
 	buf_init(&t.text, r->o->csv.max_field ? r->o->csv.max_field :
 	    CSVIN_MAX_FIELD);
 	t.geom = geom_new(NULL);

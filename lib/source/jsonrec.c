@@ -280,7 +280,9 @@ warn_geometry(struct jsonrec *s)
 static int
 record_end(struct jsonrec *s)
 {
-	static const char *const ll[] = { "longitude", "latitude" };
+	static const char *const lls[2][2] = { { "longitude", "latitude" },
+	    { "x", "y" } };
+	const char *const *ll = lls[s->o.xy != 0];
 	int feature = s->feature && s->rec_is_map, positional = !s->rec_is_map;
 	const char *name, *v;
 	struct item *it;
@@ -983,8 +985,9 @@ jsonrec_open(int fd, const char *file, const struct json_options *o,
 		goto fail;
 	}
 	if (s->any_feature) {
-		if (o->lonlat ? !column(s, "longitude", 9, &col) ||
-		    !column(s, "latitude", 8, &col) :
+		if (o->lonlat ? !column(s, o->xy ? "x" : "longitude",
+		    o->xy ? 1 : 9, &col) || !column(s, o->xy ? "y" :
+		    "latitude", o->xy ? 1 : 8, &col) :
 		    !column(s, "geometry", 8, &col)) {
 			*e = *s->e;
 			goto fail;

@@ -15,7 +15,8 @@
  *     single record;
  *   - a GeoJSON FeatureCollection: each feature's properties are columns,
  *     its geometry a last column "geometry" holding the geometry as JSON
- *     text, or "longitude" and "latitude" for points (SRC_JSON_LONLAT).
+ *     text, or "longitude" and "latitude" for points (lonlat; "x" and
+ *     "y" when the coordinates are projected, xy).
  *
  * Values: strings as they are, numbers as their text in the document
  * (never reformatted), true and false, null as an empty field, an array or
@@ -35,6 +36,7 @@
 struct json_options {
 	const char *records;		/* path to the records, or NULL */
 	int lonlat;			/* GeoJSON points as two columns */
+	int xy;				/* named x and y: projected */
 	size_t max_field, max_record;	/* 0: csvin's defaults */
 	muni_note_fn *warn;
 	void *warn_ctx;

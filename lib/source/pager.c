@@ -346,72 +346,51 @@ pager_is_wfs(const char *url)
 	    param_is(url, "request", "GetFeature");
 }
 
-/* Whether s holds "json", whatever its case. */
+/* Whether s holds what, whatever its case. */
 static int
-holds_json(const char *s)
+holds(const char *s, const char *what)
 {
+	size_t n = strlen(what);
+
 	for (; *s; s++)
-		if (strncasecmp(s, "json", 4) == 0)
+		if (strncasecmp(s, what, n) == 0)
 			return 1;
 	return 0;
 }
 
-struct wfs_caps {
-	int page;
-	off_t at;
-	const char *url;
-};
-
-static ssize_t
-caps_read(void *ctx, void *p, size_t n, struct muni_err *e)
-{
-	struct wfs_caps *c = ctx;
-	ssize_t r;
-
-	do
-		r = pread(c->page, p, n, c->at);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		err_sys(e, MUNI_EXIT_IO, errno, "cannot read '%s'", c->url);
-		return -1;
-	}
-	c->at += r;
-	return r;
-}
-
 /*
- * The GeoJSON output format a WFS offers for GetFeature, from its
- * capabilities (fetched into the file page): a malloc'd name, or NULL
- * with e set.
+ * The output format to ask a WFS for GetFeature, from its capabilities
+ * (fetched into the file page): GeoJSON's (unless gml_only), else GML
+ * 3.2's, else GML's, else none (NULL: the server's default, GML 3.2 for
+ * WFS 2.0). *gml says whether it is GML. -1 with e set on failure.
  */
-static char *
-wfs_json_format(const char *url, const struct http_get_options *ho,
-    int page, struct muni_err *e)
+static int
+wfs_format(const char *url, const struct http_get_options *ho, int page,
+    int gml_only, char **fmt, int *gml, struct muni_err *e)
 {
-	struct wfs_caps c = { page, 0, NULL };
+	struct xmlrd_fd c = { page, 0, NULL };
 	struct http_result hr;
 	struct xmlrd x;
-	struct buf seen;
-	char *caps, *found = NULL, *attr;
-	int depth_op = 0, depth_par = 0, in_value = 0, rc, depth = 0;
+	char *caps, *json = NULL, *gml32 = NULL, *any_gml = NULL, *attr;
+	int depth_op = 0, depth_par = 0, in_value = 0, rc = -1, depth = 0;
 
+	*fmt = NULL;
+	*gml = 0;
 	caps = http_with_param(url, "REQUEST", "GetCapabilities", e);
-	if (caps && (found = http_with_param(caps, "ACCEPTVERSIONS", "2.0.0",
+	if (caps && (attr = http_with_param(caps, "ACCEPTVERSIONS", "2.0.0",
 	    e)) != NULL) {
 		free(caps);
-		caps = found;
-		found = NULL;
+		caps = attr;
 	}
 	if (caps == NULL)
-		return NULL;
-	c.url = caps;
-	buf_init(&seen, 4096);
+		return -1;
+	c.file = caps;
 	if (http_download(caps, page, ho, &hr, e) < 0 ||
-	    xmlrd_init(&x, caps_read, &c, caps, NULL, e) < 0)
+	    xmlrd_init(&x, xmlrd_fd_read, &c, caps, NULL, e) < 0)
 		goto out;
 	/* ows:Operation name="GetFeature" / ows:Parameter name="outputFormat"
 	 * / ows:AllowedValues / ows:Value, or the Parameter of all of them. */
-	while (found == NULL && (rc = xmlrd_next(&x, e)) > 0) {
+	while ((rc = xmlrd_next(&x, e)) > 0) {
 		int type = xmlrd_type(&x);
 		const char *name = xmlrd_name(&x);
 
@@ -440,34 +419,52 @@ wfs_json_format(const char *url, const struct http_get_options *ho,
 			depth--;
 		} else if (in_value && xmlrd_is_text(&x)) {
 			const char *v = xmlrd_text(&x);
+			char **slot = holds(v, "json") ? &json : holds(v,
+			    "gml") && holds(v, "3.2") ? &gml32 : holds(v,
+			    "gml") ? &any_gml : NULL;
 
-			if (seen.len < 300)
-				buf_addf(&seen, "%s%s", seen.len ? ", " : "", v);
-			if (holds_json(v))
-				found = strdup(v);
+			if (slot && *slot == NULL && (*slot = strdup(v)) ==
+			    NULL) {
+				err_nomem(e);
+				rc = -1;
+				break;
+			}
 		}
 	}
 	xmlrd_release(&x);
 	if (rc < 0)
 		goto out;
-	if (found == NULL)
-		err_set(e, MUNI_EXIT_DATA, "'%s': the server offers no GeoJSON "
-		    "output for GetFeature (it offers %s): name one with "
-		    "OUTPUTFORMAT in the URL (GML is not read)", url,
-		    seen.len ? seen.ptr : "none");
+	rc = 0;
+	if (json && !gml_only) {
+		*fmt = json;
+		json = NULL;
+	} else {
+		*gml = 1;
+		*fmt = gml32 ? gml32 : any_gml;
+		if (*fmt == gml32)
+			gml32 = NULL;
+		else
+			any_gml = NULL;
+	}
 out:
-	buf_release(&seen);
+	free(json);
+	free(gml32);
+	free(any_gml);
 	free(caps);
-	return found;
+	return rc;
 }
 
-/* The first GetFeature page: GeoJSON, COUNT features from STARTINDEX. */
+/*
+ * The first GetFeature page: GeoJSON or GML (*gml), COUNT features from
+ * STARTINDEX.
+ */
 static char *
 wfs_start(const char *url, const struct pager_options *o,
     const struct http_get_options *ho, int page, unsigned long *count,
-    unsigned long long *start, struct muni_err *e)
+    unsigned long long *start, int *gml, struct muni_err *e)
 {
 	char num[32], *fmt = NULL, *u, *next;
+	const char *given;
 	size_t len;
 
 	*count = (unsigned long)param_value(url, "COUNT", o->limit ? o->limit :
@@ -475,11 +472,37 @@ wfs_start(const char *url, const struct pager_options *o,
 	if (*count == 0)
 		*count = 1000;
 	*start = param_value(url, "STARTINDEX", 0);
-	if (param(url, "OUTPUTFORMAT", &len) == NULL &&
-	    (fmt = wfs_json_format(url, ho, page, e)) == NULL)
+	given = param(url, "OUTPUTFORMAT", &len);
+	if (given) {
+		char *v = strndup(given, len);
+
+		if (v == NULL) {
+			err_nomem(e);
+			return NULL;
+		}
+		*gml = holds(v, "gml") || holds(v, "xml");
+		free(v);
+	} else if (wfs_format(url, ho, page, o->crs != NULL, &fmt, gml,
+	    e) < 0)
 		return NULL;
 	u = fmt ? http_with_param(url, "OUTPUTFORMAT", fmt, e) : strdup(url);
 	free(fmt);
+	if (u && o->crs) {
+		/* EPSG:NNNN as a URN: the CRS's own axis order, said. */
+		snprintf(num, sizeof(num), "%s", o->crs + 5);
+		next = malloc(strlen(num) + 24);
+		if (next == NULL) {
+			free(u);
+			err_nomem(e);
+			return NULL;
+		}
+		snprintf(next, strlen(num) + 24, "urn:ogc:def:crs:EPSG::%s", num);
+		if (set_param(&u, "SRSNAME", next, e) < 0) {
+			free(next);
+			return NULL;
+		}
+		free(next);
+	}
 	if (u && o->bbox) {
 		char box[160];
 
@@ -566,7 +589,16 @@ pager_fetch(const char *url, const struct pager_options *o,
 		cur = arcgis_start(url, &hopt, page, o->bbox, &dates, e);
 		s.dates = &dates;
 	} else if (o->kind == PAGER_WFS) {
-		cur = wfs_start(url, o, &hopt, page, &wfs_count, &counter, e);
+		int gml = 0;
+		struct gml_options go = { o->to_wgs84, o->crs };
+
+		cur = wfs_start(url, o, &hopt, page, &wfs_count, &counter, &gml,
+		    e);
+		if (cur && gml && (s.gml = gml_new(&go)) == NULL) {
+			free(cur);
+			cur = NULL;
+		}
+		res->gml = s.gml != NULL;
 		s.start = counter;
 		wo = *o;
 		wo.limit = wfs_count;
@@ -647,6 +679,11 @@ pager_fetch(const char *url, const struct pager_options *o,
 		    res->matched, res->records, res->pages);
 		goto out;
 	}
+	if (s.gml) {
+		snprintf(res->crs, sizeof(res->crs), "%s", gml_crs(s.gml) ?
+		    gml_crs(s.gml) : "");
+		res->projected = gml_projected(s.gml);
+	}
 	if (pagescan_drain(&out, fd, 1) < 0 || fd_write_full(fd, res->geojson ?
 	    "]}\n" : "]\n", res->geojson ? 3 : 2) < 0 ||
 	    lseek(fd, 0, SEEK_SET) < 0 ||
@@ -662,6 +699,7 @@ out:
 	if (page >= 0)
 		close(page);
 	free(cur);
+	gml_free(s.gml);
 	pagescan_release(&s);
 	keyset_release(&seen);
 	keyset_release(&keys);

@@ -31,11 +31,12 @@
  *   - PAGER_WFS: an OGC WFS 2.0 GetFeature request (the URL's SERVICE=WFS
  *     and REQUEST=GetFeature, its TYPENAMES and any filter): the server's
  *     capabilities name its GeoJSON output format (the first of
- *     GetFeature's outputFormat values that holds "json"), asked unless
- *     the URL names one; pages of COUNT features (the URL's, else limit,
- *     else 1000) by STARTINDEX, until a page is short or numberMatched
- *     features came. A server that offers no GeoJSON is refused (GML is
- *     not read).
+ *     GetFeature's outputFormat values that holds "json"), else its GML
+ *     3.2 (a value that holds "gml" and "3.2", else "gml"; GML is asked
+ *     too when a CRS is, with SRSNAME), asked unless the URL names one;
+ *     pages of COUNT features (the URL's, else limit, else 1000) by
+ *     STARTINDEX, until a page is short or numberMatched features came.
+ *     GML pages are read by gml, into GeoJSON's features.
  * A next URL already fetched is a loop, refused; so is a page past
  * max_pages. When a page says how many records match (numberMatched, OGC),
  * the records received must be as many.
@@ -68,6 +69,12 @@ struct pager_options {
 	 * or NULL.
 	 */
 	const char *bbox;
+	/*
+	 * WFS: the CRS asked of the server ("EPSG:NNNN", SRSNAME; its GML is
+	 * then read), or NULL; GML's coordinates reprojected to WGS 84.
+	 */
+	const char *crs;
+	int to_wgs84;
 	muni_note_fn *warn;	/* a column that first appears past page 1 */
 	void *warn_ctx;
 };
@@ -77,6 +84,9 @@ struct pager_result {
 	unsigned long long records;
 	long long matched;	/* numberMatched of the first page, or -1 */
 	int geojson;
+	int gml;		/* the pages were GML */
+	char crs[32];		/* GML: the CRS its srsName said, or "" */
+	int projected;		/* GML: coordinates easting and northing */
 };
 
 /*

@@ -381,6 +381,54 @@ pagescan_drain(struct buf *out, int fd, int all)
 	return 0;
 }
 
+static int
+gml_key(void *ctx, const char *name, size_t n)
+{
+	struct scan *s = ctx;
+
+	note_key(s, (const unsigned char *)name, n);
+	return s->failed ? -1 : 0;
+}
+
+static int
+gml_feature(void *ctx, const unsigned char *json, size_t n)
+{
+	struct scan *s = ctx;
+
+	if ((!s->first_record && buf_addch(s->out, ',') < 0) ||
+	    buf_add(s->out, json, n) < 0 || buf_addch(s->out, '\n') < 0) {
+		s->failed = 1;
+		return -1;
+	}
+	s->first_record = 0;
+	s->nrec++;
+	if (pagescan_drain(s->out, s->out_fd, 0) < 0) {
+		s->failed = 3;
+		return -1;
+	}
+	return 0;
+}
+
+/* A page of GML features. */
+static int
+gml_page_scan(struct scan *s, int page, const char *url, int out_fd,
+    struct muni_err *e)
+{
+	struct gml_page res;
+	int rc;
+
+	s->out_fd = out_fd;
+	s->geojson = 1;
+	rc = gml_page(s->gml, page, url, gml_key, gml_feature, s, &res, e);
+	s->matched = res.matched;
+	if (s->failed == 3)
+		err_sys(e, MUNI_EXIT_IO, errno, "cannot keep the records of "
+		    "'%s'", url);
+	else if (s->failed)
+		err_nomem(e);
+	return rc < 0 || s->failed ? -1 : 0;
+}
+
 int
 pagescan_page(struct scan *s, int page, const char *url, int out_fd,
     struct muni_err *e)
@@ -401,6 +449,8 @@ pagescan_page(struct scan *s, int page, const char *url, int out_fd,
 	s->exceeded = 0;
 	free(s->next);
 	s->next = NULL;
+	if (s->gml)
+		return gml_page_scan(s, page, url, out_fd, e);
 	s->g = yajl_gen_alloc(NULL);
 	h = yajl_alloc(&callbacks, NULL, s);
 	if (s->g == NULL || h == NULL) {

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "schema/keyset.h"
+#include "source/gml.h"
 #include "source/jsonrec.h"
 #include "source/pager.h"
 
@@ -51,13 +52,18 @@ struct scan {
 	unsigned long long start;	/* WFS: the first STARTINDEX */
 	unsigned long page;
 	int failed;		/* out of memory, or a record too deep */
+	struct gml *gml;	/* WFS: the pages are GML, or NULL */
+	int out_fd;		/* GML: where the records are drained */
 };
 
 /* o's paths split into s (set to zero first): -1 when out of memory. */
 int pagescan_init(struct scan *s, const struct pager_options *o,
     struct buf *out);
 void pagescan_release(struct scan *s);
-/* Read page (a file) and append its records to s->out: 0, or -1 with e. */
+/*
+ * Read page (a file) and append its records to s->out (GML's features,
+ * when s->gml, as GeoJSON's): 0, or -1 with e.
+ */
 int pagescan_page(struct scan *s, int page, const char *url, int out_fd,
     struct muni_err *e);
 /* Write out's records to fd when they pass 1 MiB, or all: -1 on failure. */

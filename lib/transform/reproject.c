@@ -11,6 +11,7 @@ struct reproject {
 	PJ_CONTEXT *ctx;
 	PJ *pj;
 	int geographic;
+	int north_first;	/* the CRS's first axis is north or south */
 	char crs[64];
 	char identity[96];	/* EPSG:NNNN when PROJ can tell, else its name */
 	char area[160];
@@ -73,6 +74,23 @@ identify(struct reproject *r, PJ *src, const char *name)
 }
 
 /* A transformation from def (shown as name) to WGS 84. */
+/* Whether crs's first axis points north or south (latitude first). */
+static int
+north_first(PJ_CONTEXT *ctx, const PJ *crs)
+{
+	PJ *cs = proj_crs_get_coordinate_system(ctx, crs);
+	const char *dir = NULL;
+	int yes;
+
+	if (cs == NULL)
+		return 0;
+	yes = proj_cs_get_axis_info(ctx, cs, 0, NULL, NULL, &dir, NULL, NULL,
+	    NULL, NULL) && dir && (strcmp(dir, "north") == 0 ||
+	    strcmp(dir, "south") == 0);
+	proj_destroy(cs);
+	return yes;
+}
+
 static struct reproject *
 make(const char *def, const char *name, char *why, size_t whylen)
 {
@@ -103,6 +121,7 @@ make(const char *def, const char *name, char *why, size_t whylen)
 	}
 	r->geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
 	    type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+	r->north_first = north_first(r->ctx, src);
 	identify(r, src, name);
 	r->west = -1000;
 	if (!proj_get_area_of_use(r->ctx, src, &r->west, &r->south, &r->east,
@@ -167,6 +186,12 @@ int
 reproject_geographic(const struct reproject *r)
 {
 	return r->geographic;
+}
+
+int
+reproject_north_first(const struct reproject *r)
+{
+	return r->north_first;
 }
 
 /* Whether lon, lat falls in the area of use (which may cross 180°). */

@@ -28,6 +28,13 @@ struct reproject *reproject_new_wkt(const char *wkt, const char *name,
 /* Whether the source CRS is geographic (degrees), not projected. */
 int reproject_geographic(const struct reproject *r);
 /*
+ * Whether the CRS's own axis order (its authority's: EPSG 4326 is
+ * latitude then longitude) puts northing or latitude first; GML and WFS
+ * 2.0 write coordinates in that order, reproject_point() takes them
+ * easting (longitude) first whatever it is.
+ */
+int reproject_north_first(const struct reproject *r);
+/*
  * (x, y) in the source CRS (easting and northing, or longitude and
  * latitude for a geographic one) to *lon, *lat: 0, or -1 with why set.
  */

@@ -1,0 +1,1 @@
+<?xml version="1.0"?><ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/1.1"><ows:Exception exceptionCode="InvalidParameterValue"><ows:ExceptionText>Unknown type lieux</ows:ExceptionText></ows:Exception></ows:ExceptionReport>
