@@ -402,8 +402,10 @@ main(int argc, char **argv)
 		o.pager.crs = o.crs;
 		o.pager.to_wgs84 = o.to_wgs84;
 	}
-	if (o.pager.kind != PAGER_NONE)
+	if (o.pager.kind != PAGER_NONE) {
 		o.format = FETCH_RUN_JSON;
+		o.pager.progress = msg_progress_pages;
+	}
 	if (header_file) {
 		headers = pager_read_headers(header_file, &o.nheaders, &e);
 		if (headers == NULL) {

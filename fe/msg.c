@@ -117,15 +117,33 @@ time_text(char *out, size_t cap, double s)
 		    3600), (double)((long)s % 3600 / 60));
 }
 
+/* The progress line, cut to the terminal's width, written over the last. */
+static void
+progress_show(char *line)
+{
+	FILE *f = msg_stream ? msg_stream : stderr;
+	struct winsize ws;
+	size_t width = 80, n, k, chars;
+
+	/* One line that the terminal does not wrap: cut to its width. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		width = ws.ws_col;
+	n = strlen(line);
+	for (k = 0, chars = 0; k < n; k++)
+		if (((unsigned char)line[k] & 0xc0) != 0x80 && ++chars == width)
+			break;
+	line[k] = '\0';
+	fprintf(f, "\r%s\033[K", line);
+	fflush(f);
+	prog.shown = 1;
+}
+
 void
 msg_progress(void *ctx, unsigned long long bytes, unsigned long long total,
     unsigned long long rows, int done)
 {
-	FILE *f = msg_stream ? msg_stream : stderr;
 	char line[256], a[32], b[32], c[32], d[32];
 	double t, took;
-	struct winsize ws;
-	size_t width = 80, n, k, chars;
 
 	(void)ctx;
 	if (!prog.on)
@@ -157,17 +175,35 @@ msg_progress(void *ctx, unsigned long long bytes, unsigned long long total,
 	} else
 		snprintf(line, sizeof(line), _("%s: %llu rows, %.0f rows/s"),
 		    msg_prog, rows, (double)rows / took);
-	/* One line that the terminal does not wrap: cut to its width. */
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
-		width = ws.ws_col;
-	n = strlen(line);
-	for (k = 0, chars = 0; k < n; k++)
-		if (((unsigned char)line[k] & 0xc0) != 0x80 && ++chars == width)
-			break;
-	line[k] = '\0';
-	fprintf(f, "\r%s\033[K", line);
-	fflush(f);
-	prog.shown = 1;
+	progress_show(line);
+}
+
+void
+msg_progress_pages(void *ctx, unsigned long pages, unsigned long long records,
+    long long matched, int done)
+{
+	char line[256];
+	double t;
+
+	(void)ctx;
+	if (!prog.on)
+		return;
+	if (done) {
+		progress_clear();
+		return;
+	}
+	t = now();
+	if (!prog.test && (t - prog.start < PROGRESS_DELAY ||
+	    t - prog.last < PROGRESS_EVERY))
+		return;
+	prog.last = t;
+	if (matched >= 0)
+		snprintf(line, sizeof(line), _("%s: page %lu, %llu records of "
+		    "%lld"), msg_prog, pages, records, matched);
+	else
+		snprintf(line, sizeof(line), _("%s: page %lu, %llu records"),
+		    msg_prog, pages, records);
+	progress_show(line);
 }
 
 static void msg_vline(const char *, const char *, va_list)

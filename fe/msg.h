@@ -68,6 +68,12 @@ void msg_progress_init(struct csvin_options *csv, int quiet);
 void msg_progress(void *ctx, unsigned long long bytes,
     unsigned long long total, unsigned long long rows, int done);
 /*
+ * The same for an API's pages (muni-fetch's pager): the page, the records
+ * received, of how many when the server said.
+ */
+void msg_progress_pages(void *ctx, unsigned long pages,
+    unsigned long long records, long long matched, int done);
+/*
  * --help and --version: the synopsis and the help, or "tool VERSION", on
  * standard output, which is closed; the exit status (MUNI_EXIT_IO when the
  * output could not be written).

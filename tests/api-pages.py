@@ -33,7 +33,7 @@ SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))
 BIN = os.environ.get("MUNI_BIN") or SRC
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, plan  # noqa: E402
+from taplib import ok, plan, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-api.")
 
@@ -140,9 +140,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             limit = int(q.get("limit", 100))
             offset = int(q.get("offset", 0))
             recs = [dict(r, _id=i + 1) for i, r in enumerate(RECORDS)]
-            return self.answer({"success": True, "result": {
-                "records": recs[offset:offset + limit],
-                "total": len(recs)}})
+            result = {"records": recs[offset:offset + limit],
+                      "total": int(q.get("total", len(recs)))}
+            if "estimated" in q:
+                result["total_was_estimated"] = True
+            return self.answer({"success": True, "result": result})
         if u.path == "/arcgis/rest/services/bornes/FeatureServer/0":
             return self.answer({"name": "bornes", "maxRecordCount": ARC_MAX,
                                 "fields": [
@@ -282,6 +284,25 @@ def run(base):
        "21 came" in err, "a count that is not numberMatched is status 1, "
        "both numbers said, nothing written", err)
 
+    # Progress on a terminal: the page and the records, of numberMatched.
+    if shutil.which("script"):
+        cmd = "MUNI_TEST_PROGRESS=1 '%s' '%s' >/dev/null" % (
+            os.path.join(BIN, "muni-fetch"),
+            base + "/ogc/collections/lieux/items?limit=7")
+        p = subprocess.run(["script", "-qec", cmd, "/dev/null"],
+                           capture_output=True, stdin=subprocess.DEVNULL,
+                           env=dict(os.environ, LC_ALL="C.UTF-8"))
+        raw = p.stdout.decode(errors="replace")
+        lines = raw.replace("\r", "\n").split("\n")
+        ok(p.returncode == 0 and
+           "muni-fetch: page 2, 14 records of 21\x1b[K" in lines and
+           "muni-fetch: page 4, 21 records of 21\x1b[K" in lines and
+           raw.endswith("\r\x1b[K"),
+           "on a terminal, a progress line: the page, the records of "
+           "numberMatched, cleared at the end", repr(raw[-600:]))
+    else:
+        skip("progress on a terminal", "script(1) is not installed")
+
     single(RECORDS)
     status, out, err = fetch("--next", "meta.next", base + "/next")
     ok(status == 0 and out == whole, "--next meta.next: relative next URLs "
@@ -321,6 +342,23 @@ def run(base):
        "limit=1000" in hits[0] and "offset=0" in hits[0],
        "CKAN's datastore_search recognised: by offsets of 1000, "
        "result.records, its _id dropped", err or "\n".join(hits))
+
+    # CKAN's result.total is checked as numberMatched is.
+    ckan_url = base + "/data/api/3/action/datastore_search?resource_id=x"
+    status, out, err = fetch(ckan_url + "&total=30")
+    ok(status == 1 and not out and "the server said 30 records match "
+       "(result.total), 21 came in 1 pages" in err,
+       "CKAN: a result.total that is not the records received is status 1, "
+       "nothing written", err)
+    status, out, err = fetch(ckan_url + "&total=30&estimated=1")
+    ok(status == 0 and out == whole, "CKAN: an estimated total "
+       "(result.total_was_estimated) is not checked", err)
+    status, out, err = fetch(ckan_url + "&offset=5")
+    status1, out1, _ = fetch(ckan_url + "&offset=5&total=22")
+    ok(status == 0 and out == single(RECORDS[5:]) and status1 == 1 and
+       "16 came in 1 pages from offset 5" in _,
+       "CKAN from offset 5: the 16 records after it match the total, "
+       "another total is refused", err + _)
 
     del hits[:]
     status, out, err = fetch("-p", "ods.json", base + "/api/explore/v2.1/"

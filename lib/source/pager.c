@@ -165,6 +165,7 @@ pager_recognise(const char *url, struct pager_options *o, char **rewritten)
 		if (o->records == NULL)
 			o->records = "result.records";
 		o->drop = "_id";
+		o->count = "result.total";
 		return 1;
 	}
 	if (!path_ends(url, "/records", &at) || strstr(url,
@@ -544,7 +545,7 @@ pager_fetch(const char *url, const struct pager_options *o,
 	unsigned long long counter = 0;
 	unsigned long max = o->max_pages ? o->max_pages : PAGER_MAX_PAGES;
 	unsigned long wfs_count = 0;
-	unsigned long long total = 0;
+	unsigned long long total = 0, first_index = 0;
 	struct pager_options wo;
 	int page = -1, rc = -1;
 	static const char head_geo[] = "{\"type\":\"FeatureCollection\","
@@ -660,10 +661,14 @@ pager_fetch(const char *url, const struct pager_options *o,
 		if (pagescan_page(&s, page, cur, fd, e) < 0)
 			goto out;
 		if (res->pages == 1) {
-			res->matched = s.matched;
+			res->matched = s.estimated ? -1 : s.matched;
 			res->geojson = s.geojson;
+			first_index = counter;
 		}
 		res->records += s.nrec;
+		if (o->progress)
+			o->progress(o->progress_ctx, res->pages, res->records,
+			    res->matched, 0);
 		nxt = next_url(&s, cur, &hr, &counter, e);
 		if (nxt == NULL && e->status != MUNI_EXIT_OK)
 			goto out;
@@ -672,11 +677,21 @@ pager_fetch(const char *url, const struct pager_options *o,
 		if (cur == NULL)
 			break;
 	}
-	if (res->matched >= 0 && (unsigned long long)res->matched !=
-	    res->records) {
+	/* From an offset (STARTINDEX, offset), the records after it. */
+	if (o->kind != PAGER_WFS && o->kind != PAGER_OFFSET)
+		first_index = 0;
+	if (res->matched >= 0 && (first_index > (unsigned long long)
+	    res->matched ? 0 : (unsigned long long)res->matched -
+	    first_index) != res->records) {
+		char from[48] = "";
+
+		if (first_index)
+			snprintf(from, sizeof(from), " from offset %llu",
+			    first_index);
 		err_set(e, MUNI_EXIT_DATA, "'%s': the server said %lld records "
-		    "match (numberMatched), %llu came in %lu pages", url,
-		    res->matched, res->records, res->pages);
+		    "match (%s), %llu came in %lu pages%s", url, res->matched,
+		    o->count ? o->count : "numberMatched", res->records,
+		    res->pages, from);
 		goto out;
 	}
 	if (s.gml) {
@@ -694,6 +709,9 @@ pager_fetch(const char *url, const struct pager_options *o,
 		err_sys(e, MUNI_EXIT_IO, errno, "cannot write the pages");
 		goto out;
 	}
+	if (o->progress)
+		o->progress(o->progress_ctx, res->pages, res->records,
+		    res->matched, 1);
 	rc = 0;
 out:
 	if (page >= 0)

@@ -38,8 +38,9 @@
  *     STARTINDEX, until a page is short or numberMatched features came.
  *     GML pages are read by gml, into GeoJSON's features.
  * A next URL already fetched is a loop, refused; so is a page past
- * max_pages. When a page says how many records match (numberMatched, OGC),
- * the records received must be as many.
+ * max_pages. When the first page says how many records match
+ * (numberMatched, OGC; the count path), the records received from the
+ * first offset must be as many.
  */
 #ifndef MUNI_PAGER_H
 #define MUNI_PAGER_H
@@ -64,6 +65,11 @@ struct pager_options {
 	unsigned long max_pages;	/* 0: PAGER_MAX_PAGES */
 	const char *drop;	/* a member of the records not kept, or NULL */
 	/*
+	 * The path of the number of records that match, in a page (CKAN's
+	 * result.total), checked as numberMatched is; NULL: none.
+	 */
+	const char *count;
+	/*
 	 * Only the features in this box, "minlon,minlat,maxlon,maxlat" in
 	 * WGS 84 (OGC API's bbox, WFS's BBOX in CRS84, ArcGIS's envelope),
 	 * or NULL.
@@ -77,6 +83,13 @@ struct pager_options {
 	int to_wgs84;
 	muni_note_fn *warn;	/* a column that first appears past page 1 */
 	void *warn_ctx;
+	/*
+	 * After each page: the pages and records so far, numberMatched (or
+	 * -1); done at the end of a run that succeeded. NULL: none.
+	 */
+	void (*progress)(void *ctx, unsigned long pages,
+	    unsigned long long records, long long matched, int done);
+	void *progress_ctx;
 };
 
 struct pager_result {
@@ -115,7 +128,8 @@ int pager_is_arcgis(const char *url);
  * What url's API is, when its path says so: CKAN's datastore_search
  * (.../api/3/action/datastore_search) is set in o as PAGER_OFFSET by
  * offset and limit (1000 a page), its records result.records, CKAN's
- * own _id dropped; an Opendatasoft dataset's records (Explore API v2.1,
+ * own _id dropped, result.total the count (unless the page says
+ * result.total_was_estimated); an Opendatasoft dataset's records (Explore API v2.1,
  * .../catalog/datasets/ID/records) become its JSON export, which holds
  * them all (a malloc'd URL in *rewritten). 1 when recognised, else 0;
  * -1 when out of memory.

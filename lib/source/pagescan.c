@@ -185,7 +185,12 @@ scalar(struct scan *s, int kind, const char *p, size_t n)
 		if (s->next == NULL)
 			s->failed = 1;
 	}
-	if (root_key(s, "numberMatched") && kind == '0') {
+	if (kind == 't' && s->depth == 2 && s->st[1].is_map &&
+	    s->st[2].is_map && strcmp(s->st[1].key, "result") == 0 &&
+	    strcmp(s->st[2].key, "total_was_estimated") == 0)
+		s->estimated = 1;
+	if (kind == '0' && (root_key(s, "numberMatched") || (s->ncount &&
+	    at_path(s, s->countp, s->ncount)))) {
 		char num[32];
 
 		snprintf(num, sizeof(num), "%.*s", (int)(n < 31 ? n : 31), p);
@@ -446,6 +451,7 @@ pagescan_page(struct scan *s, int page, const char *url, int out_fd,
 	s->skipping = 0;
 	s->nrec = 0;
 	s->matched = -1;
+	s->estimated = 0;
 	s->exceeded = 0;
 	free(s->next);
 	s->next = NULL;
@@ -512,7 +518,8 @@ pagescan_init(struct scan *s, const struct pager_options *o, struct buf *out)
 	s->page = 1;
 	return split_path(o->records, s->want, &s->nwant) < 0 ||
 	    split_path(o->kind == PAGER_NEXT ? o->next : NULL, s->nextp,
-	    &s->nnext) < 0 ? -1 : 0;
+	    &s->nnext) < 0 || split_path(o->count, s->countp, &s->ncount) <
+	    0 ? -1 : 0;
 }
 
 void
@@ -522,7 +529,8 @@ pagescan_release(struct scan *s)
 	s->next = NULL;
 	free_path(s->want, s->nwant);
 	free_path(s->nextp, s->nnext);
-	s->nwant = s->nnext = 0;
+	free_path(s->countp, s->ncount);
+	s->nwant = s->nnext = s->ncount = 0;
 }
 
 int

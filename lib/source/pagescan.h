@@ -31,6 +31,9 @@ struct scan {
 	size_t nwant;
 	char *nextp[MAX_PATH];	/* the next URL's path */
 	size_t nnext;
+	char *countp[MAX_PATH];	/* the count's path */
+	size_t ncount;
+	int estimated;		/* CKAN: result.total_was_estimated */
 	struct frame st[SRC_JSON_MAX_DEPTH + 2];
 	int depth;		/* containers open */
 	int rec_depth;		/* the records array's depth; 0: none yet */
