@@ -50,6 +50,10 @@ FEATURES = [{"type": "Feature", "id": r["id"],
             for r in RECORDS]
 PAGE = 7
 hits = []
+# a CKAN resource's file: semicolons, Windows-1252, as exports are
+CKAN_FILE = "".join("%d;Lieu %d;%s\r\n" % (r["id"], r["id"], "é" * (
+    r["id"] % 2)) for r in RECORDS).encode("cp1252")
+CKAN_FILE = b"id;nom;note\r\n" + CKAN_FILE
 # an ArcGIS layer: dates in milliseconds since 1970, 8 records a page
 ARC_MAX = 7
 ARC_DATES = [1704067200000, 1719792000123, -86400000, None, 0]
@@ -135,6 +139,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.answer({"error": "no paging here"}, code=400)
             keep = [r for r in RECORDS if q.get("where") != "ok" or r["ok"]]
             return self.answer(keep)
+        if u.path == "/data/api/3/action/datastore_search" and \
+                q.get("resource_id", "").startswith("nods"):
+            # a resource the datastore does not hold
+            return self.answer({"success": False, "error": {
+                "__type": "Not Found Error", "message": "Not found: "
+                "Resource \"%s\" was not found." % q["resource_id"]}},
+                code=404)
+        if u.path == "/data/api/3/action/resource_show":
+            if q.get("id") != "nods-1":
+                return self.answer({"success": False, "error": {
+                    "__type": "Not Found Error", "message": "Not found"}},
+                    code=404)
+            return self.answer({"success": True, "result": {
+                "id": "nods-1", "datastore_active": False,
+                "url": base + "/files/lieux.csv"}})
+        if u.path == "/files/lieux.csv":
+            data = CKAN_FILE
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if u.path in ("/ckan/datastore_search",
                       "/data/api/3/action/datastore_search"):
             limit = int(q.get("limit", 100))
@@ -226,6 +253,8 @@ EXAMPLES = [
      "auth"),
     ("muni fetch $URL/arcgis/rest/services/bornes/FeatureServer/0 > bornes.csv",  # noqa: E501
      "arcgis"),
+    ('muni fetch "$URL/api/explore/v2.1/catalog/datasets/lieux/records?where=ok" > lieux.csv',  # noqa: E501
+     "ods"),
     # one string each, as man-examples.py looks for them
     ("muni fetch --offset-param offset --limit 10 --records result.records $URL/ckan/datastore_search > lieux.csv",  # noqa: E501
      "ckan"),
@@ -343,6 +372,26 @@ def run(base):
        "CKAN's datastore_search recognised: by offsets of 1000, "
        "result.records, its _id dropped", err or "\n".join(hits))
 
+    # CKAN: a resource the datastore does not hold is read from its file.
+    with open(os.path.join(TMP, "lieux.csv"), "wb") as f:
+        f.write(CKAN_FILE)
+    _, want_file, _ = fetch(os.path.join(TMP, "lieux.csv"))
+    status, out, err = fetch("-p", "res.json", base + "/data/api/3/action/"
+                             "datastore_search?resource_id=nods-1")
+    prov = json.load(open(os.path.join(TMP, "res.json"))) if status == 0 \
+        else {}
+    ok(status == 0 and out == want_file and prov.get("api", {}).get(
+        "resource") == base + "/files/lieux.csv" and
+       prov.get("encoding") == "WINDOWS-1252",
+       "CKAN: a resource not in the datastore (404) is read from the file "
+       "resource_show names, as that file would be", err +
+       json.dumps(prov))
+    status, out, err = fetch("--retries", "0", base + "/data/api/3/action/"
+                             "datastore_search?resource_id=nods-2")
+    ok(status == 3 and not out and "HTTP 404" in err and
+       "datastore_search" in err, "CKAN: a resource resource_show does "
+       "not know either: the datastore's 404, status 3", err)
+
     # CKAN's result.total is checked as numberMatched is.
     ckan_url = base + "/data/api/3/action/datastore_search?resource_id=x"
     status, out, err = fetch(ckan_url + "&total=30")
@@ -449,7 +498,8 @@ def run(base):
        "(its fields are the first array)", err + out.decode())
 
     examples(base, {"geo": geo, "whole": whole, "auth": single(RECORDS[:2]),
-                    "ckan": want, "arcgis": want_arc})
+                    "ckan": want, "arcgis": want_arc,
+                    "ods": single([r for r in RECORDS if r["ok"]])})
 
     for args, what in ((["--limit", "5", base + "/pages"],
                         "--limit without --offset-param"),

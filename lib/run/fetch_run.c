@@ -197,9 +197,12 @@ write_provenance(struct run *r, struct muni_err *e)
 			[PAGER_WFS] = "wfs",
 		};
 
-		r->p.api = kinds[r->o->pager.kind];
+		r->p.api = r->pages.resource[0] ? "ckan-resource" :
+		    kinds[r->o->pager.kind];
 		r->p.pages = r->pages.pages;
 		r->p.matched = r->pages.matched;
+		r->p.resource = r->pages.resource[0] ? r->pages.resource :
+		    NULL;
 	}
 	r->p.tool = r->o->tool;
 	buf_init(&json, 1 << 20);
@@ -430,7 +433,8 @@ copy_json(struct run *r, int fd, struct muni_err *e)
 
 	memset(&jo, 0, sizeof(jo));
 	/* An API's pages are gathered as one array (or FeatureCollection). */
-	jo.records = r->o->pager.kind != PAGER_NONE ? NULL : r->o->records;
+	jo.records = r->o->pager.kind != PAGER_NONE && !r->pages.resource[0] ?
+	    NULL : r->o->records;
 	jo.lonlat = r->o->lonlat;
 	/* A WFS's GML: its CRS, its coordinates maybe projected. */
 	jo.xy = r->pages.gml && r->pages.projected;
@@ -921,7 +925,8 @@ download(struct run *r, struct fetch_state *st, struct http_result *res,
 	    digest_hex(&r->d, hex) == 0 && strcmp(hex, st->sha256) == 0)
 		return MUNI_EXIT_NOT_MODIFIED;
 	if (strncasecmp(res->content_type, "text/html", 9) == 0 &&
-	    (r->o->format == FETCH_RUN_AUTO || r->o->format == FETCH_RUN_CSV)) {
+	    (r->o->format == FETCH_RUN_AUTO || r->o->format == FETCH_RUN_CSV ||
+	    r->pages.resource[0])) {
 		err_set(e, MUNI_EXIT_DATA, "'%s' is an HTML page, not data (an "
 		    "error page or a login page where an export was "
 		    "expected?)", r->o->input);
@@ -1034,7 +1039,9 @@ fetch_run(const struct fetch_run_options *o, struct muni_err *e)
 		status = MUNI_EXIT_IO;
 		goto end;
 	}
-	status = dispatch(&r, fd, prefix, (size_t)n, o->format, 0, e);
+	/* A CKAN resource's file, read instead of its datastore: any format. */
+	status = dispatch(&r, fd, prefix, (size_t)n, r.pages.resource[0] ?
+	    FETCH_RUN_AUTO : o->format, 0, e);
 	if (csvout_flush(&r.out) < 0 && status == MUNI_EXIT_OK) {
 		err_sys(e, MUNI_EXIT_IO, r.out.errnum,
 		    "cannot write to standard output");

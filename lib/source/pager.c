@@ -166,6 +166,7 @@ pager_recognise(const char *url, struct pager_options *o, char **rewritten)
 			o->records = "result.records";
 		o->drop = "_id";
 		o->count = "result.total";
+		o->ckan = 1;
 		return 1;
 	}
 	if (!path_ends(url, "/records", &at) || strstr(url,
@@ -456,6 +457,76 @@ out:
 }
 
 /*
+ * CKAN: the file of the resource of url (datastore_search's resource_id),
+ * from resource_show's url, downloaded into fd; page is a scratch file.
+ * 0; 1 when the resource cannot be found so (e untouched); -1 with e.
+ */
+static int
+ckan_resource(const char *url, const struct http_get_options *ho, int page,
+    int fd, struct http_result *first, struct pager_result *res,
+    struct muni_err *e)
+{
+	static const char *const path_url[] = { "result", "url", NULL };
+	static const char *const path_active[] = { "result",
+	    "datastore_active", NULL };
+	struct http_get_options small = *ho;
+	struct http_result hr;
+	struct muni_err why;
+	struct buf b;
+	yajl_val v = NULL, u, active;
+	const char *rid;
+	char err[256];
+	size_t len, at;
+	int rc = 1;
+
+	if ((rid = param(url, "resource_id", &len)) == NULL || len == 0 ||
+	    !path_ends(url, "datastore_search", &at))
+		return 1;
+	buf_init(&b, (size_t)1 << 20);
+	/* resource_show?id=ID, the id as the URL has it (percent-encoded). */
+	if (buf_add(&b, url, at) < 0 || buf_addstr(&b, "resource_show?id=") <
+	    0 || buf_add(&b, rid, len) < 0) {
+		err_nomem(e);
+		rc = -1;
+		goto out;
+	}
+	err_clear(&why);
+	small.max_bytes = (unsigned long long)1 << 20;
+	small.etag = small.last_modified = NULL;
+	if (http_download(b.ptr, page, &small, &hr, &why) < 0)
+		goto out;
+	buf_reset(&b);
+	if (lseek(page, 0, SEEK_SET) < 0 || fd_read_all(page, &b) < 0)
+		goto out;
+	v = yajl_tree_parse(b.ptr, err, sizeof(err));
+	u = v ? yajl_tree_get(v, (const char **)path_url, yajl_t_string) :
+	    NULL;
+	active = v ? yajl_tree_get(v, (const char **)path_active,
+	    yajl_t_any) : NULL;
+	if (u == NULL || YAJL_GET_STRING(u) == NULL ||
+	    !http_is_url(YAJL_GET_STRING(u)) || YAJL_IS_TRUE(active))
+		goto out;
+	if (snprintf(res->resource, sizeof(res->resource), "%s",
+	    YAJL_GET_STRING(u)) >= (int)sizeof(res->resource)) {
+		res->resource[0] = '\0';
+		goto out;
+	}
+	/* The file, whole, under the run's limits and state. */
+	if (http_download(res->resource, fd, ho, first, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	res->pages = 1;
+	rc = 0;
+out:
+	if (rc == 1)
+		res->resource[0] = '\0';
+	yajl_tree_free(v);
+	buf_release(&b);
+	return rc;
+}
+
+/*
  * The first GetFeature page: GeoJSON or GML (*gml), COUNT features from
  * STARTINDEX.
  */
@@ -630,6 +701,18 @@ pager_fetch(const char *url, const struct pager_options *o,
 		}
 		s.page = ++res->pages;
 		if (http_download(cur, page, &hopt, &hr, e) < 0) {
+			if (res->pages == 1 && o->ckan && (hr.code == 404 ||
+			    hr.code == 400)) {
+				struct muni_err keep = *e;
+
+				rc = ckan_resource(url, ho, page, fd, first,
+				    res, e);
+				if (rc == 1) {
+					*e = keep;
+					rc = -1;
+				}
+				goto out;
+			}
 			if (res->pages > 1) {
 				size_t n = strlen(e->msg);
 

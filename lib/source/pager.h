@@ -70,6 +70,12 @@ struct pager_options {
 	 */
 	const char *count;
 	/*
+	 * CKAN's datastore_search: a resource the datastore does not hold
+	 * (its first page answered HTTP 404, or 400 when the datastore is
+	 * off) is read from its file, the url that resource_show gives.
+	 */
+	int ckan;
+	/*
 	 * Only the features in this box, "minlon,minlat,maxlon,maxlat" in
 	 * WGS 84 (OGC API's bbox, WFS's BBOX in CRS84, ArcGIS's envelope),
 	 * or NULL.
@@ -100,11 +106,14 @@ struct pager_result {
 	int gml;		/* the pages were GML */
 	char crs[32];		/* GML: the CRS its srsName said, or "" */
 	int projected;		/* GML: coordinates easting and northing */
+	/* CKAN: the resource's file, read instead of its datastore, or "". */
+	char resource[2048];
 };
 
 /*
  * Fetch url's pages and write their records, as one JSON document, to fd
- * (a regular file, written from its start). ho applies to every page; its
+ * (a regular file, written from its start); or, res->resource set, a
+ * CKAN resource's file as it is (o->ckan). ho applies to every page; its
  * etag and last_modified to the first only, whose http_result goes to
  * first (code 304: nothing written, 0 returned). 0, or -1 with e set.
  */
@@ -129,7 +138,8 @@ int pager_is_arcgis(const char *url);
  * (.../api/3/action/datastore_search) is set in o as PAGER_OFFSET by
  * offset and limit (1000 a page), its records result.records, CKAN's
  * own _id dropped, result.total the count (unless the page says
- * result.total_was_estimated); an Opendatasoft dataset's records (Explore API v2.1,
+ * result.total_was_estimated), its file read when the datastore does not
+ * hold it (ckan); an Opendatasoft dataset's records (Explore API v2.1,
  * .../catalog/datasets/ID/records) become its JSON export, which holds
  * them all (a malloc'd URL in *rewritten). 1 when recognised, else 0;
  * -1 when out of memory.

@@ -82,6 +82,8 @@ provenance_json(const struct provenance *p, struct buf *out,
 		if (p->matched >= 0)
 			json_key_uint(g, "number_matched",
 			    (unsigned long long)p->matched);
+		if (p->resource != NULL)
+			json_key_str(g, "resource", p->resource);
 		yajl_gen_map_close(g);
 	}
 	json_key_str(g, "fetched", now);

@@ -43,6 +43,7 @@ struct provenance {
 	const char *api;		/* an API's pages: their kind, else NULL */
 	unsigned long pages;
 	long long matched;		/* numberMatched, or -1 */
+	const char *resource;		/* CKAN: the file read, or NULL */
 	const char *tool;
 };
 
