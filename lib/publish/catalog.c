@@ -12,6 +12,7 @@
 
 struct catalog {
 	sqlite3 *db;
+	int has_profile;	/* versions.profile: catalogues before it lack it */
 	char *path;		/* a copy: messages name it after the caller's
 				 * buffer is gone */
 };
@@ -34,7 +35,7 @@ static const char ddl[] =
     " schema_sha256 TEXT, meta_sha256 TEXT NOT NULL,"
     " validation TEXT NOT NULL, anonymization TEXT NOT NULL,"
     " compared INTEGER NOT NULL, added INTEGER, removed INTEGER,"
-    " changed INTEGER, descriptor TEXT NOT NULL,"
+    " changed INTEGER, descriptor TEXT NOT NULL, profile TEXT,"
     " PRIMARY KEY (dataset, stamp));"
     "CREATE TABLE IF NOT EXISTS settings ("
     " key TEXT PRIMARY KEY, value TEXT NOT NULL);";
@@ -51,6 +52,24 @@ fail(struct catalog *c, struct muni_err *e, const char *what)
 	err_set(e, MUNI_EXIT_IO, "cannot %s the catalogue '%s': %s", what,
 	    c->path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
 	return -1;
+}
+
+/* Whether the versions have their profile (a column added later). */
+static int
+has_profile(struct catalog *c)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(c->db, "SELECT 1 FROM pragma_table_info("
+	    "'versions') WHERE name = 'profile'", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	c->has_profile = rc == SQLITE_ROW;
+	return 0;
 }
 
 struct catalog *
@@ -78,6 +97,20 @@ catalog_open(const char *path, enum catalog_mode mode, struct muni_err *e)
 		fail(c, e, "open");
 		catalog_close(c);
 		return NULL;
+	}
+	if (has_profile(c) < 0) {
+		fail(c, e, "open");
+		catalog_close(c);
+		return NULL;
+	}
+	if (!c->has_profile && mode == CATALOG_WRITE) {
+		if (sqlite3_exec(c->db, "ALTER TABLE versions ADD COLUMN "
+		    "profile TEXT", NULL, NULL, NULL) != SQLITE_OK) {
+			fail(c, e, "open");
+			catalog_close(c);
+			return NULL;
+		}
+		c->has_profile = 1;
 	}
 	return c;
 }
@@ -179,6 +212,9 @@ row_to_version(sqlite3_stmt *st, struct cat_version *v)
 	v->changed = u64(st, 17);
 	d = sqlite3_column_text(st, 18);
 	v->descriptor = strdup(d ? (const char *)d : "");
+	if ((d = sqlite3_column_text(st, 19)) != NULL && d[0] &&
+	    (v->profile = strdup((const char *)d)) == NULL)
+		return -1;
 	return v->descriptor ? 0 : -1;
 }
 
@@ -191,9 +227,9 @@ catalog_current(struct catalog *c, const char *dataset,
 	int rc, found = 0;
 
 	memset(v, 0, sizeof(*v));
-	snprintf(sql, sizeof(sql), "SELECT %s FROM datasets d JOIN versions v"
-	    " ON v.dataset = d.name AND v.stamp = d.current WHERE d.name = ?",
-	    columns);
+	snprintf(sql, sizeof(sql), "SELECT %s, %s FROM datasets d JOIN versions"
+	    " v ON v.dataset = d.name AND v.stamp = d.current WHERE d.name = ?",
+	    columns, c->has_profile ? "v.profile" : "NULL");
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
@@ -231,7 +267,7 @@ catalog_add(struct catalog *c, const struct cat_version *v,
 	if (exec(c, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return fail(c, e, "write");
 	rc = sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO versions VALUES"
-	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
 	    NULL);
 	if (rc == SQLITE_OK) {
 		bind_text(st, 1, v->dataset);
@@ -256,6 +292,8 @@ catalog_add(struct catalog *c, const struct cat_version *v,
 			sqlite3_bind_int64(st, 17, (sqlite3_int64)v->changed);
 		}
 		bind_text(st, 18, v->descriptor ? v->descriptor : "");
+		if (v->profile)
+			bind_text(st, 19, v->profile);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -304,13 +342,15 @@ catalog_each(struct catalog *c, const char *dataset,
 	int rc, stop = 0;
 
 	if (dataset)
-		snprintf(sql, sizeof(sql), "SELECT %s FROM versions v JOIN "
+		snprintf(sql, sizeof(sql), "SELECT %s, %s FROM versions v JOIN "
 		    "datasets d ON d.name = v.dataset WHERE v.dataset = ? "
-		    "ORDER BY v.stamp DESC", columns);
+		    "ORDER BY v.stamp DESC", columns, c->has_profile ?
+		    "v.profile" : "NULL");
 	else
-		snprintf(sql, sizeof(sql), "SELECT %s FROM datasets d JOIN "
+		snprintf(sql, sizeof(sql), "SELECT %s, %s FROM datasets d JOIN "
 		    "versions v ON v.dataset = d.name AND v.stamp = d.current "
-		    "ORDER BY d.name", columns);
+		    "ORDER BY d.name", columns, c->has_profile ? "v.profile" :
+		    "NULL");
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK && dataset)
 		rc = bind_text(st, 1, dataset);
@@ -392,6 +432,7 @@ list_add(void *ctx, const struct cat_version *v)
 	l->v = nv;
 	l->v[l->n] = *v;
 	l->v[l->n].descriptor = NULL;
+	l->v[l->n].profile = NULL;
 	l->n++;
 	return 0;
 }
@@ -425,6 +466,8 @@ cat_version_release(struct cat_version *v)
 {
 	free(v->descriptor);
 	v->descriptor = NULL;
+	free(v->profile);
+	v->profile = NULL;
 }
 
 const char *

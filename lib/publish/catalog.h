@@ -43,6 +43,7 @@ struct cat_version {
 	int compared;		/* added/removed/changed are known */
 	unsigned long long added, removed, changed;
 	char *descriptor;	/* datapackage.json */
+	char *profile;		/* the columns' profile (JSON), or NULL */
 };
 
 struct catalog;

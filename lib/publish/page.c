@@ -31,6 +31,18 @@ static const char style[] =
     "code{font-size:.9em}code.digest{word-break:break-all}"
     "dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1rem}"
     "dt{font-weight:bold}dd{margin:0;min-width:0;overflow-wrap:anywhere}"
+    ".profiles{display:grid;gap:1rem;"
+    "grid-template-columns:repeat(auto-fill,minmax(17rem,1fr))}"
+    ".col{border:1px solid #8a8a8a;padding:0 .75rem .5rem;min-width:0}"
+    ".col h3{font-size:1rem;margin:.5rem 0;overflow-wrap:anywhere}"
+    ".col small{font-weight:normal;color:#3a3a3a}"
+    ".col figure{margin:.5rem 0}"
+    "svg.hist{width:100%;max-width:16rem;height:auto;display:block}"
+    "svg.hist rect,svg.bar rect,svg.split .yes{fill:#000091}"
+    "svg.split .no{fill:#c9c9e8}svg.hist line{stroke:#1b1b1b}"
+    "svg.split{width:100%;max-width:16rem;height:1rem;display:block}"
+    "svg.bar{width:4rem;height:.6rem}"
+    "table.top td:nth-child(2),table.bins td:nth-child(2){text-align:right}"
     "@media (max-width:40rem){body{margin:1rem auto}"
     "dl{grid-template-columns:auto}dd{margin-bottom:.5rem}}";
 
@@ -287,9 +299,8 @@ constraints(struct buf *out, yajl_val c)
 	return rc;
 }
 
-/* A field's type, and its format, in words. */
-static int
-type_words(struct buf *out, const char *type, const char *format)
+int
+page_type_words(struct buf *out, const char *type, const char *format)
 {
 	static const struct {
 		const char *name, *words;
@@ -387,7 +398,7 @@ fields_table(struct buf *out, yajl_val schema)
 			rc |= html_text(out, str(x, "title"));
 		}
 		rc |= buf_addstr(out, "</th><td>");
-		rc |= type_words(out, str(x, "type"), str(x, "format"));
+		rc |= page_type_words(out, str(x, "type"), str(x, "format"));
 		rc |= buf_addstr(out, "</td><td>");
 		rc |= constraints(out, json_member(x, "constraints"));
 		rc |= buf_addstr(out, "</td><td>");
@@ -595,6 +606,7 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	    "<li><a href=\"schema.json\">schema.json</a> (schéma, Table "
 	    "Schema)</li>\n</ul>\n");
 	rc |= fields_table(out, d->schema);
+	rc |= page_profile(out, d->profile);
 	rc |= preview_table(out, d->preview, v->rows);
 	rc |= history_table(out, d);
 	rc |= buf_addstr(out, "<p><a href=\"../\">Tous les jeux de données"

@@ -2,8 +2,8 @@
  * page: the HTML pages of a publication, for the citizens and reusers
  * who open it in a browser: a dataset's landing page (title, description,
  * licence, producer, last update, downloads with size and SHA-256, the
- * schema as a table of fields, a preview of the first rows, the version
- * history) and the root's list of datasets. Pages are in French
+ * schema as a table of fields, the profile of its columns as charts, a
+ * preview of the first rows, the version history) and the root's list of datasets. Pages are in French
  * (lang="fr"), self-contained (no script, no outside resource), with
  * headings and table headers for screen readers; every datum is escaped.
  */
@@ -33,6 +33,7 @@ void page_preview_release(struct page_preview *p);
 struct page_dataset {
 	yajl_val descriptor;
 	yajl_val schema;			/* the Table Schema */
+	yajl_val profile;			/* profile's JSON, or NULL */
 	const struct cat_version *v;
 	const struct page_preview *preview;
 	const struct cat_version *history;	/* newest first */
@@ -40,6 +41,15 @@ struct page_dataset {
 };
 
 int page_dataset(const struct page_dataset *d, struct buf *out);
+/*
+ * The profile of the columns (profile_json()'s array) as a section of the
+ * dataset's page: for each column its filled cells and distinct values,
+ * a histogram of numbers and times, the most frequent texts, the split of
+ * booleans, in inline SVG with the numbers in text (page_profile.c).
+ */
+int page_profile(struct buf *out, yajl_val profile);
+/* A field's type, and its format (or NULL), in French words. */
+int page_type_words(struct buf *out, const char *type, const char *format);
 
 struct page_entry {
 	yajl_val descriptor;

@@ -37,6 +37,7 @@
 #include "publish/meta.h"
 #include "publish/page.h"
 #include "publish/publication.h"
+#include "publish/profile.h"
 #include "publish/root.h"
 #include "run/publish_run.h"
 #include "run/validate_run.h"
@@ -71,6 +72,7 @@ struct collect {
 	struct page_preview preview;
 	struct changelog *idx;
 	struct extent extent;	/* where the rows' points are */
+	struct profile *profile;	/* what each column holds */
 };
 
 static int
@@ -81,9 +83,14 @@ collect_record(void *ctx, const struct record *rec, struct muni_err *e)
 	if (c->header) {
 		c->rows++;
 		extent_add(&c->extent, rec);
+		if (profile_add(c->profile, rec) < 0) {
+			err_nomem(e);
+			return -1;
+		}
 	} else {
 		c->header = 1;
 		extent_header(&c->extent, rec);
+		profile_header(c->profile, rec);
 	}
 	if (page_preview_add(&c->preview, rec) < 0) {
 		err_nomem(e);
@@ -345,6 +352,7 @@ run_release(struct run *r)
 	catalog_close(r->c);
 	publication_close(&r->pub);
 	page_preview_release(&r->col.preview);
+	profile_free(r->col.profile);
 	changelog_free(r->col.idx);
 	cat_version_release(&r->v);
 	cat_version_release(&r->cur);
@@ -415,6 +423,10 @@ prepare(struct run *r, struct muni_err *e)
 	if (r->typed == NULL)
 		return -1;
 	extent_init(&r->col.extent, r->typed);
+	if ((r->col.profile = profile_new(r->typed)) == NULL) {
+		err_nomem(e);
+		return -1;
+	}
 	schema_name(r->schema, o->schema_url ? o->schema_url :
 	    r->m->schema_url ? r->m->schema_url : o->schema, r->schema_name,
 	    sizeof(r->schema_name));
@@ -626,6 +638,21 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 	return 0;
 }
 
+/* The columns' profile, as JSON, into out. */
+static int
+render_profile(struct run *r, struct buf *out)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	if (g == NULL)
+		return -1;
+	if (profile_json(r->col.profile, g) < 0) {
+		yajl_gen_free(g);
+		return -1;
+	}
+	return json_finish(g, out);
+}
+
 static int
 write_version_files(struct run *r, const struct versions *kept,
     struct muni_err *e)
@@ -633,7 +660,7 @@ write_version_files(struct run *r, const struct versions *kept,
 	struct page_dataset pd;
 	struct buf out;
 	char p[PATH_MAX_LEN];
-	yajl_val desc = NULL;
+	yajl_val desc = NULL, prof = NULL;
 	int rc = -1;
 
 	buf_init(&out, (size_t)256 << 20);
@@ -654,7 +681,14 @@ write_version_files(struct run *r, const struct versions *kept,
 	    folder_write(p, r->schema_text.ptr, r->schema_text.len, e) < 0)
 		goto done;
 	buf_reset(&out);
+	if (render_profile(r, &out) < 0 || (r->v.profile = strdup(out.ptr)) ==
+	    NULL || (prof = json_parse(out.ptr, NULL, 0)) == NULL) {
+		err_set(e, MUNI_EXIT_IO, "cannot render the columns' profile");
+		goto done;
+	}
+	buf_reset(&out);
 	memset(&pd, 0, sizeof(pd));
+	pd.profile = prof;
 	pd.descriptor = desc;
 	pd.schema = r->schema;
 	pd.v = &r->v;
@@ -671,6 +705,7 @@ write_version_files(struct run *r, const struct versions *kept,
 	rc = 0;
 done:
 	yajl_tree_free(desc);
+	yajl_tree_free(prof);
 	buf_release(&out);
 	return rc;
 }

@@ -1,0 +1,273 @@
+/*
+ * page_profile.c: a dataset page's profile of its columns (profile's
+ * JSON), drawn as inline SVG that needs no script, each chart with its
+ * numbers in text beside it for whoever cannot see it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/html.h"
+#include "publish/page.h"
+#include "base/banned.h"
+
+static const char *
+str(yajl_val obj, const char *key)
+{
+	yajl_val v = json_member(obj, key);
+
+	return YAJL_IS_STRING(v) ? v->u.string : NULL;
+}
+
+static unsigned long long
+count(yajl_val obj, const char *key)
+{
+	yajl_val v = json_member(obj, key);
+
+	return YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) > 0 ?
+	    (unsigned long long)YAJL_GET_INTEGER(v) : 0;
+}
+
+/*
+ * A number in French: "12 345,5", the thousands apart by a narrow
+ * no-break space; text that is not a plain number as it is.
+ */
+static int
+fr_number(struct buf *out, const char *s)
+{
+	const char *p = s, *dot, *end;
+	size_t digits, i;
+	int rc = 0;
+
+	if (*p == '-')
+		p++;
+	for (end = p; *end >= '0' && *end <= '9'; end++)
+		;
+	if (end == p || (*end && *end != '.') || strpbrk(end, "eE")) {
+		return html_text(out, s);
+	}
+	if (p != s)
+		rc |= buf_addstr(out, "−");
+	digits = (size_t)(end - p);
+	for (i = 0; i < digits; i++) {
+		if (i && (digits - i) % 3 == 0 && digits > 4)
+			rc |= buf_addstr(out, "\u202f");
+		rc |= buf_addch(out, p[i]);
+	}
+	if ((dot = strchr(end, '.')) != NULL) {
+		rc |= buf_addch(out, ',');
+		rc |= buf_addstr(out, dot + 1);
+	}
+	return rc;
+}
+
+static int
+fr_count(struct buf *out, unsigned long long n)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%llu", n);
+	return fr_number(out, t);
+}
+
+/* A share of n in total, in percent with one decimal: "12,5 %". */
+static int
+share(struct buf *out, unsigned long long n, unsigned long long total)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%.1f", total ? 100.0 * (double)n /
+	    (double)total : 0.0);
+	return fr_number(out, t) | buf_addstr(out, "\u00a0%");
+}
+
+/* A value of the profile: a number (JSON's text) or a time (a string). */
+static int
+value(struct buf *out, yajl_val v)
+{
+	if (YAJL_IS_NUMBER(v))
+		return fr_number(out, v->u.number.r);
+	if (YAJL_IS_STRING(v))
+		return html_text(out, v->u.string);
+	return buf_addstr(out, "—");
+}
+
+/* The histogram: a bar a bin, its count in data-count and its title. */
+static int
+histogram(struct buf *out, yajl_val col, size_t k)
+{
+	yajl_val bins = json_member(col, "histogram"), b;
+	unsigned long long top = 0, n;
+	size_t i, nb;
+	double w, h;
+	int rc = 0, exact = YAJL_IS_TRUE(json_member(col, "exact"));
+
+	if (!YAJL_IS_ARRAY(bins) || bins->u.array.len == 0)
+		return 0;
+	if (bins->u.array.len == 1) {
+		/* One value throughout: nothing to draw. */
+		rc |= buf_addstr(out, "<p class=\"one\">Une seule valeur : ");
+		rc |= value(out, json_member(col, "min"));
+		return rc | buf_addstr(out, "</p>\n");
+	}
+	nb = bins->u.array.len;
+	for (i = 0; i < nb; i++)
+		if ((n = count(bins->u.array.values[i], "count")) > top)
+			top = n;
+	w = 240.0 / (double)nb;
+	rc |= buf_addf(out, "<figure>\n<svg class=\"hist\" viewBox=\"0 0 240 "
+	    "64\" role=\"img\" aria-labelledby=\"p%zu-cap\">\n", k);
+	for (i = 0; i < nb; i++) {
+		b = bins->u.array.values[i];
+		n = count(b, "count");
+		h = top ? 60.0 * (double)n / (double)top : 0;
+		if (n && h < 1)
+			h = 1;
+		rc |= buf_addf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+		    "height=\"%.2f\" data-count=\"%llu\"><title>", i * w + 0.5,
+		    62 - h, w > 2 ? w - 1 : w, h, n);
+		rc |= value(out, json_member(b, "from"));
+		rc |= buf_addstr(out, " : ");
+		rc |= fr_count(out, n);
+		rc |= buf_addstr(out, "</title></rect>\n");
+	}
+	rc |= buf_addf(out, "<line x1=\"0\" y1=\"62.5\" x2=\"240\" y2=\"62.5\"/>"
+	    "\n</svg>\n<figcaption id=\"p%zu-cap\">", k);
+	rc |= buf_addstr(out, exact ? "" : "≈ ");
+	rc |= buf_addstr(out, "min ");
+	rc |= value(out, json_member(col, "min"));
+	rc |= buf_addstr(out, ", médiane ");
+	rc |= value(out, json_member(col, "median"));
+	rc |= buf_addstr(out, ", max ");
+	rc |= value(out, json_member(col, "max"));
+	if (json_member(col, "mean")) {
+		rc |= buf_addstr(out, ", moyenne ");
+		rc |= value(out, json_member(col, "mean"));
+	}
+	rc |= buf_addstr(out, "</figcaption>\n</figure>\n<details><summary>"
+	    "Répartition</summary>\n<table class=\"bins\"><thead><tr><th>"
+	    "À partir de</th><th>Lignes</th></tr></thead><tbody>\n");
+	for (i = 0; i < nb; i++) {
+		b = bins->u.array.values[i];
+		rc |= buf_addstr(out, "<tr><td>");
+		rc |= value(out, json_member(b, "from"));
+		rc |= buf_addstr(out, "</td><td>");
+		rc |= buf_addstr(out, exact ? "" : "≈ ");
+		rc |= fr_count(out, count(b, "count"));
+		rc |= buf_addstr(out, "</td></tr>\n");
+	}
+	return rc | buf_addstr(out, "</tbody></table></details>\n");
+}
+
+/* The most frequent values: a table, a bar of each one's share. */
+static int
+top_values(struct buf *out, yajl_val col, unsigned long long filled)
+{
+	yajl_val top = json_member(col, "top"), t;
+	size_t i;
+	int rc = 0, exact = YAJL_IS_TRUE(json_member(col, "top_exact"));
+
+	if (!YAJL_IS_ARRAY(top) || top->u.array.len == 0)
+		return 0;
+	rc |= buf_addstr(out, "<table class=\"top\"><caption>Valeurs les plus "
+	    "fréquentes</caption><thead><tr><th>Valeur</th><th>Lignes</th>"
+	    "<th>Part</th></tr></thead><tbody>\n");
+	for (i = 0; i < top->u.array.len; i++) {
+		unsigned long long n;
+
+		t = top->u.array.values[i];
+		n = count(t, "count");
+		rc |= buf_addstr(out, "<tr><td>");
+		rc |= html_text(out, str(t, "value"));
+		rc |= buf_addf(out, "</td><td data-count=\"%llu\">%s", n,
+		    exact ? "" : "≈ ");
+		rc |= fr_count(out, n);
+		rc |= buf_addf(out, "</td><td><svg class=\"bar\" viewBox=\"0 0 "
+		    "100 8\" aria-hidden=\"true\"><rect width=\"%.1f\" "
+		    "height=\"8\"/></svg> ", filled ? 100.0 * (double)n /
+		    (double)filled : 0.0);
+		rc |= share(out, n, filled);
+		rc |= buf_addstr(out, "</td></tr>\n");
+	}
+	return rc | buf_addstr(out, "</tbody></table>\n");
+}
+
+static int
+split(struct buf *out, yajl_val col, size_t k)
+{
+	unsigned long long yes = count(col, "true"), no = count(col, "false");
+	double w = yes + no ? 240.0 * (double)yes / (double)(yes + no) : 0;
+	int rc;
+
+	rc = buf_addf(out, "<figure>\n<svg class=\"split\" viewBox=\"0 0 240 "
+	    "16\" role=\"img\" aria-labelledby=\"p%zu-cap\"><rect class=\"yes\""
+	    " width=\"%.2f\" height=\"16\" data-count=\"%llu\"/><rect "
+	    "class=\"no\" x=\"%.2f\" width=\"%.2f\" height=\"16\" "
+	    "data-count=\"%llu\"/></svg>\n<figcaption id=\"p%zu-cap\">vrai ",
+	    k, w, yes, w, 240 - w, no, k);
+	rc |= fr_count(out, yes);
+	rc |= buf_addstr(out, " (");
+	rc |= share(out, yes, yes + no);
+	rc |= buf_addstr(out, "), faux ");
+	rc |= fr_count(out, no);
+	rc |= buf_addstr(out, " (");
+	rc |= share(out, no, yes + no);
+	return rc | buf_addstr(out, ")</figcaption>\n</figure>\n");
+}
+
+int
+page_profile(struct buf *out, yajl_val profile)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!YAJL_IS_ARRAY(profile) || profile->u.array.len == 0)
+		return 0;
+	rc |= buf_addstr(out, "<h2 id=\"profile\">Profil des colonnes</h2>\n"
+	    "<p>Ce que contient chaque colonne, calculé sur toutes les lignes "
+	    "publiées ; « ≈ » marque une estimation (au-delà de 1024 valeurs "
+	    "distinctes ou de 65 536 valeurs).</p>\n<div class=\"profiles\">"
+	    "\n");
+	for (i = 0; i < profile->u.array.len; i++) {
+		yajl_val col = profile->u.array.values[i];
+		const char *kind = str(col, "kind");
+		unsigned long long rows = count(col, "rows");
+		unsigned long long filled = count(col, "filled");
+		unsigned long long invalid = count(col, "invalid");
+
+		rc |= buf_addf(out, "<section class=\"col\" data-column=\"");
+		rc |= html_text(out, str(col, "name"));
+		rc |= buf_addstr(out, "\">\n<h3>");
+		rc |= html_name(out, str(col, "name"));
+		rc |= buf_addstr(out, " <small>");
+		rc |= page_type_words(out, str(col, "type"), NULL);
+		rc |= buf_addf(out, "</small></h3>\n<p class=\"fill\"><span "
+		    "data-filled=\"%llu\">", filled);
+		rc |= fr_count(out, filled);
+		rc |= buf_addstr(out, "</span> remplies sur ");
+		rc |= fr_count(out, rows);
+		rc |= buf_addstr(out, " (");
+		rc |= share(out, filled, rows);
+		rc |= buf_addf(out, "), <span data-distinct=\"%llu\">%s",
+		    count(col, "distinct"), YAJL_IS_TRUE(json_member(col,
+		    "distinct_exact")) ? "" : "≈ ");
+		rc |= fr_count(out, count(col, "distinct"));
+		rc |= buf_addstr(out, "</span> distinctes");
+		if (invalid) {
+			rc |= buf_addstr(out, ", ");
+			rc |= fr_count(out, invalid);
+			rc |= buf_addstr(out, " illisibles pour le type");
+		}
+		rc |= buf_addstr(out, "</p>\n");
+		if (kind && strcmp(kind, "text") == 0)
+			rc |= top_values(out, col, filled);
+		else if (kind && (strcmp(kind, "number") == 0 ||
+		    strcmp(kind, "time") == 0))
+			rc |= histogram(out, col, i);
+		else if (kind && strcmp(kind, "boolean") == 0)
+			rc |= split(out, col, i);
+		rc |= buf_addstr(out, "</section>\n");
+	}
+	return rc | buf_addstr(out, "</div>\n");
+}

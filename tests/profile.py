@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""The profile of the columns on a dataset's page, against the data.
+
+muni-publish draws, for each column, its filled cells, its distinct
+values, the most frequent texts, a histogram of numbers and dates, the
+split of booleans. Here the same numbers are computed again, in Python,
+from the CSV that was published, and compared with what the page says
+(its data-* attributes and its text) and what catalog.db keeps:
+
+  - a table small enough for every number to be exact;
+  - the same with --allow-invalid and cells the type cannot read;
+  - 100 000 rows, past the exact bounds: the estimates are flagged, and
+    within their documented error (distinct values, median, top values).
+
+usage: profile.py   (MUNI_BIN: where the tools are)
+"""
+import collections
+import csv
+import datetime
+import html.parser
+import json
+import math
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))
+BIN = os.environ.get("MUNI_BIN") or SRC
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import ok, plan  # noqa: E402
+
+TMP = tempfile.mkdtemp(prefix="muni-profile.")
+
+SCHEMA = {"fields": [
+    {"name": "commune", "type": "string"},
+    {"name": "places", "type": "integer"},
+    {"name": "montant", "type": "number"},
+    {"name": "date_pose", "type": "date"},
+    {"name": "payant", "type": "boolean"},
+    {"name": "note", "type": "string"},
+], "missingValues": ["", "NA"]}
+META = {"name": "bornes", "title": "Bornes de recharge",
+        "description": "Des bornes.", "license": "etalab-2.0",
+        "producer": {"name": "Ville d'Exemple", "siret": "21380185500015"},
+        "base_url": "https://data.exemple.fr/"}
+TRUE = {"true", "True", "TRUE", "1"}
+BINS = 20
+
+
+class Page(html.parser.HTMLParser):
+    """The profile section: per column, its attributes and numbers."""
+
+    def __init__(self):
+        super().__init__()
+        self.cols = {}
+        self.cur = None
+        self.in_top = self.in_cap = False
+        self.row = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and "data-column" in a:
+            self.cur = self.cols.setdefault(a["data-column"], {
+                "top": [], "bins": [], "split": [], "cap": ""})
+        if self.cur is None:
+            return
+        if "data-filled" in a:
+            self.cur["filled"] = int(a["data-filled"])
+        if "data-distinct" in a:
+            self.cur["distinct"] = int(a["data-distinct"])
+        if tag == "table" and "top" in a.get("class", ""):
+            self.in_top = True
+        if tag == "tr" and self.in_top:
+            self.row = []
+        if tag == "td" and self.in_top and "data-count" in a:
+            self.cur["top"].append((self.row[0] if self.row else None,
+                                    int(a["data-count"])))
+        if tag == "rect" and "data-count" in a:
+            key = "split" if a.get("class") in ("yes", "no") else "bins"
+            self.cur[key].append(int(a["data-count"]))
+        if tag == "figcaption":
+            self.in_cap = True
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.in_top = False
+        if tag == "figcaption":
+            self.in_cap = False
+        if tag == "section":
+            self.cur = None
+
+    def handle_data(self, data):
+        if self.cur is None:
+            return
+        if self.in_top:
+            self.row.append(data)
+        if self.in_cap:
+            self.cur["cap"] += data
+
+
+def publish(rows, extra=()):
+    root = os.path.join(TMP, "pub")
+    shutil.rmtree(root, ignore_errors=True)
+    data = os.path.join(TMP, "data.csv")
+    with open(data, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow([x["name"] for x in SCHEMA["fields"]])
+        w.writerows(rows)
+    for name, doc in (("schema.json", SCHEMA), ("meta.json", META)):
+        with open(os.path.join(TMP, name), "w") as f:
+            json.dump(doc, f)
+    p = subprocess.run([os.path.join(BIN, "muni-publish"), "-s",
+                        os.path.join(TMP, "schema.json"), "-m",
+                        os.path.join(TMP, "meta.json"), "-t", root] +
+                       list(extra) + [data], capture_output=True,
+                       env=dict(os.environ, LC_ALL="C.UTF-8"))
+    if p.returncode != 0:
+        return None, None, p.stderr.decode(errors="replace")
+    page = Page()
+    with open(os.path.join(root, "bornes", "index.html"),
+              encoding="utf-8") as f:
+        page.feed(f.read())
+    db = sqlite3.connect(os.path.join(root, "catalog.db"))
+    stored = db.execute("SELECT profile FROM versions").fetchone()[0]
+    db.close()
+    return page.cols, json.loads(stored), ""
+
+
+def fr(x):
+    """A number as the page writes it: French, thousands apart."""
+    s = ("%.15g" % x) if isinstance(x, float) else str(x)
+    neg = s.startswith("-")
+    whole, _, frac = s.lstrip("-").partition(".")
+    if len(whole) > 4:
+        whole = "\u202f".join([whole[:len(whole) % 3 or 3]] + [
+            whole[i:i + 3] for i in range(len(whole) % 3 or 3,
+                                          len(whole), 3)])
+    return ("−" if neg else "") + whole + ("," + frac if frac else "")
+
+
+def expect(rows):
+    """Each column's numbers, from the rows, as profile.h defines them."""
+    want = {}
+    for i, fdef in enumerate(SCHEMA["fields"]):
+        cells = [r[i] for r in rows]
+        filled = [c for c in cells if c not in SCHEMA["missingValues"]]
+        col = {"filled": len(filled), "distinct": len(set(filled))}
+        t = fdef["type"]
+        if t == "string":
+            counts = collections.Counter(filled)
+            col["top"] = sorted(counts.items(), key=lambda kv: (
+                -kv[1], kv[0].encode()))[:10]
+        elif t == "boolean":
+            col["split"] = [sum(c in TRUE for c in filled),
+                            sum(c not in TRUE for c in filled)]
+        else:
+            vals = []
+            for c in filled:
+                try:
+                    vals.append(float(c) if t != "date" else float(
+                        (datetime.date.fromisoformat(c) -
+                         datetime.date(1970, 1, 1)).days))
+                except ValueError:
+                    pass
+            vals.sort()
+            lo, hi = vals[0], vals[-1]
+            n = len(vals)
+            med = vals[n // 2] if n % 2 else (vals[n // 2 - 1] +
+                                              vals[n // 2]) / 2
+            if all(v == int(v) for v in vals) and hi - lo + 1 <= BINS:
+                nb, width = int(hi - lo + 1), 1.0
+            else:
+                nb, width = BINS, (hi - lo) / BINS
+            if width <= 0:
+                nb, width = 1, 1.0
+            bins = [0] * nb
+            for v in vals:
+                bins[min(int((v - lo) / width), nb - 1)] += 1
+            col.update(bins=bins, min=lo, max=hi, median=med, n=n)
+            if t == "date":
+                day = (lambda d: str(datetime.date(1970, 1, 1) +
+                                     datetime.timedelta(days=math.floor(d))))
+                col["words"] = "min %s, médiane %s, max %s" % (
+                    day(lo), day(med), day(hi))
+            else:
+                num = (lambda x: fr(int(x)) if x == int(x) and
+                       t == "integer" else fr(x))
+                col["words"] = "min %s, médiane %s, max %s" % (
+                    num(lo), num(med), num(hi))
+        want[fdef["name"]] = col
+    return want
+
+
+def compare(got, want, exact=True):
+    bad = []
+    for name, w in want.items():
+        g = got.get(name)
+        if g is None:
+            bad.append("%s: no section" % name)
+            continue
+        for k in ("filled", "distinct", "top", "bins", "split"):
+            if k in w or k in ("filled", "distinct"):
+                gv = g.get(k)
+                wv = w.get(k)
+                if k == "top":
+                    gv = [(v, c) for v, c in gv]
+                    wv = [(v, c) for v, c in wv]
+                if gv != wv:
+                    bad.append("%s %s: page %r, data %r" % (name, k, gv, wv))
+        if "words" in w and not g["cap"].startswith(w["words"]):
+            bad.append("%s: caption %r, data %r" % (name, g["cap"],
+                                                    w["words"]))
+    return bad
+
+
+def small_rows():
+    rnd = random.Random(7)
+    rows = []
+    for i in range(240):
+        rows.append([rnd.choice(["Antibes", "Biot", "Vallauris", "Grasse",
+                                 "Cannes"] * (1 + i % 3) + ["Éze"]),
+                     str(rnd.randint(0, 6)),
+                     "%.2f" % rnd.uniform(-50, 1500),
+                     "2024-%02d-%02d" % (1 + i % 12, 1 + i % 28),
+                     rnd.choice(["true", "false", "1", "0"]),
+                     "" if i % 4 else rnd.choice(["NA", "à revoir", ""])])
+    return rows
+
+
+def run():
+    rows = small_rows()
+    got, stored, err = publish(rows)
+    if got is None:
+        ok(False, "a table of 240 rows is published", err)
+        return
+    bad = compare(got, expect(rows))
+    ok(not bad, "240 rows: every column's filled, distinct, top values, "
+       "histogram, split and caption as computed from the data",
+       "\n".join(bad))
+    ok(isinstance(stored, list) and [c["name"] for c in stored] ==
+       [f["name"] for f in SCHEMA["fields"]] and
+       stored[1]["histogram"] and stored[1]["exact"] is True and
+       stored[0]["top_exact"] is True,
+       "catalog.db keeps the version's profile, exact",
+       json.dumps(stored)[:400])
+
+    # Cells the type cannot read, published with --allow-invalid.
+    rows2 = [list(r) for r in rows]
+    rows2[3][1] = "beaucoup"
+    rows2[5][3] = "31/02/2024"
+    got, stored, err = publish(rows2, ["--allow-invalid"])
+    invalid = {c["name"]: c["invalid"] for c in stored or []}
+    ok(got is not None and invalid.get("places") == 1 and
+       invalid.get("date_pose") == 1 and
+       not compare(got, expect(rows2)),
+       "--allow-invalid: unreadable cells counted apart, the rest as the "
+       "data says", err + json.dumps(invalid))
+
+    # Past the exact bounds: 100 000 rows.
+    rnd = random.Random(11)
+    big = []
+    for i in range(100000):
+        # a skewed text (top values), an id of many values (distinct)
+        big.append(["C%d" % min(int(rnd.expovariate(0.01)), 5000),
+                    str(i % 5000), "%.3f" % rnd.gauss(100, 15),
+                    "2020-01-01", "true" if i % 3 else "false",
+                    "id-%d" % i])
+    got, stored, err = publish(big)
+    if got is None:
+        ok(False, "100 000 rows are published", err)
+        return
+    by = {c["name"]: c for c in stored}
+    want = expect(big)
+    note, com, mon = by["note"], by["commune"], by["montant"]
+    true_med = want["montant"]["median"]
+    vals = sorted(float(r[2]) for r in big)
+    rank = sum(v < mon["median"] for v in vals) / len(vals)
+    top_true = collections.Counter(r[0] for r in big).most_common(3)
+    top_got = [(t["value"], t["count"]) for t in com["top"][:3]]
+    ok(not note["distinct_exact"] and
+       abs(note["distinct"] - 100000) / 100000 < 0.05 and
+       not mon["exact"] and abs(rank - 0.5) < 0.01 and
+       mon["min"] == want["montant"]["min"] and
+       mon["max"] == want["montant"]["max"] and
+       [v for v, _ in top_got] == [v for v, _ in top_true] and
+       all(c >= tc and c - tc <= 2 * 100000 / 1024 for (_, c), (_, tc) in
+           zip(top_got, top_true)) and
+       by["payant"]["true"] == want["payant"]["split"][0] and
+       got["note"]["distinct"] == note["distinct"],
+       "100 000 rows: estimates flagged, distinct within 5 %, the median's "
+       "rank within 1 %, min and max exact, the top values right",
+       "distinct %s, median %s (true %s, rank %.4f), top %s / %s" % (
+           note["distinct"], mon["median"], true_med, rank, top_got,
+           top_true))
+    with open(os.path.join(TMP, "pub", "bornes", "index.html"),
+              encoding="utf-8") as f:
+        text = f.read()
+    ok("≈ min" in text and "≈ " in text, "the page marks the estimates "
+       "with ≈", "")
+
+
+def main():
+    if not os.path.exists(os.path.join(BIN, "muni-publish")):
+        print("1..0 # SKIP muni-publish is not built")
+        return 0
+    try:
+        run()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    return plan()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
