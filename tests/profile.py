@@ -22,6 +22,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -32,7 +33,7 @@ SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))
 BIN = os.environ.get("MUNI_BIN") or SRC
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, plan  # noqa: E402
+from taplib import ok, plan, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-profile.")
 
@@ -260,6 +261,85 @@ def run():
        not compare(got, expect(rows2)),
        "--allow-invalid: unreadable cells counted apart, the rest as the "
        "data says", err + json.dumps(invalid))
+
+    # The history: two versions of a table with a primary key.
+    corpus = os.environ.get("MUNI_CORPUS") or os.path.join(
+        SRC, "..", "shared", "corpus")
+    sch = os.path.join(corpus, "schemas", "stationnement", "schema.json")
+    fix = os.path.join(SRC, "tests", "fixtures", "publish")
+    if os.path.exists(sch):
+        root = os.path.join(TMP, "hist")
+        st = 0
+        for f in ("st1.csv", "st2.csv"):
+            st |= subprocess.run(
+                [os.path.join(BIN, "muni-publish"), "-s", sch, "-m",
+                 os.path.join(fix, "parkings.meta.json"), "-t", root,
+                 os.path.join(fix, f)], capture_output=True).returncode
+        db = sqlite3.connect(os.path.join(root, "catalog.db"))
+        vers = db.execute("SELECT rows, added, changed, removed FROM "
+                          "versions ORDER BY stamp").fetchall()
+        db.close()
+        text = open(os.path.join(root, "parkings", "index.html"),
+                    encoding="utf-8").read()
+        rows = [int(x) for x in re.findall(r'data-rows="(\d+)"', text)]
+        moves = [(c, int(n)) for c, n in re.findall(
+            r'<rect class="(added|changed|removed)"[^>]*data-count="(\d+)"',
+            text)]
+        want = [(c, n) for c, n in zip(("added", "changed", "removed"),
+                                       vers[1][1:]) if n]
+        ok(st == 0 and rows == [v[0] for v in vers] and moves == want and
+           want, "the history's charts: the rows of each version, oldest "
+           "first, and the rows added, changed and removed, as catalog.db "
+           "says", "%s %s / %s" % (rows, moves, vers))
+    else:
+        skip("the history's charts", "corpus absent")
+
+    # The map: a circle a point, a swapped pair marked outside France.
+    sch = os.path.join(corpus, "schemas", "stationstaxi")
+    if os.path.exists(sch):
+        with open(os.path.join(sch, "exemple-valide.csv"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        lines = text.splitlines()
+        # the second point swapped: latitude first
+        first = next(csv.reader([lines[2]], delimiter=";"))
+        lon, lat = first[3].split(", ")
+        first[3] = "%s, %s" % (lat, lon)
+        first[0] = "38185-T-999"
+        lines.append(";".join('"%s"' % c for c in first))
+        data = os.path.join(TMP, "taxis.csv")
+        with open(data, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        root = os.path.join(TMP, "taxis")
+        with open(os.path.join(TMP, "taxis.meta.json"), "w") as f:
+            json.dump(dict(META, name="taxis"), f)
+        p = subprocess.run([os.path.join(BIN, "muni-publish"), "-s",
+                            os.path.join(sch, "schema.json"), "-m",
+                            os.path.join(TMP, "taxis.meta.json"), "-t", root,
+                            data], capture_output=True)
+        rows = list(csv.reader(lines[1:], delimiter=";"))
+        pts = []
+        for i, r in enumerate(rows, 1):
+            try:
+                x, y = (float(v) for v in r[3].split(","))
+                pts.append((i, x, y))
+            except ValueError:
+                pass
+        page = open(os.path.join(root, "taxis", "index.html"),
+                    encoding="utf-8").read() if p.returncode == 0 else ""
+        circles = re.findall(r'<circle( class="out")? cx="[0-9.]+" '
+                             r'cy="[0-9.]+" r="[0-9.]+" data-row="(\d+)"',
+                             page)
+        outside = [int(r) for c, r in circles if c]
+        ok(p.returncode == 0 and sorted(int(r) for _, r in circles) ==
+           [i for i, _, _ in pts] and outside == [len(rows)] and
+           'data-points="%d"' % len(pts) in page and
+           'data-outside="1"' in page,
+           "the map: a circle for each of the %d points, the swapped pair "
+           "(row %d) marked outside France" % (len(pts), len(rows)),
+           p.stderr.decode() + str(circles))
+    else:
+        skip("the map", "corpus absent")
 
     # Past the exact bounds: 100 000 rows.
     rnd = random.Random(11)

@@ -110,28 +110,31 @@ cell(const struct extent *x, const struct record *rec, long col, long f,
 	return cast_cell(&sf->spec, c->ptr, c->len, v);
 }
 
-void
-extent_add(struct extent *x, const struct record *rec)
+int
+extent_add(struct extent *x, const struct record *rec, double *plon,
+    double *plat)
 {
 	struct cast_value a, b;
 	double lon, lat;
 
 	if (x->col_geo >= 0) {
 		if (cell(x, rec, x->col_geo, x->geo, &a) < 0)
-			return;
+			return 0;
 		lon = a.lon;
 		lat = a.lat;
 	} else if (x->col_lat >= 0 && x->col_lon >= 0) {
 		if (cell(x, rec, x->col_lat, x->lat, &a) < 0 ||
 		    cell(x, rec, x->col_lon, x->lon, &b) < 0)
-			return;
+			return 0;
 		lat = a.num;
 		lon = b.num;
 	} else
-		return;
+		return 0;
 	/* NaN fails every comparison, so it is no point either. */
 	if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
-		return;
+		return 0;
+	*plon = lon;
+	*plat = lat;
 	if (x->points == 0) {
 		x->west = x->east = lon;
 		x->south = x->north = lat;
@@ -146,4 +149,5 @@ extent_add(struct extent *x, const struct record *rec)
 			x->north = lat;
 	}
 	x->points++;
+	return 1;
 }

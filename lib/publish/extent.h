@@ -28,7 +28,8 @@ struct extent {
 int extent_init(struct extent *x, const struct schema *s);
 /* The header record: where the coordinate columns are. */
 void extent_header(struct extent *x, const struct record *rec);
-/* A data record: its point, if valid, grows the box. */
-void extent_add(struct extent *x, const struct record *rec);
+/* A data record: its point, if valid, grows the box: 1 and it, else 0. */
+int extent_add(struct extent *x, const struct record *rec, double *lon,
+    double *lat);
 
 #endif

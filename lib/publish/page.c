@@ -42,6 +42,16 @@ static const char style[] =
     "svg.split .no{fill:#c9c9e8}svg.hist line{stroke:#1b1b1b}"
     "svg.split{width:100%;max-width:16rem;height:1rem;display:block}"
     "svg.bar{width:4rem;height:.6rem}"
+    "svg.map{width:100%;max-width:40rem;height:auto;max-height:70vh;"
+    "display:block;border:1px solid #8a8a8a;background:#f6f6f6}"
+    "svg.map .box{fill:none;stroke:#3a3a3a;stroke-dasharray:8 6;"
+    "stroke-width:2}svg.map circle{fill:#000091;fill-opacity:.75}"
+    "svg.map circle.out{fill:#ce0500}span.out{color:#ce0500}"
+    "figure.history{display:inline-block;margin:.5rem 1rem .5rem 0;"
+    "width:16rem;max-width:100%}"
+    "svg.hist rect.added{fill:#18753c}svg.hist rect.changed{fill:#b34000}"
+    "svg.hist rect.removed{fill:#ce0500}span.added{color:#18753c}"
+    "span.changed{color:#b34000}span.removed{color:#ce0500}"
     "table.top td:nth-child(2),table.bins td:nth-child(2){text-align:right}"
     "@media (max-width:40rem){body{margin:1rem auto}"
     "dl{grid-template-columns:auto}dd{margin-bottom:.5rem}}";
@@ -445,7 +455,9 @@ history_table(struct buf *out, const struct page_dataset *d)
 	int rc;
 
 	rc = buf_addstr(out, "<h2 id=\"history\">Historique des versions"
-	    "</h2>\n<table id=\"versions\">\n<tr><th scope=\"col\">Version"
+	    "</h2>\n");
+	rc |= page_history_chart(out, d->history, d->nhistory);
+	rc |= buf_addstr(out, "<table id=\"versions\">\n<tr><th scope=\"col\">Version"
 	    "</th><th scope=\"col\">Publiée le</th><th scope=\"col\">Lignes"
 	    "</th><th scope=\"col\">Changements</th><th scope=\"col\">"
 	    "Fichiers</th></tr>\n");
@@ -606,6 +618,7 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	    "<li><a href=\"schema.json\">schema.json</a> (schéma, Table "
 	    "Schema)</li>\n</ul>\n");
 	rc |= fields_table(out, d->schema);
+	rc |= page_map(out, d->extent, d->map);
 	rc |= page_profile(out, d->profile);
 	rc |= preview_table(out, d->preview, v->rows);
 	rc |= history_table(out, d);

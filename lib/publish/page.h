@@ -17,6 +17,9 @@
 #include "json/json.h"
 #include "publish/catalog.h"
 
+struct extent;
+struct mappoints;
+
 #define PAGE_PREVIEW_ROWS 10
 #define PAGE_PREVIEW_CELL 200	/* bytes shown of a cell */
 
@@ -34,6 +37,8 @@ struct page_dataset {
 	yajl_val descriptor;
 	yajl_val schema;			/* the Table Schema */
 	yajl_val profile;			/* profile's JSON, or NULL */
+	const struct extent *extent;		/* the rows' points, or NULL */
+	const struct mappoints *map;
 	const struct cat_version *v;
 	const struct page_preview *preview;
 	const struct cat_version *history;	/* newest first */
@@ -48,6 +53,19 @@ int page_dataset(const struct page_dataset *d, struct buf *out);
  * booleans, in inline SVG with the numbers in text (page_profile.c).
  */
 int page_profile(struct buf *out, yajl_val profile);
+/*
+ * The history of n versions (newest first) as charts: the rows of each,
+ * and the rows added, changed and removed (page_profile.c).
+ */
+int page_history_chart(struct buf *out, const struct cat_version *h,
+    size_t n);
+/*
+ * The map of the rows' points: their box's outline and a circle each (a
+ * class "out" outside France), in SVG, with the counts and the box in
+ * words (page_profile.c).
+ */
+int page_map(struct buf *out, const struct extent *x,
+    const struct mappoints *m);
 /* A field's type, and its format (or NULL), in French words. */
 int page_type_words(struct buf *out, const char *type, const char *format);
 

@@ -1,7 +1,8 @@
 /*
- * page_profile.c: a dataset page's profile of its columns (profile's
- * JSON), drawn as inline SVG that needs no script, each chart with its
- * numbers in text beside it for whoever cannot see it.
+ * page_profile.c: a dataset page's charts: the profile of its columns
+ * (profile's JSON) and its history, drawn as inline SVG that needs no
+ * script, each chart with its numbers in text beside it (or in the table
+ * it draws) for whoever cannot see it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 
 #include "base/html.h"
+#include "publish/extent.h"
+#include "publish/mappoints.h"
 #include "publish/page.h"
 #include "base/banned.h"
 
@@ -270,4 +273,168 @@ page_profile(struct buf *out, yajl_val profile)
 		rc |= buf_addstr(out, "</section>\n");
 	}
 	return rc | buf_addstr(out, "</div>\n");
+}
+
+/*
+ * The versions, oldest first: their rows, and the rows added, changed
+ * and removed, as bars; the history's table has the numbers.
+ */
+int
+page_history_chart(struct buf *out, const struct cat_version *h, size_t n)
+{
+	unsigned long long top = 0, moved = 0, m;
+	double w;
+	size_t i, k;
+	int rc = 0;
+
+	if (n < 2)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (h[i].rows > top)
+			top = h[i].rows;
+		m = h[i].compared ? h[i].added + h[i].changed + h[i].removed :
+		    0;
+		if (m > moved)
+			moved = m;
+	}
+	w = 240.0 / (double)n;
+	rc |= buf_addstr(out, "<figure class=\"history\">\n<svg class=\"hist\" "
+	    "viewBox=\"0 0 240 64\" role=\"img\" aria-labelledby=\"h-rows\">"
+	    "\n");
+	for (k = 0; k < n; k++) {
+		const struct cat_version *v = &h[n - 1 - k];
+		double ht = top ? 60.0 * (double)v->rows / (double)top : 0;
+
+		rc |= buf_addf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+		    "height=\"%.2f\" data-rows=\"%llu\"><title>", k * w + 0.5,
+		    62 - ht, w > 2 ? w - 1 : w, ht, v->rows);
+		rc |= html_text(out, v->number);
+		rc |= buf_addstr(out, " : ");
+		rc |= fr_count(out, v->rows);
+		rc |= buf_addstr(out, " lignes</title></rect>\n");
+	}
+	rc |= buf_addstr(out, "<line x1=\"0\" y1=\"62.5\" x2=\"240\" "
+	    "y2=\"62.5\"/>\n</svg>\n<figcaption id=\"h-rows\">Lignes de chaque "
+	    "version, de la plus ancienne à la plus récente</figcaption>\n"
+	    "</figure>\n");
+	if (moved == 0)
+		return rc;
+	rc |= buf_addstr(out, "<figure class=\"history\">\n<svg class=\"hist\" "
+	    "viewBox=\"0 0 240 64\" role=\"img\" aria-labelledby=\"h-moves\">"
+	    "\n");
+	for (k = 0; k < n; k++) {
+		const struct cat_version *v = &h[n - 1 - k];
+		unsigned long long part[3] = { v->added, v->changed,
+		    v->removed };
+		static const char *const cls[3] = { "added", "changed",
+		    "removed" };
+		double y = 62;
+		size_t j;
+
+		if (!v->compared)
+			continue;
+		for (j = 0; j < 3; j++) {
+			double ht = 60.0 * (double)part[j] / (double)moved;
+
+			if (part[j] == 0)
+				continue;
+			y -= ht;
+			rc |= buf_addf(out, "<rect class=\"%s\" x=\"%.2f\" "
+			    "y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+			    "data-count=\"%llu\"/>\n", cls[j], k * w + 0.5, y,
+			    w > 2 ? w - 1 : w, ht, part[j]);
+		}
+	}
+	return rc | buf_addstr(out, "<line x1=\"0\" y1=\"62.5\" x2=\"240\" "
+	    "y2=\"62.5\"/>\n</svg>\n<figcaption id=\"h-moves\">Lignes "
+	    "<span class=\"added\">ajoutées</span>, <span class=\"changed\">"
+	    "modifiées</span> et <span class=\"removed\">retirées</span> à "
+	    "chaque version</figcaption>\n</figure>\n");
+}
+
+/* Degrees in French, 5 decimals (a metre): "−1,55361". */
+static int
+degrees(struct buf *out, double v)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%.5f", v);
+	return fr_number(out, t);
+}
+
+int
+page_map(struct buf *out, const struct extent *x, const struct mappoints *m)
+{
+	double w, e, s, n, kx, f, pad, r;
+	size_t i, k, shown;
+	int rc = 0;
+
+	if (x == NULL || m == NULL || x->points == 0 || m->n == 0)
+		return 0;
+	/* The box, a little wider; a lone point in a box of its own. */
+	pad = (x->east - x->west > x->north - x->south ? x->east - x->west :
+	    x->north - x->south) * 0.05;
+	if (pad < 0.001)
+		pad = 0.001;
+	w = x->west - pad;
+	e = x->east + pad;
+	s = x->south - pad;
+	n = x->north + pad;
+	/* Equirectangular, shrunk by the cosine of the middle latitude. */
+	kx = cos((s + n) / 2 * M_PI / 180);
+	if (kx < 0.05)
+		kx = 0.05;
+	f = 1000 / ((e - w) * kx);
+	if ((n - s) * f > 1000)
+		f = 1000 / (n - s);
+	r = 9;
+	rc |= buf_addf(out, "<h2 id=\"map\">Carte</h2>\n<figure class=\"map\">"
+	    "\n<svg class=\"map\" viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
+	    "aria-labelledby=\"map-cap\">\n<rect class=\"box\" x=\"%.1f\" "
+	    "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", (e - w) * kx * f,
+	    (n - s) * f, (x->west - w) * kx * f, (n - x->north) * f,
+	    (x->east - x->west) * kx * f, (x->north - x->south) * f);
+	for (i = 0; i < m->n; i++) {
+		const struct map_point *p = &m->p[i];
+
+		rc |= buf_addf(out, "<circle%s cx=\"%.1f\" cy=\"%.1f\" "
+		    "r=\"%.1f\" data-row=\"%llu\"><title>Ligne %llu : ",
+		    p->outside ? " class=\"out\"" : "", (p->lon - w) * kx * f,
+		    (n - p->lat) * f, r, p->row, p->row);
+		/* The first cells of the row. */
+		for (k = 0, shown = 0; k < p->len && shown < 3; shown++) {
+			const char *c = p->text + k;
+			const char *end = memchr(c, '\037', p->len - k);
+			size_t len = end ? (size_t)(end - c) : p->len - k;
+
+			rc |= buf_addstr(out, shown ? ", " : "");
+			rc |= html_textn(out, c, len);
+			k += len + 1;
+		}
+		rc |= buf_addstr(out, p->outside ? " (hors de France)" : "");
+		rc |= buf_addstr(out, "</title></circle>\n");
+	}
+	rc |= buf_addstr(out, "</svg>\n<figcaption id=\"map-cap\">");
+	rc |= buf_addf(out, "<span data-points=\"%llu\">", x->points);
+	rc |= fr_count(out, x->points);
+	rc |= buf_addstr(out, x->points > 1 ? "</span> points" :
+	    "</span> point");
+	if (m->n < m->seen) {
+		rc |= buf_addstr(out, " (la carte en montre ");
+		rc |= fr_count(out, m->n);
+		rc |= buf_addstr(out, ", tirés au hasard)");
+	}
+	rc |= buf_addf(out, ", dont <span%s data-outside=\"%llu\">",
+	    m->outside ? " class=\"out\"" : "", m->outside);
+	rc |= fr_count(out, m->outside);
+	rc |= buf_addstr(out, " hors de France</span>, dans le rectangle des "
+	    "longitudes ");
+	rc |= degrees(out, x->west);
+	rc |= buf_addstr(out, " à ");
+	rc |= degrees(out, x->east);
+	rc |= buf_addstr(out, " et des latitudes ");
+	rc |= degrees(out, x->south);
+	rc |= buf_addstr(out, " à ");
+	rc |= degrees(out, x->north);
+	return rc | buf_addstr(out, " (WGS 84).</figcaption>\n</figure>\n");
 }

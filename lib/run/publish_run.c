@@ -35,6 +35,7 @@
 #include "publish/extent.h"
 #include "publish/folder.h"
 #include "publish/meta.h"
+#include "publish/mappoints.h"
 #include "publish/page.h"
 #include "publish/publication.h"
 #include "publish/profile.h"
@@ -73,6 +74,7 @@ struct collect {
 	struct changelog *idx;
 	struct extent extent;	/* where the rows' points are */
 	struct profile *profile;	/* what each column holds */
+	struct mappoints map;		/* the points drawn on the page */
 };
 
 static int
@@ -81,9 +83,12 @@ collect_record(void *ctx, const struct record *rec, struct muni_err *e)
 	struct collect *c = ctx;
 
 	if (c->header) {
+		double lon, lat;
+
 		c->rows++;
-		extent_add(&c->extent, rec);
-		if (profile_add(c->profile, rec) < 0) {
+		if ((extent_add(&c->extent, rec, &lon, &lat) &&
+		    mappoints_add(&c->map, lon, lat, c->rows, rec) < 0) ||
+		    profile_add(c->profile, rec) < 0) {
 			err_nomem(e);
 			return -1;
 		}
@@ -91,6 +96,10 @@ collect_record(void *ctx, const struct record *rec, struct muni_err *e)
 		c->header = 1;
 		extent_header(&c->extent, rec);
 		profile_header(c->profile, rec);
+		if (mappoints_header(&c->map, rec) < 0) {
+			err_nomem(e);
+			return -1;
+		}
 	}
 	if (page_preview_add(&c->preview, rec) < 0) {
 		err_nomem(e);
@@ -353,6 +362,7 @@ run_release(struct run *r)
 	publication_close(&r->pub);
 	page_preview_release(&r->col.preview);
 	profile_free(r->col.profile);
+	mappoints_release(&r->col.map);
 	changelog_free(r->col.idx);
 	cat_version_release(&r->v);
 	cat_version_release(&r->cur);
@@ -689,6 +699,8 @@ write_version_files(struct run *r, const struct versions *kept,
 	buf_reset(&out);
 	memset(&pd, 0, sizeof(pd));
 	pd.profile = prof;
+	pd.extent = &r->col.extent;
+	pd.map = &r->col.map;
 	pd.descriptor = desc;
 	pd.schema = r->schema;
 	pd.v = &r->v;
@@ -982,6 +994,7 @@ publish_run(const struct publish_run_options *o, struct muni_err *e)
 	buf_init(&r.schema_text, SCHEMA_MAX_BYTES);
 	buf_init(&r.key_names, (size_t)1 << 20);
 	page_preview_init(&r.col.preview);
+	mappoints_init(&r.col.map);
 	status = MUNI_EXIT_USAGE;
 	if (prepare(&r, e) < 0) {
 		status = e->status;
