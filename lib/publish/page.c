@@ -1,6 +1,8 @@
+#define _GNU_SOURCE	/* strptime, timegm */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/html.h"
 #include "json/json.h"
@@ -53,6 +55,10 @@ static const char style[] =
     "svg.hist rect.removed{fill:#ce0500}span.added{color:#18753c}"
     "span.changed{color:#b34000}span.removed{color:#ce0500}"
     "table.top td:nth-child(2),table.bins td:nth-child(2){text-align:right}"
+    "td.ok{color:#18753c}td.late,span.late{color:#ce0500}"
+    "td.none{color:#3a3a3a}p.desc{font-weight:normal;margin:.25rem 0 0;"
+    "max-width:30rem}#datasets th button{font:inherit;background:none;"
+    "border:0;padding:0;text-decoration:underline;cursor:pointer}"
     "@media (max-width:40rem){body{margin:1rem auto}"
     "dl{grid-template-columns:auto}dd{margin-bottom:.5rem}}";
 
@@ -627,13 +633,102 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	return rc ? -1 : 0;
 }
 
+/* The days between two updates a declared frequency expects; 0: none. */
+static int
+frequency_days(const char *f)
+{
+	static const struct {
+		const char *word;
+		int days;
+	} k[] = {
+		{ "continuous", 1 }, { "daily", 1 }, { "weekly", 7 },
+		{ "biweekly", 14 }, { "monthly", 31 }, { "bimonthly", 62 },
+		{ "quarterly", 92 }, { "semiannual", 183 }, { "annual", 366 },
+		{ "biennial", 731 },
+	};
+	size_t i;
+
+	for (i = 0; f && i < sizeof(k) / sizeof(k[0]); i++)
+		if (strcmp(f, k[i].word) == 0)
+			return k[i].days;
+	return 0;
+}
+
+/* How late a dataset is, in days, against its frequency (now: time). */
+static long
+late_days(const struct page_entry *e, time_t now, int *interval)
+{
+	struct tm tm;
+	time_t t;
+
+	*interval = frequency_days(str(e->descriptor, "frequency"));
+	memset(&tm, 0, sizeof(tm));
+	if (*interval == 0 || strptime(e->v->published, "%Y-%m-%dT%H:%M:%SZ",
+	    &tm) == NULL)
+		return 0;
+	t = timegm(&tm);
+	return now > t ? (long)((now - t) / 86400) - *interval : -*interval;
+}
+
+/* The freshness cell: "à jour", "en retard de 12 jours", or none due. */
+static int
+freshness(struct buf *out, long late, int interval)
+{
+	if (interval == 0)
+		return buf_addf(out, "<td class=\"fresh none\" data-sort=\"-1\">"
+		    "pas de fréquence déclarée</td>");
+	if (late <= 0)
+		return buf_addf(out, "<td class=\"fresh ok\" data-sort=\"0\">"
+		    "à jour</td>");
+	return buf_addf(out, "<td class=\"fresh late\" data-sort=\"%ld\">en "
+	    "retard de %ld jour%s</td>", late, late, late > 1 ? "s" : "");
+}
+
+/* The root's script: sorting, filtering, freshness as of today. */
+static const char dashboard_js[] =
+    "(function(){var t=document.getElementById('datasets');if(!t)return;"
+    "var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),"
+    "day=864e5,now=Date.now();"
+    "rows.forEach(function(r){var i=+r.dataset.interval,p=Date.parse("
+    "r.dataset.published);if(!i||isNaN(p))return;var late=Math.floor("
+    "(now-p)/day)-i,c=r.querySelector('.fresh');c.dataset.sort=late>0?"
+    "late:0;c.className='fresh '+(late>0?'late':'ok');c.textContent="
+    "late>0?'en retard de '+late+' jour'+(late>1?'s':''):'à jour';});"
+    "function count(){var ok=0,late=0;rows.forEach(function(r){if(r.hidden)"
+    "return;if(r.querySelector('.fresh.ok'))ok++;if(r.querySelector("
+    "'.fresh.late'))late++;});document.getElementById('n-ok').textContent"
+    "=ok;document.getElementById('n-late').textContent=late;}count();"
+    "var f=document.getElementById('filter');document.getElementById("
+    "'tools').hidden=false;f.addEventListener('input',function(){var q="
+    "f.value.toLowerCase();rows.forEach(function(r){r.hidden=q&&r."
+    "textContent.toLowerCase().indexOf(q)<0;});count();});"
+    "Array.prototype.forEach.call(t.tHead.rows[0].cells,function(h,k){"
+    "var btn=document.createElement('button');btn.type='button';"
+    "btn.textContent=h.textContent;h.textContent='';h.appendChild(btn);"
+    "btn.addEventListener('click',function(){var up=h.getAttribute("
+    "'aria-sort')!=='ascending';Array.prototype.forEach.call(h.parentNode"
+    ".cells,function(o){o.removeAttribute('aria-sort');});h.setAttribute("
+    "'aria-sort',up?'ascending':'descending');rows.sort(function(x,y){"
+    "var a=x.cells[k],c=y.cells[k],u=a.dataset.sort,v=c.dataset.sort,"
+    "d=u!==undefined&&v!==undefined?u-v:a.textContent.localeCompare("
+    "c.textContent,'fr');return up?d:-d;});rows.forEach(function(r){b."
+    "appendChild(r);});});});})();";
+
 int
 page_root(const char *title, const struct page_entry *e, size_t n,
-    struct buf *out)
+    time_t now, struct buf *out)
 {
 	size_t i;
-	int rc;
+	int rc, interval;
+	unsigned long long ok = 0, late = 0, invalid = 0;
+	long lt;
 
+	for (i = 0; i < n; i++) {
+		lt = late_days(&e[i], now, &interval);
+		ok += interval && lt <= 0;
+		late += interval && lt > 0;
+		invalid += strncmp(e[i].v->validation, "valid", 5) != 0;
+	}
 	rc = head(out, title);
 	rc |= buf_addstr(out, "<h1>");
 	rc |= html_text(out, title);
@@ -641,27 +736,71 @@ page_root(const char *title, const struct page_entry *e, size_t n,
 	    "jeu%s de données. Catalogue DCAT-AP pour les portails : <a "
 	    "href=\"catalog.rdf\">catalog.rdf</a>.</p>\n", n,
 	    n > 1 ? "x" : "");
-	if (n)
-		rc |= buf_addstr(out, "<table id=\"datasets\">\n<tr><th "
-		    "scope=\"col\">Jeu de données</th><th scope=\"col\">"
-		    "Description</th><th scope=\"col\">Version</th><th "
-		    "scope=\"col\">Mis à jour le</th><th scope=\"col\">"
-		    "Lignes</th></tr>\n");
+	if (n == 0)
+		return rc | buf_addstr(out, "</main>\n</body>\n</html>\n") ?
+		    -1 : 0;
+	rc |= buf_addf(out, "<p id=\"summary\"><span id=\"n-ok\">%llu</span> à "
+	    "jour, <span id=\"n-late\" class=\"late\">%llu</span> en retard "
+	    "(selon leur fréquence déclarée), <span id=\"n-invalid\">%llu"
+	    "</span> non valide%s à leur dernière publication.</p>\n"
+	    "<p id=\"tools\" hidden><label for=\"filter\">Filtrer</label> "
+	    "<input type=\"search\" id=\"filter\"></p>\n<table id=\"datasets\">"
+	    "\n<thead><tr><th scope=\"col\">Jeu de données</th><th scope=\"col\">"
+	    "Fraîcheur</th><th scope=\"col\">Validité</th><th scope=\"col\">"
+	    "Lignes</th><th scope=\"col\">Évolution</th><th scope=\"col\">"
+	    "Licence</th><th scope=\"col\">Données personnelles</th><th "
+	    "scope=\"col\">Version</th><th scope=\"col\">Mis à jour le</th>"
+	    "</tr></thead>\n<tbody>\n", ok, late, invalid, invalid > 1 ? "s" :
+	    "");
 	for (i = 0; i < n; i++) {
-		rc |= buf_addstr(out, "<tr><th scope=\"row\"><a href=\"");
-		rc |= html_text(out, e[i].v->dataset);
+		const struct cat_version *v = e[i].v;
+		yajl_val lic = json_member(e[i].descriptor, "licenses");
+		yajl_val pd = json_member(e[i].descriptor, "personalData");
+		int valid = strncmp(v->validation, "valid", 5) == 0;
+		long long d = e[i].has_prev ? (long long)v->rows -
+		    (long long)e[i].prev_rows : 0;
+
+		lt = late_days(&e[i], now, &interval);
+		rc |= buf_addf(out, "<tr data-interval=\"%d\" data-published=\"",
+		    interval);
+		rc |= html_text(out, v->published);
+		rc |= buf_addstr(out, "\"><th scope=\"row\"><a href=\"");
+		rc |= html_text(out, v->dataset);
 		rc |= buf_addstr(out, "/\">");
 		rc |= html_text(out, str(e[i].descriptor, "title"));
-		rc |= buf_addstr(out, "</a></th><td>");
+		rc |= buf_addstr(out, "</a><p class=\"desc\">");
 		rc |= html_markdown(out, str(e[i].descriptor, "description"));
+		rc |= buf_addstr(out, "</p></th>");
+		rc |= freshness(out, lt, interval);
+		rc |= buf_addf(out, "<td class=\"%s\">%s</td><td data-sort=\"%llu\">"
+		    "%llu</td>", valid ? "ok" : "late", valid ? "valide" :
+		    "non valide (publiée quand même)", v->rows, v->rows);
+		if (e[i].has_prev)
+			rc |= buf_addf(out, "<td data-sort=\"%lld\">%s %s%lld"
+			    "</td>", d, d > 0 ? "▲" : d < 0 ? "▼" : "=",
+			    d > 0 ? "+" : "", d);
+		else
+			rc |= buf_addstr(out, "<td data-sort=\"0\">première "
+			    "version</td>");
+		rc |= buf_addstr(out, "<td>");
+		if (YAJL_IS_ARRAY(lic) && lic->u.array.len)
+			rc |= html_text(out, str(lic->u.array.values[0],
+			    "title"));
 		rc |= buf_addstr(out, "</td><td>");
-		rc |= html_text(out, e[i].v->number);
+		if (YAJL_IS_TRUE(json_member(pd, "contains")))
+			rc |= buf_addstr(out, strcmp(str(pd, "anonymization") ?
+			    str(pd, "anonymization") : "", "pass") == 0 ?
+			    "oui, anonymisées (contrôle réussi)" :
+			    "oui, sans contrôle d’anonymisation");
+		else
+			rc |= buf_addstr(out, "non");
 		rc |= buf_addstr(out, "</td><td>");
-		rc |= when(out, e[i].v->published);
-		rc |= buf_addf(out, "</td><td>%llu</td></tr>\n", e[i].v->rows);
+		rc |= html_text(out, v->number);
+		rc |= buf_addstr(out, "</td><td>");
+		rc |= when(out, v->published);
+		rc |= buf_addstr(out, "</td></tr>\n");
 	}
-	if (n)
-		rc |= buf_addstr(out, "</table>\n");
-	rc |= buf_addstr(out, "</main>\n</body>\n</html>\n");
+	rc |= buf_addf(out, "</tbody>\n</table>\n</main>\n<script>%s</script>\n"
+	    "</body>\n</html>\n", dashboard_js);
 	return rc ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #define MUNI_PAGE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "csv/csvin.h"
@@ -72,9 +73,18 @@ int page_type_words(struct buf *out, const char *type, const char *format);
 struct page_entry {
 	yajl_val descriptor;
 	const struct cat_version *v;
+	int has_prev;			/* a version before v */
+	unsigned long long prev_rows;	/* its rows */
 };
 
+/*
+ * The root's page, a dashboard: each dataset with its freshness against
+ * its declared frequency as of now, its validity, rows and their change
+ * since the version before, licence, personal data; a script sorts and
+ * filters the table and counts the freshness again on the day it is read
+ * (the table is whole without it).
+ */
 int page_root(const char *title, const struct page_entry *e, size_t n,
-    struct buf *out);
+    time_t now, struct buf *out);
 
 #endif

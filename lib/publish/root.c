@@ -13,6 +13,7 @@
 #include "publish/page.h"
 #include "publish/publication.h"
 #include "publish/root.h"
+#include "source/provenance.h"
 #include "base/banned.h"
 
 /*
@@ -68,6 +69,20 @@ render(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 		    strcmp(ds[i].issued, first) < 0))
 			snprintf(first, sizeof(first), "%s", ds[i].issued);
 		pe[i].v = &v[i];
+		/* The version before, for the rows' trend. */
+		{
+			struct cat_version *all = NULL;
+			size_t nall = 0;
+
+			if (catalog_versions(c, v[i].dataset, &all, &nall,
+			    e) < 0)
+				goto done;
+			if (nall > 1) {
+				pe[i].has_prev = 1;
+				pe[i].prev_rows = all[1].rows;
+			}
+			free(all);
+		}
 		if (strcmp(v[i].published, modified) > 0)
 			snprintf(modified, sizeof(modified), "%s",
 			    v[i].published);
@@ -101,7 +116,7 @@ render(void *ctx, struct catalog *c, const char *dir, struct muni_err *e)
 	    folder_write(path, out.ptr, out.len, e) < 0)
 		goto done;
 	buf_reset(&out);
-	if (page_root(title, pe, n, &out) < 0) {
+	if (page_root(title, pe, n, provenance_epoch(), &out) < 0) {
 		err_set(e, MUNI_EXIT_IO, "cannot render index.html");
 		goto done;
 	}

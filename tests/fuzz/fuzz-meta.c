@@ -67,10 +67,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pd.nhistory = 1;
 		buf_reset(&out);
 		page_dataset(&pd, &out);
+		memset(&pe, 0, sizeof(pe));
 		pe.descriptor = desc;
 		pe.v = &v;
+		pe.has_prev = 1;
+		pe.prev_rows = 7;
 		buf_reset(&out);
-		page_root(m->title, &pe, 1, &out);
+		/* A fixed now: the frequency's lateness, reproducibly. */
+		page_root(m->title, &pe, 1, (time_t)1767225600, &out);
 		yajl_tree_free(desc);
 	}
 	buf_release(&out);
