@@ -4,8 +4,8 @@
 # HTML report of it in French, in Debian's Chromium (the DOM it renders,
 # then, through playwright-core, screenshots at 1280 and 390 pixels kept
 # in build/tests/screenshots/ and the layout at both widths) and by the
-# Nu HTML checker (npm vnu-jar, run with Java). Parts whose program is
-# missing say skip.
+# Nu HTML checker (npm vnu-jar, run with Java) and axe-core (npm, the
+# accessibility engine). Parts whose program is missing say skip.
 set -u
 src=${MUNI_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${MUNI_BIN:-$src}
@@ -98,6 +98,20 @@ if [ -n "$chromium" ]; then
 else
 	skip "Chromium: the landing page renders" "chromium not installed"
 	skip "Chromium at 1280 and 390 pixels" "chromium not installed"
+fi
+
+# axe-core, the accessibility engine: no serious or critical violation.
+if [ -n "$chromium" ] && [ -d "$NODE_PATH/axe-core" ] &&
+    [ -d "$NODE_PATH/playwright-core" ] && command -v node >/dev/null 2>&1; then
+	CHROMIUM=$chromium node "$src/tests/pages-axe.mjs" \
+	    "$P/subventions/index.html" "$P/parkings/index.html" \
+	    "$P/index.html" "$t/validation/rapport.html" >"$t/axe" 2>&1
+	st=$?
+	sed 's/^/# /' "$t/axe"
+	check "axe-core: no serious or critical accessibility violation in the pages" \
+	    '[ $st -eq 0 ] && [ "$(grep -c "^ok" "$t/axe")" -eq 4 ]'
+else
+	skip "axe-core" "chromium, node, playwright-core or axe-core (build/npm) absent"
 fi
 
 vnu=$NODE_PATH/vnu-jar/build/dist/vnu.jar

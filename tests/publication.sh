@@ -118,10 +118,10 @@ if [ -d "$S" ]; then
 		    'grep -q "<dd id=\"row-count\">29</dd>" "$t/page.html" &&
 		     grep -q "<html lang=\"fr\">" "$t/page.html"'
 		check "corpus: the page lists every field of the schema" \
-		    '[ "$(sed -n "/<table id=\"fields\">/,/<\/table>/p" "$t/page.html" | grep -c "<th scope=\"row\">")" -eq "$fields" ]'
+		    '[ "$(sed -n "/<table id=\"fields\"/,/<\/table>/p" "$t/page.html" | grep -c "<th scope=\"row\">")" -eq "$fields" ]'
 		check "corpus: the preview shows 10 rows, the history one version" \
-		    '[ "$(sed -n "/<table id=\"rows\">/,/<\/table>/p" "$t/page.html" | grep -c "<tr><td>")" -eq 10 ] &&
-		     [ "$(sed -n "/<table id=\"versions\">/,/<\/table>/p" "$t/page.html" | grep -c "<th scope=\"row\">")" -eq 1 ]'
+		    '[ "$(sed -n "/<table id=\"rows\"/,/<\/table>/p" "$t/page.html" | grep -c "<tr><td>")" -eq 10 ] &&
+		     [ "$(sed -n "/<table id=\"versions\"/,/<\/table>/p" "$t/page.html" | grep -c "<th scope=\"row\">")" -eq 1 ]'
 		check "corpus: both downloads are linked with their SHA-256" \
 		    'grep -q "href=\"subventions.csv\"" "$t/page.html" &&
 		     grep -q "href=\"subventions.csv.gz\"" "$t/page.html" &&

@@ -13,6 +13,7 @@
 
 /*
  * Readable from 390 pixels up: tables scroll sideways inside the page
+ * (and take the keyboard's focus, to be scrolled without a mouse)
  * rather than widen it, names break only between their words (html_name),
  * a digest anywhere, and the facts go under each other on a narrow screen.
  */
@@ -399,7 +400,7 @@ fields_table(struct buf *out, yajl_val schema)
 	if (!YAJL_IS_ARRAY(f))
 		return 0;
 	rc = buf_addf(out, "<h2 id=\"schema\">Schéma des données</h2>\n"
-	    "<table id=\"fields\">\n<caption>%zu champs</caption>\n<tr>"
+	    "<table id=\"fields\" tabindex=\"0\">\n<caption>%zu champs</caption>\n<tr>"
 	    "<th scope=\"col\">Nom</th><th scope=\"col\">Type</th>"
 	    "<th scope=\"col\">Contraintes</th><th scope=\"col\">"
 	    "Description</th></tr>\n", f->u.array.len);
@@ -434,7 +435,7 @@ preview_table(struct buf *out, const struct page_preview *p,
 	if (p == NULL || p->nrows == 0)
 		return 0;
 	rc = buf_addf(out, "<h2 id=\"preview\">Aperçu</h2>\n<table "
-	    "id=\"rows\">\n<caption>Les %zu premières lignes sur %llu"
+	    "id=\"rows\" tabindex=\"0\">\n<caption>Les %zu premières lignes sur %llu"
 	    "</caption>\n<tr>", p->nrows - 1, rows);
 	for (c = 0; c < p->ncols; c++) {
 		rc |= buf_addstr(out, "<th scope=\"col\">");
@@ -463,7 +464,7 @@ history_table(struct buf *out, const struct page_dataset *d)
 	rc = buf_addstr(out, "<h2 id=\"history\">Historique des versions"
 	    "</h2>\n");
 	rc |= page_history_chart(out, d->history, d->nhistory);
-	rc |= buf_addstr(out, "<table id=\"versions\">\n<tr><th scope=\"col\">Version"
+	rc |= buf_addstr(out, "<table id=\"versions\" tabindex=\"0\">\n<tr><th scope=\"col\">Version"
 	    "</th><th scope=\"col\">Publiée le</th><th scope=\"col\">Lignes"
 	    "</th><th scope=\"col\">Changements</th><th scope=\"col\">"
 	    "Fichiers</th></tr>\n");
@@ -744,7 +745,7 @@ page_root(const char *title, const struct page_entry *e, size_t n,
 	    "(selon leur fréquence déclarée), <span id=\"n-invalid\">%llu"
 	    "</span> non valide%s à leur dernière publication.</p>\n"
 	    "<p id=\"tools\" hidden><label for=\"filter\">Filtrer</label> "
-	    "<input type=\"search\" id=\"filter\"></p>\n<table id=\"datasets\">"
+	    "<input type=\"search\" id=\"filter\"></p>\n<table id=\"datasets\" tabindex=\"0\">"
 	    "\n<thead><tr><th scope=\"col\">Jeu de données</th><th scope=\"col\">"
 	    "Fraîcheur</th><th scope=\"col\">Validité</th><th scope=\"col\">"
 	    "Lignes</th><th scope=\"col\">Évolution</th><th scope=\"col\">"

@@ -149,7 +149,7 @@ histogram(struct buf *out, yajl_val col, size_t k)
 		rc |= value(out, json_member(col, "mean"));
 	}
 	rc |= buf_addstr(out, "</figcaption>\n</figure>\n<details><summary>"
-	    "Répartition</summary>\n<table class=\"bins\"><thead><tr><th>"
+	    "Répartition</summary>\n<table class=\"bins\" tabindex=\"0\"><thead><tr><th>"
 	    "À partir de</th><th>Lignes</th></tr></thead><tbody>\n");
 	for (i = 0; i < nb; i++) {
 		b = bins->u.array.values[i];
@@ -173,7 +173,7 @@ top_values(struct buf *out, yajl_val col, unsigned long long filled)
 
 	if (!YAJL_IS_ARRAY(top) || top->u.array.len == 0)
 		return 0;
-	rc |= buf_addstr(out, "<table class=\"top\"><caption>Valeurs les plus "
+	rc |= buf_addstr(out, "<table class=\"top\" tabindex=\"0\"><caption>Valeurs les plus "
 	    "fréquentes</caption><thead><tr><th>Valeur</th><th>Lignes</th>"
 	    "<th>Part</th></tr></thead><tbody>\n");
 	for (i = 0; i < top->u.array.len; i++) {
