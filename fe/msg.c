@@ -138,26 +138,41 @@ progress_show(char *line)
 	prog.shown = 1;
 }
 
+/*
+ * Whether to show the line now (2 seconds into the work, 4 times a
+ * second at most; always for tests); at the end, clear it. *took: the
+ * seconds so far.
+ */
+static int
+progress_due(int done, double *took)
+{
+	double t;
+
+	if (!prog.on)
+		return 0;
+	if (done) {
+		progress_clear();
+		return 0;
+	}
+	t = now();
+	*took = t - prog.start;
+	if (!prog.test && (*took < PROGRESS_DELAY ||
+	    t - prog.last < PROGRESS_EVERY))
+		return 0;
+	prog.last = t;
+	return 1;
+}
+
 void
 msg_progress(void *ctx, unsigned long long bytes, unsigned long long total,
     unsigned long long rows, int done)
 {
 	char line[256], a[32], b[32], c[32], d[32];
-	double t, took;
+	double took;
 
 	(void)ctx;
-	if (!prog.on)
+	if (!progress_due(done, &took))
 		return;
-	if (done) {
-		progress_clear();
-		return;
-	}
-	t = now();
-	took = t - prog.start;
-	if (!prog.test && (took < PROGRESS_DELAY ||
-	    t - prog.last < PROGRESS_EVERY))
-		return;
-	prog.last = t;
 	if (took <= 0)
 		took = 1e-3;
 	if (total && bytes && bytes <= total) {
@@ -183,20 +198,11 @@ msg_progress_pages(void *ctx, unsigned long pages, unsigned long long records,
     long long matched, int done)
 {
 	char line[256];
-	double t;
+	double took;
 
 	(void)ctx;
-	if (!prog.on)
+	if (!progress_due(done, &took))
 		return;
-	if (done) {
-		progress_clear();
-		return;
-	}
-	t = now();
-	if (!prog.test && (t - prog.start < PROGRESS_DELAY ||
-	    t - prog.last < PROGRESS_EVERY))
-		return;
-	prog.last = t;
 	if (matched >= 0)
 		snprintf(line, sizeof(line), _("%s: page %lu, %llu records of "
 		    "%lld"), msg_prog, pages, records, matched);
