@@ -319,6 +319,10 @@ def run(base):
                              "&TYPENAMES=zones")
     ok(status == 0 and out.startswith("code,x,y"),
        "Lambert-93 kept: the centroid's columns are x and y", out + err)
+    status, out, err = fetch("--crs", "EPSG:2154", wfs + "&TYPENAMES=zones"
+                             "&OUTPUTFORMAT=application/json")
+    ok(status == 2 and "leave OUTPUTFORMAT out" in err and out == "",
+       "--crs with an OUTPUTFORMAT that is not GML: status 2", err)
     status, out, err = fetch("--crs", "2154", wfs + "&TYPENAMES=zones")
     ok(status == 2 and "EPSG:NNNN" in err and out == "",
        "--crs not written EPSG:NNNN: status 2", err)

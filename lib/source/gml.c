@@ -972,6 +972,7 @@ gml_page(struct gml *g, int fd, const char *label, gml_key_fn *key,
 	g->e = e;
 	g->label = label;
 	g->depth = 0;
+	g->st[0].role = R_SKIP;
 	g->page_srs = 0;
 	buf_reset(&g->ex);
 	g->in.fd = fd;
@@ -996,8 +997,12 @@ gml_page(struct gml *g, int fd, const char *label, gml_key_fn *key,
 		struct level *l;
 
 		if (type == XML_READER_TYPE_ELEMENT) {
-			if (g->depth > XMLRD_MAX_DEPTH)
-				break;	/* xmlrd refuses it first */
+			if (g->depth > XMLRD_MAX_DEPTH) {
+				/* xmlrd refuses it first; never read past it. */
+				fail(g, MUNI_EXIT_DATA, "elements nest deeper than "
+				    "%d levels", XMLRD_MAX_DEPTH);
+				goto out;
+			}
 			l = &g->st[g->depth];
 			if (element(g, l, g->depth ? &g->st[g->depth - 1] :
 			    NULL, name, res) < 0)

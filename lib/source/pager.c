@@ -554,6 +554,13 @@ wfs_start(const char *url, const struct pager_options *o,
 		}
 		*gml = holds(v, "gml") || holds(v, "xml");
 		free(v);
+		if (!*gml && o->crs) {
+			/* Another format's coordinates would not say their CRS. */
+			err_set(e, MUNI_EXIT_USAGE, "'%s': --crs asks for GML in "
+			    "that CRS, and the URL's OUTPUTFORMAT names another "
+			    "format: leave OUTPUTFORMAT out", url);
+			return NULL;
+		}
 	} else if (wfs_format(url, ho, page, o->crs != NULL, &fmt, gml,
 	    e) < 0)
 		return NULL;
