@@ -73,13 +73,10 @@ def cells(page):
 
 
 BROWSER = r"""
-import path from 'node:path';
-import { createRequire } from 'node:module';
-const [page, modules] = process.argv.slice(2);
-const require = createRequire(path.join(path.resolve(modules), 'x.js'));
-const { chromium } = require('playwright-core');
-const b = await chromium.launch({ executablePath: process.env.CHROMIUM ||
-    '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+import { pathToFileURL } from 'node:url';
+const [page, helper] = process.argv.slice(2);
+const { launch } = await import(pathToFileURL(helper));
+const b = await launch();
 const out = {};
 const p = await b.newPage();
 const errors = [];
@@ -170,9 +167,11 @@ def run():
     with open(script, "w") as f:
         f.write(BROWSER)
     p = subprocess.run(["node", script, os.path.join(TMP, "pub",
-                                                     "index.html"), modules],
+                                                     "index.html"),
+                        os.path.join(SRC, "tests", "chromium.mjs")],
                        capture_output=True, env=dict(os.environ,
-                                                     CHROMIUM=chromium))
+                                                     CHROMIUM=chromium,
+                                                     NODE_PATH=modules))
     try:
         r = json.loads(p.stdout)
     except ValueError:

@@ -7,20 +7,11 @@
 //
 // Prints "ok"/"not ok" lines with what was found; exits 1 on a violation.
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { launch, require } from './chromium.mjs';
 
 const pages = process.argv.slice(2);
-const modules = (process.env.NODE_PATH || '').split(':')[0] || '.';
-const require = createRequire(path.join(path.resolve(modules), 'x.js'));
-const { chromium } = require('playwright-core');
 const axe = require.resolve('axe-core/axe.min.js');
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failed = 0;
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 for (const file of pages) {

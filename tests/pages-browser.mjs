@@ -9,23 +9,14 @@
 //
 // Prints "ok"/"not ok" lines with what was found; exits 1 on a failure.
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { launch } from './chromium.mjs';
 
 const [outdir, ...pages] = process.argv.slice(2);
 if (!outdir || pages.length === 0) {
 	console.error('usage: node pages-browser.mjs OUTDIR PAGE.html...');
 	process.exit(2);
 }
-const modules = (process.env.NODE_PATH || '').split(':')[0] || '.';
-const require = createRequire(path.join(path.resolve(modules), 'x.js'));
-const { chromium } = require('playwright-core');
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failed = 0;
 for (const width of [1280, 390]) {
 	const context = await browser.newContext({

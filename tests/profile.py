@@ -262,6 +262,55 @@ def run():
        "--allow-invalid: unreadable cells counted apart, the rest as the "
        "data says", err + json.dumps(invalid))
 
+    # A column's history: 26 versions, the newest 24 drawn.
+    root = os.path.join(TMP, "trend")
+    want = []
+    st = 0
+    rnd = random.Random(11)
+    for v in range(26):
+        n = 8 + v % 5
+        # few distinct amounts: a share of distinct values is not filled's
+        vrows = [["Biot", str(i % 7),
+                  "%.2f" % (rnd.choice([10, 20, 30.5]) * (v + 1))
+                  if i <= v % n else "NA", "2024-01-01", "true", ""]
+                 for i in range(n)]
+        data = os.path.join(TMP, "trend.csv")
+        with open(data, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\r\n")
+            w.writerow([x["name"] for x in SCHEMA["fields"]])
+            w.writerows(vrows)
+        st |= subprocess.run(
+            [os.path.join(BIN, "muni-publish"), "-s",
+             os.path.join(TMP, "schema.json"), "-m",
+             os.path.join(TMP, "meta.json"), "-t", root, data],
+            capture_output=True).returncode
+        got = [float(r[2]) for r in vrows if r[2] != "NA"]
+        want.append(("1.%d.0" % v, 100.0 * len(got) / n,
+                     sum(got) / len(got)))
+    text = open(os.path.join(root, "bornes", "index.html"),
+                encoding="utf-8").read()
+    sec = re.search(r'<section class="col" data-column="montant">.*?'
+                    r'</section>', text, re.S)
+    sec = sec.group(0) if sec else ""
+    fill = re.findall(r'<circle class="fill"[^>]* data-version="([^"]+)" '
+                      r'data-value="([^"]+)"', sec)
+    mean = re.findall(r'<circle class="mean"[^>]* data-version="([^"]+)" '
+                      r'data-value="([^"]+)"', sec)
+    want = want[-24:]
+    bad = [(w, f, m) for w, f, m in zip(want, fill, mean) if
+           f[0] != w[0] or m[0] != w[0] or abs(float(f[1]) - w[1]) > 1e-4 *
+           max(1, w[1]) or abs(float(m[1]) - w[2]) > 1e-5 * max(1, w[2])]
+    ok(st == 0 and len(fill) == len(mean) == 24 and not bad and
+       "Aux 24 dernières versions" in sec,
+       "a column's history: its filled share and mean in each of the 24 "
+       "newest of 26 versions, oldest first, as computed from each "
+       "version's data", "%s %s\n%s" % (len(fill), len(mean), bad[:3]))
+    bad = re.findall(r'<circle class="mean"', re.search(
+        r'<section class="col" data-column="commune">.*?</section>', text,
+        re.S).group(0))
+    ok(not bad and '<circle class="fill"' in text,
+       "a text column's history: its filled share, no mean", "")
+
     # The history: two versions of a table with a primary key.
     corpus = os.environ.get("MUNI_CORPUS") or os.path.join(
         SRC, "..", "shared", "corpus")

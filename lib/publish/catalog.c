@@ -461,6 +461,51 @@ catalog_versions(struct catalog *c, const char *dataset,
 	return 0;
 }
 
+int
+catalog_profiles(struct catalog *c, const char *dataset,
+    struct cat_version *v, size_t n, size_t max, struct muni_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *stamp, *p;
+	size_t i = 0;
+	int rc;
+
+	if (!c->has_profile || max == 0)
+		return 0;
+	rc = sqlite3_prepare_v2(c->db, "SELECT stamp, profile FROM versions "
+	    "WHERE dataset = ? ORDER BY stamp DESC LIMIT ?", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 1, dataset);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		stamp = sqlite3_column_text(st, 0);
+		p = sqlite3_column_text(st, 1);
+		/* Both newest first: the same version, or v is not the list. */
+		if (i >= n || stamp == NULL || strcmp((const char *)stamp,
+		    v[i].stamp) != 0)
+			break;
+		free(v[i].profile);
+		v[i].profile = NULL;
+		if (p && p[0] && (v[i].profile = strdup((const char *)p)) ==
+		    NULL) {
+			sqlite3_finalize(st);
+			err_nomem(e);
+			return -1;
+		}
+		i++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fail(c, e, "read");
+		return -1;
+	}
+	return 0;
+}
+
 void
 cat_version_release(struct cat_version *v)
 {

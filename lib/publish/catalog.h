@@ -98,6 +98,13 @@ int catalog_set(struct catalog *c, const char *key, const char *value,
 int catalog_versions(struct catalog *c, const char *dataset,
     struct cat_version **v, size_t *n, struct muni_err *e);
 
+/*
+ * The profiles of the first max of v (catalog_versions()' array of
+ * dataset, newest first) read back, for a column's history; -1 with e.
+ */
+int catalog_profiles(struct catalog *c, const char *dataset,
+    struct cat_version *v, size_t n, size_t max, struct muni_err *e);
+
 void cat_version_release(struct cat_version *v);
 /* SQLite's message for the last failure, without the catalogue's path. */
 const char *catalog_errmsg(struct catalog *c);

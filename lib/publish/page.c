@@ -50,6 +50,13 @@ static const char style[] =
     "svg.map .box{fill:none;stroke:#3a3a3a;stroke-dasharray:8 6;"
     "stroke-width:2}svg.map circle{fill:#000091;fill-opacity:.75}"
     "svg.map circle.out{fill:#ce0500}span.out{color:#ce0500}"
+    "svg.trend{width:100%;max-width:16rem;height:auto;display:block}"
+    "svg.trend polyline{fill:none;stroke-width:1.5}"
+    "svg.trend .fill{stroke:#000091;fill:#000091}"
+    "svg.trend .mean{stroke:#b34000;fill:#b34000}span.fill{color:#000091}"
+    "span.mean{color:#b34000}"
+    "div.lmap{height:30rem;max-height:70vh;max-width:40rem;"
+    "border:1px solid #8a8a8a}.leaflet-popup-content table{display:table}"
     "figure.history{display:inline-block;margin:.5rem 1rem .5rem 0;"
     "width:16rem;max-width:100%}"
     "svg.hist rect.added{fill:#18753c}svg.hist rect.changed{fill:#b34000}"
@@ -532,6 +539,33 @@ coverage(struct buf *out, yajl_val desc)
 	return rc;
 }
 
+/*
+ * The profile with each column's history: the newest TREND_VERSIONS
+ * versions' profiles (history[0] is the one published, d->profile).
+ */
+static int
+column_history(struct buf *out, const struct page_dataset *d)
+{
+	struct trend t;
+	size_t i, n = d->nhistory < TREND_VERSIONS ? d->nhistory :
+	    TREND_VERSIONS;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < n; i++) {
+		const struct cat_version *h = &d->history[n - 1 - i];
+
+		t.number[i] = h->number;
+		t.prof[i] = n - 1 - i == 0 ? d->profile : h->profile ?
+		    json_parse(h->profile, NULL, 0) : NULL;
+	}
+	t.n = n;
+	rc = page_profile(out, d->profile, n > 1 ? &t : NULL);
+	for (i = 0; i + 1 < n; i++)
+		yajl_tree_free(t.prof[i]);
+	return rc;
+}
+
 int
 page_dataset(const struct page_dataset *d, struct buf *out)
 {
@@ -625,8 +659,8 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	    "<li><a href=\"schema.json\">schema.json</a> (schéma, Table "
 	    "Schema)</li>\n</ul>\n");
 	rc |= fields_table(out, d->schema);
-	rc |= page_map(out, d->extent, d->map);
-	rc |= page_profile(out, d->profile);
+	rc |= page_map(out, d->extent, d->map, d->leaflet);
+	rc |= column_history(out, d);
 	rc |= preview_table(out, d->preview, v->rows);
 	rc |= history_table(out, d);
 	rc |= buf_addstr(out, "<p><a href=\"../\">Tous les jeux de données"

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "base/html.h"
-#include "publish/extent.h"
-#include "publish/mappoints.h"
 #include "publish/page.h"
 #include "base/banned.h"
 
@@ -36,8 +34,8 @@ count(yajl_val obj, const char *key)
  * A number in French: "12 345,5", the thousands apart by a narrow
  * no-break space; text that is not a plain number as it is.
  */
-static int
-fr_number(struct buf *out, const char *s)
+int
+page_number(struct buf *out, const char *s)
 {
 	const char *p = s, *dot, *end;
 	size_t digits, i;
@@ -65,13 +63,13 @@ fr_number(struct buf *out, const char *s)
 	return rc;
 }
 
-static int
-fr_count(struct buf *out, unsigned long long n)
+int
+page_count(struct buf *out, unsigned long long n)
 {
 	char t[32];
 
 	snprintf(t, sizeof(t), "%llu", n);
-	return fr_number(out, t);
+	return page_number(out, t);
 }
 
 /* A share of n in total, in percent with one decimal: "12,5 %". */
@@ -82,7 +80,7 @@ share(struct buf *out, unsigned long long n, unsigned long long total)
 
 	snprintf(t, sizeof(t), "%.1f", total ? 100.0 * (double)n /
 	    (double)total : 0.0);
-	return fr_number(out, t) | buf_addstr(out, "\u00a0%");
+	return page_number(out, t) | buf_addstr(out, "\u00a0%");
 }
 
 /* A value of the profile: a number (JSON's text) or a time (a string). */
@@ -90,7 +88,7 @@ static int
 value(struct buf *out, yajl_val v)
 {
 	if (YAJL_IS_NUMBER(v))
-		return fr_number(out, v->u.number.r);
+		return page_number(out, v->u.number.r);
 	if (YAJL_IS_STRING(v))
 		return html_text(out, v->u.string);
 	return buf_addstr(out, "—");
@@ -132,7 +130,7 @@ histogram(struct buf *out, yajl_val col, size_t k)
 		    62 - h, w > 2 ? w - 1 : w, h, n);
 		rc |= value(out, json_member(b, "from"));
 		rc |= buf_addstr(out, " : ");
-		rc |= fr_count(out, n);
+		rc |= page_count(out, n);
 		rc |= buf_addstr(out, "</title></rect>\n");
 	}
 	rc |= buf_addf(out, "<line x1=\"0\" y1=\"62.5\" x2=\"240\" y2=\"62.5\"/>"
@@ -157,7 +155,7 @@ histogram(struct buf *out, yajl_val col, size_t k)
 		rc |= value(out, json_member(b, "from"));
 		rc |= buf_addstr(out, "</td><td>");
 		rc |= buf_addstr(out, exact ? "" : "≈ ");
-		rc |= fr_count(out, count(b, "count"));
+		rc |= page_count(out, count(b, "count"));
 		rc |= buf_addstr(out, "</td></tr>\n");
 	}
 	return rc | buf_addstr(out, "</tbody></table></details>\n");
@@ -185,7 +183,7 @@ top_values(struct buf *out, yajl_val col, unsigned long long filled)
 		rc |= html_text(out, str(t, "value"));
 		rc |= buf_addf(out, "</td><td data-count=\"%llu\">%s", n,
 		    exact ? "" : "≈ ");
-		rc |= fr_count(out, n);
+		rc |= page_count(out, n);
 		rc |= buf_addf(out, "</td><td><svg class=\"bar\" viewBox=\"0 0 "
 		    "100 8\" aria-hidden=\"true\"><rect width=\"%.1f\" "
 		    "height=\"8\"/></svg> ", filled ? 100.0 * (double)n /
@@ -209,18 +207,144 @@ split(struct buf *out, yajl_val col, size_t k)
 	    "class=\"no\" x=\"%.2f\" width=\"%.2f\" height=\"16\" "
 	    "data-count=\"%llu\"/></svg>\n<figcaption id=\"p%zu-cap\">vrai ",
 	    k, w, yes, w, 240 - w, no, k);
-	rc |= fr_count(out, yes);
+	rc |= page_count(out, yes);
 	rc |= buf_addstr(out, " (");
 	rc |= share(out, yes, yes + no);
 	rc |= buf_addstr(out, "), faux ");
-	rc |= fr_count(out, no);
+	rc |= page_count(out, no);
 	rc |= buf_addstr(out, " (");
 	rc |= share(out, no, yes + no);
 	return rc | buf_addstr(out, ")</figcaption>\n</figure>\n");
 }
 
+/* A column's profile in the array prof, by its name; NULL when absent. */
+static yajl_val
+column(yajl_val prof, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && YAJL_IS_ARRAY(prof) && i < prof->u.array.len; i++)
+		if (str(prof->u.array.values[i], "name") &&
+		    strcmp(str(prof->u.array.values[i], "name"), name) == 0)
+			return prof->u.array.values[i];
+	return NULL;
+}
+
+/*
+ * One line of a column's trend: the values v[0..n) (NAN: the version had
+ * no such value) over the width, from lo to hi, each point with its
+ * version and value in its title and data-value.
+ */
+static int
+trend_line(struct buf *out, const double *v, const struct trend *t,
+    double lo, double hi, const char *cls, const char *unit)
+{
+	size_t j;
+	double x, y;
+	char num[32];
+	int rc = 0;
+
+	rc |= buf_addf(out, "<polyline class=\"%s\" points=\"", cls);
+	for (j = 0; j < t->n; j++) {
+		if (isnan(v[j]))
+			continue;
+		x = t->n > 1 ? 4 + 232.0 * (double)j / (double)(t->n - 1) : 120;
+		y = hi > lo ? 44 - 40 * (v[j] - lo) / (hi - lo) : 24;
+		rc |= buf_addf(out, "%.1f,%.1f ", x, y);
+	}
+	rc |= buf_addstr(out, "\"/>\n");
+	for (j = 0; j < t->n; j++) {
+		if (isnan(v[j]))
+			continue;
+		x = t->n > 1 ? 4 + 232.0 * (double)j / (double)(t->n - 1) : 120;
+		y = hi > lo ? 44 - 40 * (v[j] - lo) / (hi - lo) : 24;
+		snprintf(num, sizeof(num), "%.6g", v[j]);
+		rc |= buf_addf(out, "<circle class=\"%s\" cx=\"%.1f\" "
+		    "cy=\"%.1f\" r=\"2.5\" data-version=\"", cls, x, y);
+		rc |= html_text(out, t->number[j]);
+		rc |= buf_addf(out, "\" data-value=\"%s\"><title>", num);
+		rc |= html_text(out, t->number[j]);
+		rc |= buf_addstr(out, " : ");
+		if (*unit)
+			snprintf(num, sizeof(num), "%.1f", v[j]);
+		rc |= page_number(out, num);
+		rc |= buf_addstr(out, unit);
+		rc |= buf_addstr(out, "</title></circle>\n");
+	}
+	return rc;
+}
+
+/*
+ * A column's history over the versions of t: its filled share, and the
+ * mean of numbers, as lines (the share from 0 to 100 %, the mean between
+ * its lowest and highest), and a table of both by version. Nothing when
+ * fewer than two versions had the column.
+ */
+static int
+trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
+{
+	double fill[TREND_VERSIONS], mean[TREND_VERSIONS], lo = 0, hi = 0;
+	const char *name = str(col, "name"), *kind = str(col, "kind");
+	size_t j, have = 0, means = 0;
+	int rc = 0;
+
+	for (j = 0; j < t->n; j++) {
+		yajl_val c = column(t->prof[j], name), m;
+		unsigned long long rows = c ? count(c, "rows") : 0;
+
+		fill[j] = mean[j] = NAN;
+		if (c == NULL || rows == 0)
+			continue;
+		fill[j] = 100.0 * (double)count(c, "filled") / (double)rows;
+		have++;
+		m = json_member(c, "mean");
+		if (kind && strcmp(kind, "number") == 0 && YAJL_IS_NUMBER(m) &&
+		    isfinite(YAJL_GET_DOUBLE(m))) {
+			mean[j] = YAJL_GET_DOUBLE(m);
+			if (means == 0 || mean[j] < lo)
+				lo = mean[j];
+			if (means == 0 || mean[j] > hi)
+				hi = mean[j];
+			means++;
+		}
+	}
+	if (have < 2)
+		return 0;
+	rc |= buf_addf(out, "<figure class=\"trend\">\n<svg class=\"trend\" "
+	    "viewBox=\"0 0 240 48\" role=\"img\" aria-labelledby=\"t%zu-cap\">"
+	    "\n", k);
+	rc |= trend_line(out, fill, t, 0, 100, "fill", "\u00a0%");
+	if (means >= 2)
+		rc |= trend_line(out, mean, t, lo, hi, "mean", "");
+	rc |= buf_addf(out, "</svg>\n<figcaption id=\"t%zu-cap\">Aux %zu "
+	    "dernières versions : <span class=\"fill\">remplies</span>%s"
+	    "</figcaption>\n</figure>\n<details><summary>Historique</summary>\n"
+	    "<table class=\"bins\" tabindex=\"0\"><thead><tr><th>Version</th>"
+	    "<th>Remplies</th>%s</tr></thead><tbody>\n", k, t->n, means >= 2 ?
+	    ", <span class=\"mean\">moyenne</span>" : "", means >= 2 ?
+	    "<th>Moyenne</th>" : "");
+	for (j = t->n; j-- > 0;) {
+		char num[32];
+
+		rc |= buf_addstr(out, "<tr><td>");
+		rc |= html_text(out, t->number[j]);
+		rc |= buf_addstr(out, "</td><td>");
+		snprintf(num, sizeof(num), "%.1f", fill[j]);
+		rc |= isnan(fill[j]) ? buf_addstr(out, "—") :
+		    page_number(out, num) | buf_addstr(out, "\u00a0%");
+		if (means >= 2) {
+			snprintf(num, sizeof(num), "%.6g", mean[j]);
+			rc |= buf_addstr(out, "</td><td>");
+			rc |= isnan(mean[j]) ? buf_addstr(out, "—") :
+			    page_number(out, num);
+		}
+		rc |= buf_addstr(out, "</td></tr>\n");
+	}
+	return rc | buf_addstr(out, "</tbody></table></details>\n");
+}
+
 int
-page_profile(struct buf *out, yajl_val profile)
+page_profile(struct buf *out, yajl_val profile, const struct trend *t)
 {
 	size_t i;
 	int rc = 0;
@@ -247,19 +371,19 @@ page_profile(struct buf *out, yajl_val profile)
 		rc |= page_type_words(out, str(col, "type"), NULL);
 		rc |= buf_addf(out, "</small></h3>\n<p class=\"fill\"><span "
 		    "data-filled=\"%llu\">", filled);
-		rc |= fr_count(out, filled);
+		rc |= page_count(out, filled);
 		rc |= buf_addstr(out, "</span> remplies sur ");
-		rc |= fr_count(out, rows);
+		rc |= page_count(out, rows);
 		rc |= buf_addstr(out, " (");
 		rc |= share(out, filled, rows);
 		rc |= buf_addf(out, "), <span data-distinct=\"%llu\">%s",
 		    count(col, "distinct"), YAJL_IS_TRUE(json_member(col,
 		    "distinct_exact")) ? "" : "≈ ");
-		rc |= fr_count(out, count(col, "distinct"));
+		rc |= page_count(out, count(col, "distinct"));
 		rc |= buf_addstr(out, "</span> distinctes");
 		if (invalid) {
 			rc |= buf_addstr(out, ", ");
-			rc |= fr_count(out, invalid);
+			rc |= page_count(out, invalid);
 			rc |= buf_addstr(out, " illisibles pour le type");
 		}
 		rc |= buf_addstr(out, "</p>\n");
@@ -270,6 +394,8 @@ page_profile(struct buf *out, yajl_val profile)
 			rc |= histogram(out, col, i);
 		else if (kind && strcmp(kind, "boolean") == 0)
 			rc |= split(out, col, i);
+		if (t)
+			rc |= trend(out, col, t, i);
 		rc |= buf_addstr(out, "</section>\n");
 	}
 	return rc | buf_addstr(out, "</div>\n");
@@ -310,7 +436,7 @@ page_history_chart(struct buf *out, const struct cat_version *h, size_t n)
 		    62 - ht, w > 2 ? w - 1 : w, ht, v->rows);
 		rc |= html_text(out, v->number);
 		rc |= buf_addstr(out, " : ");
-		rc |= fr_count(out, v->rows);
+		rc |= page_count(out, v->rows);
 		rc |= buf_addstr(out, " lignes</title></rect>\n");
 	}
 	rc |= buf_addstr(out, "<line x1=\"0\" y1=\"62.5\" x2=\"240\" "
@@ -350,91 +476,4 @@ page_history_chart(struct buf *out, const struct cat_version *h, size_t n)
 	    "<span class=\"added\">ajoutées</span>, <span class=\"changed\">"
 	    "modifiées</span> et <span class=\"removed\">retirées</span> à "
 	    "chaque version</figcaption>\n</figure>\n");
-}
-
-/* Degrees in French, 5 decimals (a metre): "−1,55361". */
-static int
-degrees(struct buf *out, double v)
-{
-	char t[32];
-
-	snprintf(t, sizeof(t), "%.5f", v);
-	return fr_number(out, t);
-}
-
-int
-page_map(struct buf *out, const struct extent *x, const struct mappoints *m)
-{
-	double w, e, s, n, kx, f, pad, r;
-	size_t i, k, shown;
-	int rc = 0;
-
-	if (x == NULL || m == NULL || x->points == 0 || m->n == 0)
-		return 0;
-	/* The box, a little wider; a lone point in a box of its own. */
-	pad = (x->east - x->west > x->north - x->south ? x->east - x->west :
-	    x->north - x->south) * 0.05;
-	if (pad < 0.001)
-		pad = 0.001;
-	w = x->west - pad;
-	e = x->east + pad;
-	s = x->south - pad;
-	n = x->north + pad;
-	/* Equirectangular, shrunk by the cosine of the middle latitude. */
-	kx = cos((s + n) / 2 * M_PI / 180);
-	if (kx < 0.05)
-		kx = 0.05;
-	f = 1000 / ((e - w) * kx);
-	if ((n - s) * f > 1000)
-		f = 1000 / (n - s);
-	r = 9;
-	rc |= buf_addf(out, "<h2 id=\"map\">Carte</h2>\n<figure class=\"map\">"
-	    "\n<svg class=\"map\" viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
-	    "aria-labelledby=\"map-cap\">\n<rect class=\"box\" x=\"%.1f\" "
-	    "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n", (e - w) * kx * f,
-	    (n - s) * f, (x->west - w) * kx * f, (n - x->north) * f,
-	    (x->east - x->west) * kx * f, (x->north - x->south) * f);
-	for (i = 0; i < m->n; i++) {
-		const struct map_point *p = &m->p[i];
-
-		rc |= buf_addf(out, "<circle%s cx=\"%.1f\" cy=\"%.1f\" "
-		    "r=\"%.1f\" data-row=\"%llu\"><title>Ligne %llu : ",
-		    p->outside ? " class=\"out\"" : "", (p->lon - w) * kx * f,
-		    (n - p->lat) * f, r, p->row, p->row);
-		/* The first cells of the row. */
-		for (k = 0, shown = 0; k < p->len && shown < 3; shown++) {
-			const char *c = p->text + k;
-			const char *end = memchr(c, '\037', p->len - k);
-			size_t len = end ? (size_t)(end - c) : p->len - k;
-
-			rc |= buf_addstr(out, shown ? ", " : "");
-			rc |= html_textn(out, c, len);
-			k += len + 1;
-		}
-		rc |= buf_addstr(out, p->outside ? " (hors de France)" : "");
-		rc |= buf_addstr(out, "</title></circle>\n");
-	}
-	rc |= buf_addstr(out, "</svg>\n<figcaption id=\"map-cap\">");
-	rc |= buf_addf(out, "<span data-points=\"%llu\">", x->points);
-	rc |= fr_count(out, x->points);
-	rc |= buf_addstr(out, x->points > 1 ? "</span> points" :
-	    "</span> point");
-	if (m->n < m->seen) {
-		rc |= buf_addstr(out, " (la carte en montre ");
-		rc |= fr_count(out, m->n);
-		rc |= buf_addstr(out, ", tirés au hasard)");
-	}
-	rc |= buf_addf(out, ", dont <span%s data-outside=\"%llu\">",
-	    m->outside ? " class=\"out\"" : "", m->outside);
-	rc |= fr_count(out, m->outside);
-	rc |= buf_addstr(out, " hors de France</span>, dans le rectangle des "
-	    "longitudes ");
-	rc |= degrees(out, x->west);
-	rc |= buf_addstr(out, " à ");
-	rc |= degrees(out, x->east);
-	rc |= buf_addstr(out, " et des latitudes ");
-	rc |= degrees(out, x->south);
-	rc |= buf_addstr(out, " à ");
-	rc |= degrees(out, x->north);
-	return rc | buf_addstr(out, " (WGS 84).</figcaption>\n</figure>\n");
 }

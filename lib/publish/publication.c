@@ -21,6 +21,7 @@
 #include "base/exitcode.h"
 #include "json/conf.h"
 #include "json/json.h"
+#include "publish/leaflet.h"
 #include "publish/meta.h"
 #include "publish/publication.h"
 #include "base/banned.h"
@@ -30,7 +31,8 @@
 
 /* The files of a version folder, linked into its live view. */
 static const char *const version_files[] = { ".csv", ".csv.gz",
-    "datapackage.json", "index.html", "schema.json" };
+    "datapackage.json", "index.html", "schema.json", LEAFLET_JS,
+    LEAFLET_CSS };
 
 /* The root's files, each a link into the current generation. */
 static const char *const root_files[] = { "catalog.rdf", "index.html",

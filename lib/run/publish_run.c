@@ -34,6 +34,7 @@
 #include "publish/datapackage.h"
 #include "publish/extent.h"
 #include "publish/folder.h"
+#include "publish/leaflet.h"
 #include "publish/meta.h"
 #include "publish/mappoints.h"
 #include "publish/page.h"
@@ -349,6 +350,8 @@ struct run {
 static void
 run_release(struct run *r)
 {
+	size_t i;
+
 	if (r->tmp[0])
 		folder_remove(r->tmp);
 	meta_free(r->m);
@@ -366,6 +369,8 @@ run_release(struct run *r)
 	changelog_free(r->col.idx);
 	cat_version_release(&r->v);
 	cat_version_release(&r->cur);
+	for (i = 0; i < r->hist.n; i++)
+		cat_version_release(&r->hist.v[i]);
 	free(r->hist.v);
 }
 
@@ -701,6 +706,9 @@ write_version_files(struct run *r, const struct versions *kept,
 	pd.profile = prof;
 	pd.extent = &r->col.extent;
 	pd.map = &r->col.map;
+	if (r->col.map.n > 0 &&
+	    (pd.leaflet = leaflet_copy(r->tmp, e)) < 0)
+		goto done;
 	pd.descriptor = desc;
 	pd.schema = r->schema;
 	pd.v = &r->v;
@@ -1038,8 +1046,9 @@ publish_run(const struct publish_run_options *o, struct muni_err *e)
 		goto done;
 	}
 	r.found = r.c ? catalog_current(r.c, r.m->name, &r.cur, e) : 0;
-	if (r.found < 0 || (r.c && catalog_versions(r.c, r.m->name,
-	    &r.hist.v, &r.hist.n, e) < 0)) {
+	if (r.found < 0 || (r.c && (catalog_versions(r.c, r.m->name,
+	    &r.hist.v, &r.hist.n, e) < 0 || catalog_profiles(r.c, r.m->name,
+	    r.hist.v, r.hist.n, TREND_VERSIONS - 1, e) < 0))) {
 		status = MUNI_EXIT_IO;
 		goto done;
 	}
