@@ -5,7 +5,7 @@
 # standard output discarded, its standard error kept in $dir/out): seconds,
 # MB/s of FILE, rows/s, CPU time, CPU-seconds per GB of FILE (the figure
 # the frugal-digital law, REEN, has a public buyer ask for), peak RSS.
-# Sets $last and $lastcpu.
+# Sets $last, $lastcpu and $lastrss (KiB).
 run() {
 	tries=$1 label=$2 file=$3 rows=$4
 	shift 4
@@ -31,6 +31,7 @@ run() {
 		    k / 1024 }'
 	last=$secs
 	lastcpu=$cpu
+	lastrss=$kb
 }
 
 # ratio PEER_SECS MUNI_SECS PEER_CPU MUNI_CPU WHAT

@@ -36,7 +36,7 @@ for (const width of [1280, 390]) {
 			    broken: [] };
 			// A name's segments between <wbr>: each on one line.
 			const names = document.querySelectorAll(
-			    '#fields th code, #rows th');
+			    '#fields th code, #rows th a');
 			for (const el of names) {
 				for (const node of el.childNodes) {
 					if (node.nodeType !== Node.TEXT_NODE ||

@@ -250,6 +250,19 @@ def run():
        "catalog.db keeps the version's profile, exact",
        json.dumps(stored)[:400])
 
+    text = open(os.path.join(TMP, "pub", "bornes", "index.html"),
+                encoding="utf-8").read()
+    cards = dict(re.findall(r'<section class="col" id="([^"]+)" '
+                            r'data-column="([^"]+)"', text))
+    heads = re.findall(r'<th scope="col"><a href="#([^"]+)"[^>]*>(.*?)</a>',
+                       re.search(r'<table id="rows".*?</tr>', text,
+                                 re.S).group(0))
+    ok([re.sub(r"<wbr>", "", n) for _, n in heads] ==
+       [f["name"] for f in SCHEMA["fields"]] and
+       all(cards.get(i) == re.sub(r"<wbr>", "", n) for i, n in heads),
+       "the preview's column names link to their profile's card",
+       "%s / %s" % (heads, cards))
+
     # Cells the type cannot read, published with --allow-invalid.
     rows2 = [list(r) for r in rows]
     rows2[3][1] = "beaucoup"
@@ -289,7 +302,7 @@ def run():
                      sum(got) / len(got)))
     text = open(os.path.join(root, "bornes", "index.html"),
                 encoding="utf-8").read()
-    sec = re.search(r'<section class="col" data-column="montant">.*?'
+    sec = re.search(r'<section class="col" id="[^"]+" data-column="montant">.*?'
                     r'</section>', text, re.S)
     sec = sec.group(0) if sec else ""
     fill = re.findall(r'<circle class="fill"[^>]* data-version="([^"]+)" '
@@ -306,7 +319,7 @@ def run():
        "newest of 26 versions, oldest first, as computed from each "
        "version's data", "%s %s\n%s" % (len(fill), len(mean), bad[:3]))
     bad = re.findall(r'<circle class="mean"', re.search(
-        r'<section class="col" data-column="commune">.*?</section>', text,
+        r'<section class="col" id="[^"]+" data-column="commune">.*?</section>', text,
         re.S).group(0))
     ok(not bad and '<circle class="fill"' in text,
        "a text column's history: its filled share, no mean", "")

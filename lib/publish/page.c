@@ -434,9 +434,9 @@ fields_table(struct buf *out, yajl_val schema)
 
 static int
 preview_table(struct buf *out, const struct page_preview *p,
-    unsigned long long rows)
+    unsigned long long rows, yajl_val profile)
 {
-	size_t r, c;
+	size_t r, c, k;
 	int rc;
 
 	if (p == NULL || p->nrows == 0)
@@ -445,9 +445,14 @@ preview_table(struct buf *out, const struct page_preview *p,
 	    "id=\"rows\" tabindex=\"0\">\n<caption>Les %zu premières lignes sur %llu"
 	    "</caption>\n<tr>", p->nrows - 1, rows);
 	for (c = 0; c < p->ncols; c++) {
+		/* The column's profile one click away. */
+		k = page_profile_column(profile, p->cells[c]);
 		rc |= buf_addstr(out, "<th scope=\"col\">");
+		if (k != (size_t)-1)
+			rc |= buf_addf(out, "<a href=\"#col-%zu\" title=\"Profil "
+			    "de la colonne\">", k);
 		rc |= html_name(out, p->cells[c]);
-		rc |= buf_addstr(out, "</th>");
+		rc |= buf_addstr(out, k != (size_t)-1 ? "</a></th>" : "</th>");
 	}
 	rc |= buf_addstr(out, "</tr>\n");
 	for (r = 1; r < p->nrows; r++) {
@@ -661,7 +666,7 @@ page_dataset(const struct page_dataset *d, struct buf *out)
 	rc |= fields_table(out, d->schema);
 	rc |= page_map(out, d->extent, d->map, d->leaflet);
 	rc |= column_history(out, d);
-	rc |= preview_table(out, d->preview, v->rows);
+	rc |= preview_table(out, d->preview, v->rows, d->profile);
 	rc |= history_table(out, d);
 	rc |= buf_addstr(out, "<p><a href=\"../\">Tous les jeux de données"
 	    "</a></p>\n</main>\n</body>\n</html>\n");

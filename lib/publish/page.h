@@ -67,6 +67,8 @@ struct trend {
  * column's filled share and mean over the versions (page_profile.c).
  */
 int page_profile(struct buf *out, yajl_val profile, const struct trend *t);
+/* The index of column name in profile (its card is "col-N"), or -1. */
+size_t page_profile_column(yajl_val profile, const char *name);
 /*
  * The history of n versions (newest first) as charts: the rows of each,
  * and the rows added, changed and removed (page_profile.c).

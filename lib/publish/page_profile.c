@@ -217,18 +217,28 @@ split(struct buf *out, yajl_val col, size_t k)
 	return rc | buf_addstr(out, ")</figcaption>\n</figure>\n");
 }
 
+size_t
+page_profile_column(yajl_val profile, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && YAJL_IS_ARRAY(profile) &&
+	    i < profile->u.array.len; i++)
+		if (str(profile->u.array.values[i], "name") &&
+		    strcmp(str(profile->u.array.values[i], "name"), name) == 0)
+			return i;
+	return (size_t)-1;
+}
+
 /* A column's profile in the array prof, by its name; NULL when absent. */
 static yajl_val
 column(yajl_val prof, const char *name)
 {
-	size_t i;
+	size_t i = page_profile_column(prof, name);
 
-	for (i = 0; name && YAJL_IS_ARRAY(prof) && i < prof->u.array.len; i++)
-		if (str(prof->u.array.values[i], "name") &&
-		    strcmp(str(prof->u.array.values[i], "name"), name) == 0)
-			return prof->u.array.values[i];
-	return NULL;
+	return i == (size_t)-1 ? NULL : prof->u.array.values[i];
 }
+
 
 /*
  * One line of a column's trend: the values v[0..n) (NAN: the version had
@@ -363,7 +373,8 @@ page_profile(struct buf *out, yajl_val profile, const struct trend *t)
 		unsigned long long filled = count(col, "filled");
 		unsigned long long invalid = count(col, "invalid");
 
-		rc |= buf_addf(out, "<section class=\"col\" data-column=\"");
+		rc |= buf_addf(out, "<section class=\"col\" id=\"col-%zu\" "
+		    "data-column=\"", i);
 		rc |= html_text(out, str(col, "name"));
 		rc |= buf_addstr(out, "\">\n<h3>");
 		rc |= html_name(out, str(col, "name"));

@@ -22,6 +22,10 @@
  *   - booleans: the true and false values.
  *
  * The result is JSON (profile_json()), each estimate flagged as such.
+ *
+ * With MUNI_TEST_NO_PROFILE set, muni-publish adds no row to the profiles
+ * and the map (the pages then show empty columns): scripts/bench-publish
+ * measures what they cost with it. Never for a real publication.
  */
 #ifndef MUNI_PROFILE_H
 #define MUNI_PROFILE_H
