@@ -29,7 +29,7 @@ SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
 BIN = os.environ.get("MUNI_BIN") or SRC
 BUILD = os.environ.get("MUNI_BUILD") or BIN
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, plan, skip  # noqa: E402
+from taplib import chromium, ok, plan, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-dashboard.")
 SCHEMA = {"fields": [{"name": "id", "type": "integer"},
@@ -153,16 +153,13 @@ def run():
        "the counts above the table: 2 up to date, 1 late, 1 invalid",
        re.search(r'<p id="summary">.*?</p>', page).group(0))
 
-    modules = os.path.join(BUILD, "npm", "node_modules")
-    if not os.path.isdir(os.path.join(modules, "playwright-core")):
-        modules = os.path.join(SRC, "build", "npm", "node_modules")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not (chromium and shutil.which("node") and os.path.isdir(
-            os.path.join(modules, "playwright-core"))):
+    found = chromium(SRC, BUILD)
+    if not found:
         for what in ("the script", "filter", "sort", "without script"):
             skip("Chromium: " + what, "chromium, node or playwright-core "
                  "absent")
         return
+    browser, modules = found
     script = os.path.join(TMP, "browser.mjs")
     with open(script, "w") as f:
         f.write(BROWSER)
@@ -170,7 +167,7 @@ def run():
                                                      "index.html"),
                         os.path.join(SRC, "tests", "chromium.mjs")],
                        capture_output=True, env=dict(os.environ,
-                                                     CHROMIUM=chromium,
+                                                     CHROMIUM=browser,
                                                      NODE_PATH=modules))
     try:
         r = json.loads(p.stdout)

@@ -47,7 +47,7 @@ CORPUS = os.environ.get("MUNI_CORPUS") or os.path.join(SRC, "..", "shared",
 LEAFLET = os.environ.get("MUNI_LEAFLET_DIR") or \
     "/usr/share/javascript/leaflet"
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, plan, skip  # noqa: E402
+from taplib import chromium, ok, plan, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-map.")
 META = {"name": "taxis", "title": "Stations de taxi",
@@ -223,19 +223,16 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def browser(root, rows, points, header):
-    modules = os.path.join(BUILD, "npm", "node_modules")
-    if not os.path.isdir(os.path.join(modules, "playwright-core")):
-        modules = os.path.join(SRC, "build", "npm", "node_modules")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     whats = ("online: markers, popups, tiles", "online: nothing else "
              "fetched, 390 pixels", "offline: nothing fetched outside",
              "back online", "without script")
-    if not (chromium and shutil.which("node") and os.path.isdir(
-            os.path.join(modules, "playwright-core"))):
+    found = chromium(SRC, BUILD)
+    if not found:
         for what in whats:
             skip("Chromium: " + what, "chromium, node or playwright-core "
                  "absent")
         return
+    path, modules = found
     shots = os.path.join(BUILD, "tests", "screenshots")
     os.makedirs(shots, exist_ok=True)
     script = os.path.join(TMP, "browser.mjs")
@@ -251,7 +248,7 @@ def browser(root, rows, points, header):
              os.path.join(SRC, "tests", "chromium.mjs"),
              os.path.join(TMP, "tile.png"), shots],
             capture_output=True, timeout=300,
-            env=dict(os.environ, CHROMIUM=chromium, NODE_PATH=modules))
+            env=dict(os.environ, CHROMIUM=path, NODE_PATH=modules))
     finally:
         srv.shutdown()
     try:

@@ -31,3 +31,19 @@ def skip(desc, why):
 def plan():
     print(f"1..{n}")
     return 1 if failed else 0
+
+
+def chromium(src, build):
+    """Chromium and the npm modules the browser tests drive it with:
+    (chromium's path, node_modules folder), or None when chromium, node or
+    playwright-core (build/npm, installed by .ci/run) is absent."""
+    import os
+    import shutil
+    modules = os.path.join(build, "npm", "node_modules")
+    if not os.path.isdir(os.path.join(modules, "playwright-core")):
+        modules = os.path.join(src, "build", "npm", "node_modules")
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not (path and shutil.which("node") and os.path.isdir(
+            os.path.join(modules, "playwright-core"))):
+        return None
+    return path, modules
