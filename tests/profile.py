@@ -33,7 +33,7 @@ SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))
 BIN = os.environ.get("MUNI_BIN") or SRC
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, plan, skip  # noqa: E402
+from taplib import chromium, ok, plan, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-profile.")
 
@@ -197,6 +197,100 @@ def expect(rows):
     return want
 
 
+BROWSER = r"""
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+const [page, helper, shots] = process.argv.slice(2);
+const { launch } = await import(pathToFileURL(helper));
+const b = await launch();
+const out = {};
+for (const width of [1280, 390]) {
+  const p = await b.newPage({ viewport: { width, height: 900 } });
+  const errors = [];
+  p.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  await p.goto(pathToFileURL(page).href);
+  out[width] = await p.evaluate(() => {
+    const cols = {};
+    for (const sec of document.querySelectorAll('section.col')) {
+      const svg = sec.querySelector('svg.hist');
+      if (!svg) continue;
+      const r = svg.getBoundingClientRect();
+      cols[sec.dataset.column] = {
+        bars: [...svg.querySelectorAll('rect[data-count]')].map(x => ({
+          count: +x.dataset.count, h: x.getBBox().height,
+          w: x.getBoundingClientRect().width })),
+        right: r.right, caption: sec.querySelector('figcaption').textContent };
+    }
+    return { cols, inner: window.innerWidth,
+      scroll: document.documentElement.scrollWidth };
+  });
+  out[width].errors = errors;
+  await p.screenshot({ path: path.join(shots, `profile-${width}.png`),
+    fullPage: true });
+  await p.close();
+}
+console.log(JSON.stringify(out));
+await b.close();
+"""
+
+
+def rendered(page, want):
+    """The histograms as Chromium draws them, against the data."""
+    found = chromium(SRC, os.environ.get("MUNI_BUILD") or BIN)
+    if not found:
+        skip("Chromium: the histograms as drawn", "chromium, node or "
+             "playwright-core absent")
+        return
+    path, modules = found
+    shots = os.path.join(os.environ.get("MUNI_BUILD") or BIN, "tests",
+                         "screenshots")
+    os.makedirs(shots, exist_ok=True)
+    script = os.path.join(TMP, "browser.mjs")
+    with open(script, "w") as f:
+        f.write(BROWSER)
+    p = subprocess.run(["node", script, page,
+                        os.path.join(SRC, "tests", "chromium.mjs"), shots],
+                       capture_output=True, timeout=120,
+                       env=dict(os.environ, CHROMIUM=path,
+                                NODE_PATH=modules))
+    try:
+        r = json.loads(p.stdout)
+    except ValueError:
+        ok(False, "Chromium: the histograms as drawn", p.stderr.decode())
+        return
+    bad = []
+    for width in ("1280", "390"):
+        got = r[width]
+        for name, w in want.items():
+            if "bins" not in w:
+                continue
+            c = got["cols"].get(name)
+            if c is None:
+                bad.append("%s at %s: no histogram drawn" % (name, width))
+                continue
+            top = max(w["bins"])
+            hmax = max(b["h"] for b in c["bars"])
+            for b, n in zip(c["bars"], w["bins"]):
+                # drawn in proportion; a bar of at least 1 unit if any
+                h = 60.0 * n / top
+                if b["count"] != n or abs(b["h"] - max(h, 1 if n else 0)) \
+                        > 0.05 or b["w"] <= 0:
+                    bad.append("%s at %s: bar %s for %d" % (name, width, b,
+                                                             n))
+            if len(c["bars"]) != len(w["bins"]) or hmax <= 0 or \
+                    c["right"] > got["inner"] or w["words"] not in \
+                    c["caption"]:
+                bad.append("%s at %s: %d bars, right %s, caption %r" % (
+                    name, width, len(c["bars"]), c["right"], c["caption"]))
+        if got["scroll"] > got["inner"] or got["errors"]:
+            bad.append("at %s: page %d in %d, errors %s" % (
+                width, got["scroll"], got["inner"], got["errors"]))
+    ok(not bad, "Chromium at 1280 and 390 pixels: every histogram drawn, "
+       "each bar's height in proportion to its count as computed from the "
+       "data, inside the screen, its caption; no console error",
+       "\n".join(bad[:10]))
+
+
 def compare(got, want, exact=True):
     bad = []
     for name, w in want.items():
@@ -250,8 +344,9 @@ def run():
        "catalog.db keeps the version's profile, exact",
        json.dumps(stored)[:400])
 
-    text = open(os.path.join(TMP, "pub", "bornes", "index.html"),
-                encoding="utf-8").read()
+    first = os.path.join(TMP, "first.html")
+    shutil.copy(os.path.join(TMP, "pub", "bornes", "index.html"), first)
+    text = open(first, encoding="utf-8").read()
     cards = dict(re.findall(r'<section class="col" id="([^"]+)" '
                             r'data-column="([^"]+)"', text))
     heads = re.findall(r'<th scope="col"><a href="#([^"]+)"[^>]*>(.*?)</a>',
@@ -323,6 +418,8 @@ def run():
         re.S).group(0))
     ok(not bad and '<circle class="fill"' in text,
        "a text column's history: its filled share, no mean", "")
+
+    rendered(first, expect(rows))
 
     # The history: two versions of a table with a primary key.
     corpus = os.environ.get("MUNI_CORPUS") or os.path.join(
