@@ -441,7 +441,82 @@ def run():
                                              "index.html")),
        "data without points: no map, no Leaflet", err)
 
+    wkt_and_geojson()
     browser(root, rows, points, header)
+
+
+WKT = ["POINT (2.35 48.85)", "POINT Z (2.1 48.1 35)", "point(1 2)",
+       "POINT EMPTY", "LINESTRING (0 0,1 1)", "POINT (1e1 4.5e1)",
+       "SRID=4326;POINT(5 45)", "POINT ZM (3 44 1 2)", "POINT(200 95)",
+       "SRID=2154;POINT(652000 6862000)", "POINT (2 48) trailing", ""]
+
+
+def points_of(page):
+    m = re.search(r'<script type="application/json" id="map-data">(.*?)'
+                  r'</script>', page, re.S)
+    return {p[2]: (p[0], p[1]) for p in json.loads(m.group(1))["points"]} \
+        if m else {}
+
+
+def wkt_and_geojson():
+    """Points in a WKT column (as muni-fetch --geometry wkt writes them)
+    read as GDAL's CSV driver reads them; a geojson field's Points."""
+    data = os.path.join(TMP, "wkt.csv")
+    with open(data, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "geometry"])
+        w.writerows([i + 1, g] for i, g in enumerate(WKT))
+    sch = os.path.join(TMP, "wkt.json")
+    with open(sch, "w") as f:
+        json.dump({"fields": [{"name": "id", "type": "integer"},
+                              {"name": "geometry", "type": "string"}]}, f)
+    root = os.path.join(TMP, "wkt")
+    st, err = publish(data, root, schema=sch)
+    got = points_of(open(os.path.join(root, "taxis", "index.html"),
+                         encoding="utf-8").read()) if st == 0 else {}
+    if shutil.which("ogr2ogr"):
+        p = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", data,
+                            "-oo", "GEOM_POSSIBLE_NAMES=geometry", "-oo",
+                            "KEEP_GEOM_COLUMNS=NO"], capture_output=True)
+        want = {}
+        for f in json.loads(p.stdout)["features"]:
+            g = f["geometry"]
+            if g and g["type"] == "Point" and -180 <= g["coordinates"][0] \
+                    <= 180 and -90 <= g["coordinates"][1] <= 90:
+                want[int(f["properties"]["id"])] = tuple(
+                    g["coordinates"][:2])
+        # GDAL reads no EWKT: PostGIS's reading of row 7, SRID 4326; it
+        # takes a point from row 11 and ignores the text after: muni
+        # takes none from what is not WKT.
+        want[7] = (5.0, 45.0)
+        want.pop(11, None)
+        ok(st == 0 and got == want,
+           "a WKT column's points as GDAL's CSV driver reads them (EWKT "
+           "of SRID 4326 too; other SRIDs, other geometries, points out "
+           "of range and trailing text are no point)",
+           "%s / %s %s" % (got, want, err))
+    else:
+        skip("a WKT column's points", "ogr2ogr (gdal-bin) absent")
+    data = os.path.join(TMP, "gj.csv")
+    shapes = [{"type": "Point", "coordinates": [4.83, 45.76]},
+              {"type": "Point", "coordinates": [-61.5, 16.25, 12]},
+              {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+              {"type": "Point", "coordinates": [400, 45]}]
+    with open(data, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "forme"])
+        w.writerows([i + 1, json.dumps(g)] for i, g in enumerate(shapes))
+    with open(sch, "w") as f:
+        json.dump({"fields": [{"name": "id", "type": "integer"},
+                              {"name": "forme", "type": "geojson"}]}, f)
+    root = os.path.join(TMP, "gj")
+    st, err = publish(data, root, schema=sch)
+    page = open(os.path.join(root, "taxis", "index.html"),
+                encoding="utf-8").read() if st == 0 else ""
+    ok(points_of(page) == {1: (4.83, 45.76), 2: (-61.5, 16.25)} and
+       'data-outside="0"' in page,
+       "a geojson field's Points on the map (Guadeloupe in France), "
+       "nothing else", err + str(points_of(page)))
 
 
 def main():

@@ -1,6 +1,8 @@
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 #include "publish/extent.h"
 #include "schema/cast.h"
 #include "base/banned.h"
@@ -44,17 +46,22 @@ extent_init(struct extent *x, const struct schema *s)
 	static const char *const lat[] = { "lat", "latitude", "ylat", NULL };
 	static const char *const lon[] = { "lon", "lng", "long", "longitude",
 		"xlong", "xlon", NULL };
+	static const char *const shape[] = { "geometry", "geom", "wkt",
+		"geometrie", NULL };
 	size_t i;
 
 	memset(x, 0, sizeof(*x));
 	x->schema = s;
-	x->geo = x->lat = x->lon = -1;
-	x->col_geo = x->col_lat = x->col_lon = -1;
+	x->geo = x->lat = x->lon = x->shape = -1;
+	x->col_geo = x->col_lat = x->col_lon = x->col_shape = -1;
 	for (i = 0; s && i < s->nfields; i++) {
 		const struct schema_field *f = &s->fields[i];
 
 		if (f->spec.type == TYPE_GEOPOINT && x->geo < 0)
 			x->geo = (long)i;
+		else if (x->shape < 0 && (f->spec.type == TYPE_GEOJSON ||
+		    (f->spec.type == TYPE_STRING && name_has(f->name, shape))))
+			x->shape = (long)i;
 		else if (f->spec.type != TYPE_NUMBER)
 			continue;
 		else if (x->lat < 0 && name_has(f->name, lat))
@@ -62,11 +69,11 @@ extent_init(struct extent *x, const struct schema *s)
 		else if (x->lon < 0 && name_has(f->name, lon))
 			x->lon = (long)i;
 	}
-	if (x->geo >= 0)
+	if (x->geo >= 0 || x->lat < 0 || x->lon < 0)
 		x->lat = x->lon = -1;
-	else if (x->lat < 0 || x->lon < 0)
-		x->lat = x->lon = -1;
-	return x->geo >= 0 || x->lat >= 0;
+	if (x->geo >= 0 || x->lat >= 0)
+		x->shape = -1;
+	return x->geo >= 0 || x->lat >= 0 || x->shape >= 0;
 }
 
 static long
@@ -92,6 +99,36 @@ extent_header(struct extent *x, const struct record *rec)
 		x->col_lat = column(rec, s->fields[x->lat].name);
 		x->col_lon = column(rec, s->fields[x->lon].name);
 	}
+	if (x->shape >= 0)
+		x->col_shape = column(rec, s->fields[x->shape].name);
+}
+
+/* A GeoJSON Point: 0 and its point, else -1. */
+static int
+geojson_point(const char *p, size_t len, double *lon, double *lat)
+{
+	char *text = malloc(len + 1);
+	yajl_val v, t, c;
+	int rc = -1;
+
+	if (text == NULL)
+		return -1;
+	memcpy(text, p, len);
+	text[len] = '\0';
+	v = json_parse(text, NULL, 0);
+	free(text);
+	t = json_member(v, "type");
+	c = json_member(v, "coordinates");
+	if (YAJL_IS_STRING(t) && strcmp(t->u.string, "Point") == 0 &&
+	    YAJL_IS_ARRAY(c) && c->u.array.len >= 2 &&
+	    YAJL_IS_NUMBER(c->u.array.values[0]) &&
+	    YAJL_IS_NUMBER(c->u.array.values[1])) {
+		*lon = YAJL_GET_DOUBLE(c->u.array.values[0]);
+		*lat = YAJL_GET_DOUBLE(c->u.array.values[1]);
+		rc = 0;
+	}
+	yajl_tree_free(v);
+	return rc;
 }
 
 /* The cell of column col cast as field f, 0 when valid. */
@@ -128,6 +165,15 @@ extent_add(struct extent *x, const struct record *rec, double *plon,
 			return 0;
 		lat = a.num;
 		lon = b.num;
+	} else if (x->col_shape >= 0 && (size_t)x->col_shape < rec->nfields) {
+		const struct schema_field *sf = &x->schema->fields[x->shape];
+		const struct field *c = &rec->fields[x->col_shape];
+
+		if (schema_is_missing(sf, c->ptr, c->len) ||
+		    (sf->spec.type == TYPE_GEOJSON ? geojson_point(c->ptr,
+		    c->len, &lon, &lat) : cast_wkt_point(c->ptr, c->len, &lon,
+		    &lat)) < 0)
+			return 0;
 	} else
 		return 0;
 	/* NaN fails every comparison, so it is no point either. */

@@ -3,8 +3,12 @@
  * coverage (dcat:bbox) and the pages: its coordinate columns, found from
  * the schema (the first geopoint field, else a pair of number fields
  * named as a latitude and a longitude: lat, latitude, Ylat, EQUIP_LAT...
- * and lon, lng, long, longitude, Xlong...), and the smallest box, in WGS 84
- * longitude and latitude, that holds every valid point of the rows.
+ * and lon, lng, long, longitude, Xlong..., else the first geojson field,
+ * else a string field named as a geometry: geometry, geom, the_geom, wkt,
+ * geometrie, holding WKT), and the smallest box, in WGS 84 longitude and
+ * latitude, that holds every valid point of the rows. Of GeoJSON and WKT
+ * only points are points ("POINT (x y)", a Z or M kept out, an EWKT SRID
+ * of 4326 only); other geometries are not.
  *
  * Cells are read as the schema casts them (decimalChar, geopoint
  * formats); a missing, invalid or out-of-range value is no point. The
@@ -18,8 +22,8 @@
 
 struct extent {
 	const struct schema *schema;
-	long geo, lat, lon;		/* schema fields, -1 when none */
-	long col_geo, col_lat, col_lon;	/* their columns in the header */
+	long geo, lat, lon, shape;	/* schema fields, -1 when none */
+	long col_geo, col_lat, col_lon, col_shape; /* their columns */
 	double west, south, east, north;
 	unsigned long long points;
 };

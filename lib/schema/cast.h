@@ -91,6 +91,12 @@ int cast_compare(const struct cast_value *a, const struct cast_value *b);
 int cast_key(const struct cast_value *v, struct buf *out);
 /* Whether the type has an order that minimum and maximum apply to. */
 int cast_ordered(enum field_type type);
+/*
+ * The point of a WKT POINT (Z, M or ZM, their other numbers left), its
+ * x and y; an EWKT "SRID=4326;" prefix is taken, another SRID is not:
+ * 0, or -1 for any other text, geometry or an empty point.
+ */
+int cast_wkt_point(const char *p, size_t n, double *x, double *y);
 
 /* Characters (code points) in UTF-8 text. */
 size_t utf8_length(const char *p, size_t n);

@@ -322,6 +322,50 @@ wkt_list(const char **s, const char *end, int depth)
 }
 
 int
+cast_wkt_point(const char *p, size_t n, double *x, double *y)
+{
+	const char *s = p, *end = p + n, *tag, *start;
+	double v[2];
+	size_t len;
+	int k;
+
+	wkt_ws(&s, end);
+	if (end - s >= 5 && strncasecmp(s, "SRID=", 5) == 0) {
+		if (end - s < 10 || memcmp(s + 5, "4326;", 5) != 0)
+			return -1;
+		s += 10;
+	}
+	if (!cast_wkt_ok(s, (size_t)(end - s)))
+		return -1;
+	tag = s;
+	wkt_tag(&s, end);
+	len = (size_t)(s - tag);
+	if (len < 5 || strncasecmp(tag, "POINT", 5) != 0 || (len > 5 &&
+	    strncasecmp(tag + 5, "Z", len - 5) != 0 &&
+	    strncasecmp(tag + 5, "M", len - 5) != 0 &&
+	    strncasecmp(tag + 5, "ZM", len - 5) != 0))
+		return -1;
+	/* Valid WKT: its first "(" opens the point's numbers, if any. */
+	while (s < end && *s != '(')
+		s++;
+	if (s == end)
+		return -1;
+	s++;
+	for (k = 0; k < 2; k++) {
+		wkt_ws(&s, end);
+		start = s;
+		while (s < end && (isdigit((unsigned char)*s) || *s == '.' ||
+		    *s == '-' || *s == '+' || *s == 'e' || *s == 'E'))
+			s++;
+		if (cast_parse_decimal(start, (size_t)(s - start), &v[k]) < 0)
+			return -1;
+	}
+	*x = v[0];
+	*y = v[1];
+	return 0;
+}
+
+int
 cast_wkt_ok(const char *p, size_t n)
 {
 	const char *s = p, *end = p + n;

@@ -39,6 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		spec.false_values = no;
 		spec.nfalse = 1;
 	}
+	(void)cast_wkt_point((const char *)data + 2, size - 2, &v.lon, &v.lat);
 	if (cast_cell(&spec, (const char *)data + 2, size - 2, &v) == 0) {
 		buf_init(&key, 1 << 20);
 		cast_key(&v, &key);
