@@ -504,8 +504,9 @@ def run():
     rnd = random.Random(11)
     big = []
     for i in range(100000):
-        # a skewed text (top values), an id of many values (distinct)
-        big.append(["C%d" % min(int(rnd.expovariate(0.01)), 5000),
+        # a skewed text past the counters (Pareto: top values, a long
+        # tail), an id of many values (distinct)
+        big.append(["C%d" % int(50 / (1 - rnd.random())),
                     str(i % 5000), "%.3f" % rnd.gauss(100, 15),
                     "2020-01-01", "true" if i % 3 else "false",
                     "id-%d" % i])
@@ -539,8 +540,24 @@ def run():
     with open(os.path.join(TMP, "pub", "bornes", "index.html"),
               encoding="utf-8") as f:
         text = f.read()
-    ok("≈ min" in text and "≈ " in text, "the page marks the estimates "
-       "with ≈", "")
+    ok("médiane ≈" in text and "min ≈" not in text and
+       "max ≈" not in text, "the page marks the estimates with ≈ (the "
+       "median, not the exact minimum and maximum)", "")
+    # An id of 100 000 values, each once: no value is surely more frequent
+    # than another, so none is listed as such; no estimate of distinct
+    # values above the filled cells.
+    sec = re.search(r'data-column="note">.*?</section>', text, re.S)
+    true_count = collections.Counter(r[0] for r in big)
+    ok(note["top"] == [] and sec and "Aucune valeur plus fréquente" in
+       sec.group(0) and "<table" not in sec.group(0) and
+       all(c["distinct"] <= c["filled"] for c in stored) and
+       not com["top_exact"] and len(com["top"]) >= 3 and
+       all(t["at_least"] <= true_count[t["value"]] <= t["count"]
+           for t in com["top"]),
+       "a column of all-distinct values lists no frequent value, rather "
+       "than survivors of the counters; a skewed one its values, each "
+       "count between its sure part and the true count; distinct never "
+       "above filled", json.dumps(note)[:300] + json.dumps(com["top"]))
 
 
 def main():

@@ -84,6 +84,25 @@ share(struct buf *out, unsigned long long n, unsigned long long total)
 }
 
 /* A value of the profile: a number (JSON's text) or a time (a string). */
+/*
+ * A mean, to the hundredth (a mean of amounts is read in cents), or to
+ * three significant digits when smaller than 1.
+ */
+static int
+mean(struct buf *out, double v)
+{
+	char t[64];
+
+	if (fabs(v) >= 1 || v == 0)
+		snprintf(t, sizeof(t), "%.2f", v);
+	else
+		snprintf(t, sizeof(t), "%.3g", v);
+	/* %.3g may write an exponent: then as many decimals as it needs. */
+	if (strchr(t, 'e'))
+		snprintf(t, sizeof(t), "%.10f", v);
+	return page_number(out, t);
+}
+
 static int
 value(struct buf *out, yajl_val v)
 {
@@ -135,16 +154,15 @@ histogram(struct buf *out, yajl_val col, size_t k)
 	}
 	rc |= buf_addf(out, "<line x1=\"0\" y1=\"62.5\" x2=\"240\" y2=\"62.5\"/>"
 	    "\n</svg>\n<figcaption id=\"p%zu-cap\">", k);
-	rc |= buf_addstr(out, exact ? "" : "≈ ");
 	rc |= buf_addstr(out, "min ");
 	rc |= value(out, json_member(col, "min"));
-	rc |= buf_addstr(out, ", médiane ");
+	rc |= buf_addstr(out, exact ? ", médiane " : ", médiane ≈ ");
 	rc |= value(out, json_member(col, "median"));
 	rc |= buf_addstr(out, ", max ");
 	rc |= value(out, json_member(col, "max"));
-	if (json_member(col, "mean")) {
+	if (YAJL_IS_NUMBER(json_member(col, "mean"))) {
 		rc |= buf_addstr(out, ", moyenne ");
-		rc |= value(out, json_member(col, "mean"));
+		rc |= mean(out, YAJL_GET_DOUBLE(json_member(col, "mean")));
 	}
 	rc |= buf_addstr(out, "</figcaption>\n</figure>\n<details><summary>"
 	    "Répartition</summary>\n<table class=\"bins\" tabindex=\"0\"><thead><tr><th>"
@@ -170,10 +188,13 @@ top_values(struct buf *out, yajl_val col, unsigned long long filled)
 	int rc = 0, exact = YAJL_IS_TRUE(json_member(col, "top_exact"));
 
 	if (!YAJL_IS_ARRAY(top) || top->u.array.len == 0)
-		return 0;
-	rc |= buf_addstr(out, "<table class=\"top\" tabindex=\"0\"><caption>Valeurs les plus "
-	    "fréquentes</caption><thead><tr><th>Valeur</th><th>Lignes</th>"
-	    "<th>Part</th></tr></thead><tbody>\n");
+		return filled && !exact ? buf_addstr(out, "<p class=\"none\">"
+		    "Aucune valeur plus fréquente que les autres à coup sûr : "
+		    "trop de valeurs distinctes, qui reviennent chacune peu."
+		    "</p>\n") : 0;
+	rc |= buf_addstr(out, "<table class=\"top\" tabindex=\"0\"><caption>"
+	    "Valeurs les plus fréquentes</caption><thead><tr><th>Valeur</th>"
+	    "<th>Lignes</th><th>Part</th></tr></thead><tbody>\n");
 	for (i = 0; i < top->u.array.len; i++) {
 		unsigned long long n;
 
@@ -181,8 +202,11 @@ top_values(struct buf *out, yajl_val col, unsigned long long filled)
 		n = count(t, "count");
 		rc |= buf_addstr(out, "<tr><td>");
 		rc |= html_text(out, str(t, "value"));
-		rc |= buf_addf(out, "</td><td data-count=\"%llu\">%s", n,
-		    exact ? "" : "≈ ");
+		rc |= buf_addf(out, "</td><td data-count=\"%llu\"", n);
+		if (!exact)
+			rc |= buf_addf(out, " title=\"au moins %llu\"",
+			    count(t, "at_least"));
+		rc |= buf_addstr(out, exact ? ">" : ">≈ ");
 		rc |= page_count(out, n);
 		rc |= buf_addf(out, "</td><td><svg class=\"bar\" viewBox=\"0 0 "
 		    "100 8\" aria-hidden=\"true\"><rect width=\"%.1f\" "
@@ -383,7 +407,8 @@ page_profile(struct buf *out, yajl_val profile, const struct trend *t)
 		rc |= buf_addf(out, "</small></h3>\n<p class=\"fill\"><span "
 		    "data-filled=\"%llu\">", filled);
 		rc |= page_count(out, filled);
-		rc |= buf_addstr(out, "</span> remplies sur ");
+		rc |= buf_addstr(out, filled > 1 ? "</span> remplies sur " :
+		    "</span> remplie sur ");
 		rc |= page_count(out, rows);
 		rc |= buf_addstr(out, " (");
 		rc |= share(out, filled, rows);
@@ -391,11 +416,13 @@ page_profile(struct buf *out, yajl_val profile, const struct trend *t)
 		    count(col, "distinct"), YAJL_IS_TRUE(json_member(col,
 		    "distinct_exact")) ? "" : "≈ ");
 		rc |= page_count(out, count(col, "distinct"));
-		rc |= buf_addstr(out, "</span> distinctes");
+		rc |= buf_addstr(out, count(col, "distinct") > 1 ?
+		    "</span> distinctes" : "</span> distincte");
 		if (invalid) {
 			rc |= buf_addstr(out, ", ");
 			rc |= page_count(out, invalid);
-			rc |= buf_addstr(out, " illisibles pour le type");
+			rc |= buf_addstr(out, invalid > 1 ? " illisibles pour "
+			    "le type" : " illisible pour le type");
 		}
 		rc |= buf_addstr(out, "</p>\n");
 		if (kind && strcmp(kind, "text") == 0)

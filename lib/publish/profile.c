@@ -479,6 +479,7 @@ gen_top(yajl_gen g, const struct column *c)
 {
 	const struct slot **order;
 	size_t i, n = c->top.n < PROFILE_TOP ? c->top.n : PROFILE_TOP;
+	unsigned long long floor = 0;
 	int rc = 0;
 
 	order = malloc((c->top.n ? c->top.n : 1) * sizeof(*order));
@@ -487,17 +488,31 @@ gen_top(yajl_gen g, const struct column *c)
 	for (i = 0; i < c->top.n; i++)
 		order[i] = &c->top.slots[i];
 	qsort(order, c->top.n, sizeof(*order), by_count);
+	/*
+	 * Past the counters, a value not kept may have been seen as often as
+	 * the smallest count kept: a value is surely among the most frequent
+	 * only when it was seen more often for sure (its count less what it
+	 * inherited). Values close to uniform give none, rather than
+	 * survivors of the eviction shown as frequent.
+	 */
+	if (c->top.evicted && c->top.n)
+		floor = order[c->top.n - 1]->count;
 	rc |= gen_str(g, "top");
 	rc |= yajl_gen_array_open(g) != yajl_gen_status_ok;
 	for (i = 0; i < n; i++) {
 		char text[PROFILE_VALUE_MAX + 4];
 
+		if (c->top.evicted && order[i]->count - order[i]->over <= floor)
+			break;
 		memcpy(text, order[i]->text, order[i]->len);
 		memcpy(text + order[i]->len, order[i]->cut ? "…" : "",
 		    order[i]->cut ? 4 : 1);
 		rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
 		rc |= gen_str(g, "value") | gen_str(g, text);
 		rc |= gen_str(g, "count") | gen_num(g, order[i]->count);
+		if (c->top.evicted)
+			rc |= gen_str(g, "at_least") | gen_num(g,
+			    order[i]->count - order[i]->over);
 		rc |= yajl_gen_map_close(g) != yajl_gen_status_ok;
 	}
 	rc |= yajl_gen_array_close(g) != yajl_gen_status_ok;
@@ -577,9 +592,14 @@ profile_json(struct profile *p, yajl_gen g)
 		unsigned long long distinct = c->top.evicted ?
 		    (unsigned long long)llround(hll_count(c->hll)) : c->top.n;
 
-		/* An estimate is never below what is known for sure. */
+		/*
+		 * An estimate is never below what is known for sure, nor above
+		 * the cells counted.
+		 */
 		if (c->top.evicted && distinct < PROFILE_COUNTERS)
 			distinct = PROFILE_COUNTERS;
+		if (distinct > c->filled)
+			distinct = c->filled;
 		rc |= yajl_gen_map_open(g) != yajl_gen_status_ok;
 		rc |= gen_str(g, "name") | gen_str(g, c->f->name);
 		rc |= gen_str(g, "type") | gen_str(g,
