@@ -189,9 +189,9 @@ top_values(struct buf *out, yajl_val col, unsigned long long filled)
 
 	if (!YAJL_IS_ARRAY(top) || top->u.array.len == 0)
 		return filled && !exact ? buf_addstr(out, "<p class=\"none\">"
-		    "Aucune valeur plus fréquente que les autres à coup sûr : "
-		    "trop de valeurs distinctes, qui reviennent chacune peu."
-		    "</p>\n") : 0;
+		    "Aucune valeur ne ressort nettement : trop de valeurs "
+		    "distinctes pour les compter une à une, et aucune bien plus "
+		    "fréquente que les autres.</p>\n") : 0;
 	rc |= buf_addstr(out, "<table class=\"top\" tabindex=\"0\"><caption>"
 	    "Valeurs les plus fréquentes</caption><thead><tr><th>Valeur</th>"
 	    "<th>Lignes</th><th>Part</th></tr></thead><tbody>\n");
