@@ -490,12 +490,20 @@ def run():
                              r'cy="[0-9.]+" r="[0-9.]+" data-row="(\d+)"',
                              page)
         outside = [int(r) for c, r in circles if c]
+        card = re.search(r'data-column="geopoint">.*?</section>', page,
+                         re.S)
+        card = card.group(0) if card else ""
         ok(p.returncode == 0 and sorted(int(r) for _, r in circles) ==
            [i for i, _, _ in pts] and outside == [len(rows)] and
            'data-points="%d"' % len(pts) in page and
-           'data-outside="1"' in page,
+           'data-outside="1"' in page and
+           '<span class="out" data-outside="1">1 hors de France' in card
+           and '<a href="#map">' in card and
+           "data-outside" not in re.search(
+               r'data-column="nom">.*?</section>', page, re.S).group(0),
            "the map: a circle for each of the %d points, the swapped pair "
-           "(row %d) marked outside France" % (len(pts), len(rows)),
+           "(row %d) marked outside France, on the map and in the "
+           "geopoint column's profile" % (len(pts), len(rows)),
            p.stderr.decode() + str(circles))
     else:
         skip("the map", "corpus absent")

@@ -566,7 +566,8 @@ column_history(struct buf *out, const struct page_dataset *d)
 		    json_parse(h->profile, NULL, 0) : NULL;
 	}
 	t.n = n;
-	rc = page_profile(out, d->profile, n > 1 ? &t : NULL);
+	rc = page_profile(out, d->profile, n > 1 ? &t : NULL, d->extent,
+	    d->map);
 	for (i = 0; i + 1 < n; i++)
 		yajl_tree_free(t.prof[i]);
 	return rc;

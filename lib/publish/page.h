@@ -64,9 +64,12 @@ struct trend {
  * dataset's page: for each column its filled cells and distinct values,
  * a histogram of numbers and times, the most frequent texts, the split of
  * booleans, in inline SVG with the numbers in text; with t, also each
- * column's filled share and mean over the versions (page_profile.c).
+ * column's filled share and mean over the versions; in the cards of the
+ * coordinates' columns (x), the points and those outside France (m)
+ * (page_profile.c).
  */
-int page_profile(struct buf *out, yajl_val profile, const struct trend *t);
+int page_profile(struct buf *out, yajl_val profile, const struct trend *t,
+    const struct extent *x, const struct mappoints *m);
 /* The index of column name in profile (its card is "col-N"), or -1. */
 size_t page_profile_column(yajl_val profile, const char *name);
 /*

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "base/html.h"
+#include "publish/extent.h"
+#include "publish/mappoints.h"
 #include "publish/page.h"
 #include "base/banned.h"
 
@@ -377,8 +379,47 @@ trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
 	return rc | buf_addstr(out, "</tbody></table></details>\n");
 }
 
+/* Whether the column is one of the coordinates' of x. */
+static int
+is_coordinate(const struct extent *x, const char *name)
+{
+	long f[4];
+	size_t i;
+
+	if (x == NULL || x->schema == NULL || name == NULL || x->points == 0)
+		return 0;
+	f[0] = x->geo;
+	f[1] = x->lat;
+	f[2] = x->lon;
+	f[3] = x->shape;
+	for (i = 0; i < 4; i++)
+		if (f[i] >= 0 && (size_t)f[i] < x->schema->nfields &&
+		    strcmp(x->schema->fields[f[i]].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* In a coordinates' card: the points, those outside France flagged. */
+static int
+points(struct buf *out, const struct extent *x, const struct mappoints *m)
+{
+	int rc = 0;
+
+	rc |= buf_addstr(out, "<p class=\"geo\">");
+	rc |= page_count(out, x->points);
+	rc |= buf_addstr(out, x->points > 1 ? " points, dont " : " point, dont ");
+	rc |= buf_addf(out, "<span%s data-outside=\"%llu\">", m->outside ?
+	    " class=\"out\"" : "", m->outside);
+	rc |= page_count(out, m->outside);
+	rc |= buf_addstr(out, " hors de France</span>");
+	rc |= buf_addstr(out, m->outside ? " : une latitude et une longitude "
+	    "inversées, ou un autre système de coordonnées ? (" : " (");
+	return rc | buf_addstr(out, "<a href=\"#map\">carte</a>).</p>\n");
+}
+
 int
-page_profile(struct buf *out, yajl_val profile, const struct trend *t)
+page_profile(struct buf *out, yajl_val profile, const struct trend *t,
+    const struct extent *x, const struct mappoints *m)
 {
 	size_t i;
 	int rc = 0;
@@ -432,6 +473,8 @@ page_profile(struct buf *out, yajl_val profile, const struct trend *t)
 			rc |= histogram(out, col, i);
 		else if (kind && strcmp(kind, "boolean") == 0)
 			rc |= split(out, col, i);
+		if (m && is_coordinate(x, str(col, "name")))
+			rc |= points(out, x, m);
 		if (t)
 			rc |= trend(out, col, t, i);
 		rc |= buf_addstr(out, "</section>\n");
