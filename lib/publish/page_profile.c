@@ -85,7 +85,6 @@ share(struct buf *out, unsigned long long n, unsigned long long total)
 	return page_number(out, t) | buf_addstr(out, "\u00a0%");
 }
 
-/* A value of the profile: a number (JSON's text) or a time (a string). */
 /*
  * A mean, to the hundredth (a mean of amounts is read in cents), or to
  * three significant digits when smaller than 1.
@@ -105,6 +104,7 @@ mean(struct buf *out, double v)
 	return page_number(out, t);
 }
 
+/* A value of the profile: a number (JSON's text) or a time (a string). */
 static int
 value(struct buf *out, yajl_val v)
 {
@@ -265,7 +265,6 @@ column(yajl_val prof, const char *name)
 	return i == (size_t)-1 ? NULL : prof->u.array.values[i];
 }
 
-
 /*
  * One line of a column's trend: the values v[0..n) (NAN: the version had
  * no such value) over the width, from lo to hi, each point with its
@@ -273,8 +272,9 @@ column(yajl_val prof, const char *name)
  */
 static int
 trend_line(struct buf *out, const double *v, const struct trend *t,
-    double lo, double hi, const char *cls, const char *unit)
+    double lo, double hi, const char *cls)
 {
+	int is_share = strcmp(cls, "fill") == 0;
 	size_t j;
 	double x, y;
 	char num[32];
@@ -301,10 +301,11 @@ trend_line(struct buf *out, const double *v, const struct trend *t,
 		rc |= buf_addf(out, "\" data-value=\"%s\"><title>", num);
 		rc |= html_text(out, t->number[j]);
 		rc |= buf_addstr(out, " : ");
-		if (*unit)
+		if (is_share) {
 			snprintf(num, sizeof(num), "%.1f", v[j]);
-		rc |= page_number(out, num);
-		rc |= buf_addstr(out, unit);
+			rc |= page_number(out, num) | buf_addstr(out, "\u00a0%");
+		} else
+			rc |= mean(out, v[j]);
 		rc |= buf_addstr(out, "</title></circle>\n");
 	}
 	return rc;
@@ -319,7 +320,7 @@ trend_line(struct buf *out, const double *v, const struct trend *t,
 static int
 trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
 {
-	double fill[TREND_VERSIONS], mean[TREND_VERSIONS], lo = 0, hi = 0;
+	double fill[TREND_VERSIONS], avg[TREND_VERSIONS], lo = 0, hi = 0;
 	const char *name = str(col, "name"), *kind = str(col, "kind");
 	size_t j, have = 0, means = 0;
 	int rc = 0;
@@ -328,7 +329,7 @@ trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
 		yajl_val c = column(t->prof[j], name), m;
 		unsigned long long rows = c ? count(c, "rows") : 0;
 
-		fill[j] = mean[j] = NAN;
+		fill[j] = avg[j] = NAN;
 		if (c == NULL || rows == 0)
 			continue;
 		fill[j] = 100.0 * (double)count(c, "filled") / (double)rows;
@@ -336,11 +337,11 @@ trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
 		m = json_member(c, "mean");
 		if (kind && strcmp(kind, "number") == 0 && YAJL_IS_NUMBER(m) &&
 		    isfinite(YAJL_GET_DOUBLE(m))) {
-			mean[j] = YAJL_GET_DOUBLE(m);
-			if (means == 0 || mean[j] < lo)
-				lo = mean[j];
-			if (means == 0 || mean[j] > hi)
-				hi = mean[j];
+			avg[j] = YAJL_GET_DOUBLE(m);
+			if (means == 0 || avg[j] < lo)
+				lo = avg[j];
+			if (means == 0 || avg[j] > hi)
+				hi = avg[j];
 			means++;
 		}
 	}
@@ -349,9 +350,9 @@ trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
 	rc |= buf_addf(out, "<figure class=\"trend\">\n<svg class=\"trend\" "
 	    "viewBox=\"0 0 240 48\" role=\"img\" aria-labelledby=\"t%zu-cap\">"
 	    "\n", k);
-	rc |= trend_line(out, fill, t, 0, 100, "fill", "\u00a0%");
+	rc |= trend_line(out, fill, t, 0, 100, "fill");
 	if (means >= 2)
-		rc |= trend_line(out, mean, t, lo, hi, "mean", "");
+		rc |= trend_line(out, avg, t, lo, hi, "mean");
 	rc |= buf_addf(out, "</svg>\n<figcaption id=\"t%zu-cap\">Aux %zu "
 	    "dernières versions : <span class=\"fill\">remplies</span>%s"
 	    "</figcaption>\n</figure>\n<details><summary>Historique</summary>\n"
@@ -369,10 +370,9 @@ trend(struct buf *out, yajl_val col, const struct trend *t, size_t k)
 		rc |= isnan(fill[j]) ? buf_addstr(out, "—") :
 		    page_number(out, num) | buf_addstr(out, "\u00a0%");
 		if (means >= 2) {
-			snprintf(num, sizeof(num), "%.6g", mean[j]);
 			rc |= buf_addstr(out, "</td><td>");
-			rc |= isnan(mean[j]) ? buf_addstr(out, "—") :
-			    page_number(out, num);
+			rc |= isnan(avg[j]) ? buf_addstr(out, "—") :
+			    mean(out, avg[j]);
 		}
 		rc |= buf_addstr(out, "</td></tr>\n");
 	}
