@@ -3,9 +3,6 @@
  * switch, with what each leaves to undo; the files it writes are made by
  * publish/ (datafile, root, catalog, page, dcat, datapackage).
  */
-/* strptime, timegm: Linux and the BSDs have them. */
-#define _GNU_SOURCE
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -13,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
@@ -24,9 +20,7 @@
 #include "base/fdio.h"
 #include "base/outfile.h"
 #include "csv/csvout.h"
-#include "json/conf.h"
 #include "json/json.h"
-#include "net/http.h"
 #include "publish/catalog.h"
 #include "publish/changelog.h"
 #include "publish/datafile.h"
@@ -42,13 +36,12 @@
 #include "publish/profile.h"
 #include "publish/root.h"
 #include "run/publish_run.h"
+#include "run/publish_version.h"
 #include "run/validate_run.h"
 #include "schema/schema.h"
-#include "source/provenance.h"
 #include "base/banned.h"
 
 #define PATH_MAX_LEN FOLDER_PATH_MAX
-#define SCHEMA_MAX_BYTES ((size_t)16 << 20)
 
 static void note(const struct publish_run_options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -128,196 +121,6 @@ check_link(const struct publish_run_options *o, const char *name,
 		return -1;
 	}
 	return 0;
-}
-
-/* Read a file or URL whole (schemas, reports, provenance). */
-static int
-read_doc(const char *path, const char *kind, struct buf *out,
-    struct muni_err *e)
-{
-	if (http_is_url(path))
-		return http_get(path, out, MUNI_EXIT_USAGE, e);
-	return conf_read(path, kind, out->max, out, e);
-}
-
-static yajl_val
-parse_doc(const struct buf *b, const char *kind, const char *path,
-    struct muni_err *e)
-{
-	char err[256];
-	yajl_val v;
-
-	err[0] = '\0';
-	v = json_parse(b->ptr, err, sizeof(err));
-	if (v == NULL || !YAJL_IS_OBJECT(v)) {
-		err[strcspn(err, "\n")] = '\0';
-		err_set(e, MUNI_EXIT_USAGE, "%s '%s' is not a JSON object%s%s",
-		    kind, path, err[0] ? ": " : "", err);
-		yajl_tree_free(v);
-		return NULL;
-	}
-	return v;
-}
-
-/* The fields of the primary key, and their names as a CSV record. */
-static int
-primary_key(const struct schema *schema, size_t **key, size_t *nkey,
-    struct buf *names)
-{
-	struct field f;
-	size_t i;
-
-	*nkey = 0;
-	*key = NULL;
-	if (schema->npk == 0)
-		return 0;
-	*key = calloc(schema->npk, sizeof(**key));
-	if (*key == NULL)
-		return -1;
-	for (i = 0; i < schema->npk; i++) {
-		(*key)[i] = schema->primary_key[i];
-		if (i)
-			buf_addch(names, ',');
-		/* The name as a CSV field, without the record's LF. */
-		f.ptr = schema->fields[schema->primary_key[i]].name;
-		f.len = strlen(f.ptr);
-		if (csvout_render(names, &f, 1) == 0)
-			buf_setlen(names, names->len - 1);
-	}
-	*nkey = schema->npk;
-	return 0;
-}
-
-/* The version number after cur: schema change, data change, metadata. */
-static void
-next_number(const struct cat_version *cur, int found, const char *schema_sha,
-    const char *sha, char out[32])
-{
-	unsigned a = 1, b = 0, c = 0;
-
-	if (!found) {
-		snprintf(out, 32, "1.0.0");
-		return;
-	}
-	if (sscanf(cur->number, "%u.%u.%u", &a, &b, &c) != 3)
-		a = 1, b = c = 0;
-	if (strcmp(cur->schema_sha256, schema_sha) != 0)
-		a++, b = c = 0;
-	else if (strcmp(cur->sha256, sha) != 0)
-		b++, c = 0;
-	else
-		c++;
-	snprintf(out, 32, "%u.%u.%u", a, b, c);
-}
-
-/*
- * The time of the new version: now (or SOURCE_DATE_EPOCH, never later
- * than now), later than the current version's by a second at least,
- * and never in the future: a run that comes within the same second waits
- * for the next. A current version more than a few seconds ahead of the
- * clock (the clock was set back) is an error rather than a long wait.
- */
-static int
-version_time(const struct cat_version *cur, int found, char stamp[32],
-    char iso[32], struct muni_err *e)
-{
-	time_t t = provenance_epoch(), now = time(NULL), prev = 0;
-	struct tm tm;
-
-	if (t > now)
-		t = now;
-	memset(&tm, 0, sizeof(tm));
-	if (found && strptime(cur->published, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-		prev = timegm(&tm);
-		if (t <= prev)
-			t = prev + 1;
-	}
-	if (t > now + 2) {
-		err_set(e, MUNI_EXIT_IO, "version %s was published at %s, later "
-		    "than the clock says it is now: was the clock set back? "
-		    "Publish again once it has passed", cur->number,
-		    cur->published);
-		return -1;
-	}
-	while (t > time(NULL))
-		sleep(1);
-	gmtime_r(&t, &tm);
-	strftime(stamp, 32, "%Y%m%dT%H%M%SZ", &tm);
-	strftime(iso, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return 0;
-}
-
-/*
- * The anonymization report binds its verdict to the bytes muni-anonymize
- * wrote (its output's SHA-256): a passing report made for other data, a
- * report that does not pass, an audit's (bound to no output) or a report
- * that cannot be read publishes nothing (status 1). sha is what is being
- * published; v gets the verdict, the report's own SHA-256 and key id.
- */
-static int
-check_anonymization(const struct publish_run_options *o, const char *sha,
-    struct cat_version *v, struct muni_err *e)
-{
-	const char *path = o->anonymization_report;
-	const char *verdict, *mode, *out, *key;
-	struct buf b;
-	yajl_val r;
-	int rc = -1;
-
-	snprintf(v->anonymization, sizeof(v->anonymization), "not given");
-	v->anon_report_sha256[0] = v->anon_key_id[0] = '\0';
-	if (path == NULL)
-		return 0;
-	buf_init(&b, SCHEMA_MAX_BYTES);
-	r = NULL;
-	if (read_doc(path, "anonymization report", &b, e) < 0 ||
-	    (r = parse_doc(&b, "anonymization report", path, e)) == NULL ||
-	    digest_of(b.ptr, b.len, v->anon_report_sha256) < 0) {
-		char why[sizeof(e->msg)];
-
-		snprintf(why, sizeof(why), "%s", e->msg);
-		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
-		    "anonymization report cannot be read: %s", why);
-		goto done;
-	}
-	verdict = YAJL_IS_STRING(json_member(r, "verdict")) ?
-	    json_member(r, "verdict")->u.string : NULL;
-	mode = YAJL_IS_STRING(json_member(r, "mode")) ?
-	    json_member(r, "mode")->u.string : "";
-	out = YAJL_IS_STRING(json_member(json_member(r, "output"), "sha256")) ?
-	    json_member(json_member(r, "output"), "sha256")->u.string : NULL;
-	key = YAJL_IS_STRING(json_member(r, "key_id")) ?
-	    json_member(r, "key_id")->u.string : "";
-	if (verdict == NULL)
-		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
-		    "anonymization report '%s' has no \"verdict\": is it a "
-		    "report of muni-anonymize?", path);
-	else if (strcmp(verdict, "pass") != 0)
-		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
-		    "anonymization report '%s' says \"%s\", not \"pass\"",
-		    path, verdict);
-	else if (strcmp(mode, "audit") == 0 || out == NULL)
-		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
-		    "anonymization report '%s' is an audit, bound to no data: "
-		    "give the report of the muni-anonymize run that wrote the "
-		    "data", path);
-	else if (strcmp(out, sha) != 0)
-		err_set(e, MUNI_EXIT_DATA, "nothing published: the "
-		    "anonymization report '%s' was made for other data (its "
-		    "output's SHA-256 is %.12s..., the data read is %.12s...): "
-		    "give the report of the muni-anonymize run that wrote "
-		    "this data", path, out, sha);
-	else {
-		snprintf(v->anonymization, sizeof(v->anonymization), "pass");
-		snprintf(v->anon_key_id, sizeof(v->anon_key_id), "%s", key);
-		rc = 0;
-	}
-done:
-	if (rc < 0)
-		v->anon_report_sha256[0] = '\0';
-	yajl_tree_free(r);
-	buf_release(&b);
-	return rc;
 }
 
 /* A catalogue's versions, as catalog_versions() gives them. */
@@ -428,9 +231,9 @@ prepare(struct run *r, struct muni_err *e)
 		    "(personal_data.legal_basis)", o->meta);
 		return -1;
 	}
-	if (read_doc(o->schema, "schema", &r->schema_text, e) < 0)
+	if (version_read_doc(o->schema, "schema", &r->schema_text, e) < 0)
 		return -1;
-	r->schema = parse_doc(&r->schema_text, "schema", o->schema, e);
+	r->schema = version_parse_doc(&r->schema_text, "schema", o->schema, e);
 	if (r->schema == NULL ||
 	    digest_of(r->schema_text.ptr, r->schema_text.len, r->schema_sha) < 0)
 		return -1;
@@ -447,7 +250,7 @@ prepare(struct run *r, struct muni_err *e)
 	schema_name(r->schema, o->schema_url ? o->schema_url :
 	    r->m->schema_url ? r->m->schema_url : o->schema, r->schema_name,
 	    sizeof(r->schema_name));
-	if (primary_key(r->typed, &r->key, &r->nkey, &r->key_names) < 0) {
+	if (version_primary_key(r->typed, &r->key, &r->nkey, &r->key_names) < 0) {
 		err_nomem(e);
 		return -1;
 	}
@@ -470,12 +273,12 @@ after_data(struct run *r, const char *sha, struct muni_err *e)
 	const struct publish_run_options *o = r->o;
 	struct buf b;
 
-	if (check_anonymization(o, sha, &r->v, e) < 0)
+	if (version_anonymization(o->anonymization_report, sha, &r->v, e) < 0)
 		return -1;
 	if (o->provenance) {
 		buf_init(&b, SCHEMA_MAX_BYTES);
-		if (read_doc(o->provenance, "provenance", &b, e) == 0)
-			r->provenance = parse_doc(&b, "provenance",
+		if (version_read_doc(o->provenance, "provenance", &b, e) == 0)
+			r->provenance = version_parse_doc(&b, "provenance",
 			    o->provenance, e);
 		buf_release(&b);
 		if (r->provenance == NULL)
@@ -625,7 +428,7 @@ changelog(struct run *r, const char *new_idx, struct muni_err *e)
 		struct buf names;
 
 		buf_init(&names, 1 << 20);
-		if (s && primary_key(s, &k, &nk, &names) == 0)
+		if (s && version_primary_key(s, &k, &nk, &names) == 0)
 			same = nk == r->nkey && strcmp(names.ptr,
 			    r->key_names.ptr) == 0;
 		free(k);
@@ -797,7 +600,7 @@ publish_local(struct run *r, struct muni_err *e)
 	}
 	if (changelog(r, idx, e) < 0)
 		return e->status;
-	next_number(&r->cur, r->found, r->schema_sha, r->v.sha256,
+	version_number(&r->cur, r->found, r->schema_sha, r->v.sha256,
 	    r->v.number);
 	if (version_time(&r->cur, r->found, r->v.stamp, r->v.published,
 	    e) < 0)
