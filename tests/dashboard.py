@@ -17,7 +17,6 @@ usage: dashboard.py   (MUNI_BIN: where the tools are)
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +28,7 @@ SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
 BIN = os.environ.get("MUNI_BIN") or SRC
 BUILD = os.environ.get("MUNI_BUILD") or BIN
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import chromium, ok, plan, skip  # noqa: E402
+from taplib import chromium, main, ok, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-dashboard.")
 SCHEMA = {"fields": [{"name": "id", "type": "integer"},
@@ -194,16 +193,5 @@ def run():
        json.dumps(r["noscript"]))
 
 
-def main():
-    if not os.path.exists(os.path.join(BIN, "muni-publish")):
-        print("1..0 # SKIP muni-publish is not built")
-        return 0
-    try:
-        run()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    return plan()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run, os.path.join(BIN, "muni-publish"), TMP))

@@ -47,7 +47,7 @@ CORPUS = os.environ.get("MUNI_CORPUS") or os.path.join(SRC, "..", "shared",
 LEAFLET = os.environ.get("MUNI_LEAFLET_DIR") or \
     "/usr/share/javascript/leaflet"
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import chromium, ok, plan, skip  # noqa: E402
+from taplib import chromium, main, ok, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-map.")
 META = {"name": "taxis", "title": "Stations de taxi",
@@ -519,16 +519,5 @@ def wkt_and_geojson():
        "nothing else", err + str(points_of(page)))
 
 
-def main():
-    if not os.path.exists(os.path.join(BIN, "muni-publish")):
-        print("1..0 # SKIP muni-publish is not built")
-        return 0
-    try:
-        run()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    return plan()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run, os.path.join(BIN, "muni-publish"), TMP))

@@ -33,7 +33,7 @@ SRC = os.environ.get("MUNI_SRC") or os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))
 BIN = os.environ.get("MUNI_BIN") or SRC
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import chromium, ok, plan, skip  # noqa: E402
+from taplib import chromium, main, ok, skip  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="muni-profile.")
 
@@ -568,16 +568,5 @@ def run():
        "above filled", json.dumps(note)[:300] + json.dumps(com["top"]))
 
 
-def main():
-    if not os.path.exists(os.path.join(BIN, "muni-publish")):
-        print("1..0 # SKIP muni-publish is not built")
-        return 0
-    try:
-        run()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    return plan()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(run, os.path.join(BIN, "muni-publish"), TMP))

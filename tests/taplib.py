@@ -47,3 +47,18 @@ def chromium(src, build):
             os.path.join(modules, "playwright-core"))):
         return None
     return path, modules
+
+
+def main(run, tool, tmp):
+    """Run a test script: skipped when tool is not built, tmp removed
+    whatever happens; the plan line and the exit status."""
+    import os
+    import shutil
+    if not os.path.exists(tool):
+        print("1..0 # SKIP %s is not built" % os.path.basename(tool))
+        return 0
+    try:
+        run()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return plan()
